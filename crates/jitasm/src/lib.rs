@@ -1,0 +1,43 @@
+//! **jitasm**: a runtime assembler and JIT toolkit.
+//!
+//! This façade re-exports the pieces a JIT author uses:
+//!
+//! * [`core`]: labels, fixup kinds described as data, errors, architectures;
+//! * [`runtime`] (and its main types at the top level): executable memory that
+//!   is never writable and executable at once, [`Assembler`] with labels and
+//!   relocations resolved on [`commit`](Assembler::commit),
+//!   [`alter`](Assembler::alter) for patching, [`Executor`] for running code
+//!   from other threads while more is appended, [`VecAssembler`] for bytes
+//!   placed elsewhere.
+//!
+//! The instruction encoders (x86-64/x86-32, AArch64, RISC-V), the `dynasm!`
+//! macro, the typed builders and the text assembler are built on these and
+//! land crate by crate (see `docs/ARCHITECTURE.md`).
+//!
+//! ```
+//! use jitasm::{Assembler, LabelApi, isa::X64, ByteSink};
+//!
+//! # fn main() -> Result<(), jitasm::Error> {
+//! let mut asm = Assembler::<X64>::new()?;
+//! let entry = asm.offset();
+//! asm.extend_from_slice(&[0x8D, 0x04, 0x37, 0xC3]); // lea eax, [rdi + rsi]; ret
+//! let code = asm.finalize()?;
+//! # #[cfg(all(target_arch = "x86_64", unix))] {
+//! let add = unsafe { code.func::<extern "sysv64" fn(u32, u32) -> u32>(entry)? };
+//! assert_eq!(add(40, 2), 42);
+//! # }
+//! # Ok(()) }
+//! ```
+#![deny(missing_docs)]
+
+pub use jitasm_core as core;
+pub use jitasm_runtime as runtime;
+
+pub use jitasm_core::{
+    fixup, Arch, AssemblyOffset, ByteSink, CodeSink, DynamicLabel, Error, FixupKind, LabelRef,
+    LabelTarget,
+};
+pub use jitasm_runtime::{
+    isa, Assembler, AssemblerOptions, ExecutableBuffer, Executor, JitFn, LabelApi, Strategy,
+    VecAssembler,
+};
