@@ -23,7 +23,10 @@ impl fmt::Display for LabelName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             LabelName::Global(n) => write!(f, "->{n}"),
-            LabelName::Local { name, forward: true } => write!(f, ">{name}"),
+            LabelName::Local {
+                name,
+                forward: true,
+            } => write!(f, ">{name}"),
             LabelName::Local {
                 name,
                 forward: false,
@@ -155,7 +158,10 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::UnknownLabel { label, at } => {
-                write!(f, "label {label} is referenced at offset {at:#x} but never defined")
+                write!(
+                    f,
+                    "label {label} is referenced at offset {at:#x} but never defined"
+                )
             }
             Error::DuplicateLabel {
                 label,
@@ -176,7 +182,10 @@ impl fmt::Display for Error {
                 max,
             } => write!(f, "{what} {value} is out of range {min}..={max}"),
             Error::OffsetOutOfBounds { offset, len } => {
-                write!(f, "offset {offset:#x} is outside the code (length {len:#x})")
+                write!(
+                    f,
+                    "offset {offset:#x} is outside the code (length {len:#x})"
+                )
             }
             Error::CapacityExceeded { needed, capacity } => write!(
                 f,

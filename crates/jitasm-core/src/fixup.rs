@@ -321,7 +321,16 @@ pub mod x86 {
     }
 
     /// Every x86 kind.
-    pub const ALL: &[&FixupKind] = &[&REL8, &REL16, &REL32, &REL32_WRAP, &REL64, &ABS32, &ABS32S, &ABS64];
+    pub const ALL: &[&FixupKind] = &[
+        &REL8,
+        &REL16,
+        &REL32,
+        &REL32_WRAP,
+        &REL64,
+        &ABS32,
+        &ABS32S,
+        &ABS64,
+    ];
 }
 
 /// AArch64 fixups. Every unit is one 32-bit instruction and the PC is its
@@ -395,8 +404,20 @@ pub mod aarch64 {
 
     /// Every AArch64 kind.
     pub const ALL: &[&FixupKind] = &[
-        &B26, &BCOND19, &TBZ14, &ADR21, &ADRP21, &ADD_LO12, &LDST8_LO12, &LDST16_LO12,
-        &LDST32_LO12, &LDST64_LO12, &LDST128_LO12, &PREL32, &ABS32, &ABS64,
+        &B26,
+        &BCOND19,
+        &TBZ14,
+        &ADR21,
+        &ADRP21,
+        &ADD_LO12,
+        &LDST8_LO12,
+        &LDST16_LO12,
+        &LDST32_LO12,
+        &LDST64_LO12,
+        &LDST128_LO12,
+        &PREL32,
+        &ABS32,
+        &ABS64,
     ];
 }
 
@@ -452,7 +473,15 @@ pub mod riscv {
 
     /// Every RISC-V kind.
     pub const ALL: &[&FixupKind] = &[
-        &B12, &J20, &CB8, &CJ11, &PCREL_HI20, &PCREL_LO12_I, &PCREL_LO12_S, &ABS32, &ABS64,
+        &B12,
+        &J20,
+        &CB8,
+        &CJ11,
+        &PCREL_HI20,
+        &PCREL_LO12_I,
+        &PCREL_LO12_S,
+        &ABS32,
+        &ABS64,
     ];
 }
 

@@ -220,9 +220,15 @@ impl<A: Isa> Assembler<A> {
         // SAFETY: the bytes from `committed` on are not committed, so nothing
         // runs or reads them; when the write must make committed pages
         // writable, the write lock keeps every executor guard away.
-        self.mapped = unsafe { self.shared.mem.write(self.mapped, self.committed, &self.ops)? };
+        self.mapped = unsafe {
+            self.shared
+                .mem
+                .write(self.mapped, self.committed, &self.ops)?
+        };
         self.committed += self.ops.len();
-        self.shared.committed.store(self.committed, Ordering::Release);
+        self.shared
+            .committed
+            .store(self.committed, Ordering::Release);
         self.ops.clear();
         Ok(())
     }
@@ -454,7 +460,10 @@ impl<A: Isa> UncommittedModifier<'_, A> {
     pub fn goto(&mut self, offset: AssemblyOffset) {
         if offset.0 < self.asm.committed || offset.0 > ByteSink::offset(self.asm) {
             let len = ByteSink::offset(self.asm);
-            self.asm.record(Error::OffsetOutOfBounds { offset: offset.0, len });
+            self.asm.record(Error::OffsetOutOfBounds {
+                offset: offset.0,
+                len,
+            });
         }
         self.pos = offset.0;
     }

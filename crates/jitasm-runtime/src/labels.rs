@@ -199,20 +199,32 @@ impl Labels {
     /// Builds a fixup of the unit at `at`, PC at `pc`, without queueing it.
     /// A forward local reference made this way never binds (it reports an
     /// unknown label when patched).
-    pub(crate) fn make_fixup(&mut self, label: LabelRef<'_>, kind: &'static FixupKind, at: usize, pc: usize) -> Fixup {
+    pub(crate) fn make_fixup(
+        &mut self,
+        label: LabelRef<'_>,
+        kind: &'static FixupKind,
+        at: usize,
+        pc: usize,
+    ) -> Fixup {
         let target = match label.target {
             LabelTarget::Offset(o) => Target::Offset(o.0),
             LabelTarget::Extern(a) => Target::Extern(a),
             LabelTarget::Dynamic(d) => Target::Dynamic(d.index()),
             LabelTarget::Global(name) => Target::Global(self.global_id(name)),
-            LabelTarget::Local { name, forward: false } => {
+            LabelTarget::Local {
+                name,
+                forward: false,
+            } => {
                 let id = self.local_id(name);
                 match self.local_last[id as usize] {
                     Some(o) => Target::Offset(o),
                     None => Target::LocalMissing(id),
                 }
             }
-            LabelTarget::Local { name, forward: true } => Target::LocalForward(self.local_id(name)),
+            LabelTarget::Local {
+                name,
+                forward: true,
+            } => Target::LocalForward(self.local_id(name)),
         };
         Fixup {
             at,
@@ -226,7 +238,13 @@ impl Labels {
     /// Queues a fixup of the unit at `at`, PC at `pc`; forward local
     /// references bind to the next definition of their name.
     #[inline]
-    pub(crate) fn reference(&mut self, label: LabelRef<'_>, kind: &'static FixupKind, at: usize, pc: usize) {
+    pub(crate) fn reference(
+        &mut self,
+        label: LabelRef<'_>,
+        kind: &'static FixupKind,
+        at: usize,
+        pc: usize,
+    ) {
         let f = self.make_fixup(label, kind, at, pc);
         if let Target::LocalForward(id) = f.target {
             self.local_waiting[id as usize].push(self.fixups.len() as u32);
@@ -243,14 +261,25 @@ impl Labels {
     /// offset `buf_start` on, placed at address `base` + offset. On success
     /// the fixups are forgotten; on error nothing is forgotten (patching again
     /// later overwrites the same bits).
-    pub(crate) fn patch(&mut self, buf: &mut [u8], buf_start: usize, base: u64) -> Result<(), Error> {
+    pub(crate) fn patch(
+        &mut self,
+        buf: &mut [u8],
+        buf_start: usize,
+        base: u64,
+    ) -> Result<(), Error> {
         self.patch_list(&self.fixups, buf, buf_start, base)?;
         self.fixups.clear();
         Ok(())
     }
 
     /// Patches the given fixups into `buf` (see [`patch`](Self::patch)).
-    pub(crate) fn patch_list(&self, fixups: &[Fixup], buf: &mut [u8], buf_start: usize, base: u64) -> Result<(), Error> {
+    pub(crate) fn patch_list(
+        &self,
+        fixups: &[Fixup],
+        buf: &mut [u8],
+        buf_start: usize,
+        base: u64,
+    ) -> Result<(), Error> {
         for f in fixups {
             let target = match f.target {
                 Target::Offset(o) => base.wrapping_add(o as u64),
@@ -269,11 +298,10 @@ impl Labels {
             .wrapping_add(f.addend as u64);
             let pc = base.wrapping_add(f.pc as u64);
             let len = buf_start + buf.len();
-            let unit = f
-                .at
-                .checked_sub(buf_start)
-                .and_then(|s| buf.get_mut(s..s + f.kind.unit as usize))
-                .ok_or(Error::OffsetOutOfBounds { offset: f.at, len })?;
+            let unit =
+                f.at.checked_sub(buf_start)
+                    .and_then(|s| buf.get_mut(s..s + f.kind.unit as usize))
+                    .ok_or(Error::OffsetOutOfBounds { offset: f.at, len })?;
             f.kind
                 .apply(unit, target, pc)
                 .map_err(|error| Error::Fixup { at: f.at, error })?;
@@ -293,7 +321,9 @@ impl Labels {
                 name: self.locals.name(id),
                 forward: false,
             },
-            Target::Offset(_) | Target::Extern(_) => unreachable!("resolved targets are never unknown"),
+            Target::Offset(_) | Target::Extern(_) => {
+                unreachable!("resolved targets are never unknown")
+            }
         };
         Error::UnknownLabel { label, at: f.at }
     }

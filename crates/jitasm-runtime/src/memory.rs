@@ -151,7 +151,9 @@ impl CodeMemory {
     /// (so that nothing may run in them meanwhile): true with
     /// [`Strategy::Protect`] when the first page already holds code.
     pub(crate) fn write_touches_code(&self, committed: usize, start: usize) -> bool {
-        self.strategy == Strategy::Protect && !sys::PER_THREAD_JIT && start / self.page * self.page < committed
+        self.strategy == Strategy::Protect
+            && !sys::PER_THREAD_JIT
+            && start / self.page * self.page < committed
     }
 
     /// Copies `bytes` to offset `start` and leaves them executable.
@@ -162,7 +164,12 @@ impl CodeMemory {
     /// No thread may execute or read `start..start + bytes.len()` meanwhile,
     /// nor (with [`Strategy::Protect`]) any byte of the pages that range
     /// touches.
-    pub(crate) unsafe fn write(&self, mapped: usize, start: usize, bytes: &[u8]) -> Result<usize, Error> {
+    pub(crate) unsafe fn write(
+        &self,
+        mapped: usize,
+        start: usize,
+        bytes: &[u8],
+    ) -> Result<usize, Error> {
         let end = start
             .checked_add(bytes.len())
             .filter(|&e| e <= self.capacity)
@@ -180,11 +187,19 @@ impl CodeMemory {
                     // and not yet executable, so nothing runs there.
                     unsafe { fill_with(self.write.add(mapped), new_mapped - mapped, fill) };
                     // SAFETY: page-aligned range of our executable view.
-                    unsafe { sys::protect(self.exec.add(mapped), new_mapped - mapped, Prot::ReadExec)? };
+                    unsafe {
+                        sys::protect(self.exec.add(mapped), new_mapped - mapped, Prot::ReadExec)?
+                    };
                 }
                 // SAFETY: the caller guarantees nothing uses the range; it is
                 // inside the writable view.
-                unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), self.write.add(start), bytes.len()) };
+                unsafe {
+                    std::ptr::copy_nonoverlapping(
+                        bytes.as_ptr(),
+                        self.write.add(start),
+                        bytes.len(),
+                    )
+                };
             }
             Strategy::Protect => {
                 let lo = first_page.min(mapped);
@@ -197,14 +212,24 @@ impl CodeMemory {
                     unsafe { fill_with(self.write.add(mapped), new_mapped - mapped, fill) };
                 }
                 // SAFETY: just made writable.
-                unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), self.write.add(start), bytes.len()) };
+                unsafe {
+                    std::ptr::copy_nonoverlapping(
+                        bytes.as_ptr(),
+                        self.write.add(start),
+                        bytes.len(),
+                    )
+                };
                 sys::jit_write_enable(false);
                 // SAFETY: as above.
                 unsafe { sys::protect(self.write.add(lo), new_mapped - lo, Prot::ReadExec)? };
             }
         }
         // SAFETY (of the pointer arithmetic): start..end is inside both views.
-        sys::flush_icache(unsafe { self.write.add(start) }, unsafe { self.exec.add(start) }, bytes.len());
+        sys::flush_icache(
+            unsafe { self.write.add(start) },
+            unsafe { self.exec.add(start) },
+            bytes.len(),
+        );
         Ok(new_mapped)
     }
 

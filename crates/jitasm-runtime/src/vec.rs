@@ -2,7 +2,9 @@
 
 use crate::api::LabelApi;
 use crate::labels::Labels;
-use jitasm_core::{AssemblyOffset, ByteSink, CodeSink, DynamicLabel, Error, FixupKind, Isa, LabelRef};
+use jitasm_core::{
+    AssemblyOffset, ByteSink, CodeSink, DynamicLabel, Error, FixupKind, Isa, LabelRef,
+};
 use std::marker::PhantomData;
 
 /// Assembles into a `Vec<u8>` meant to run at `base_address`: for

@@ -21,14 +21,22 @@ pub(crate) fn flush_icache(written: *const u8, exec: *const u8, len: usize) {
         unsafe { sys_icache_invalidate(exec as *mut _, len) };
     }
 
-    #[cfg(all(any(target_arch = "riscv64", target_arch = "riscv32"), target_os = "linux"))]
+    #[cfg(all(
+        any(target_arch = "riscv64", target_arch = "riscv32"),
+        target_os = "linux"
+    ))]
     {
         // __NR_riscv_flush_icache (arch/riscv/include/uapi/asm/unistd.h):
         // flushes the range on every hart that may run this process.
         const SYS_RISCV_FLUSH_ICACHE: libc::c_long = 259;
         // SAFETY: the syscall only performs cache maintenance on the range.
         unsafe {
-            libc::syscall(SYS_RISCV_FLUSH_ICACHE, exec as usize, exec as usize + len, 0usize);
+            libc::syscall(
+                SYS_RISCV_FLUSH_ICACHE,
+                exec as usize,
+                exec as usize + len,
+                0usize,
+            );
         }
     }
 

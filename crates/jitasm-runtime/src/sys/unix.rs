@@ -146,7 +146,16 @@ pub(crate) fn dual_map(len: usize) -> Result<(*mut u8, *mut u8), Error> {
             return Err(last_error("mmap"));
         }
         // SAFETY: a second shared mapping of the same memfd.
-        let rx = unsafe { libc::mmap(std::ptr::null_mut(), len, libc::PROT_NONE, libc::MAP_SHARED, fd, 0) };
+        let rx = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                len,
+                libc::PROT_NONE,
+                libc::MAP_SHARED,
+                fd,
+                0,
+            )
+        };
         if rx == libc::MAP_FAILED {
             let e = last_error("mmap");
             // SAFETY: rw was mapped just above and is not used.

@@ -1,0 +1,180 @@
+//! Built-in examples: small functions for the host CPU, hand-encoded, placed
+//! in executable memory through the runtime's labels and fixups, and run.
+//! (The encoders, `dynasm!` and the text assembler will replace the
+//! hand-written bytes.)
+
+use crate::CliError;
+use jitasm::{
+    AssemblyOffset, ByteSink, CodeSink, ExecutableBuffer, LabelApi, LabelRef, LabelTarget,
+};
+
+type HostAssembler = jitasm::Assembler<HostIsa>;
+
+#[cfg(target_arch = "x86_64")]
+type HostIsa = jitasm::isa::X64;
+#[cfg(target_arch = "aarch64")]
+type HostIsa = jitasm::isa::Aarch64;
+#[cfg(target_arch = "riscv64")]
+type HostIsa = jitasm::isa::Riscv64;
+
+/// Calls `code` (placed in fresh executable memory) with up to six integers.
+pub(crate) fn call_bytes(code: &[u8], args: &[i64]) -> Result<i64, CliError> {
+    let mut asm = HostAssembler::new()?;
+    asm.extend_from_slice(code);
+    let buf = asm.finalize()?;
+    let mut a = [0i64; 6];
+    a[..args.len()].copy_from_slice(args);
+    // SAFETY: the user handed us machine code and asked us to run it as a C
+    // function of six integer arguments; that is this command's purpose.
+    let f = unsafe {
+        buf.func::<extern "C" fn(i64, i64, i64, i64, i64, i64) -> i64>(AssemblyOffset(0))?
+    };
+    Ok(f(a[0], a[1], a[2], a[3], a[4], a[5]))
+}
+
+extern "C" fn host_square(x: i64) -> i64 {
+    x * x
+}
+
+fn local(name: &str, forward: bool) -> LabelRef<'_> {
+    LabelRef::new(LabelTarget::Local { name, forward })
+}
+
+#[cfg(target_arch = "x86_64")]
+/// Emits the three demo functions; returns their entry offsets.
+fn emit(asm: &mut HostAssembler) -> Result<[AssemblyOffset; 3], jitasm::Error> {
+    use jitasm::fixup::x86::{ABS64, REL8};
+    // answer: mov eax, 42; ret
+    let answer = asm.offset();
+    asm.extend_from_slice(&[0xB8, 42, 0, 0, 0, 0xC3]);
+    // sum(n) = n + (n-1) + … + 1, a loop with a forward and a backward branch
+    let sum = asm.offset();
+    asm.extend_from_slice(&[0x31, 0xC0, 0x48, 0x85, 0xFF, 0x74, 0]); // xor eax,eax; test rdi,rdi; jz >done
+    let o = asm.offset().0;
+    asm.fixup(local("done", true), &REL8, o - 1, o);
+    asm.define_local("top")?;
+    asm.extend_from_slice(&[0x48, 0x01, 0xF8, 0x48, 0xFF, 0xCF, 0x75, 0]); // add rax,rdi; dec rdi; jnz <top
+    let o = asm.offset().0;
+    asm.fixup(local("top", false), &REL8, o - 1, o);
+    asm.define_local("done")?;
+    asm.push(0xC3);
+    // call(x) = host_square(x) + 1, calling back into Rust through an absolute address
+    let call = asm.offset();
+    asm.extend_from_slice(&[0x48, 0x83, 0xEC, 0x08, 0x48, 0xB8]); // sub rsp,8; mov rax, imm64
+    asm.emit_label_data(
+        LabelRef::new(LabelTarget::Extern(host_square as *const () as u64)),
+        &ABS64,
+    );
+    asm.extend_from_slice(&[0xFF, 0xD0, 0x48, 0xFF, 0xC0, 0x48, 0x83, 0xC4, 0x08, 0xC3]); // call rax; inc rax; add rsp,8; ret
+    Ok([answer, sum, call])
+}
+
+#[cfg(target_arch = "aarch64")]
+/// Emits the three demo functions; returns their entry offsets.
+fn emit(asm: &mut HostAssembler) -> Result<[AssemblyOffset; 3], jitasm::Error> {
+    use jitasm::fixup::aarch64::{ABS64, B26, BCOND19};
+    let w = |asm: &mut HostAssembler, i: u32| asm.extend_from_slice(&i.to_le_bytes());
+    let answer = asm.offset();
+    w(asm, 0xD280_0540); // mov x0, #42
+    w(asm, 0xD65F_03C0); // ret
+    let sum = asm.offset();
+    w(asm, 0xAA00_03E1); // mov x1, x0
+    w(asm, 0xD280_0000); // mov x0, #0
+    let o = asm.offset().0;
+    w(asm, 0xB400_0001); // cbz x1, >done
+    asm.fixup(local("done", true), &BCOND19, o, o);
+    asm.define_local("top")?;
+    w(asm, 0x8B01_0000); // add x0, x0, x1
+    w(asm, 0xF100_0421); // subs x1, x1, #1
+    let o = asm.offset().0;
+    w(asm, 0x5400_0001); // b.ne <top
+    asm.fixup(local("top", false), &BCOND19, o, o);
+    asm.define_local("done")?;
+    w(asm, 0xD65F_03C0); // ret
+    let call = asm.offset();
+    w(asm, 0xA9BF_7BFD); // stp x29, x30, [sp, #-16]!
+    let o = asm.offset().0;
+    w(asm, 0x5800_0010); // ldr x16, >addr
+    asm.fixup(local("addr", true), &BCOND19, o, o);
+    w(asm, 0xD63F_0200); // blr x16
+    w(asm, 0x9100_0400); // add x0, x0, #1
+    w(asm, 0xA8C1_7BFD); // ldp x29, x30, [sp], #16
+    w(asm, 0xD65F_03C0); // ret
+    asm.align(8, 0)?;
+    asm.define_local("addr")?;
+    asm.emit_label_data(
+        LabelRef::new(LabelTarget::Extern(host_square as *const () as u64)),
+        &ABS64,
+    );
+    Ok([answer, sum, call])
+}
+
+#[cfg(target_arch = "riscv64")]
+/// Emits the three demo functions; returns their entry offsets.
+fn emit(asm: &mut HostAssembler) -> Result<[AssemblyOffset; 3], jitasm::Error> {
+    use jitasm::fixup::riscv::{ABS64, B12, PCREL_HI20, PCREL_LO12_I};
+    let w = |asm: &mut HostAssembler, i: u32| asm.extend_from_slice(&i.to_le_bytes());
+    let answer = asm.offset();
+    w(asm, 0x02A0_0513); // li a0, 42
+    w(asm, 0x0000_8067); // ret
+    let sum = asm.offset();
+    w(asm, 0x0005_0593); // mv a1, a0
+    w(asm, 0x0000_0513); // li a0, 0
+    let o = asm.offset().0;
+    w(asm, 0x0005_8063); // beqz a1, >done
+    asm.fixup(local("done", true), &B12, o, o);
+    asm.define_local("top")?;
+    w(asm, 0x00B5_0533); // add a0, a0, a1
+    w(asm, 0xFFF5_8593); // addi a1, a1, -1
+    let o = asm.offset().0;
+    w(asm, 0x0005_9063); // bnez a1, <top
+    asm.fixup(local("top", false), &B12, o, o);
+    asm.define_local("done")?;
+    w(asm, 0x0000_8067); // ret
+    let call = asm.offset();
+    w(asm, 0xFF01_0113); // addi sp, sp, -16
+    w(asm, 0x0011_3423); // sd ra, 8(sp)
+    let o = asm.offset().0;
+    w(asm, 0x0000_0297); // auipc t0, %pcrel_hi(>addr)
+    asm.fixup(local("addr", true), &PCREL_HI20, o, o);
+    w(asm, 0x0002_B283); // ld t0, %pcrel_lo(t0)
+    asm.fixup(local("addr", true), &PCREL_LO12_I, o + 4, o);
+    w(asm, 0x0002_80E7); // jalr t0
+    w(asm, 0x0015_0513); // addi a0, a0, 1
+    w(asm, 0x0081_3083); // ld ra, 8(sp)
+    w(asm, 0x0101_0113); // addi sp, sp, 16
+    w(asm, 0x0000_8067); // ret
+    asm.align(8, 0)?;
+    asm.define_local("addr")?;
+    asm.emit_label_data(
+        LabelRef::new(LabelTarget::Extern(host_square as *const () as u64)),
+        &ABS64,
+    );
+    Ok([answer, sum, call])
+}
+
+/// Runs every demo and prints what it returns.
+pub(crate) fn run_all() -> Result<(), CliError> {
+    let mut asm = HostAssembler::new()?;
+    let [answer, sum, call] = emit(&mut asm)?;
+    let strategy = asm.strategy();
+    let code: ExecutableBuffer = asm.finalize()?;
+    println!(
+        "jitasm demo: {} bytes of {} code at {:p} ({:?} memory, never writable and executable at once)",
+        code.len(),
+        jitasm::Arch::host().map_or("?", |a| a.name()),
+        code.as_ptr(),
+        strategy
+    );
+    // SAFETY: the offsets are the entries of the functions emitted above,
+    // each following the C calling convention with the given signature.
+    unsafe {
+        let f = code.func::<extern "C" fn() -> i64>(answer)?;
+        println!("answer()        = {}", f());
+        let f = code.func::<extern "C" fn(i64) -> i64>(sum)?;
+        println!("sum(100)        = {}", f(100));
+        let f = code.func::<extern "C" fn(i64) -> i64>(call)?;
+        println!("host_square(7)+1 = {}", f(7));
+    }
+    Ok(())
+}
