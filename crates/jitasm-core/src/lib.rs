@@ -34,7 +34,7 @@ pub mod label;
 pub mod sink;
 
 pub use arch::{isa, Arch, Isa};
-pub use error::{Error, FixupError, LabelName};
+pub use error::{Error, FixupError, FixupProblem, LabelName};
 pub use fixup::{FixupKind, Piece, Value};
 pub use label::{AssemblyOffset, DynamicLabel, LabelRef, LabelTarget};
 pub use sink::{ByteSink, CodeSink};

@@ -295,8 +295,9 @@ impl<A: Isa> Assembler<A> {
         let _guard = self.shared.write();
         for (start, bytes) in &patches {
             // SAFETY: the write lock is held, so no executor guard exists and
-            // nothing may run or read the code (the contract of Executor).
-            self.mapped = unsafe { self.shared.mem.write(self.mapped, *start, bytes)? };
+            // nothing may run or read the code (the contract of Executor);
+            // the range is committed, hence mapped.
+            unsafe { self.shared.mem.rewrite(*start, bytes)? };
         }
         Ok(r)
     }

@@ -233,6 +233,35 @@ impl CodeMemory {
         Ok(new_mapped)
     }
 
+    /// Rewrites `bytes` at `start` inside already-mapped code: the pages of
+    /// the executable view are made read-write, written, and made
+    /// read-execute again, whatever the strategy. Rewriting code that may
+    /// have run is rare (it stops every executor), and a protection change is
+    /// the one signal every instruction-fetch path observes, including
+    /// emulators such as qemu-user that track translated code by page
+    /// protection and never see writes through a second mapping.
+    ///
+    /// # Safety
+    /// No thread may execute or read any byte of the pages the range touches.
+    pub(crate) unsafe fn rewrite(&self, start: usize, bytes: &[u8]) -> Result<(), Error> {
+        let end = start + bytes.len();
+        let lo = start / self.page * self.page;
+        let hi = round_up(end, self.page).min(self.capacity);
+        sys::jit_write_enable(true);
+        // SAFETY: lo..hi is page-aligned inside the executable view; the
+        // caller guarantees nothing runs or reads there.
+        unsafe { sys::protect(self.exec.add(lo), hi - lo, Prot::ReadWrite)? };
+        // SAFETY: just made writable.
+        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), self.exec.add(start), bytes.len()) };
+        sys::jit_write_enable(false);
+        // SAFETY: as above.
+        unsafe { sys::protect(self.exec.add(lo), hi - lo, Prot::ReadExec)? };
+        // SAFETY (of the pointer arithmetic): start..end is inside the view.
+        let p = unsafe { self.exec.add(start) };
+        sys::flush_icache(p, p, bytes.len());
+        Ok(())
+    }
+
     /// The committed bytes `0..len` as a slice.
     ///
     /// # Safety
