@@ -41,3 +41,8 @@ pub use jitasm_runtime::{
     isa, Assembler, AssemblerOptions, ExecutableBuffer, Executor, JitFn, LabelApi, Strategy,
     VecAssembler,
 };
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
