@@ -98,14 +98,12 @@ pub(crate) struct Labels {
 }
 
 impl Labels {
-    /// Forgets every label and fixup, keeping the allocations.
+    /// Forgets every label definition and fixup, keeping the allocations:
+    /// interned names stay interned (undefined), so emitting the same names
+    /// again allocates nothing.
     pub(crate) fn clear(&mut self) {
-        self.globals.ids.clear();
-        self.globals.names.clear();
-        self.global_defs.clear();
-        self.locals.ids.clear();
-        self.locals.names.clear();
-        self.local_last.clear();
+        self.global_defs.fill(None);
+        self.local_last.fill(None);
         for w in &mut self.local_waiting {
             w.clear();
         }
