@@ -92,17 +92,28 @@ fn parse_hex(text: &str) -> Result<Vec<u8>, CliError> {
         .collect()
 }
 
+/// An integer argument: decimal or `0x` hex, negative down to `i64::MIN`,
+/// positive up to `u64::MAX` (passed as its bit pattern). Anything else is
+/// refused, never wrapped.
 fn parse_int(text: &str) -> Result<i64, CliError> {
-    let bad = || CliError::Usage(format!("`{text}` is not an integer argument"));
+    let bad = || CliError::Usage(format!("`{text}` is not a 64-bit integer argument"));
     let (neg, body) = match text.strip_prefix('-') {
         Some(b) => (true, b),
         None => (false, text),
     };
-    let v = match body.strip_prefix("0x") {
-        Some(h) => u64::from_str_radix(h, 16).map_err(|_| bad())? as i64,
-        None => body.parse::<u64>().map_err(|_| bad())? as i64,
-    };
-    Ok(if neg { v.wrapping_neg() } else { v })
+    let magnitude = match body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
+        Some(h) => u64::from_str_radix(h, 16),
+        None => body.parse::<u64>(),
+    }
+    .map_err(|_| bad())?;
+    if neg {
+        if magnitude > 1u64 << 63 {
+            return Err(bad());
+        }
+        Ok((magnitude as i64).wrapping_neg())
+    } else {
+        Ok(magnitude as i64)
+    }
 }
 
 fn run_hex(args: &[String]) -> Result<(), CliError> {
