@@ -56,7 +56,10 @@ fn usage_errors_exit_with_status_2() {
     ] {
         let o = jitasm(args);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {o:?}");
-        assert!(String::from_utf8_lossy(&o.stderr).starts_with("error: "), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).starts_with("error: "),
+            "{args:?}"
+        );
     }
 }
 

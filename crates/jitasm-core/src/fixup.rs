@@ -426,39 +426,39 @@ pub mod aarch64 {
 pub mod riscv {
     use super::*;
     kind! {
-        /// B-type (`beq`…): imm[12|10:5] at bits 31|30..25, imm[4:1|11] at 11..8|7; ±4 KiB.
+        /// B-type (`beq`…): `imm[12|10:5]` at bits 31|30..25, `imm[4:1|11]` at 11..8|7; ±4 KiB.
         B12 = "riscv.b12", unit 4, Value::Relative, scale 1, bits 12, signed, pc 0,
         [piece(0, 4, 8), piece(4, 6, 25), piece(10, 1, 7), piece(11, 1, 31)]
     }
     kind! {
-        /// J-type (`jal`): imm[20|10:1|11|19:12] at bits 31|30..21|20|19..12; ±1 MiB.
+        /// J-type (`jal`): `imm[20|10:1|11|19:12]` at bits 31|30..21|20|19..12; ±1 MiB.
         J20 = "riscv.j20", unit 4, Value::Relative, scale 1, bits 20, signed, pc 0,
         [piece(0, 10, 21), piece(10, 1, 20), piece(11, 8, 12), piece(19, 1, 31)]
     }
     kind! {
-        /// CB format (`c.beqz`, `c.bnez`): offset[8|4:3] at 12|11..10,
-        /// offset[7:6|2:1|5] at 6..5|4..3|2; ±256 B.
+        /// CB format (`c.beqz`, `c.bnez`): `offset[8|4:3]` at 12|11..10,
+        /// `offset[7:6|2:1|5]` at 6..5|4..3|2; ±256 B.
         CB8 = "riscv.cb8", unit 2, Value::Relative, scale 1, bits 8, signed, pc 0,
         [piece(0, 2, 3), piece(2, 2, 10), piece(4, 1, 2), piece(5, 2, 5), piece(7, 1, 12)]
     }
     kind! {
-        /// CJ format (`c.j`, `c.jal`): offset[11|4|9:8|10|6|7|3:1|5] at bits 12..2; ±2 KiB.
+        /// CJ format (`c.j`, `c.jal`): `offset[11|4|9:8|10|6|7|3:1|5]` at bits 12..2; ±2 KiB.
         CJ11 = "riscv.cj11", unit 2, Value::Relative, scale 1, bits 11, signed, pc 0,
         [piece(0, 3, 3), piece(3, 1, 11), piece(4, 1, 2), piece(5, 1, 7), piece(6, 1, 6),
          piece(7, 2, 9), piece(9, 1, 8), piece(10, 1, 12)]
     }
     kind! {
-        /// `auipc` of a PC-relative pair (`%pcrel_hi`): imm[31:12] at bits 31..12, ±2 GiB.
+        /// `auipc` of a PC-relative pair (`%pcrel_hi`): `imm[31:12]` at bits 31..12, ±2 GiB.
         PCREL_HI20 = "riscv.pcrel_hi20", unit 4, Value::RelativeHigh { low_bits: 12 }, scale 0, bits 20, signed, pc 0,
         [piece(0, 20, 12)]
     }
     kind! {
-        /// I-type second half of a pair (`addi`, `jalr`, loads): imm[11:0] at bits 31..20.
+        /// I-type second half of a pair (`addi`, `jalr`, loads): `imm[11:0]` at bits 31..20.
         PCREL_LO12_I = "riscv.pcrel_lo12_i", unit 4, Value::RelativeLow { low_bits: 12 }, scale 0, bits 12, signed, pc -4,
         [piece(0, 12, 20)]
     }
     kind! {
-        /// S-type second half of a pair (stores): imm[11:5] at bits 31..25, imm[4:0] at 11..7.
+        /// S-type second half of a pair (stores): `imm[11:5]` at bits 31..25, `imm[4:0]` at 11..7.
         PCREL_LO12_S = "riscv.pcrel_lo12_s", unit 4, Value::RelativeLow { low_bits: 12 }, scale 0, bits 12, signed, pc -4,
         [piece(0, 5, 7), piece(5, 7, 25)]
     }

@@ -6,7 +6,8 @@ mod common;
 use common::*;
 
 use jitasm_core::{
-    fixup, AssemblyOffset, ByteSink, CodeSink, Error, FixupProblem, LabelName, LabelRef, LabelTarget,
+    fixup, AssemblyOffset, ByteSink, CodeSink, Error, FixupProblem, LabelName, LabelRef,
+    LabelTarget,
 };
 use jitasm_runtime::{AssemblerOptions, LabelApi, Strategy, VecAssembler};
 
@@ -215,9 +216,15 @@ fn label_errors() {
     ));
     let d = asm.new_dynamic_label();
     asm.define_dynamic(d).unwrap();
-    assert!(matches!(asm.define_dynamic(d), Err(Error::DuplicateLabel { .. })));
+    assert!(matches!(
+        asm.define_dynamic(d),
+        Err(Error::DuplicateLabel { .. })
+    ));
     let bogus = jitasm_core::DynamicLabel::from_index(999);
-    assert_eq!(asm.define_dynamic(bogus), Err(Error::InvalidDynamicLabel { index: 999 }));
+    assert_eq!(
+        asm.define_dynamic(bogus),
+        Err(Error::InvalidDynamicLabel { index: 999 })
+    );
     jump(&mut asm, LabelRef::from(bogus));
     assert_eq!(asm.commit(), Err(Error::InvalidDynamicLabel { index: 999 }));
 
@@ -225,7 +232,10 @@ fn label_errors() {
     jump(&mut asm, local("back", false));
     assert!(matches!(
         asm.commit(),
-        Err(Error::UnknownLabel { label: LabelName::Local { forward: false, .. }, .. })
+        Err(Error::UnknownLabel {
+            label: LabelName::Local { forward: false, .. },
+            ..
+        })
     ));
 }
 
@@ -239,8 +249,14 @@ fn recorded_errors_block_commit() {
         min: 0,
         max: 15,
     });
-    assert!(matches!(asm.commit(), Err(Error::ValueOutOfRange { value: 16, .. })));
-    assert!(matches!(asm.commit(), Err(Error::ValueOutOfRange { .. })), "errors are sticky");
+    assert!(matches!(
+        asm.commit(),
+        Err(Error::ValueOutOfRange { value: 16, .. })
+    ));
+    assert!(
+        matches!(asm.commit(), Err(Error::ValueOutOfRange { .. })),
+        "errors are sticky"
+    );
     assert_eq!(asm.committed_len(), 0);
 }
 
@@ -291,7 +307,11 @@ fn unused_bytes_are_traps() {
     let tail = unsafe { std::slice::from_raw_parts(p.add(RET_CONST_LEN), 4096 - RET_CONST_LEN) };
     let fill = arch.trap_fill();
     for (i, b) in tail.iter().enumerate() {
-        assert_eq!(*b, fill[(RET_CONST_LEN + i) % fill.len()], "byte {i} after the code");
+        assert_eq!(
+            *b,
+            fill[(RET_CONST_LEN + i) % fill.len()],
+            "byte {i} after the code"
+        );
     }
 }
 
@@ -304,7 +324,10 @@ fn vec_assembler_patches_for_its_base_address() {
     let end = asm.global_label_offset("end").unwrap().0 as u64;
     let bytes = asm.take().unwrap();
     let lit = &bytes[bytes.len() - 8..];
-    assert_eq!(u64::from_le_bytes(lit.try_into().unwrap()), 0x4000_0000 + end);
+    assert_eq!(
+        u64::from_le_bytes(lit.try_into().unwrap()),
+        0x4000_0000 + end
+    );
     // Reuse: the same function again gives the same bytes.
     sum_loop(&mut asm);
     asm.emit_label_data(LabelRef::new(LabelTarget::Global("end")), abs64());

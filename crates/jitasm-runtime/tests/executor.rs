@@ -38,8 +38,10 @@ fn readers_run_code_while_the_owner_appends_and_alters() {
                         let i = (x % n as u64) as usize;
                         let g = exec.lock();
                         assert!(g.len() >= n * RET_CONST_LEN, "published code is committed");
-                        let f = unsafe { g.func::<extern "C" fn() -> u64>(AssemblyOffset(i * RET_CONST_LEN)) }
-                            .unwrap();
+                        let f = unsafe {
+                            g.func::<extern "C" fn() -> u64>(AssemblyOffset(i * RET_CONST_LEN))
+                        }
+                        .unwrap();
                         let v = f() as u32 as usize;
                         if i == 0 {
                             assert!(v == 1000 || v == 1001, "function 0 returned {v}");

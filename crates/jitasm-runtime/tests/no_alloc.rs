@@ -53,7 +53,11 @@ fn warm_assemblers_do_not_allocate() {
         let before = ALLOCATIONS.load(Ordering::Relaxed);
         function(&mut asm);
         asm.commit().unwrap();
-        assert_eq!(ALLOCATIONS.load(Ordering::Relaxed) - before, 0, "{s:?}: Assembler allocated");
+        assert_eq!(
+            ALLOCATIONS.load(Ordering::Relaxed) - before,
+            0,
+            "{s:?}: Assembler allocated"
+        );
     }
 
     let mut vasm = VecAssembler::<Host>::new(0x10000);
@@ -70,5 +74,9 @@ fn warm_assemblers_do_not_allocate() {
     out[..bytes.len()].copy_from_slice(bytes);
     assert_eq!(bytes.len(), len);
     vasm.clear();
-    assert_eq!(ALLOCATIONS.load(Ordering::Relaxed) - before, 0, "VecAssembler allocated");
+    assert_eq!(
+        ALLOCATIONS.load(Ordering::Relaxed) - before,
+        0,
+        "VecAssembler allocated"
+    );
 }

@@ -83,9 +83,16 @@ fn no_mapping_is_ever_writable_and_executable() {
         asm.commit().unwrap();
         assert_no_wx("committed");
         let base = asm.address(a);
-        assert!(perms_at(base).starts_with("r-x"), "{s:?}: code is {}", perms_at(base));
+        assert!(
+            perms_at(base).starts_with("r-x"),
+            "{s:?}: code is {}",
+            perms_at(base)
+        );
         if s == Strategy::DualMap {
-            assert!(perms_at(base).ends_with('s'), "the executable view is shared");
+            assert!(
+                perms_at(base).ends_with('s'),
+                "the executable view is shared"
+            );
         }
         let exec = asm.reader();
         {
@@ -105,7 +112,11 @@ fn no_mapping_is_ever_writable_and_executable() {
         })
         .unwrap();
         assert_no_wx("altered");
-        assert!(perms_at(base).starts_with("r-x"), "after alter: {}", perms_at(base));
+        assert!(
+            perms_at(base).starts_with("r-x"),
+            "after alter: {}",
+            perms_at(base)
+        );
         {
             let g = exec.lock();
             let f = unsafe { g.func::<extern "C" fn() -> u64>(a) }.unwrap();
@@ -116,13 +127,22 @@ fn no_mapping_is_ever_writable_and_executable() {
         assert_no_wx("finalized");
         assert!(code.ptr(AssemblyOffset(0)).is_ok());
         drop(code);
-        assert!(perms_at(base).starts_with("r-x"), "an executor keeps the memory mapped");
+        assert!(
+            perms_at(base).starts_with("r-x"),
+            "an executor keeps the memory mapped"
+        );
         drop(exec);
         assert_no_wx("dropped");
-        assert_eq!(perms_at(base), "unmapped", "{s:?}: dropping the last owner unmaps");
+        assert_eq!(
+            perms_at(base),
+            "unmapped",
+            "{s:?}: dropping the last owner unmaps"
+        );
     }
 
     stop.store(true, Ordering::Relaxed);
-    watcher.join().expect("the watcher saw no writable+executable mapping");
+    watcher
+        .join()
+        .expect("the watcher saw no writable+executable mapping");
     assert!(reads.load(Ordering::Relaxed) > 0);
 }

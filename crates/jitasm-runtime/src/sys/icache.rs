@@ -5,11 +5,10 @@
 /// run at (the same address unless the memory is dual-mapped).
 #[allow(unused_variables)]
 pub(crate) fn flush_icache(written: *const u8, exec: *const u8, len: usize) {
-    if len == 0 {
-        return;
-    }
     #[cfg(all(target_arch = "aarch64", not(target_vendor = "apple"), not(windows)))]
-    aarch64(written as usize, exec as usize, len);
+    if len != 0 {
+        aarch64(written as usize, exec as usize, len);
+    }
 
     #[cfg(all(target_arch = "aarch64", target_vendor = "apple"))]
     {
