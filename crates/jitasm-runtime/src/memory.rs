@@ -94,7 +94,15 @@ impl CodeMemory {
             });
         }
         let page = sys::page_size();
-        let capacity = round_up(capacity.max(1), page.max(GROW_CHUNK));
+        let unit = page.max(GROW_CHUNK);
+        let capacity = capacity
+            .max(1)
+            .checked_next_multiple_of(unit)
+            .filter(|&c| c <= isize::MAX as usize)
+            .ok_or(Error::CapacityExceeded {
+                needed: capacity,
+                capacity: isize::MAX as usize / unit * unit,
+            })?;
         let (write, exec) = match strategy {
             Strategy::Protect => {
                 let p = sys::reserve(capacity)?;

@@ -293,6 +293,25 @@ fn capacity_is_enforced() {
 }
 
 #[test]
+fn failure_to_map_is_an_error() {
+    for strategy in strategies() {
+        for capacity in [1usize << 60, usize::MAX] {
+            let r = jitasm_runtime::Assembler::<Host>::with_options(AssemblerOptions {
+                capacity,
+                strategy,
+            });
+            assert!(
+                matches!(
+                    r,
+                    Err(Error::Memory { .. } | Error::CapacityExceeded { .. })
+                ),
+                "{strategy:?} {capacity:#x}: {r:?}"
+            );
+        }
+    }
+}
+
+#[test]
 fn unused_bytes_are_traps() {
     let arch = jitasm_core::Arch::host().unwrap();
     let mut asm = assembler(Strategy::default());
