@@ -38,9 +38,12 @@ impl Strategy {
         }
     }
 
-    /// The faster supported strategy on this platform: dual mapping where it
-    /// exists (measured in `benches/memory.rs`: a commit needs no system call
-    /// once pages are mapped), protection flipping elsewhere.
+    /// The default strategy: dual mapping where it exists, protection
+    /// flipping elsewhere. Measured in `crates/jitasm-bench/benches/memory.rs`
+    /// (figures in `docs/PERFORMANCE.md`): a small commit to a long-lived
+    /// dual-mapped assembler needs no system call and is ~90× faster than a
+    /// protection flip; an assembler made for one function is ~2× faster
+    /// with [`Strategy::Protect`].
     pub const fn platform_default() -> Strategy {
         if Strategy::DualMap.is_supported() {
             Strategy::DualMap
@@ -56,7 +59,8 @@ impl Default for Strategy {
     }
 }
 
-/// Granularity in which fresh pages are filled and mapped executable.
+/// The most that is filled and mapped executable at once beyond what the
+/// code needs.
 const GROW_CHUNK: usize = 64 * 1024;
 
 /// A fixed reservation of code memory. See the [module docs](self).
@@ -145,14 +149,19 @@ impl CodeMemory {
         self.page
     }
 
-    /// How far [`write`](Self::write) would need to map for code ending at
-    /// `end` when `mapped` bytes are mapped already.
+    /// How far [`write`](Self::write) maps for code ending at `end` when
+    /// `mapped` bytes are mapped already: at least to the end of `end`'s
+    /// page, and at least as much again as is mapped (from one page up to
+    /// [`GROW_CHUNK`]), so a small function costs one page and a growing
+    /// buffer a logarithmic number of mapping calls.
     pub(crate) fn mapped_after(&self, mapped: usize, end: usize) -> usize {
         if end <= mapped {
-            mapped
-        } else {
-            round_up(end, GROW_CHUNK).min(self.capacity)
+            return mapped;
         }
+        let step = mapped.clamp(self.page, GROW_CHUNK);
+        round_up(end, self.page)
+            .max(mapped + step)
+            .min(self.capacity)
     }
 
     /// Whether writing `start..end` has to make executable pages writable
