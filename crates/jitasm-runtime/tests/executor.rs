@@ -21,12 +21,14 @@ fn readers_run_code_while_the_owner_appends_and_alters() {
         asm.commit().unwrap();
         let published = Arc::new(AtomicUsize::new(1));
         let done = Arc::new(AtomicBool::new(false));
+        let total_calls = Arc::new(AtomicUsize::new(0));
         let exec = asm.reader();
         let readers: Vec<_> = (0..2u64)
             .map(|seed| {
                 let exec = exec.clone();
                 let published = published.clone();
                 let done = done.clone();
+                let total_calls = total_calls.clone();
                 std::thread::spawn(move || {
                     let mut x = 0x9E37_79B9_7F4A_7C15u64 ^ (seed + 1);
                     let mut calls = 0usize;
@@ -49,6 +51,7 @@ fn readers_run_code_while_the_owner_appends_and_alters() {
                             assert_eq!(v, i % 2048, "function {i}");
                         }
                         calls += 1;
+                        total_calls.fetch_add(1, Ordering::Relaxed);
                     }
                     calls
                 })
@@ -71,6 +74,10 @@ fn readers_run_code_while_the_owner_appends_and_alters() {
                 })
                 .unwrap();
             }
+        }
+        // On a busy machine the readers may not have been scheduled yet.
+        while total_calls.load(Ordering::Relaxed) < 2 {
+            std::thread::yield_now();
         }
         done.store(true, Ordering::Release);
         let calls: usize = readers.into_iter().map(|r| r.join().expect("reader")).sum();

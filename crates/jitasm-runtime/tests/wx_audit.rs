@@ -72,7 +72,15 @@ fn no_mapping_is_ever_writable_and_executable() {
         })
     };
 
-    for s in strategies() {
+    // Let the watcher start before the first step, and repeat the sequence
+    // so that its reads overlap every kind of step.
+    let wait_for_reads = |n: usize| {
+        while reads.load(Ordering::Relaxed) < n {
+            std::thread::yield_now();
+        }
+    };
+    wait_for_reads(1);
+    for s in strategies().into_iter().cycle().take(20) {
         assert_no_wx("start");
         let mut asm = assembler(s);
         assert_no_wx("reserved");
