@@ -110,19 +110,32 @@ impl FixupKind {
     }
 
     /// Computes the raw (unscaled) value for target `target` and PC `pc`.
+    ///
+    /// Addresses are 64-bit values: differences are taken modulo 2^64 and
+    /// read as signed (a displacement of -0x20 reaches from 0x10 to
+    /// 0xffff_ffff_ffff_fff0), and a signed absolute field reads the address
+    /// as signed (`x86.abs32s` reaches `0xffff_ffff_8000_0000..`, the
+    /// addresses its sign-extended field can name).
     #[inline]
     pub const fn raw_value(&self, target: u64, pc: u64) -> i128 {
-        let t = target as i128;
-        let p = pc as i128;
+        let delta = target.wrapping_sub(pc) as i64 as i128;
         match self.value {
-            Value::Relative => t - p,
-            Value::Absolute => t,
-            Value::PageRelative { page_shift } => (t >> page_shift) - (p >> page_shift),
-            Value::AbsoluteLow { bits } => t & ((1i128 << bits) - 1),
-            Value::RelativeHigh { low_bits } => (t - p + (1i128 << (low_bits - 1))) >> low_bits,
+            Value::Relative => delta,
+            Value::Absolute => {
+                if self.signed {
+                    target as i64 as i128
+                } else {
+                    target as i128
+                }
+            }
+            Value::PageRelative { page_shift } => {
+                let page = !((1u64 << page_shift) - 1);
+                ((target & page).wrapping_sub(pc & page) as i64 as i128) >> page_shift
+            }
+            Value::AbsoluteLow { bits } => (target & ((1u64 << bits) - 1)) as i128,
+            Value::RelativeHigh { low_bits } => (delta + (1i128 << (low_bits - 1))) >> low_bits,
             Value::RelativeLow { low_bits } => {
-                let d = t - p;
-                d - (((d + (1i128 << (low_bits - 1))) >> low_bits) << low_bits)
+                delta - (((delta + (1i128 << (low_bits - 1))) >> low_bits) << low_bits)
             }
         }
     }
