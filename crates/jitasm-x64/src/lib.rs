@@ -22,4 +22,7 @@ extern crate alloc;
 #[rustfmt::skip]
 #[allow(missing_docs)]
 mod generated;
+pub mod reg;
 pub mod table;
+
+pub use reg::{regs, Reg, RegClass};
