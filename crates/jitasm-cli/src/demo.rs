@@ -36,6 +36,24 @@ extern "C" fn host_square(x: i64) -> i64 {
     x * x
 }
 
+/// A reference to `host_square`'s address.
+fn host_square_ref() -> LabelRef<'static> {
+    LabelRef::new(LabelTarget::Extern(host_square as *const () as u64))
+}
+
+/// Local label `addr`: an 8-aligned literal holding `host_square`'s address,
+/// loaded PC-relative by the AArch64 and RISC-V call sequences.
+#[cfg(any(target_arch = "aarch64", target_arch = "riscv64"))]
+fn address_literal(
+    asm: &mut HostAssembler,
+    abs64: &'static jitasm::FixupKind,
+) -> Result<(), jitasm::Error> {
+    asm.align(8, 0)?;
+    asm.define_local("addr")?;
+    asm.emit_label_data(host_square_ref(), abs64);
+    Ok(())
+}
+
 fn local(name: &str, forward: bool) -> LabelRef<'_> {
     LabelRef::new(LabelTarget::Local { name, forward })
 }
@@ -61,10 +79,7 @@ fn emit(asm: &mut HostAssembler) -> Result<[AssemblyOffset; 3], jitasm::Error> {
     // call(x) = host_square(x) + 1, calling back into Rust through an absolute address
     let call = asm.offset();
     asm.extend_from_slice(&[0x48, 0x83, 0xEC, 0x08, 0x48, 0xB8]); // sub rsp,8; mov rax, imm64
-    asm.emit_label_data(
-        LabelRef::new(LabelTarget::Extern(host_square as *const () as u64)),
-        &ABS64,
-    );
+    asm.emit_label_data(host_square_ref(), &ABS64);
     asm.extend_from_slice(&[0xFF, 0xD0, 0x48, 0xFF, 0xC0, 0x48, 0x83, 0xC4, 0x08, 0xC3]); // call rax; inc rax; add rsp,8; ret
     Ok([answer, sum, call])
 }
@@ -72,7 +87,7 @@ fn emit(asm: &mut HostAssembler) -> Result<[AssemblyOffset; 3], jitasm::Error> {
 #[cfg(target_arch = "aarch64")]
 /// Emits the three demo functions; returns their entry offsets.
 fn emit(asm: &mut HostAssembler) -> Result<[AssemblyOffset; 3], jitasm::Error> {
-    use jitasm::fixup::aarch64::{ABS64, B26, BCOND19};
+    use jitasm::fixup::aarch64::{ABS64, BCOND19};
     let w = |asm: &mut HostAssembler, i: u32| asm.extend_from_slice(&i.to_le_bytes());
     let answer = asm.offset();
     w(asm, 0xD280_0540); // mov x0, #42
@@ -100,12 +115,7 @@ fn emit(asm: &mut HostAssembler) -> Result<[AssemblyOffset; 3], jitasm::Error> {
     w(asm, 0x9100_0400); // add x0, x0, #1
     w(asm, 0xA8C1_7BFD); // ldp x29, x30, [sp], #16
     w(asm, 0xD65F_03C0); // ret
-    asm.align(8, 0)?;
-    asm.define_local("addr")?;
-    asm.emit_label_data(
-        LabelRef::new(LabelTarget::Extern(host_square as *const () as u64)),
-        &ABS64,
-    );
+    address_literal(asm, &ABS64)?;
     Ok([answer, sum, call])
 }
 
@@ -144,12 +154,7 @@ fn emit(asm: &mut HostAssembler) -> Result<[AssemblyOffset; 3], jitasm::Error> {
     w(asm, 0x0081_3083); // ld ra, 8(sp)
     w(asm, 0x0101_0113); // addi sp, sp, 16
     w(asm, 0x0000_8067); // ret
-    asm.align(8, 0)?;
-    asm.define_local("addr")?;
-    asm.emit_label_data(
-        LabelRef::new(LabelTarget::Extern(host_square as *const () as u64)),
-        &ABS64,
-    );
+    address_literal(asm, &ABS64)?;
     Ok([answer, sum, call])
 }
 
