@@ -430,17 +430,20 @@ impl CodeSink for Modifier<'_> {
     }
 }
 
+/// Labels mark positions of code being appended; an alter only rewrites.
+const NO_LABELS_IN_ALTER: Error = Error::Unsupported {
+    what: "defining labels while altering committed code",
+};
+
 impl LabelApi for Modifier<'_> {
     fn define_global(&mut self, _name: &str) -> Result<(), Error> {
-        Err(Error::Unsupported {
-            what: "defining labels while altering committed code",
-        })
+        Err(NO_LABELS_IN_ALTER)
     }
-    fn define_local(&mut self, name: &str) -> Result<(), Error> {
-        self.define_global(name)
+    fn define_local(&mut self, _name: &str) -> Result<(), Error> {
+        Err(NO_LABELS_IN_ALTER)
     }
     fn define_dynamic(&mut self, _label: DynamicLabel) -> Result<(), Error> {
-        self.define_global("")
+        Err(NO_LABELS_IN_ALTER)
     }
     fn new_dynamic_label(&mut self) -> DynamicLabel {
         self.labels.new_dynamic()
