@@ -38,6 +38,11 @@ pub struct FormDef {
     pub operand_size: u8,
     /// Address size the form needs (0, 16, 32, 64).
     pub address_size: u8,
+    /// Size in bytes of the memory operand (0: none, or a size the
+    /// instruction does not fix, as for `lea` or `clflush`).
+    pub mem_size: u16,
+    /// Size in bytes of one broadcast element (0: no broadcast).
+    pub bcst_size: u8,
     /// disp8*N scale without broadcast (EVEX; 1 elsewhere).
     pub disp8_n: u8,
     /// disp8*N scale with broadcast (EVEX; 1 elsewhere).
@@ -194,13 +199,24 @@ pub fn feature_name(f: CpuidFeature) -> String {
 }
 
 /// Every x86 instruction form valid in 64-bit or 32-bit mode, in iced's
-/// code order, except Knights Corner's MVEX forms (not x86-64 instructions).
+/// code order, except Knights Corner's forms (MVEX and its VEX branches, which
+/// reuse encodings of other instructions), `jmpe` (IA-64's x86 exit), the
+/// 8086's `pop cs` (0F is an escape byte since the 286) and iced's
+/// `reservednop` (hint-NOP encodings that decode as `nop`/`prefetch*`, with
+/// no mnemonic of their own in any assembler).
 pub fn forms() -> Vec<FormDef> {
     let mut out = Vec::new();
     for code in Code::values() {
         let oc = code.op_code();
         if !oc.is_instruction()
             || oc.encoding() == EncodingKind::MVEX
+            || code.cpuid_features().iter().any(|f| {
+                matches!(
+                    f,
+                    CpuidFeature::KNC | CpuidFeature::IA64 | CpuidFeature::INTEL8086_ONLY
+                )
+            })
+            || code.mnemonic() == iced_x86::Mnemonic::Reservednop
             || !(oc.mode64() || oc.mode32())
         {
             continue;
@@ -271,6 +287,7 @@ pub fn forms() -> Vec<FormDef> {
         flag(oc.default_op_size64(), "DEFAULT64");
         flag(oc.force_op_size64(), "FORCE64");
         flag(oc.requires_unique_reg_nums(), "UNIQUE_REGS");
+        flag(oc.requires_unique_dest_reg_num(), "UNIQUE_DEST");
         let features = code
             .cpuid_features()
             .iter()
@@ -292,6 +309,12 @@ pub fn forms() -> Vec<FormDef> {
             lig: oc.is_lig(),
             operand_size: oc.operand_size() as u8,
             address_size: oc.address_size() as u8,
+            mem_size: oc.memory_size().size() as u16,
+            bcst_size: if oc.can_broadcast() {
+                oc.broadcast_memory_size().size() as u8
+            } else {
+                0
+            },
             disp8_n,
             disp8_n_bcst,
             flags,
@@ -300,7 +323,28 @@ pub fn forms() -> Vec<FormDef> {
         validate(&def);
         out.push(def);
     }
+    mark_vex_explicit(&mut out);
     out
+}
+
+/// VEX forms added after AVX-512 for instructions AVX-512 already had
+/// (AVX-VNNI, AVX-IFMA, AVX-NE-CONVERT) are written `{vex} vpdpbusd …` by
+/// the assemblers: without the pseudo-prefix the mnemonic means its EVEX form.
+fn mark_vex_explicit(defs: &mut [FormDef]) {
+    const LATE_VEX: [&str; 3] = ["avx_vnni", "avx_ifma", "avx_ne_convert"];
+    let evex: std::collections::HashSet<(String, Vec<&'static str>)> = defs
+        .iter()
+        .filter(|d| d.encoding == "Evex")
+        .map(|d| (d.mnemonic.clone(), d.operands.clone()))
+        .collect();
+    for d in defs.iter_mut() {
+        if d.encoding == "Vex"
+            && d.features.iter().any(|f| LATE_VEX.contains(&f.as_str()))
+            && evex.contains(&(d.mnemonic.clone(), d.operands.clone()))
+        {
+            d.flags.push("VEX_EXPLICIT");
+        }
+    }
 }
 
 /// Checks a definition against what the encoder can do; panics naming the form.
@@ -323,6 +367,10 @@ fn validate(d: &FormDef) {
     assert!(
         matches!(d.address_size, 0 | 16 | 32 | 64),
         "{n}: address size"
+    );
+    assert!(
+        d.flags.contains(&"BROADCAST") == (d.bcst_size != 0),
+        "{n}: broadcast flag and element size disagree"
     );
     if d.encoding != "Evex" {
         assert!(

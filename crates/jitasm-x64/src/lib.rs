@@ -22,7 +22,15 @@ extern crate alloc;
 #[rustfmt::skip]
 #[allow(missing_docs)]
 mod generated;
+pub mod encode;
+pub mod error;
+pub mod operand;
 pub mod reg;
 pub mod table;
 
+pub use encode::{encode, encode_form, select, Encoded, Fixup};
+pub use error::{EncodeError, MemProblem};
+pub use operand::{
+    Decorations, DispSize, Imm, Instruction, Mem, Mnemonic, Mode, Operand, Prefixes, Rounding,
+};
 pub use reg::{regs, Reg, RegClass};

@@ -348,6 +348,12 @@ pub mod flags {
     pub const FORCE64: u32 = 1 << 16;
     /// Register operands must be distinct (gathers, `vp2intersect`).
     pub const UNIQUE_REGS: u32 = 1 << 17;
+    /// A VEX form selected only with the `{vex}` pseudo-prefix: without it
+    /// the mnemonic means its EVEX form (AVX-VNNI, AVX-IFMA, AVX-NE-CONVERT).
+    pub const VEX_EXPLICIT: u32 = 1 << 18;
+    /// The destination register must differ from every source register
+    /// (AVX512-FP16 complex multiplies).
+    pub const UNIQUE_DEST: u32 = 1 << 19;
 }
 
 /// One instruction form: a row of the table.
@@ -381,6 +387,11 @@ pub struct Form {
     pub operand_size: u8,
     /// Address size the form needs (0, 16, 32, 64).
     pub address_size: u8,
+    /// Size in bytes of the memory operand (0: none, or not fixed by the
+    /// instruction, as for `lea`).
+    pub mem_size: u16,
+    /// Size in bytes of one broadcast element (0: the form cannot broadcast).
+    pub bcst_size: u8,
     /// EVEX disp8*N scale without broadcast.
     pub disp8_n: u8,
     /// EVEX disp8*N scale with broadcast.
@@ -402,6 +413,14 @@ impl Form {
         self.flags & f != 0
     }
 
+    /// Whether the form exists in `mode`.
+    pub const fn valid_in(&self, mode: crate::operand::Mode) -> bool {
+        match mode {
+            crate::operand::Mode::Long => self.has(flags::MODE64),
+            crate::operand::Mode::Protected => self.has(flags::MODE32),
+        }
+    }
+
     /// The form in the manual's notation, e.g. `add r/m64, r64`.
     pub fn notation(&self) -> alloc::string::String {
         let mut s = alloc::string::String::from(self.mnemonic());
@@ -410,6 +429,15 @@ impl Form {
             s.push_str(o.notation());
         }
         s
+    }
+}
+
+/// The forms of the mnemonic with index `i` in [`MNEMONICS`] (empty if there
+/// is none).
+pub fn forms_by_index(i: u16) -> &'static [Form] {
+    match MNEMONIC_FORMS.get(i as usize) {
+        Some(&(start, end)) => &FORMS[start as usize..end as usize],
+        None => &[],
     }
 }
 
