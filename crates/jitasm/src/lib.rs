@@ -32,6 +32,8 @@
 
 pub use jitasm_core as core;
 pub use jitasm_runtime as runtime;
+/// x86-64 and x86-32: registers, the form table, the encoder.
+pub use jitasm_x64 as x64;
 
 pub use jitasm_core::{
     fixup, Arch, AssemblyOffset, ByteSink, CodeSink, DynamicLabel, Error, FixupKind, LabelRef,
