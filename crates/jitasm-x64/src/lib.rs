@@ -22,6 +22,7 @@ extern crate alloc;
 #[rustfmt::skip]
 #[allow(missing_docs)]
 mod generated;
+pub mod builder;
 pub mod encode;
 pub mod error;
 pub mod operand;

@@ -25,8 +25,15 @@ impl Mnemonic {
             *d = s.to_ascii_lowercase();
         }
         let lower = core::str::from_utf8(&buf[..bytes.len()]).ok()?;
+        let mut alias = [0u8; 24];
+        let canonical = canonical_condition(lower, &mut alias).unwrap_or(lower);
+        let name = match canonical {
+            "sal" => "shl",
+            "xlat" => "xlatb",
+            other => other,
+        };
         MNEMONICS
-            .binary_search(&lower)
+            .binary_search(&name)
             .ok()
             .map(|i| Mnemonic(i as u16))
     }
@@ -45,6 +52,38 @@ impl Mnemonic {
     pub fn name(self) -> &'static str {
         MNEMONICS[self.0 as usize]
     }
+}
+
+/// The condition-code spellings the manuals give as synonyms, mapped to the
+/// one the table uses (`jz` → `je`, `setnae` → `setb`, `cmovpe` → `cmovp`).
+const CONDITION_ALIASES: [(&str, &str); 14] = [
+    ("z", "e"),
+    ("nz", "ne"),
+    ("c", "b"),
+    ("nae", "b"),
+    ("nc", "ae"),
+    ("nb", "ae"),
+    ("na", "be"),
+    ("nbe", "a"),
+    ("pe", "p"),
+    ("po", "np"),
+    ("nge", "l"),
+    ("nl", "ge"),
+    ("ng", "le"),
+    ("nle", "g"),
+];
+
+/// `j`/`set`/`cmov` + an alias condition, rewritten into `buf`.
+fn canonical_condition<'b>(m: &str, buf: &'b mut [u8; 24]) -> Option<&'b str> {
+    let prefix = ["cmov", "set", "j"]
+        .into_iter()
+        .find(|p| m.starts_with(p))?;
+    let cond = &m[prefix.len()..];
+    let (_, to) = CONDITION_ALIASES.iter().find(|(from, _)| *from == cond)?;
+    let n = prefix.len() + to.len();
+    buf[..prefix.len()].copy_from_slice(prefix.as_bytes());
+    buf[prefix.len()..n].copy_from_slice(to.as_bytes());
+    core::str::from_utf8(&buf[..n]).ok()
 }
 
 /// A size hint for a displacement (`[BYTE rax + 8]` / `[DWORD rax + 8]`).

@@ -84,3 +84,26 @@ fn well_known_forms_are_present() {
         .count();
     assert!(evex > 1500, "AVX-512 forms: {evex}");
 }
+
+#[test]
+fn condition_aliases_name_the_canonical_mnemonic() {
+    use jitasm_x64::Mnemonic;
+    for (alias, canonical) in [
+        ("jz", "je"),
+        ("JNZ", "jne"),
+        ("setnae", "setb"),
+        ("cmovpe", "cmovp"),
+        ("jnle", "jg"),
+        ("sal", "shl"),
+        ("xlat", "xlatb"),
+    ] {
+        assert_eq!(
+            Mnemonic::parse(alias).map(|m| m.name()),
+            Some(canonical),
+            "{alias}"
+        );
+    }
+    assert!(Mnemonic::parse("jzz").is_none());
+    assert!(Mnemonic::parse("").is_none());
+    assert!(Mnemonic::parse("averyveryverylongmnemonicname").is_none());
+}
