@@ -29,7 +29,9 @@
 //! `use builder::prelude::*` brings them all into scope. A mnemonic with
 //! several operand counts has its smallest under its own name and the others
 //! with a suffix (`imul(rcx)`, `imul_2(rax, rcx)`, `imul_3(rax, rcx, 10)`).
-//! Each call goes through [`crate::select`], so the encoding is the one the
+//! Each call goes through [`crate::encode::select_among`] with the forms its
+//! argument types can match (listed when the builder is generated), so the
+//! encoding is the one [`crate::select`] gives, the one the
 //! text assembler and the macro choose for the same operands.
 //!
 //! Argument types: [`Gpb`] [`Gpw`] [`Gpd`] [`Gpq`] [`Seg`] [`Cr`] [`Dr`]
@@ -40,12 +42,13 @@
 //! registers carry AVX-512 decorations: `zmm1.k(k2).z()`, `zmm3.rz_sae()`,
 //! `zmm3.sae()`.
 
-use crate::encode::select;
+use crate::encode::select_among;
 use crate::error::EncodeError;
 use crate::operand::{
     Decorations, Imm, Instruction, Mem, Mnemonic, Mode, Operand, Prefixes, Rounding,
 };
 use crate::reg::{Reg, RegClass};
+use crate::table::FORMS;
 use core::ops::{Add, Mul, Sub};
 use jitasm_core::{CodeSink, DynamicLabel, LabelRef};
 
@@ -85,10 +88,16 @@ impl<S: CodeSink> Builder<S> {
         self
     }
 
-    /// Emits mnemonic number `mnemonic` with `args` (the generated methods
-    /// all come here).
+    /// Emits mnemonic number `mnemonic` with `args`, choosing among the
+    /// forms `forms` (indices into [`crate::table::FORMS`] whose operand kinds
+    /// take the argument types). The generated methods all come here.
     #[doc(hidden)]
-    pub fn emit(&mut self, mnemonic: u16, args: &mut [Arg<'_>]) -> Result<(), EncodeError> {
+    pub fn emit(
+        &mut self,
+        mnemonic: u16,
+        forms: &[u16],
+        args: &mut [Arg<'_>],
+    ) -> Result<(), EncodeError> {
         let mut ops = [Operand::Imm(Imm { value: 0, size: 0 }); 5];
         let mut dec = Decorations::NONE;
         for (i, a) in args.iter().enumerate() {
@@ -101,7 +110,7 @@ impl<S: CodeSink> Builder<S> {
             decorations: dec,
             prefixes: core::mem::take(&mut self.prefixes),
         };
-        let (_, enc) = select(self.mode, &inst)?;
+        let (_, enc) = select_among(self.mode, &inst, forms.iter().map(|&i| &FORMS[i as usize]))?;
         enc.emit(&mut self.sink);
         Ok(())
     }

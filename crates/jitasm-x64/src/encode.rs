@@ -433,7 +433,17 @@ pub fn select<'a>(
     mode: Mode,
     inst: &Instruction<'a, '_>,
 ) -> Result<(&'static Form, Encoded<'a>), EncodeError> {
-    let forms = forms_by_index(inst.mnemonic.index());
+    select_among(mode, inst, forms_by_index(inst.mnemonic.index()).iter())
+}
+
+/// [`select`] among some of the mnemonic's forms only: the typed builder
+/// passes the forms whose operand kinds take its argument types, known when
+/// the builder is generated.
+pub fn select_among<'a>(
+    mode: Mode,
+    inst: &Instruction<'a, '_>,
+    forms: impl Iterator<Item = &'static Form>,
+) -> Result<(&'static Form, Encoded<'a>), EncodeError> {
     let mut best: Option<(&'static Form, Encoded<'a>)> = None;
     let mut err: Option<EncodeError> = None;
     let mut imm_err: Option<EncodeError> = None;
@@ -444,12 +454,14 @@ pub fn select<'a>(
     let want_vex = inst.prefixes.has(Prefixes::VEX) || inst.prefixes.has(Prefixes::VEX3);
     // Stack-sized instructions (push, pop, call, jmp) take the mode's width
     // for a memory operand whose size is not written, as llvm-mc does.
-    let stack_sized = forms.iter().any(|f| {
-        (f.has(flags::DEFAULT64) || f.has(flags::FORCE64))
-            && f.operands
-                .iter()
-                .any(|k| matches!(slot(*k), Slot::ModRm(Some(_), true)))
-    });
+    let stack_sized = || {
+        forms_by_index(inst.mnemonic.index()).iter().any(|f| {
+            (f.has(flags::DEFAULT64) || f.has(flags::FORCE64))
+                && f.operands
+                    .iter()
+                    .any(|k| matches!(slot(*k), Slot::ModRm(Some(_), true)))
+        })
+    };
     for form in forms {
         if !form.valid_in(mode) {
             continue;
@@ -487,6 +499,14 @@ pub fn select<'a>(
             }
             Err(_) => continue,
         }
+        // A valid VEX form wins over any EVEX form: no need to encode it.
+        if form.encoding == Encoding::Evex
+            && best
+                .as_ref()
+                .is_some_and(|(b, _)| b.encoding == Encoding::Vex)
+        {
+            continue;
+        }
         let enc = match encode_form(mode, form, inst) {
             Ok(e) => e,
             Err(e) => {
@@ -507,8 +527,9 @@ pub fn select<'a>(
                     // Same operands, different memory sizes: only a stack
                     // instruction (push, call…) has a default, its mode's width.
                     let width = if mode.is64() { 64 } else { 32 };
-                    let b_default = stack_sized && bf.operand_size == width;
-                    let f_default = stack_sized && form.operand_size == width;
+                    let stack = stack_sized();
+                    let b_default = stack && bf.operand_size == width;
+                    let f_default = stack && form.operand_size == width;
                     if b_default == f_default {
                         mem_sizes = 1;
                     } else if f_default {
