@@ -427,13 +427,84 @@ fn form_fits(form: &Form, ops: &[Operand<'_>], mode: Mode) -> Result<(), (u8, Mi
 
 /// Picks the form for `inst` and encodes it: the shortest encoding among the
 /// forms that accept the operands; among equal lengths the first in table
-/// order. A VEX form is preferred to an EVEX form that is valid too (they need
-/// different CPU features; EVEX only when needed or asked for with `{evex}`).
+/// order, except where llvm-mc chooses otherwise (see `preferred_on_tie`;
+/// `tests/golden.rs` compares the bytes with llvm-mc's). A VEX form is
+/// preferred to an EVEX form that is valid too (they need different CPU
+/// features; EVEX only when needed or asked for with `{evex}`), the mode's
+/// stack width to a shorter 16-bit `push`, and a standard form to an early or
+/// clone CPU's variant of the same mnemonic. `sal` is encoded as `shl`.
+/// `xchg` is symmetric: the form returned for it may take the two operands
+/// in the other order.
 pub fn select<'a>(
     mode: Mode,
     inst: &Instruction<'a, '_>,
 ) -> Result<(&'static Form, Encoded<'a>), EncodeError> {
-    select_among(mode, inst, forms_by_index(inst.mnemonic.index()).iter())
+    let forms = forms_by_index(inst.mnemonic.index());
+    let chosen = select_among(mode, inst, forms.iter());
+    if inst.mnemonic.name() == "xchg" && inst.operands.len() == 2 {
+        // `xchg` is symmetric: `xchg eax, ebp` is `95` (`xchg r32, eax`),
+        // `xchg reg, [mem]` is `87 /r`. Of two registers, the first goes
+        // in ModRM.reg when the lengths are equal, as llvm-mc encodes it.
+        let swapped = [inst.operands[1], inst.operands[0]];
+        let other = Instruction {
+            operands: &swapped,
+            ..*inst
+        };
+        if let Ok((f, e)) = select_among(mode, &other, forms.iter()) {
+            if !matches!(&chosen, Ok((_, c)) if c.len() < e.len()) {
+                return Ok((f, e));
+            }
+        }
+    }
+    chosen
+}
+
+/// Forms of early or clone CPUs that share their mnemonic with the standard
+/// instruction (the 486 A-step `cmpxchg` at `0F A6`, Cyrix's `pmulhrw` at
+/// `0F 59`…): chosen only when no standard form takes the operands.
+fn obsolete_alternate(form: &Form) -> bool {
+    form.features.iter().any(|&f| {
+        let f = crate::table::FEATURES[f as usize];
+        f.starts_with("cyrix_") || f.ends_with("_only")
+    })
+}
+
+/// Among two forms whose encodings have the same length, whether `form` is
+/// preferred to `best`: the choices llvm-mc makes (checked by
+/// `tests/golden.rs`), where table order alone would differ.
+fn preferred_on_tie(form: &Form, best: &Form, ops: &[Operand<'_>]) -> bool {
+    use OpKind::*;
+    let has = |f: &Form, pred: fn(OpKind) -> bool| f.operands.iter().any(|k| pred(*k));
+    let sex8 = |k| matches!(k, Imm8Sex16 | Imm8Sex32 | Imm8Sex64);
+    // `add ax, 5`: `66 83 /0 ib` rather than `66 05 iw`.
+    if has(form, sex8) != has(best, sex8) {
+        return has(form, sex8);
+    }
+    // `movq xmm, [m]`: `F3 0F 7E` / `66 0F D6` / `0F 7F` rather than the
+    // REX.W forms of `movd` (`66 REX.W 0F 6E`…).
+    let mem_kind = |f: &Form| {
+        f.operands
+            .iter()
+            .zip(ops)
+            .find(|(_, op)| matches!(op, Operand::Mem(_)))
+            .map(|(k, _)| *k)
+    };
+    if let (Some(a), Some(b)) = (mem_kind(form), mem_kind(best)) {
+        let vec = |k| matches!(k, XmmOrMem | MmOrMem);
+        if vec(a) != vec(b)
+            && matches!(a, XmmOrMem | MmOrMem | R64OrMem)
+            && matches!(b, XmmOrMem | MmOrMem | R64OrMem)
+        {
+            return vec(a);
+        }
+    }
+    // FMA4 with registers only: VEX.W1 (the last source in ModRM.rm, the
+    // third in imm8[7:4]) rather than W0.
+    let is4 = |k| matches!(k, XmmIs4 | YmmIs4);
+    if form.encoding == Encoding::Vex && has(form, is4) && has(best, is4) {
+        return form.w == W::W1 && best.w == W::W0;
+    }
+    false
 }
 
 /// [`select`] among some of the mnemonic's forms only: the typed builder
@@ -467,6 +538,19 @@ pub fn select_among<'a>(
             continue;
         }
         any_in_mode = true;
+        // `sal` is `shl` (`D0 /4`…) in the manual and in every assembler;
+        // the `/6` forms iced names `sal` are an undocumented alias, left to
+        // `encode_form`.
+        let form = if form.mnemonic() == "sal" {
+            crate::table::forms_of("shl")
+                .and_then(|shl| {
+                    shl.iter()
+                        .find(|f| f.operands == form.operands && f.opcode == form.opcode)
+                })
+                .unwrap_or(form)
+        } else {
+            form
+        };
         if (want_evex && form.encoding != Encoding::Evex)
             || (want_vex && form.encoding != Encoding::Vex)
             || (!want_vex && form.has(flags::VEX_EXPLICIT))
@@ -538,12 +622,25 @@ pub fn select_among<'a>(
                     }
                     continue;
                 }
+                let width = if mode.is64() { 64 } else { 32 };
                 let prefer = if bf.encoding == Encoding::Vex && form.encoding == Encoding::Evex {
                     false
                 } else if bf.encoding == Encoding::Evex && form.encoding == Encoding::Vex {
                     true
-                } else {
+                } else if obsolete_alternate(bf) != obsolete_alternate(form) {
+                    obsolete_alternate(bf)
+                } else if bf.operand_size != form.operand_size
+                    && (bf.operand_size == width || form.operand_size == width)
+                    && stack_sized()
+                {
+                    // `push 0x1234`, `call 0x10:0x2000`: the mode's stack
+                    // width, not a shorter 16-bit form, which would push
+                    // two bytes.
+                    form.operand_size == width
+                } else if enc.len != be.len {
                     enc.len < be.len
+                } else {
+                    preferred_on_tie(form, bf, inst.operands)
                 };
                 if prefer {
                     best = Some((form, enc));

@@ -1,6 +1,12 @@
 //! `cargo xtask codegen [--check]`: regenerates every checked-in generated
 //! file (`crates/*/src/generated/`) from `jitasm-meta`'s definitions, or with
 //! `--check` fails if any file differs from what would be generated.
+//! `cargo xtask golden-x86 [--check]`: the x86 golden vectors from llvm-mc
+//! (runs `crates/jitasm-x64/examples/golden_x86.rs`, which uses the encoder:
+//! xtask itself does not depend on the crates it generates code for, so a
+//! broken generated file never stops the generator).
+
+mod builder;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -11,10 +17,32 @@ fn main() -> ExitCode {
     let check = args.iter().any(|a| a == "--check");
     match args.first().map(String::as_str) {
         Some("codegen") => codegen(check),
+        Some("golden-x86") => golden_x86(check),
         _ => {
-            eprintln!("usage: cargo xtask codegen [--check]");
+            eprintln!("usage: cargo xtask codegen [--check] | golden-x86 [--check]");
             ExitCode::from(2)
         }
+    }
+}
+
+fn golden_x86(check: bool) -> ExitCode {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut cmd = std::process::Command::new(cargo);
+    cmd.current_dir(root()).args([
+        "run",
+        "-q",
+        "-p",
+        "jitasm-x64",
+        "--example",
+        "golden_x86",
+        "--",
+    ]);
+    if check {
+        cmd.arg("--check");
+    }
+    match cmd.status() {
+        Ok(s) if s.success() => ExitCode::SUCCESS,
+        _ => ExitCode::FAILURE,
     }
 }
 
@@ -28,6 +56,10 @@ fn codegen(check: bool) -> ExitCode {
         (
             root().join("crates/jitasm-x64/src/generated/forms.rs"),
             x86_forms(),
+        ),
+        (
+            root().join("crates/jitasm-x64/src/generated/builder.rs"),
+            builder::generate().0,
         ),
         (root().join("docs/ISA-COVERAGE.md"), coverage()),
     ];

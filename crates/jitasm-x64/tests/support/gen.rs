@@ -423,12 +423,57 @@ fn size_word(size: u16) -> Option<&'static str> {
     })
 }
 
-/// The instance in LLVM Intel syntax (`llvm-mc -x86-asm-syntax=intel`).
+/// The instance in LLVM Intel syntax (`llvm-mc -x86-asm-syntax=intel`),
+/// spelled the way LLVM 19 accepts it where LLVM's spelling differs from the
+/// form's operand list (the golden vectors of `cargo xtask golden-x86`
+/// depend on this text: change it and regenerate them).
 /// Branch targets are written as absolute addresses.
 pub fn intel(form: &Form, inst: &Instance) -> String {
-    let mut s = String::from(form.mnemonic());
+    use OpKind::*;
+    // A 64-bit `moffs` is `movabs` in LLVM's syntax (`mov` would take the
+    // address as a 32-bit displacement).
+    let movabs = form.operands.iter().zip(&inst.ops).any(|(k, op)| {
+        *k == MemOffs
+            && matches!(op, Operand::Mem(m) if i32::try_from(m.disp).is_err() && u32::try_from(m.disp).is_err())
+    });
+    let mut s = String::from(if movabs { "movabs" } else { form.mnemonic() });
+    // LLVM writes `fcom st(i)`, `fxch st(i)`… with `st(0)` implied.
+    let implied_st0 = form.operands == [St0, StiOpcode]
+        && matches!(
+            form.mnemonic(),
+            "fcom" | "fcomp" | "fucom" | "fucomp" | "fxch"
+        );
+    // The rounding operand goes after the last register operand, before an
+    // immediate; LLVM puts it before the integer source of `vcvtsi2ss`…
+    let rc_text = if let Some(rc) = inst.dec.rounding {
+        let r = ["rn", "rd", "ru", "rz"][rc as usize];
+        Some(format!("{{{r}-sae}}"))
+    } else if inst.dec.sae {
+        Some("{sae}".to_string())
+    } else {
+        None
+    };
+    let rc_at = rc_text.as_ref().map(|_| {
+        let n = inst.ops.len();
+        let int_src = matches!(form.operands.last(), Some(R32OrMem | R64OrMem));
+        if matches!(inst.ops.last(), Some(Operand::Imm(_))) || int_src {
+            n - 1
+        } else {
+            n
+        }
+    });
+    let mut first_written = true;
     for (i, op) in inst.ops.iter().enumerate() {
-        s.push_str(if i == 0 { " " } else { ", " });
+        let kind = form.operands.get(i).copied();
+        // The implied `[rdi]` of `maskmovq` is not written in LLVM's syntax.
+        if kind == Some(SegRdi) || (implied_st0 && i == 0) {
+            continue;
+        }
+        if rc_at == Some(i) {
+            write!(s, ", {}", rc_text.as_ref().unwrap()).unwrap();
+        }
+        s.push_str(if first_written { " " } else { ", " });
+        first_written = false;
         match op {
             Operand::Reg(r) => write!(s, "{r}").unwrap(),
             Operand::Imm(v) => write!(s, "{}", v.value).unwrap(),
@@ -436,9 +481,18 @@ pub fn intel(form: &Form, inst: &Instance) -> String {
                 LabelTarget::Extern(a) => write!(s, "{a:#x}").unwrap(),
                 _ => unreachable!(),
             },
-            Operand::Far(sel, off) => write!(s, "{sel:#x}:{off:#x}").unwrap(),
+            // LLVM's far pointer: `jmp selector, offset`.
+            Operand::Far(sel, off) => write!(s, "{sel:#x}, {off:#x}").unwrap(),
             Operand::Mem(m) => {
-                if let Some(w) = size_word(m.size) {
+                let vsib = matches!(
+                    kind,
+                    Some(Vsib32x | Vsib32y | Vsib32z | Vsib64x | Vsib64y | Vsib64z)
+                );
+                // LLVM's size of a VSIB operand is the vector's, not the
+                // element's, and its `bound`, `clrssbsy` and `rstorssp` take
+                // other sizes than the manual's: leave those sizes out.
+                let no_size = vsib || matches!(form.mnemonic(), "bound" | "clrssbsy" | "rstorssp");
+                if let Some(w) = size_word(m.size).filter(|_| !no_size) {
                     write!(s, "{w} ptr ").unwrap();
                 }
                 if let Some(seg) = m.seg {
@@ -454,21 +508,23 @@ pub fn intel(form: &Form, inst: &Instance) -> String {
                     if !first {
                         s.push_str(" + ");
                     }
-                    write!(s, "{}*{x}", m.scale).unwrap();
+                    // 16-bit addresses have no scale.
+                    if x.class() == RegClass::Gp16 {
+                        write!(s, "{x}").unwrap();
+                    } else {
+                        write!(s, "{}*{x}", m.scale).unwrap();
+                    }
                     first = false;
                 }
                 if first {
-                    write!(
-                        s,
-                        "{:#x}",
-                        m.disp as u64
-                            & if m.disp < 0 {
-                                u32::MAX as u64
-                            } else {
-                                u64::MAX
-                            }
-                    )
-                    .unwrap();
+                    // A negative 32-bit address is written as its unsigned
+                    // value; a 64-bit one (`moffs`) in full.
+                    let mask = if m.disp < 0 && i32::try_from(m.disp).is_ok() {
+                        u32::MAX as u64
+                    } else {
+                        u64::MAX
+                    };
+                    write!(s, "{:#x}", m.disp as u64 & mask).unwrap();
                 } else if m.disp > 0 {
                     write!(s, " + {:#x}", m.disp).unwrap();
                 } else if m.disp < 0 {
@@ -489,22 +545,8 @@ pub fn intel(form: &Form, inst: &Instance) -> String {
             }
         }
     }
-    if let Some(rc) = inst.dec.rounding {
-        let r = ["rn", "rd", "ru", "rz"][rc as usize];
-        // The rounding operand goes after the last register operand, before
-        // an immediate.
-        insert_before_imm(&mut s, form, inst, &format!("{{{r}-sae}}"));
-    } else if inst.dec.sae {
-        insert_before_imm(&mut s, form, inst, "{sae}");
+    if rc_at == Some(inst.ops.len()) {
+        write!(s, ", {}", rc_text.unwrap()).unwrap();
     }
     s
-}
-
-fn insert_before_imm(s: &mut String, _form: &Form, inst: &Instance, text: &str) {
-    if let Some(Operand::Imm(_)) = inst.ops.last() {
-        let pos = s.rfind(", ").unwrap();
-        s.insert_str(pos, &format!(", {text}"));
-    } else {
-        write!(s, ", {text}").unwrap();
-    }
 }
