@@ -931,7 +931,7 @@ pub fn encode_form<'a>(
         {
             // `enqcmd`, `movdir64b`…: the register operand fixes the address size.
             Some(MemProblem::AddressSize(form.address_size))
-        } else if form.operands.iter().any(|k| is_mpx(*k)) && (me.addr32 || me.rip) {
+        } else if form.operands.iter().any(|k| k.is_mpx()) && (me.addr32 || me.rip) {
             // MPX ignores 67 in 64-bit mode and has no RIP-relative form.
             Some(MemProblem::AddressSize(64))
         } else {
@@ -1368,17 +1368,6 @@ struct MemEnc<'a> {
     /// …to this many bits.
     addr_bits: u8,
     label: Option<(LabelRef<'a>, &'static FixupKind)>,
-}
-
-const fn is_mpx(k: OpKind) -> bool {
-    matches!(
-        k,
-        OpKind::R32OrMemMpx
-            | OpKind::R64OrMemMpx
-            | OpKind::BndOrMemMpx
-            | OpKind::MemMpx
-            | OpKind::MemMib
-    )
 }
 
 /// Lays out `m` (Intel SDM vol. 2, tables 2-2 and 2-3). `n` is the disp8×N

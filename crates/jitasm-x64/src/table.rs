@@ -244,6 +244,21 @@ op_kinds! {
     FarBr4_2 => "ptr16:32",
 }
 
+impl OpKind {
+    /// Whether this is an MPX memory operand (64-bit addresses only in
+    /// 64-bit mode, no RIP-relative form).
+    pub const fn is_mpx(self) -> bool {
+        matches!(
+            self,
+            OpKind::R32OrMemMpx
+                | OpKind::R64OrMemMpx
+                | OpKind::BndOrMemMpx
+                | OpKind::MemMpx
+                | OpKind::MemMib
+        )
+    }
+}
+
 /// How a form is encoded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Encoding {

@@ -108,16 +108,7 @@ fn disp(rng: &mut Rng, n: i64) -> i64 {
 }
 
 fn mem(rng: &mut Rng, form: &Form, mode: Mode, vsib: Option<RegClass>, sib: bool) -> Mem<'static> {
-    let mpx = form.operands.iter().any(|k| {
-        matches!(
-            k,
-            OpKind::R32OrMemMpx
-                | OpKind::R64OrMemMpx
-                | OpKind::BndOrMemMpx
-                | OpKind::MemMpx
-                | OpKind::MemMib
-        )
-    });
+    let mpx = form.operands.iter().any(|k| k.is_mpx());
     if form.address_size == 16
         || (!mode.is64() && form.address_size == 0 && vsib.is_none() && !sib && rng.chance(5))
     {
