@@ -234,3 +234,29 @@ pub fn generate() -> (String, usize) {
     s.push_str("}\n");
     (s, impls)
 }
+
+#[cfg(test)]
+mod tests {
+    /// Every form of the table is reachable through some builder method:
+    /// its index is in the candidate list of at least one impl.
+    #[test]
+    fn every_form_has_a_builder_method() {
+        let (src, impls) = super::generate();
+        let n = jitasm_meta::x86::forms().len();
+        let mut seen = vec![false; n];
+        for line in src.lines().filter(|l| l.starts_with("impl")) {
+            let start = line.find("self.emit(").expect("an emit call") + "self.emit(".len();
+            let rest = &line[start..];
+            let list = &rest[rest.find("&[").unwrap() + 2..rest.find(']').unwrap()];
+            for i in list.split(", ").filter(|x| !x.is_empty()) {
+                seen[i.parse::<usize>().unwrap()] = true;
+            }
+        }
+        let missing: Vec<usize> = (0..n).filter(|&i| !seen[i]).collect();
+        assert!(
+            missing.is_empty(),
+            "forms without a builder method: {missing:?}"
+        );
+        assert!(impls > 6000, "{impls} impls");
+    }
+}
