@@ -22,7 +22,7 @@ const YMM: [Ymm; 16] = [
 ];
 
 /// General-purpose sequence: 8 instructions per step.
-fn gp_builder(b: &mut Builder<&mut VecAssembler<X64>>, regs: &[usize]) {
+fn gp_builder(b: &mut Builder<'_, VecAssembler<X64>>, regs: &[usize]) {
     for i in 0..N / 8 {
         let (a, c) = (GPQ[regs[i % 13]], GPQ[regs[(i + 5) % 13]]);
         b.mov(a, c).unwrap();
@@ -36,7 +36,7 @@ fn gp_builder(b: &mut Builder<&mut VecAssembler<X64>>, regs: &[usize]) {
     }
 }
 
-fn avx_builder(b: &mut Builder<&mut VecAssembler<X64>>, regs: &[usize]) {
+fn avx_builder(b: &mut Builder<'_, VecAssembler<X64>>, regs: &[usize]) {
     for i in 0..N / 8 {
         let (x, y, z) = (
             YMM[regs[i % 13]],

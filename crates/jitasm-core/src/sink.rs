@@ -42,29 +42,3 @@ pub trait CodeSink: ByteSink {
     /// is returned by the next commit or finalize.
     fn record_error(&mut self, error: Error);
 }
-
-impl<S: ByteSink + ?Sized> ByteSink for &mut S {
-    #[inline]
-    fn push(&mut self, byte: u8) {
-        (**self).push(byte)
-    }
-    #[inline]
-    fn extend_from_slice(&mut self, bytes: &[u8]) {
-        (**self).extend_from_slice(bytes)
-    }
-    #[inline]
-    fn offset(&self) -> usize {
-        (**self).offset()
-    }
-}
-
-impl<S: CodeSink + ?Sized> CodeSink for &mut S {
-    #[inline]
-    fn fixup(&mut self, label: LabelRef<'_>, kind: &'static FixupKind, at: usize, pc: usize) {
-        (**self).fixup(label, kind, at, pc)
-    }
-    #[inline]
-    fn record_error(&mut self, error: Error) {
-        (**self).record_error(error)
-    }
-}

@@ -54,17 +54,18 @@ use jitasm_core::{CodeSink, DynamicLabel, LabelRef};
 
 pub use crate::generated::builder::prelude;
 
-/// Emits instructions into a [`CodeSink`] (a `Vec<u8>`, an `Assembler`, a
-/// `VecAssembler`…). Derefs to the sink, so labels are defined on it as usual.
-pub struct Builder<S> {
-    sink: S,
+/// Emits instructions into a [`CodeSink`] (an `Assembler`, a
+/// `VecAssembler`…) it borrows. Derefs to the sink, so labels are defined on
+/// it as usual.
+pub struct Builder<'s, S: ?Sized> {
+    sink: &'s mut S,
     mode: Mode,
     prefixes: Prefixes,
 }
 
-impl<S: CodeSink> Builder<S> {
+impl<'s, S: CodeSink + ?Sized> Builder<'s, S> {
     /// A builder emitting `mode` code into `sink`.
-    pub fn new(sink: S, mode: Mode) -> Self {
+    pub fn new(sink: &'s mut S, mode: Mode) -> Self {
         Builder {
             sink,
             mode,
@@ -73,7 +74,7 @@ impl<S: CodeSink> Builder<S> {
     }
 
     /// The sink.
-    pub fn into_inner(self) -> S {
+    pub fn into_inner(self) -> &'s mut S {
         self.sink
     }
 
@@ -111,21 +112,21 @@ impl<S: CodeSink> Builder<S> {
             prefixes: core::mem::take(&mut self.prefixes),
         };
         let (_, enc) = select_among(self.mode, &inst, forms.iter().map(|&i| &FORMS[i as usize]))?;
-        enc.emit(&mut self.sink);
+        enc.emit(self.sink);
         Ok(())
     }
 }
 
-impl<S> core::ops::Deref for Builder<S> {
+impl<S: ?Sized> core::ops::Deref for Builder<'_, S> {
     type Target = S;
     fn deref(&self) -> &S {
-        &self.sink
+        self.sink
     }
 }
 
-impl<S> core::ops::DerefMut for Builder<S> {
+impl<S: ?Sized> core::ops::DerefMut for Builder<'_, S> {
     fn deref_mut(&mut self) -> &mut S {
-        &mut self.sink
+        self.sink
     }
 }
 

@@ -166,7 +166,7 @@ pub fn generate() -> (String, usize) {
                 let forms = list(&set[&Vec::new()]);
                 writeln!(
                     s,
-                    "impl<S: CodeSink> {trait_name} for Builder<S> {{ #[inline] fn {name}(&mut self) -> R {{ self.emit({index}, &[{forms}], &mut []) }} }}"
+                    "impl<S: CodeSink> {trait_name} for Builder<'_, S> {{ #[inline] fn {name}(&mut self) -> R {{ self.emit({index}, &[{forms}], &mut []) }} }}"
                 )
                 .unwrap();
                 impls += 1;
@@ -212,7 +212,7 @@ pub fn generate() -> (String, usize) {
                     .collect();
                 writeln!(
                     s,
-                    "impl<{}> {trait_name}<{}> for Builder<S> {{ #[inline] fn {name}(&mut self, {}) -> R {{ self.emit({index}, &[{forms}], &mut [{}]) }} }}",
+                    "impl<{}> {trait_name}<{}> for Builder<'_, S> {{ #[inline] fn {name}(&mut self, {}) -> R {{ self.emit({index}, &[{forms}], &mut [{}]) }} }}",
                     all.join(", "),
                     tys.join(", "),
                     sig.join(", "),
