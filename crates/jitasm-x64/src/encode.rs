@@ -699,7 +699,7 @@ struct Parts<'m, 'a> {
     nimm: usize,
     imm_label: Option<(LabelRef<'a>, u8)>,
     rel: Option<(LabelRef<'a>, u8)>,
-    moffs: Option<&'m Mem<'a>>,
+    moffs: Option<(u8, &'m Mem<'a>)>,
     far: Option<(u16, u32, u8)>,
     implied_addr: Option<Reg>,
     needs_rex: bool,
@@ -734,11 +734,20 @@ pub fn encode_form<'a>(
     inst: &Instruction<'a, '_>,
 ) -> Result<Encoded<'a>, EncodeError> {
     let evex = form.encoding == Encoding::Evex;
-    // Register number limits of each field.
-    let (lim_reg, lim_vvvv) = match (mode, form.encoding) {
-        (Mode::Protected, _) => (8, 8),
-        (Mode::Long, Encoding::Evex) => (32, 32),
-        _ => (16, 16),
+    // Register number limits: vector registers reach 31 only with EVEX;
+    // everything stops at 7 in 32-bit mode.
+    let gp_lim = if mode.is64() { 16 } else { 8 };
+    let vec_lim = match (mode, form.encoding) {
+        (Mode::Protected, _) => 8,
+        (Mode::Long, Encoding::Evex) => 32,
+        _ => 16,
+    };
+    let lim = |c: RegClass| {
+        if matches!(c, RegClass::Xmm | RegClass::Ymm | RegClass::Zmm) {
+            vec_lim
+        } else {
+            gp_lim
+        }
     };
     let mut p = Parts::default();
     let ops = inst.operands;
@@ -749,14 +758,7 @@ pub fn encode_form<'a>(
         match (s, op) {
             (Slot::Fixed(_), _) => {}
             (Slot::ModReg(c), Operand::Reg(r)) => {
-                let lim = if matches!(c, RegClass::Xmm | RegClass::Ymm | RegClass::Zmm) {
-                    lim_reg
-                } else if mode.is64() {
-                    16
-                } else {
-                    8
-                };
-                let n = check_num(io, *r, lim)?;
+                let n = check_num(io, *r, lim(c))?;
                 if *k == OpKind::KP1Reg && n % 2 != 0 {
                     return Err(EncodeError::RegisterNotEncodable {
                         operand: io,
@@ -775,14 +777,7 @@ pub fn encode_form<'a>(
                 unique(&mut p, *r);
             }
             (Slot::ModRm(_, _), Operand::Reg(r)) => {
-                let lim = if matches!(r.class(), RegClass::Xmm | RegClass::Ymm | RegClass::Zmm) {
-                    lim_reg
-                } else if mode.is64() {
-                    16
-                } else {
-                    8
-                };
-                let n = check_num(io, *r, lim)?;
+                let n = check_num(io, *r, lim(r.class()))?;
                 gp8_rex(&mut p, *r);
                 p.rm_reg = Some(n);
                 unique(&mut p, *r);
@@ -794,30 +789,23 @@ pub fn encode_form<'a>(
             }
             (Slot::Vsib(_), Operand::Mem(m)) => {
                 let idx = m.index.expect("matched VSIB has an index");
-                check_num(io, idx, lim_vvvv)?;
+                check_num(io, idx, vec_lim)?;
                 unique(&mut p, idx);
                 p.mem = Some((io, m));
             }
             (Slot::Vvvv(c), Operand::Reg(r)) => {
-                let lim = if matches!(c, RegClass::Xmm | RegClass::Ymm | RegClass::Zmm) {
-                    lim_vvvv
-                } else if mode.is64() {
-                    16
-                } else {
-                    8
-                };
-                p.vvvv = Some(check_num(io, *r, lim)?);
+                p.vvvv = Some(check_num(io, *r, lim(c))?);
                 unique(&mut p, *r);
             }
             (Slot::OpReg(_), Operand::Reg(r)) => {
-                let n = check_num(io, *r, if mode.is64() { 16 } else { 8 })?;
+                let n = check_num(io, *r, gp_lim)?;
                 gp8_rex(&mut p, *r);
                 p.opreg = Some(n);
             }
             (Slot::Is4(_) | Slot::Is5(_), Operand::Reg(r)) => {
-                p.is4 = Some(check_num(io, *r, if mode.is64() { 16 } else { 8 })?);
+                p.is4 = Some(check_num(io, *r, gp_lim)?);
             }
-            (Slot::Moffs, Operand::Mem(m)) => p.moffs = Some(m),
+            (Slot::Moffs, Operand::Mem(m)) => p.moffs = Some((io, m)),
             (Slot::StrSrc | Slot::StrDst | Slot::SegRdi | Slot::Xlat, Operand::Mem(m)) => {
                 if let Some(b) = m.base {
                     p.implied_addr = Some(b);
@@ -920,7 +908,7 @@ pub fn encode_form<'a>(
             m,
             n as i64,
             p.sib_required,
-            lim_vvvv,
+            vec_lim,
             form.address_size == 16,
         )
         .map_err(|problem| EncodeError::Memory {
@@ -1173,24 +1161,23 @@ pub fn encode_form<'a>(
             e.push(0xc0 | regf << 3 | rm.unwrap_or(0));
         }
     }
-    if let Some(m) = p.moffs {
+    if let Some((io, m)) = p.moffs {
         let at = e.len;
         let wide = mode.is64() && !addr32;
         let n = if wide { 8 } else { 4 };
-        e.push_le(m.disp as u64, n);
         if let Some(l) = m.label {
+            e.push_le(0, n);
             e.fixup = Some(Fixup {
                 label: l.plus(m.disp),
                 kind: if wide { &fx::ABS64 } else { &fx::ABS32 },
                 at,
                 pc: 0,
             });
-            for i in 0..n {
-                e.bytes[at as usize + i] = 0;
-            }
-        } else if !wide && !fits_u32_or_i32(m.disp) {
+        } else if wide || fits_u32_or_i32(m.disp) {
+            e.push_le(m.disp as u64, n);
+        } else {
             return Err(EncodeError::Memory {
-                operand: 0,
+                operand: io,
                 problem: MemProblem::DispOutOfRange(m.disp),
             });
         }
