@@ -288,6 +288,16 @@ pub fn forms() -> Vec<FormDef> {
         flag(oc.force_op_size64(), "FORCE64");
         flag(oc.requires_unique_reg_nums(), "UNIQUE_REGS");
         flag(oc.requires_unique_dest_reg_num(), "UNIQUE_DEST");
+        // Forms of early or clone CPUs sharing a mnemonic with the standard
+        // instruction (the 486 A-step `cmpxchg` at 0F A6, Cyrix's `pmulhrw`
+        // at 0F 59…).
+        flag(
+            code.cpuid_features().iter().any(|&f| {
+                let f = feature_name(f);
+                f.starts_with("cyrix_") || f.ends_with("_only")
+            }),
+            "OBSOLETE_ALT",
+        );
         let features = code
             .cpuid_features()
             .iter()

@@ -459,16 +459,6 @@ pub fn select<'a>(
     chosen
 }
 
-/// Forms of early or clone CPUs that share their mnemonic with the standard
-/// instruction (the 486 A-step `cmpxchg` at `0F A6`, Cyrix's `pmulhrw` at
-/// `0F 59`…): chosen only when no standard form takes the operands.
-fn obsolete_alternate(form: &Form) -> bool {
-    form.features.iter().any(|&f| {
-        let f = crate::table::FEATURES[f as usize];
-        f.starts_with("cyrix_") || f.ends_with("_only")
-    })
-}
-
 /// Among two forms whose encodings have the same length, whether `form` is
 /// preferred to `best`: the choices llvm-mc makes (checked by
 /// `tests/golden.rs`), where table order alone would differ.
@@ -627,8 +617,8 @@ pub fn select_among<'a>(
                     false
                 } else if bf.encoding == Encoding::Evex && form.encoding == Encoding::Vex {
                     true
-                } else if obsolete_alternate(bf) != obsolete_alternate(form) {
-                    obsolete_alternate(bf)
+                } else if bf.has(flags::OBSOLETE_ALT) != form.has(flags::OBSOLETE_ALT) {
+                    bf.has(flags::OBSOLETE_ALT)
                 } else if bf.operand_size != form.operand_size
                     && (bf.operand_size == width || form.operand_size == width)
                     && stack_sized()

@@ -369,6 +369,10 @@ pub mod flags {
     /// The destination register must differ from every source register
     /// (AVX512-FP16 complex multiplies).
     pub const UNIQUE_DEST: u32 = 1 << 19;
+    /// A form of an early or clone CPU (Cyrix, 486 A-step…) that shares its
+    /// mnemonic with the standard instruction: chosen only when no standard
+    /// form takes the operands.
+    pub const OBSOLETE_ALT: u32 = 1 << 20;
 }
 
 /// One instruction form: a row of the table.
