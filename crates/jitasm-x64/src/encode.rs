@@ -523,24 +523,24 @@ pub fn select_among<'a>(
                     .any(|k| matches!(slot(*k), Slot::ModRm(Some(_), true)))
         })
     };
+    // `sal` is `shl` (`D0 /4`…) in the manual and in every assembler; the
+    // `/6` forms iced names `sal` are an undocumented alias, left to
+    // `encode_form`. Decided once per call, not per form.
+    let shl = match inst.mnemonic.name() {
+        "sal" => crate::table::forms_of("shl"),
+        _ => None,
+    };
     for form in forms {
         if !form.valid_in(mode) {
             continue;
         }
         any_in_mode = true;
-        // `sal` is `shl` (`D0 /4`…) in the manual and in every assembler;
-        // the `/6` forms iced names `sal` are an undocumented alias, left to
-        // `encode_form`.
-        let form = if form.mnemonic() == "sal" {
-            crate::table::forms_of("shl")
-                .and_then(|shl| {
-                    shl.iter()
-                        .find(|f| f.operands == form.operands && f.opcode == form.opcode)
-                })
-                .unwrap_or(form)
-        } else {
-            form
-        };
+        let form = shl
+            .and_then(|shl| {
+                shl.iter()
+                    .find(|f| f.operands == form.operands && f.opcode == form.opcode)
+            })
+            .unwrap_or(form);
         if (want_evex && form.encoding != Encoding::Evex)
             || (want_vex && form.encoding != Encoding::Vex)
             || (!want_vex && form.has(flags::VEX_EXPLICIT))
