@@ -140,6 +140,12 @@ pub struct Deco {
 }
 
 impl Deco {
+    const NONE: Deco = Deco {
+        mask: 0,
+        zeroing: false,
+        rc: 0,
+    };
+
     fn apply(self, d: &mut Decorations) {
         if self.mask != 0 {
             d.mask = Reg::new(RegClass::K, self.mask);
@@ -191,6 +197,12 @@ macro_rules! reg_type {
             /// The register.
             pub const fn reg(self) -> Reg {
                 self.0
+            }
+            /// Wraps a register of this class (for the typed constants,
+            /// which not every class has yet).
+            #[allow(dead_code)]
+            const fn raw(r: Reg) -> Self {
+                $name(r)
             }
         }
 
@@ -259,13 +271,17 @@ macro_rules! vec_type {
             /// The register `num` (0–31) of this class, if it exists.
             pub const fn new(num: u8) -> Option<Self> {
                 match Reg::new(RegClass::$class, num) {
-                    Some(r) => Some($name(r, Deco { mask: 0, zeroing: false, rc: 0 })),
+                    Some(r) => Some($name(r, Deco::NONE)),
                     None => None,
                 }
             }
             /// The register.
             pub const fn reg(self) -> Reg {
                 self.0
+            }
+            /// Wraps a register of this class (for the typed constants).
+            const fn raw(r: Reg) -> Self {
+                $name(r, Deco::NONE)
             }
             /// With write mask `{k}` (as a destination).
             pub const fn k(self, k: K) -> Self {
@@ -570,7 +586,7 @@ pub mod regs {
 
     macro_rules! typed {
         ($t:ident: $($name:ident),* $(,)?) => {$(
-            pub const $name: $t = $t::from_reg(r::$name);
+            pub const $name: $t = $t::raw(r::$name);
         )*};
     }
     typed!(Gpq: rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi, r8, r9, r10, r11, r12, r13, r14, r15);
@@ -594,31 +610,3 @@ pub mod regs {
         }
     }
 }
-
-macro_rules! from_reg {
-    ($($t:ident),*) => {$(
-        impl $t {
-            /// Wraps `r`; panics (at compile time in constants) if `r` is of
-            /// another class.
-            pub const fn from_reg(r: Reg) -> Self {
-                match Self::new(r.num()) {
-                    Some(x) if x.reg().class() as u8 == r.class() as u8 => x,
-                    _ => match (r.class(), Reg::new(RegClass::Gp8High, r.num())) {
-                        (RegClass::Gp8High, Some(h)) => Self::raw(h),
-                        _ => panic!("register of another class"),
-                    },
-                }
-            }
-        }
-    )*};
-}
-from_reg!(Gpq, Gpd, Gpw, Gpb, Seg, K, Xmm, Ymm, Zmm);
-
-macro_rules! raw {
-    ($($t:ident),*) => {$( impl $t { const fn raw(r: Reg) -> Self { $t(r) } } )*};
-}
-raw!(Gpq, Gpd, Gpw, Gpb, Seg, K);
-macro_rules! raw_vec {
-    ($($t:ident),*) => {$( impl $t { const fn raw(r: Reg) -> Self { $t(r, Deco { mask: 0, zeroing: false, rc: 0 }) } } )*};
-}
-raw_vec!(Xmm, Ymm, Zmm);
