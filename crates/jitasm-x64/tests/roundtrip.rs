@@ -61,13 +61,18 @@ fn encode(i: usize, mode: Mode, inst: &Instance) -> Result<Option<Vec<u8>>, Stri
     }
 }
 
-/// The decoder options iced needs to decode a form (MPX, AMD branches…).
-fn decoder_options(i: usize) -> u32 {
+/// iced's `Code` of form `i`.
+fn code_of(i: usize) -> Code {
     use std::collections::HashMap;
     use std::sync::OnceLock;
     static CODES: OnceLock<HashMap<String, Code>> = OnceLock::new();
     let codes = CODES.get_or_init(|| Code::values().map(|c| (format!("{c:?}"), c)).collect());
-    codes[ORACLE_NAMES[i]].op_code().decoder_option()
+    codes[ORACLE_NAMES[i]]
+}
+
+/// The decoder options iced needs to decode a form (MPX, AMD branches…).
+fn decoder_options(i: usize) -> u32 {
+    code_of(i).op_code().decoder_option()
 }
 
 fn check(i: usize, mode: Mode, inst: &Instance, bytes: &[u8]) -> Result<(), String> {
@@ -99,11 +104,9 @@ fn check(i: usize, mode: Mode, inst: &Instance, bytes: &[u8]) -> Result<(), Stri
     if code == "INVALID" && form.operands.is_empty() {
         // iced's decoder leaves out some forms its encoder knows (VIA
         // PadLock's `montmul` in 64-bit mode): compare with its encoder.
-        let c = Code::values()
-            .find(|c| format!("{c:?}") == ORACLE_NAMES[i])
-            .unwrap();
         let mut enc = iced_x86::Encoder::new(bitness);
-        enc.encode(&Iced::with(c), 0).map_err(|e| e.to_string())?;
+        enc.encode(&Iced::with(code_of(i)), 0)
+            .map_err(|e| e.to_string())?;
         return if enc.take_buffer() == bytes {
             Ok(())
         } else {
