@@ -37,4 +37,4 @@ pub use arch::{isa, Arch, Isa};
 pub use error::{Error, FixupError, FixupProblem, LabelName};
 pub use fixup::{FixupKind, Piece, Value};
 pub use label::{AssemblyOffset, DynamicLabel, LabelRef, LabelTarget};
-pub use sink::{ByteSink, CodeSink};
+pub use sink::{ByteSink, CodeSink, LabelApi};

@@ -1,9 +1,9 @@
 //! The assembler that emits into executable memory, and its views.
 
-use crate::api::LabelApi;
 use crate::func::{FnPtr, JitFn};
 use crate::labels::{Fixup, Labels};
 use crate::memory::{CodeMemory, Strategy};
+use jitasm_core::LabelApi;
 use jitasm_core::{
     AssemblyOffset, ByteSink, CodeSink, DynamicLabel, Error, FixupKind, Isa, LabelRef,
 };

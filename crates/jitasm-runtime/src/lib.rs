@@ -38,7 +38,6 @@
 //! ```
 #![deny(missing_docs)]
 
-mod api;
 mod assembler;
 mod func;
 mod labels;
@@ -46,12 +45,12 @@ pub mod memory;
 mod sys;
 mod vec;
 
-pub use api::LabelApi;
 pub use assembler::{
     Assembler, AssemblerOptions, ExecutableBuffer, Executor, ExecutorGuard, Modifier,
     UncommittedModifier, DEFAULT_CAPACITY,
 };
 pub use func::{FnPtr, JitFn};
+pub use jitasm_core::LabelApi;
 pub use jitasm_core::{isa, AssemblyOffset, DynamicLabel, Error};
 pub use memory::{CodeMemory, Strategy};
 pub use vec::VecAssembler;

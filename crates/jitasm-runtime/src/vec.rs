@@ -1,7 +1,7 @@
 //! An assembler that produces plain bytes for a caller-given address.
 
-use crate::api::LabelApi;
 use crate::labels::Labels;
+use jitasm_core::LabelApi;
 use jitasm_core::{
     AssemblyOffset, ByteSink, CodeSink, DynamicLabel, Error, FixupKind, Isa, LabelRef,
 };
