@@ -597,7 +597,10 @@ pub fn select_among<'a>(
                 size_of_best = size;
             }
             Some((bf, be)) => {
-                if size != size_of_best {
+                // Sizes no keyword can state (the FPU environment's 14 or
+                // 28 bytes…) are not an ambiguity: the shorter form wins.
+                let writable = |s: u16| matches!(s, 1 | 2 | 4 | 6 | 8 | 10 | 16 | 32 | 64);
+                if size != size_of_best && (writable(size) || writable(size_of_best)) {
                     // Same operands, different memory sizes: only a stack
                     // instruction (push, call…) has a default, its mode's width.
                     let width = if mode.is64() { 64 } else { 32 };

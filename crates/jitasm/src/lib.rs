@@ -10,9 +10,20 @@
 //!   from other threads while more is appended, [`VecAssembler`] for bytes
 //!   placed elsewhere.
 //!
-//! The instruction encoders (x86-64/x86-32, AArch64, RISC-V), the `dynasm!`
-//! macro, the typed builders and the text assembler are built on these and
-//! land crate by crate (see `docs/ARCHITECTURE.md`).
+//! * [`x64`]: the x86-64 / x86-32 encoder and its typed builder;
+//! * [`assemble`] and [`assemble_into`]: the text assembler (GNU/LLVM Intel
+//!   syntax and dynasm syntax), with errors that name line and column.
+//!
+//! ```
+//! let code = jitasm::assemble(jitasm::Arch::X64, "mov eax, 42\nret").unwrap();
+//! assert_eq!(code, [0xB8, 42, 0, 0, 0, 0xC3]);
+//!
+//! let err = jitasm::assemble(jitasm::Arch::X64, "add eax, [rbx + rcx*3 + rdx]").unwrap_err();
+//! assert_eq!((err.line, err.column), (1, 10));
+//! ```
+//!
+//! The AArch64 and RISC-V encoders and the `dynasm!` macro land crate by
+//! crate (see `docs/ARCHITECTURE.md`).
 //!
 //! ```
 //! use jitasm::{Assembler, LabelApi, isa::X64, ByteSink};
@@ -30,10 +41,16 @@
 //! ```
 #![deny(missing_docs)]
 
+mod text;
+
 pub use jitasm_core as core;
 pub use jitasm_runtime as runtime;
+/// The grammar and the text assembler (`assemble_into` emits text into any output).
+pub use jitasm_syntax as syntax;
+pub use jitasm_syntax::{assemble_into, AsmError, Options as AsmOptions, Syntax};
 /// x86-64 and x86-32: registers, the form table, the encoder.
 pub use jitasm_x64 as x64;
+pub use text::{assemble, assemble_with, Assembled};
 
 pub use jitasm_core::{
     fixup, Arch, AssemblyOffset, ByteSink, CodeSink, DynamicLabel, Error, FixupKind, LabelRef,

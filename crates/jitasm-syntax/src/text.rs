@@ -1,0 +1,982 @@
+//! The text assembler: statements, labels and directives, arch-neutral;
+//! instructions are handed to the ISA's module ([`crate::x86`]).
+
+use crate::error::{AsmError, ErrorKind, Span};
+use crate::expr::{to_i64, EResult, Lin};
+use crate::lex::{Lexer, Tok, Token};
+use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use jitasm_core::{
+    fixup, Arch, AssemblyOffset, DynamicLabel, FixupKind, LabelApi, LabelRef, LabelTarget,
+};
+use jitasm_x64::{Mode, Reg};
+
+/// The spelling of the text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Syntax {
+    /// GNU/LLVM Intel syntax: `dword ptr [rax + 8*rcx]`, labels `name:`
+    /// referenced by name from anywhere (each defined once), numeric labels
+    /// `1:` with `1b`/`1f`. The dynasm label forms (`->name`, `>name`,
+    /// `<name`, `=>n`) are read too.
+    #[default]
+    Gnu,
+    /// dynasm-rs syntax: `DWORD [rax + rcx*8]`, local labels `name:` (any
+    /// number of times) referenced as `>name` / `<name`, global labels
+    /// `->name:`, dynamic labels `=>n`; `[rax*2]` is encoded as
+    /// `[rax + rax]` unless written `[NOSPLIT rax*2]`. A bare name must be a
+    /// constant or an alias.
+    Dynasm,
+}
+
+/// How to assemble a text: architecture, spelling, and the names the
+/// caller defines.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The instruction set.
+    pub arch: Arch,
+    /// The spelling.
+    pub syntax: Syntax,
+    /// Every label referenced must be defined in the text itself (true for
+    /// `jitasm::assemble`, which owns the whole output); otherwise a name not
+    /// defined in the text refers to a global label of the output.
+    pub standalone: bool,
+    constants: BTreeMap<String, i64>,
+    symbols: BTreeMap<String, u64>,
+}
+
+impl Options {
+    /// GNU syntax for `arch`, labels resolved by the output.
+    pub fn new(arch: Arch) -> Self {
+        Options {
+            arch,
+            syntax: Syntax::Gnu,
+            standalone: false,
+            constants: BTreeMap::new(),
+            symbols: BTreeMap::new(),
+        }
+    }
+
+    /// The same options with another spelling.
+    pub fn syntax(mut self, syntax: Syntax) -> Self {
+        self.syntax = syntax;
+        self
+    }
+
+    /// The same options with a named constant: `name` reads as `value`
+    /// wherever a number may stand.
+    pub fn constant(mut self, name: &str, value: i64) -> Self {
+        self.constants.insert(name.to_string(), value);
+        self
+    }
+
+    /// The same options with an external symbol: `name` is the absolute
+    /// address `address` (a branch or call to it is relative to where the
+    /// code runs; `offset name` is the address).
+    pub fn symbol(mut self, name: &str, address: u64) -> Self {
+        self.symbols.insert(name.to_string(), address);
+        self
+    }
+
+    /// The same options with [`standalone`](Options::standalone) set.
+    pub fn standalone(mut self, yes: bool) -> Self {
+        self.standalone = yes;
+        self
+    }
+}
+
+/// One statement of the text and the bytes it emitted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StatementInfo {
+    /// Offset of its first byte in the output.
+    pub start: usize,
+    /// Offset one past its last byte.
+    pub end: usize,
+    /// Where it is in the source.
+    pub span: Span,
+}
+
+/// What [`assemble_into`] reports besides the bytes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TextInfo {
+    /// Every statement, in order (labels and directives included).
+    pub statements: Vec<StatementInfo>,
+}
+
+impl TextInfo {
+    /// The statement whose bytes hold output offset `offset`.
+    pub fn statement_at(&self, offset: usize) -> Option<&StatementInfo> {
+        let i = self.statements.partition_point(|s| s.end <= offset);
+        self.statements
+            .get(i..)?
+            .iter()
+            .find(|s| s.start <= offset && offset < s.end)
+    }
+}
+
+/// Assembles `text` into `out`: instructions, data and alignment are
+/// emitted, labels defined and referenced through [`LabelApi`] (so they are
+/// resolved when `out` is committed or finalized). Stops at the first error.
+pub fn assemble_into<S: LabelApi + ?Sized>(
+    out: &mut S,
+    text: &str,
+    options: &Options,
+) -> Result<TextInfo, AsmError> {
+    let mode = match options.arch {
+        Arch::X64 => Mode::Long,
+        Arch::X86 => Mode::Protected,
+        other => {
+            return Err(AsmError::new(
+                ErrorKind::UnsupportedArch(other.name()),
+                Span::default(),
+                text,
+            ))
+        }
+    };
+    let mut p = Parser::new(text, options, mode);
+    match p.run(out) {
+        Ok(()) => Ok(p.info),
+        Err((kind, span)) => Err(AsmError::new(kind, span, text)),
+    }
+}
+
+/// Parser state: the token stream, labels seen, names defined by the text.
+pub(crate) struct Parser<'a, 'o> {
+    pub lex: Lexer<'a>,
+    pub tok: Token<'a>,
+    pub src: &'a str,
+    pub opts: &'o Options,
+    pub mode: Mode,
+    pub info: TextInfo,
+    /// Output offset where the current statement started (for `.`).
+    pub here: usize,
+    aliases: BTreeMap<&'a str, Reg>,
+    equs: BTreeMap<&'a str, i64>,
+    globals_defined: BTreeSet<&'a str>,
+    locals_defined: BTreeSet<&'a str>,
+    /// `>name` references waiting for a definition: first reference's span.
+    forward: BTreeMap<&'a str, Span>,
+    /// Global references (checked at the end when standalone).
+    global_refs: Vec<(&'a str, Span)>,
+    /// Nesting depth of the expression being parsed.
+    pub depth: u32,
+    /// Set when an expression names a label or symbol without `->`, `>`,
+    /// `<`, `=>` or `extern` (GNU reads such an operand as memory).
+    pub bare: bool,
+    /// End of the previous token.
+    prev_end: u32,
+}
+
+/// How deep parentheses may nest.
+const MAX_DEPTH: u32 = 64;
+
+pub(crate) fn expected(what: &'static str, t: &Token<'_>, src: &str) -> (ErrorKind, Span) {
+    let found = match t.tok {
+        Tok::End if src.as_bytes().get(t.span.start as usize) == Some(&b';') => "`;`".to_string(),
+        Tok::End => "end of line".to_string(),
+        Tok::Eof => "end of input".to_string(),
+        _ => alloc::format!("`{}`", &src[t.span.start as usize..t.span.end as usize]),
+    };
+    (
+        ErrorKind::Expected {
+            expected: what,
+            found,
+        },
+        t.span,
+    )
+}
+
+impl<'a, 'o> Parser<'a, 'o> {
+    fn new(src: &'a str, opts: &'o Options, mode: Mode) -> Self {
+        Parser {
+            lex: Lexer::new(src, true),
+            tok: Token {
+                tok: Tok::End,
+                span: Span::default(),
+            },
+            src,
+            opts,
+            mode,
+            info: TextInfo::default(),
+            here: 0,
+            aliases: BTreeMap::new(),
+            equs: BTreeMap::new(),
+            globals_defined: BTreeSet::new(),
+            locals_defined: BTreeSet::new(),
+            forward: BTreeMap::new(),
+            global_refs: Vec::new(),
+            depth: 0,
+            bare: false,
+            prev_end: 0,
+        }
+    }
+
+    /// Moves to the next token.
+    pub fn bump(&mut self) -> EResult<()> {
+        self.prev_end = self.tok.span.end;
+        self.tok = self.lex.next_token()?;
+        Ok(())
+    }
+
+    /// The token after the current one.
+    pub fn peek(&self) -> EResult<Token<'a>> {
+        self.lex.clone().next_token()
+    }
+
+    /// An empty span at the end of the previous token.
+    pub fn last_token_end(&self) -> Span {
+        Span {
+            start: self.prev_end,
+            end: self.prev_end,
+        }
+    }
+
+    pub fn is_punct(&self, c: u8) -> bool {
+        self.tok.tok == Tok::Punct(c)
+    }
+
+    pub fn eat_punct(&mut self, c: u8) -> EResult<bool> {
+        if self.is_punct(c) {
+            self.bump()?;
+            Ok(true)
+        } else {
+            Ok(false)
+        }
+    }
+
+    pub fn expect_punct(&mut self, c: u8, what: &'static str) -> EResult<()> {
+        if self.eat_punct(c)? {
+            Ok(())
+        } else {
+            Err(expected(what, &self.tok, self.src))
+        }
+    }
+
+    pub fn expected(&self, what: &'static str) -> (ErrorKind, Span) {
+        expected(what, &self.tok, self.src)
+    }
+
+    pub fn at_end(&self) -> bool {
+        matches!(self.tok.tok, Tok::End | Tok::Eof)
+    }
+
+    pub fn ident(&self) -> Option<&'a str> {
+        match self.tok.tok {
+            Tok::Ident(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn text(&self, span: Span) -> &'a str {
+        &self.src[span.start as usize..span.end as usize]
+    }
+
+    fn run<S: LabelApi + ?Sized>(&mut self, out: &mut S) -> EResult<()> {
+        self.bump()?;
+        loop {
+            while self.tok.tok == Tok::End {
+                self.bump()?;
+            }
+            if self.tok.tok == Tok::Eof {
+                break;
+            }
+            let start_span = self.tok.span;
+            self.here = out.offset();
+            self.statement(out)?;
+            if !self.at_end() {
+                return Err(self.expected("`,` or the end of the statement"));
+            }
+            let span = Span {
+                start: start_span.start,
+                end: self.last_end(start_span),
+            };
+            self.info.statements.push(StatementInfo {
+                start: self.here,
+                end: out.offset(),
+                span,
+            });
+        }
+        if let Some((name, span)) = self.forward.iter().next() {
+            return Err((ErrorKind::UndefinedLabel(name.to_string()), *span));
+        }
+        if self.opts.standalone {
+            if let Some((name, span)) = self
+                .global_refs
+                .iter()
+                .find(|(n, _)| !self.globals_defined.contains(n))
+            {
+                return Err((ErrorKind::UndefinedLabel(name.to_string()), *span));
+            }
+        }
+        Ok(())
+    }
+
+    /// The end of the statement's text (before the separator and trailing blanks).
+    fn last_end(&self, start: Span) -> u32 {
+        let end = (self.tok.span.start as usize).max(start.end as usize);
+        let s = &self.src[start.start as usize..end];
+        let s = s.split("//").next().unwrap_or(s);
+        let s = s.split('#').next().unwrap_or(s);
+        start.start + s.trim_end().len() as u32
+    }
+
+    fn statement<S: LabelApi + ?Sized>(&mut self, out: &mut S) -> EResult<()> {
+        // Label definitions, any number, then at most one directive or instruction.
+        loop {
+            let next = self.peek()?;
+            match self.tok.tok {
+                Tok::Ident(name) if next.tok == Tok::Punct(b':') && !name.starts_with('.') => {
+                    let span = self.tok.span;
+                    self.bump()?;
+                    self.bump()?;
+                    match self.opts.syntax {
+                        Syntax::Gnu => self.define_global(out, name, span)?,
+                        Syntax::Dynasm => self.define_local(out, name, span)?,
+                    }
+                }
+                Tok::Int(_) if next.tok == Tok::Punct(b':') => {
+                    let span = self.tok.span;
+                    let name = self.text(span);
+                    self.bump()?;
+                    self.bump()?;
+                    self.define_local(out, name, span)?;
+                }
+                Tok::Arrow => {
+                    let Tok::Ident(name) = next.tok else {
+                        self.bump()?;
+                        return Err(self.expected("a label name after `->`"));
+                    };
+                    self.bump()?;
+                    self.bump()?;
+                    self.expect_punct(b':', "`:` after the label name")?;
+                    self.define_global(out, name, next.span)?;
+                }
+                Tok::FatArrow => {
+                    let span = self.tok.span;
+                    self.bump()?;
+                    let id = self.const_expr("a dynamic label number")?;
+                    let id = u32::try_from(id).map_err(|_| {
+                        (
+                            ErrorKind::OutOfRange {
+                                what: "dynamic label",
+                                value: id,
+                                min: 0,
+                                max: u32::MAX as i128,
+                            },
+                            span,
+                        )
+                    })?;
+                    self.eat_punct(b':')?;
+                    out.define_dynamic(DynamicLabel::from_index(id))
+                        .map_err(|e| (ErrorKind::Output(e), span.to(self.tok.span)))?;
+                }
+                _ => break,
+            }
+        }
+        match self.tok.tok {
+            Tok::Ident(name) if name.starts_with('.') && name.len() > 1 => self.directive(out),
+            Tok::End | Tok::Eof => Ok(()),
+            _ => crate::x86::instruction(self, out),
+        }
+    }
+
+    pub fn define_global<S: LabelApi + ?Sized>(
+        &mut self,
+        out: &mut S,
+        name: &'a str,
+        span: Span,
+    ) -> EResult<()> {
+        if !self.globals_defined.insert(name) {
+            return Err((ErrorKind::DuplicateLabel(name.to_string()), span));
+        }
+        out.define_global(name).map_err(|e| match e {
+            jitasm_core::Error::DuplicateLabel { .. } => {
+                (ErrorKind::DuplicateLabel(name.to_string()), span)
+            }
+            e => (ErrorKind::Output(e), span),
+        })
+    }
+
+    fn define_local<S: LabelApi + ?Sized>(
+        &mut self,
+        out: &mut S,
+        name: &'a str,
+        span: Span,
+    ) -> EResult<()> {
+        self.locals_defined.insert(name);
+        self.forward.remove(name);
+        out.define_local(name)
+            .map_err(|e| (ErrorKind::Output(e), span))
+    }
+
+    /// A reference to a label, checked as far as the text can tell.
+    pub fn label_ref(&mut self, target: LabelTarget<'a>, span: Span) -> EResult<LabelTarget<'a>> {
+        match target {
+            LabelTarget::Local {
+                name,
+                forward: true,
+            } => {
+                self.forward.entry(name).or_insert(span);
+            }
+            LabelTarget::Local {
+                name,
+                forward: false,
+            } => {
+                if !self.locals_defined.contains(name) {
+                    return Err((ErrorKind::UndefinedLabel(name.to_string()), span));
+                }
+            }
+            LabelTarget::Global(name) => self.global_refs.push((name, span)),
+            _ => {}
+        }
+        Ok(target)
+    }
+
+    /// Reads an expression that must be a number.
+    pub fn const_expr(&mut self, what: &'static str) -> EResult<i128> {
+        let start = self.tok;
+        let v = self.expr()?;
+        v.as_const().ok_or_else(|| expected(what, &start, self.src))
+    }
+
+    /// Looks up a name the text or the caller defined as a number.
+    pub fn constant(&self, name: &str) -> Option<i64> {
+        self.equs
+            .get(name)
+            .copied()
+            .or_else(|| self.opts.constants.get(name).copied())
+    }
+
+    pub fn symbol(&self, name: &str) -> Option<u64> {
+        self.opts.symbols.get(name).copied()
+    }
+
+    pub fn alias(&self, name: &str) -> Option<Reg> {
+        self.aliases.get(name).copied()
+    }
+
+    /// Reads an expression (see [`Lin`]).
+    pub fn expr(&mut self) -> EResult<Lin<'a, Reg>> {
+        self.binary(0)
+    }
+
+    fn binary(&mut self, level: u8) -> EResult<Lin<'a, Reg>> {
+        // Levels, loosest first: | ^ & (<< >>) (+ -) (* / %).
+        const OPS: [&[u8]; 6] = [b"|", b"^", b"&", b"<>", b"+-", b"*/%"];
+        if level as usize == OPS.len() {
+            return self.unary();
+        }
+        let mut lhs = self.binary(level + 1)?;
+        loop {
+            let op = match self.tok.tok {
+                Tok::Punct(c) if OPS[level as usize].contains(&c) && c != b'<' && c != b'>' => c,
+                Tok::Shl if level == 3 => b'<',
+                Tok::Shr if level == 3 => b'>',
+                _ => return Ok(lhs),
+            };
+            self.bump()?;
+            let rhs = self.binary(level + 1)?;
+            lhs = match op {
+                b'+' => lhs.add(rhs, 1)?,
+                b'-' => lhs.add(rhs, -1)?,
+                b'*' => lhs.mul(rhs)?,
+                _ => lhs.binary(op, rhs)?,
+            };
+        }
+    }
+
+    fn unary(&mut self) -> EResult<Lin<'a, Reg>> {
+        let span = self.tok.span;
+        let op = match self.tok.tok {
+            Tok::Punct(c @ (b'-' | b'+' | b'~' | b'!')) => c,
+            _ => return self.primary(),
+        };
+        self.enter(span)?;
+        self.bump()?;
+        let v = self.unary()?;
+        self.depth -= 1;
+        let span = span.to(v.span);
+        match op {
+            b'-' => v.scale(-1, span),
+            b'+' => Ok(v),
+            _ => {
+                let k = v.as_const().ok_or((
+                    ErrorKind::BadExpression("`~` and `!` take numbers only"),
+                    span,
+                ))?;
+                Ok(Lin::constant(
+                    if op == b'~' { !k } else { (k == 0) as i128 },
+                    span,
+                ))
+            }
+        }
+    }
+
+    fn enter(&mut self, span: Span) -> EResult<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err((ErrorKind::TooDeep, span));
+        }
+        Ok(())
+    }
+
+    fn primary(&mut self) -> EResult<Lin<'a, Reg>> {
+        let t = self.tok;
+        let span = t.span;
+        match t.tok {
+            Tok::Int(v) => {
+                self.bump()?;
+                Ok(Lin::constant(v as i128, span))
+            }
+            Tok::Char(c) => {
+                self.bump()?;
+                Ok(Lin::constant(c as i128, span))
+            }
+            Tok::Punct(b'(') => {
+                self.enter(span)?;
+                self.bump()?;
+                let mut v = self.expr()?;
+                self.expect_punct(b')', "`)`")?;
+                self.depth -= 1;
+                v.span = span.to(v.span);
+                Ok(v)
+            }
+            Tok::NumLabel { forward, .. } => {
+                self.bump()?;
+                self.bare = true;
+                let name = &self.src[span.start as usize..span.end as usize - 1];
+                let t = self.label_ref(LabelTarget::Local { name, forward }, span)?;
+                Ok(Lin::label(t, span))
+            }
+            Tok::Arrow | Tok::Punct(b'>') | Tok::Punct(b'<') => {
+                self.bump()?;
+                let Tok::Ident(name) = self.tok.tok else {
+                    return Err(self.expected("a label name"));
+                };
+                let span = span.to(self.tok.span);
+                self.bump()?;
+                let target = match t.tok {
+                    Tok::Arrow => LabelTarget::Global(name),
+                    Tok::Punct(b'>') => LabelTarget::Local {
+                        name,
+                        forward: true,
+                    },
+                    _ => LabelTarget::Local {
+                        name,
+                        forward: false,
+                    },
+                };
+                Ok(Lin::label(self.label_ref(target, span)?, span))
+            }
+            Tok::FatArrow => {
+                self.bump()?;
+                let v = self.unary()?;
+                let span = span.to(v.span);
+                let id = v.as_const().and_then(|k| u32::try_from(k).ok()).ok_or((
+                    ErrorKind::BadExpression("a dynamic label is `=>` and its number"),
+                    span,
+                ))?;
+                Ok(Lin::label(
+                    LabelTarget::Dynamic(DynamicLabel::from_index(id)),
+                    span,
+                ))
+            }
+            Tok::Ident(name) => self.name(name, span),
+            _ => Err(self.expected("an operand or a number")),
+        }
+    }
+
+    fn name(&mut self, name: &'a str, span: Span) -> EResult<Lin<'a, Reg>> {
+        if name == "." {
+            self.bump()?;
+            return Ok(Lin::label(
+                LabelTarget::Offset(AssemblyOffset(self.here)),
+                span,
+            ));
+        }
+        if name.eq_ignore_ascii_case("extern") {
+            self.bump()?;
+            let v = self.unary()?;
+            let span = span.to(v.span);
+            let addr = v
+                .as_const()
+                .ok_or((ErrorKind::BadExpression("`extern` takes an address"), span))?;
+            let addr = to_i64(addr, span)? as u64;
+            return Ok(Lin::label(LabelTarget::Extern(addr), span));
+        }
+        if let Some(r) = crate::x86::register(self, name, span)? {
+            return Ok(Lin::reg(r, self.tok.span.to(span)));
+        }
+        self.bump()?;
+        if let Some(v) = self.constant(name) {
+            return Ok(Lin::constant(v as i128, span));
+        }
+        if let Some(a) = self.symbol(name) {
+            self.bare = true;
+            return Ok(Lin::label(LabelTarget::Extern(a), span));
+        }
+        self.bare = true;
+        match self.opts.syntax {
+            Syntax::Gnu => Ok(Lin::label(
+                self.label_ref(LabelTarget::Global(name), span)?,
+                span,
+            )),
+            Syntax::Dynasm => Err((ErrorKind::UnknownName(name.to_string()), span)),
+        }
+    }
+
+    /// A label reference and addend from an expression that must be one.
+    pub fn label_of(&self, v: &Lin<'a, Reg>) -> Option<LabelRef<'a>> {
+        if v.label_coef != 1 || v.registers().next().is_some() {
+            return None;
+        }
+        let k = i64::try_from(v.k).ok()?;
+        Some(LabelRef::new(v.label?).plus(k))
+    }
+
+    fn directive<S: LabelApi + ?Sized>(&mut self, out: &mut S) -> EResult<()> {
+        let Tok::Ident(name) = self.tok.tok else {
+            unreachable!()
+        };
+        let dspan = self.tok.span;
+        self.bump()?;
+        let lower = name.to_ascii_lowercase();
+        match lower.as_str() {
+            ".byte" | ".u8" | ".i8" | ".bytes" => self.data(out, 1, &lower),
+            ".word" | ".short" | ".2byte" | ".u16" | ".i16" | ".value" => self.data(out, 2, &lower),
+            ".long" | ".int" | ".4byte" | ".u32" | ".i32" => self.data(out, 4, &lower),
+            ".quad" | ".8byte" | ".u64" | ".i64" => self.data(out, 8, &lower),
+            ".f32" | ".float" | ".single" => self.floats(out, 4),
+            ".f64" | ".double" => self.floats(out, 8),
+            ".ascii" | ".asciz" | ".string" => self.strings(out, lower != ".ascii"),
+            ".align" | ".balign" | ".p2align" => {
+                let n = self.const_expr("an alignment")?;
+                let n = if lower == ".p2align" {
+                    if !(0..=30).contains(&n) {
+                        return Err(out_of_range(
+                            "alignment power",
+                            n,
+                            0,
+                            30,
+                            dspan.to(self.tok.span),
+                        ));
+                    }
+                    1i128 << n
+                } else {
+                    n
+                };
+                if n <= 0 || n > 1 << 30 || (n & (n - 1)) != 0 {
+                    return Err((
+                        ErrorKind::BadOperand("an alignment must be a power of two up to 2^30"),
+                        dspan.to(self.tok.span),
+                    ));
+                }
+                let fill = if self.eat_punct(b',')? {
+                    Some(self.byte_value("a fill byte")?)
+                } else {
+                    None
+                };
+                self.align(out, n as usize, fill);
+                Ok(())
+            }
+            ".zero" | ".skip" | ".space" | ".fill" => {
+                let count_tok = self.tok;
+                let count = self.const_expr("a count")?;
+                if !(0..=1 << 24).contains(&count) {
+                    return Err(out_of_range("count", count, 0, 1 << 24, count_tok.span));
+                }
+                let (size, value) = if lower == ".fill" {
+                    let size = if self.eat_punct(b',')? {
+                        self.const_expr("a size")?
+                    } else {
+                        1
+                    };
+                    if !matches!(size, 1 | 2 | 4 | 8) {
+                        return Err(out_of_range("fill size", size, 1, 8, self.tok.span));
+                    }
+                    let value = if self.eat_punct(b',')? {
+                        self.const_expr("a value")?
+                    } else {
+                        0
+                    };
+                    (size as usize, value)
+                } else {
+                    let value = if self.eat_punct(b',')? {
+                        self.byte_value("a fill byte")? as i128
+                    } else {
+                        0
+                    };
+                    (1, value)
+                };
+                let bytes = (to_i64(value, dspan)? as u64).to_le_bytes();
+                for _ in 0..count {
+                    out.extend_from_slice(&bytes[..size]);
+                }
+                Ok(())
+            }
+            ".rel8" | ".rel16" | ".rel32" | ".rel64" | ".abs32" | ".abs64" => {
+                let kind: &'static FixupKind = match lower.as_str() {
+                    ".rel8" => &fixup::x86::REL8,
+                    ".rel16" => &fixup::x86::REL16,
+                    ".rel32" => &fixup::x86::REL32,
+                    ".rel64" => &fixup::x86::REL64,
+                    ".abs32" => &fixup::x86::ABS32,
+                    _ => &fixup::x86::ABS64,
+                };
+                loop {
+                    let v = self.expr()?;
+                    let l = self
+                        .label_of(&v)
+                        .ok_or((ErrorKind::BadOperand("expected a label"), v.span))?;
+                    out.emit_label_data(l, kind);
+                    if !self.eat_punct(b',')? {
+                        return Ok(());
+                    }
+                }
+            }
+            ".arch" => {
+                let Tok::Ident(a) = self.tok.tok else {
+                    return Err(self.expected("an architecture name"));
+                };
+                let arch = Arch::from_name(&a.to_ascii_lowercase()).ok_or_else(|| {
+                    self.expected("an architecture name (x64, x86, aarch64, riscv64, riscv32)")
+                })?;
+                self.mode = match arch {
+                    Arch::X64 => Mode::Long,
+                    Arch::X86 => Mode::Protected,
+                    other => return Err((ErrorKind::UnsupportedArch(other.name()), self.tok.span)),
+                };
+                self.bump()
+            }
+            ".code64" => {
+                self.mode = Mode::Long;
+                Ok(())
+            }
+            ".code32" => {
+                self.mode = Mode::Protected;
+                Ok(())
+            }
+            ".feature" => {
+                // jitasm encodes every extension it knows without being asked;
+                // the names are read and not checked against the CPU.
+                while !self.at_end() {
+                    if self.ident().is_none() {
+                        return Err(self.expected("a feature name"));
+                    }
+                    self.bump()?;
+                    self.eat_punct(b',')?;
+                }
+                Ok(())
+            }
+            ".alias" => {
+                let (Some(name), span) = (self.ident(), self.tok.span) else {
+                    return Err(self.expected("an alias name"));
+                };
+                self.bump()?;
+                self.expect_punct(b',', "`,`")?;
+                let reg_tok = self.tok;
+                let v = self.expr()?;
+                let reg = match (
+                    v.k,
+                    v.label_coef,
+                    v.registers().collect::<Vec<_>>().as_slice(),
+                ) {
+                    (0, 0, [(r, 1)]) => *r,
+                    _ => return Err(expected("a register", &reg_tok, self.src)),
+                };
+                if crate::x86::register_name(self, name).is_some() && self.alias(name).is_none() {
+                    return Err((
+                        ErrorKind::BadOperand("an alias cannot take a register's name"),
+                        span,
+                    ));
+                }
+                self.aliases.insert(name, reg);
+                Ok(())
+            }
+            ".equ" | ".set" => {
+                let (Some(name), span) = (self.ident(), self.tok.span) else {
+                    return Err(self.expected("a name"));
+                };
+                self.bump()?;
+                self.expect_punct(b',', "`,`")?;
+                let v_tok = self.tok;
+                let v = self.const_expr("a number")?;
+                let v = to_i64(v, v_tok.span.to(self.tok.span))?;
+                let _ = span;
+                self.equs.insert(name, v);
+                Ok(())
+            }
+            ".intel_syntax" => {
+                if let Some(w) = self.ident() {
+                    if !w.eq_ignore_ascii_case("noprefix") {
+                        return Err(self.expected("`noprefix`"));
+                    }
+                    self.bump()?;
+                }
+                Ok(())
+            }
+            ".text" => Ok(()),
+            ".globl" | ".global" => {
+                if self.ident().is_none() {
+                    return Err(self.expected("a symbol name"));
+                }
+                self.bump()
+            }
+            _ => Err((ErrorKind::UnknownDirective(name.to_string()), dspan)),
+        }
+    }
+
+    fn byte_value(&mut self, what: &'static str) -> EResult<u8> {
+        let t = self.tok;
+        let v = self.const_expr(what)?;
+        u8::try_from(v)
+            .or_else(|_| i8::try_from(v).map(|b| b as u8))
+            .map_err(|_| out_of_range("byte", v, -128, 255, t.span.to(self.tok.span)))
+    }
+
+    /// Integer data of `size` bytes; `.iN`/`.uN` check their own range, the
+    /// GNU names take signed or unsigned values.
+    fn data<S: LabelApi + ?Sized>(&mut self, out: &mut S, size: usize, name: &str) -> EResult<()> {
+        let bits = size as u32 * 8;
+        let b = name.as_bytes();
+        let (min, max) = match (b[1], b.get(2).is_some_and(u8::is_ascii_digit)) {
+            (b'i', true) => (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1),
+            (b'u', true) => (0, (1i128 << bits) - 1),
+            _ => (-(1i128 << (bits - 1)), (1i128 << bits) - 1),
+        };
+        loop {
+            if let Tok::Str(s) = self.tok.tok {
+                if size != 1 {
+                    return Err(self.expected("a number"));
+                }
+                let span = self.tok.span;
+                decode_string(s, span, |b| out.push(b))?;
+                self.bump()?;
+            } else {
+                let v = self.expr()?;
+                if let Some(k) = v.as_const() {
+                    if k < min || k > max {
+                        return Err(out_of_range("value", k, min, max, v.span));
+                    }
+                    out.extend_from_slice(&(k as u64).to_le_bytes()[..size]);
+                } else if let (Some(l), 4 | 8) = (self.label_of(&v), size) {
+                    let kind = if size == 4 {
+                        &fixup::x86::ABS32
+                    } else {
+                        &fixup::x86::ABS64
+                    };
+                    out.emit_label_data(l, kind);
+                } else {
+                    return Err((
+                        ErrorKind::BadOperand(
+                            "data must be numbers (or a label, in 4- and 8-byte data)",
+                        ),
+                        v.span,
+                    ));
+                }
+            }
+            if !self.eat_punct(b',')? {
+                return Ok(());
+            }
+        }
+    }
+
+    fn floats<S: LabelApi + ?Sized>(&mut self, out: &mut S, size: usize) -> EResult<()> {
+        loop {
+            let neg = self.eat_punct(b'-')?;
+            let v = match self.tok.tok {
+                Tok::Float(f) => f,
+                Tok::Int(i) => i as f64,
+                Tok::Ident(s) if s.eq_ignore_ascii_case("inf") => f64::INFINITY,
+                Tok::Ident(s) if s.eq_ignore_ascii_case("nan") => f64::NAN,
+                _ => return Err(self.expected("a floating-point number")),
+            };
+            self.bump()?;
+            let v = if neg { -v } else { v };
+            if size == 4 {
+                out.extend_from_slice(&(v as f32).to_le_bytes());
+            } else {
+                out.extend_from_slice(&v.to_le_bytes());
+            }
+            if !self.eat_punct(b',')? {
+                return Ok(());
+            }
+        }
+    }
+
+    fn strings<S: LabelApi + ?Sized>(&mut self, out: &mut S, nul: bool) -> EResult<()> {
+        loop {
+            let Tok::Str(s) = self.tok.tok else {
+                return Err(self.expected("a string"));
+            };
+            decode_string(s, self.tok.span, |b| out.push(b))?;
+            if nul {
+                out.push(0);
+            }
+            self.bump()?;
+            if !self.eat_punct(b',')? {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Pads to `alignment`: with `fill`, or in code with the manuals'
+    /// multi-byte NOPs.
+    fn align<S: LabelApi + ?Sized>(&mut self, out: &mut S, alignment: usize, fill: Option<u8>) {
+        let off = out.offset();
+        let addr = out.address_of(off).unwrap_or(off as u64);
+        let mut pad = ((alignment as u64).wrapping_sub(addr) & (alignment as u64 - 1)) as usize;
+        match fill {
+            Some(b) => (0..pad).for_each(|_| out.push(b)),
+            None => {
+                while pad > 0 {
+                    let n = pad.min(crate::x86::NOPS.len());
+                    out.extend_from_slice(crate::x86::NOPS[n - 1]);
+                    pad -= n;
+                }
+            }
+        }
+    }
+}
+
+pub(crate) fn out_of_range(
+    what: &'static str,
+    value: i128,
+    min: i128,
+    max: i128,
+    span: Span,
+) -> (ErrorKind, Span) {
+    (
+        ErrorKind::OutOfRange {
+            what,
+            value,
+            min,
+            max,
+        },
+        span,
+    )
+}
+
+/// Decodes a string literal's escapes, byte by byte.
+fn decode_string(s: &str, span: Span, mut f: impl FnMut(u8)) -> EResult<()> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\' {
+            let (v, used) = crate::lex::unescape(&s[i + 1..]).map_err(|_| {
+                let at = span.start as usize + 1 + i;
+                (ErrorKind::BadEscape, Span::new(at, at + 2))
+            })?;
+            if v > 0xff {
+                let at = span.start as usize + 1 + i;
+                return Err((ErrorKind::BadEscape, Span::new(at, at + 1 + used)));
+            }
+            f(v as u8);
+            i += 1 + used;
+        } else {
+            f(b[i]);
+            i += 1;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,790 @@
+//! x86 operands and instructions: what the text says, lowered to
+//! [`jitasm_x64::Instruction`] and encoded by [`jitasm_x64::select`].
+
+use crate::error::{ErrorKind, Span};
+use crate::expr::{to_i64, EResult, Lin};
+use crate::lex::Tok;
+use crate::text::{out_of_range, Parser, Syntax};
+use alloc::string::ToString;
+use jitasm_core::{LabelApi, LabelRef, LabelTarget};
+use jitasm_x64::table::{forms_by_index, Form, OpKind};
+use jitasm_x64::{
+    encode::select_among, select, Decorations, DispSize, Imm, Instruction, Mem, Mnemonic, Mode,
+    Operand, Prefixes, Reg, RegClass, Rounding,
+};
+
+/// NOPs of 1 to 9 bytes, as the Intel SDM recommends them (Vol. 2B, NOP,
+/// table 4-12), used to pad code for `.align`.
+pub(crate) const NOPS: [&[u8]; 9] = [
+    &[0x90],
+    &[0x66, 0x90],
+    &[0x0F, 0x1F, 0x00],
+    &[0x0F, 0x1F, 0x40, 0x00],
+    &[0x0F, 0x1F, 0x44, 0x00, 0x00],
+    &[0x66, 0x0F, 0x1F, 0x44, 0x00, 0x00],
+    &[0x0F, 0x1F, 0x80, 0x00, 0x00, 0x00, 0x00],
+    &[0x0F, 0x1F, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00],
+    &[0x66, 0x0F, 0x1F, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00],
+];
+
+/// Register families taking a number at run time in the macro and a
+/// constant here: `Rq(3)` is `rbx`.
+const FAMILIES: [(&str, RegClass); 16] = [
+    ("Rb", RegClass::Gp8),
+    ("Rh", RegClass::Gp8High),
+    ("Rw", RegClass::Gp16),
+    ("Rd", RegClass::Gp32),
+    ("Rq", RegClass::Gp64),
+    ("Rf", RegClass::St),
+    ("Rm", RegClass::Mm),
+    ("Rx", RegClass::Xmm),
+    ("Ry", RegClass::Ymm),
+    ("Rz", RegClass::Zmm),
+    ("Rk", RegClass::K),
+    ("Rs", RegClass::Seg),
+    ("Rcr", RegClass::Cr),
+    ("Rdr", RegClass::Dr),
+    ("Rt", RegClass::Tmm),
+    ("Rbnd", RegClass::Bnd),
+];
+
+/// A register named without arguments: an alias, a register name, or
+/// `r0`…`r7` with an optional `d`/`w`/`b` suffix (dynasm's numbered names).
+pub(crate) fn register_name(p: &Parser<'_, '_>, name: &str) -> Option<Reg> {
+    if let Some(r) = p.alias(name) {
+        return Some(r);
+    }
+    if let Some(r) = Reg::parse(name) {
+        return Some(r);
+    }
+    let rest = name.strip_prefix(['r', 'R'])?;
+    let (digit, class) = match rest.as_bytes() {
+        [d] => (*d, RegClass::Gp64),
+        [d, s] => (
+            *d,
+            match s.to_ascii_lowercase() {
+                b'd' => RegClass::Gp32,
+                b'w' => RegClass::Gp16,
+                b'b' => RegClass::Gp8,
+                _ => return None,
+            },
+        ),
+        _ => return None,
+    };
+    if !(b'0'..=b'7').contains(&digit) {
+        return None;
+    }
+    Reg::new(class, digit - b'0')
+}
+
+/// If the current token names a register (including `st(1)` and `Rq(3)`),
+/// reads it.
+pub(crate) fn register<'a>(
+    p: &mut Parser<'a, '_>,
+    name: &'a str,
+    span: Span,
+) -> EResult<Option<Reg>> {
+    let next = p.peek()?;
+    if next.tok == Tok::Punct(b'(') {
+        let class = if name.eq_ignore_ascii_case("st") {
+            Some(RegClass::St)
+        } else {
+            FAMILIES.iter().find(|(f, _)| *f == name).map(|(_, c)| *c)
+        };
+        if let Some(class) = class {
+            p.bump()?;
+            p.bump()?;
+            let n = p.const_expr("a register number")?;
+            let end = p.tok.span;
+            p.expect_punct(b')', "`)`")?;
+            let first = class.first() as i128;
+            let last = first + class.count() as i128 - 1;
+            return u8::try_from(n)
+                .ok()
+                .and_then(|n| Reg::new(class, n))
+                .map(Some)
+                .ok_or_else(|| out_of_range("register number", n, first, last, span.to(end)));
+        }
+    }
+    match register_name(p, name) {
+        Some(r) => {
+            p.bump()?;
+            Ok(Some(r))
+        }
+        None => Ok(None),
+    }
+}
+
+/// An operand as parsed, before the mnemonic's rules apply.
+#[derive(Clone, Copy)]
+enum Item<'a> {
+    Op(Operand<'a>),
+    Rounding(Rounding),
+    Sae,
+}
+
+/// What an operand was written as, for the rules that depend on spelling.
+#[derive(Clone, Copy, Default)]
+struct Written {
+    /// A label or symbol named without `offset`, `->`, `>`, `<` or `=>`.
+    bare_label: bool,
+    /// After `offset`.
+    offset: bool,
+}
+
+fn size_keyword(w: &str, mode: Mode) -> Option<u16> {
+    let mut buf = [0u8; 8];
+    if w.len() > buf.len() {
+        return None;
+    }
+    buf[..w.len()].copy_from_slice(w.as_bytes());
+    buf.make_ascii_lowercase();
+    Some(match &buf[..w.len()] {
+        b"byte" => 1,
+        b"word" => 2,
+        b"dword" => 4,
+        b"fword" => 6,
+        b"qword" | b"mmword" => 8,
+        b"tbyte" | b"tword" => 10,
+        b"oword" | b"xmmword" => 16,
+        b"yword" | b"ymmword" => 32,
+        b"zword" | b"zmmword" => 64,
+        b"aword" => {
+            if mode.is64() {
+                8
+            } else {
+                4
+            }
+        }
+        _ => return None,
+    })
+}
+
+const PREFIXES: [(&str, Prefixes); 11] = [
+    ("lock", Prefixes::LOCK),
+    ("rep", Prefixes::REP),
+    ("repe", Prefixes::REP),
+    ("repz", Prefixes::REP),
+    ("repne", Prefixes::REPNE),
+    ("repnz", Prefixes::REPNE),
+    ("xacquire", Prefixes::XACQUIRE),
+    ("xrelease", Prefixes::XRELEASE),
+    ("bnd", Prefixes::BND),
+    ("notrack", Prefixes::NOTRACK),
+    ("data16", Prefixes::NONE),
+];
+
+fn st(n: u8) -> Reg {
+    Reg::new(RegClass::St, n).unwrap_or(jitasm_x64::regs::rax)
+}
+
+fn is_seg(r: Option<Reg>) -> bool {
+    r.is_some_and(|r| r.class() == RegClass::Seg)
+}
+
+fn is_vector(r: Reg) -> bool {
+    matches!(r.class(), RegClass::Xmm | RegClass::Ymm | RegClass::Zmm)
+}
+
+fn is_branch_kind(k: OpKind) -> bool {
+    matches!(
+        k,
+        OpKind::Br16_1
+            | OpKind::Br32_1
+            | OpKind::Br64_1
+            | OpKind::Br16_2
+            | OpKind::Br32_4
+            | OpKind::Br64_4
+            | OpKind::Xbegin2
+            | OpKind::Xbegin4
+    )
+}
+
+fn is_branch(m: Mnemonic) -> bool {
+    forms_by_index(m.index())
+        .iter()
+        .any(|f| f.operands.iter().any(|k| is_branch_kind(*k)))
+}
+
+/// Parses and emits one instruction (prefixes, mnemonic, operands).
+pub(crate) fn instruction<'a, S: LabelApi + ?Sized>(
+    p: &mut Parser<'a, '_>,
+    out: &mut S,
+) -> EResult<()> {
+    let mut prefixes = Prefixes::NONE;
+    let mut seg: Option<(Reg, Span)> = None;
+    loop {
+        match p.tok.tok {
+            Tok::Punct(b'{') => {
+                let open = p.tok.span;
+                p.bump()?;
+                let which = match p.ident().map(|s| s.to_ascii_lowercase()).as_deref() {
+                    Some("vex" | "vex2") => Prefixes::VEX,
+                    Some("vex3") => Prefixes::VEX3,
+                    Some("evex") => Prefixes::EVEX,
+                    _ => return Err(p.expected("`vex`, `vex3` or `evex`")),
+                };
+                p.bump()?;
+                p.expect_punct(b'}', "`}`")?;
+                let _ = open;
+                prefixes = prefixes.with(which);
+            }
+            Tok::Ident(name) => {
+                let next = p.peek()?;
+                if !matches!(next.tok, Tok::Ident(_) | Tok::Punct(b'{')) {
+                    break;
+                }
+                if let Some((_, bits)) = PREFIXES.iter().find(|(n, _)| n.eq_ignore_ascii_case(name))
+                {
+                    prefixes = prefixes.with(*bits);
+                } else if is_seg(Reg::parse(name)) && matches!(next.tok, Tok::Ident(_)) {
+                    seg = Some((Reg::parse(name).unwrap_or(jitasm_x64::regs::ds), p.tok.span));
+                } else {
+                    break;
+                }
+                p.bump()?;
+            }
+            _ => break,
+        }
+    }
+    let Some(name) = p.ident() else {
+        return Err(p.expected("a mnemonic"));
+    };
+    let mspan = p.tok.span;
+    let mut movabs = false;
+    let mut far = false;
+    let mnemonic = match name.to_ascii_lowercase().as_str() {
+        "movabs" => {
+            movabs = true;
+            Mnemonic::parse("mov")
+        }
+        "ljmp" => {
+            far = true;
+            Mnemonic::parse("jmp")
+        }
+        "lcall" => {
+            far = true;
+            Mnemonic::parse("call")
+        }
+        _ => Mnemonic::parse(name),
+    }
+    .ok_or_else(|| (ErrorKind::UnknownMnemonic(name.to_string()), mspan))?;
+    p.bump()?;
+
+    let mut ops: [Operand<'a>; 6] = [Operand::Imm(Imm { value: 0, size: 0 }); 6];
+    let mut spans = [Span::default(); 6];
+    let mut written = [Written::default(); 6];
+    let mut n = 0usize;
+    let mut dec = Decorations::NONE;
+    if !p.at_end() {
+        loop {
+            let start = p.tok.span;
+            let (item, w) = operand(p, &mut dec)?;
+            let span = start.to(p.last_token_end());
+            match item {
+                Item::Op(op) => {
+                    if n == ops.len() {
+                        return Err((ErrorKind::BadOperand("too many operands"), span));
+                    }
+                    ops[n] = op;
+                    spans[n] = span;
+                    written[n] = w;
+                    n += 1;
+                }
+                Item::Rounding(r) => dec.rounding = Some(r),
+                Item::Sae => dec.sae = true,
+            }
+            decorations(p, &mut dec, n.checked_sub(1).map(|i| &mut ops[i]))?;
+            if !p.eat_punct(b',')? {
+                break;
+            }
+        }
+    }
+    // LLVM's spellings that leave an operand implied: `fxch st(3)` (and
+    // `fxch`) for `fxch st(0), st(3)`; `maskmovq mm1, mm2` for the
+    // destination `[rdi]`.
+    let implied = match (mnemonic.name(), &ops[..n]) {
+        ("fcom" | "fcomp" | "fucom" | "fucomp" | "fxch", []) => {
+            ops[0] = Operand::Reg(st(1));
+            spans[0] = mspan;
+            n = 1;
+            Some(Operand::Reg(st(0)))
+        }
+        ("fcom" | "fcomp" | "fucom" | "fucomp" | "fxch", [Operand::Reg(r)])
+            if r.class() == RegClass::St =>
+        {
+            Some(Operand::Reg(st(0)))
+        }
+        ("maskmovq" | "maskmovdqu" | "vmaskmovdqu", [Operand::Reg(_), Operand::Reg(_)]) => {
+            let rdi = Reg::new(p.mode.address_class(), 7).unwrap_or(jitasm_x64::regs::rdi);
+            Some(Operand::Mem(Mem::base(rdi)))
+        }
+        _ => None,
+    };
+    if let Some(first) = implied {
+        ops.copy_within(0..n, 1);
+        spans.copy_within(0..n, 1);
+        written.copy_within(0..n, 1);
+        ops[0] = first;
+        spans[0] = mspan;
+        written[0] = Written::default();
+        n += 1;
+    }
+    let ops = &mut ops[..n];
+
+    // A segment prefix written before the mnemonic applies to the memory operand.
+    if let Some((s, span)) = seg {
+        let mut applied = false;
+        for op in ops.iter_mut() {
+            if let Operand::Mem(m) = op {
+                if m.seg.is_some() {
+                    return Err((ErrorKind::BadOperand("two segment overrides"), span));
+                }
+                m.seg = Some(s);
+                applied = true;
+            }
+        }
+        if !applied {
+            return Err((
+                ErrorKind::BadOperand("a segment prefix needs a memory operand"),
+                span,
+            ));
+        }
+    }
+
+    let branch = ops
+        .iter()
+        .any(|o| matches!(o, Operand::Label(..) | Operand::Imm(_)))
+        && is_branch(mnemonic);
+    // `jmp sel, off` / `ljmp sel, off` / `jmp sel:off`: a far pointer.
+    if (far || matches!(mnemonic.name(), "jmp" | "call")) && ops.len() == 2 {
+        if let [Operand::Imm(sel), Operand::Imm(off)] = *ops {
+            let sel_v = u16::try_from(sel.value).map_err(|_| {
+                out_of_range("segment selector", sel.value as i128, 0, 0xffff, spans[0])
+            })?;
+            let off_v = u32::try_from(off.value).map_err(|_| {
+                out_of_range(
+                    "far offset",
+                    off.value as i128,
+                    0,
+                    u32::MAX as i128,
+                    spans[1],
+                )
+            })?;
+            ops[0] = Operand::Far(sel_v, off_v);
+            return emit(
+                p,
+                out,
+                mnemonic,
+                &ops[..1],
+                &spans[..1],
+                dec,
+                prefixes,
+                None,
+                mspan,
+            );
+        }
+    }
+    for (i, op) in ops.iter_mut().enumerate() {
+        match *op {
+            // A number as a branch target is an absolute address.
+            Operand::Imm(imm) if branch => {
+                *op = Operand::Label(
+                    LabelRef::new(LabelTarget::Extern(imm.value as u64)),
+                    imm.size,
+                );
+            }
+            // GNU: a label named bare outside a branch is the memory at it.
+            Operand::Label(l, hint) if written[i].bare_label && !branch => {
+                *op = Operand::Mem(Mem {
+                    label: Some(l),
+                    size: hint as u16,
+                    ..Mem::EMPTY
+                });
+            }
+            _ => {}
+        }
+    }
+    // `offset label` (and an unsized `->label` immediate) takes the width of
+    // a general-purpose destination.
+    if let Some(Operand::Reg(dst)) = ops.first().copied() {
+        if matches!(dst.class(), RegClass::Gp32 | RegClass::Gp64) && !branch {
+            for op in ops.iter_mut().skip(1) {
+                if let Operand::Label(l, 0) = *op {
+                    *op = Operand::Label(l, dst.size() as u8);
+                }
+            }
+        }
+    }
+    let only: Option<fn(&Form) -> bool> = if movabs {
+        Some(|f: &Form| {
+            f.operands
+                .iter()
+                .any(|k| matches!(k, OpKind::Imm64 | OpKind::MemOffs))
+        })
+    } else {
+        None
+    };
+    emit(
+        p,
+        out,
+        mnemonic,
+        ops,
+        &spans[..n],
+        dec,
+        prefixes,
+        only,
+        mspan,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn emit<'a, S: LabelApi + ?Sized>(
+    p: &mut Parser<'a, '_>,
+    out: &mut S,
+    mnemonic: Mnemonic,
+    ops: &[Operand<'a>],
+    spans: &[Span],
+    decorations: Decorations,
+    prefixes: Prefixes,
+    only: Option<fn(&Form) -> bool>,
+    mspan: Span,
+) -> EResult<()> {
+    let inst = Instruction {
+        mnemonic,
+        operands: ops,
+        decorations,
+        prefixes,
+    };
+    let result = match only {
+        None => select(p.mode, &inst),
+        Some(keep) => {
+            let mode = p.mode;
+            select_among(
+                mode,
+                &inst,
+                forms_by_index(mnemonic.index())
+                    .iter()
+                    .filter(move |f| f.valid_in(mode) && keep(f)),
+            )
+        }
+    };
+    match result {
+        Ok((_, enc)) => {
+            enc.emit(out);
+            Ok(())
+        }
+        Err(e) => {
+            use jitasm_x64::EncodeError as E;
+            let at = match &e {
+                E::ImmediateOutOfRange { operand, .. }
+                | E::Memory { operand, .. }
+                | E::RegisterNotEncodable { operand, .. } => spans.get(*operand as usize).copied(),
+                _ => None,
+            };
+            let whole = spans.iter().fold(mspan, |a, s| a.to(*s));
+            Err((ErrorKind::Encode(e), at.unwrap_or(whole)))
+        }
+    }
+}
+
+/// `{k1}`, `{z}`, `{1to16}` after an operand.
+fn decorations<'a>(
+    p: &mut Parser<'a, '_>,
+    dec: &mut Decorations,
+    op: Option<&mut Operand<'a>>,
+) -> EResult<()> {
+    let mut op = op;
+    while p.is_punct(b'{') {
+        let open = p.tok.span;
+        p.bump()?;
+        let t = p.tok;
+        match t.tok {
+            Tok::Bcst(n) => match op.as_deref_mut() {
+                Some(Operand::Mem(m)) if m.bcst == 0 => m.bcst = n,
+                _ => {
+                    return Err((
+                        ErrorKind::BadOperand("a broadcast `{1toN}` follows a memory operand"),
+                        open.to(t.span),
+                    ))
+                }
+            },
+            Tok::Ident(w) if w.eq_ignore_ascii_case("z") => dec.zeroing = true,
+            Tok::Ident(w) => match Reg::parse(w).or_else(|| p.alias(w)) {
+                Some(k) if k.class() == RegClass::K => {
+                    if dec.mask.is_some() {
+                        return Err((ErrorKind::BadOperand("two masks"), open.to(t.span)));
+                    }
+                    dec.mask = Some(k);
+                }
+                _ => return Err(p.expected("`k1`…`k7`, `z` or `1toN`")),
+            },
+            _ => return Err(p.expected("`k1`…`k7`, `z` or `1toN`")),
+        }
+        p.bump()?;
+        p.expect_punct(b'}', "`}`")?;
+    }
+    Ok(())
+}
+
+fn rounding(p: &mut Parser<'_, '_>) -> EResult<Item<'static>> {
+    // At `{`.
+    p.bump()?;
+    let Some(w) = p.ident() else {
+        return Err(p.expected("`rn-sae`, `rd-sae`, `ru-sae`, `rz-sae` or `sae`"));
+    };
+    let item = if w.eq_ignore_ascii_case("sae") {
+        Item::Sae
+    } else {
+        let r = match w.to_ascii_lowercase().as_str() {
+            "rn" => Rounding::Nearest,
+            "rd" => Rounding::Down,
+            "ru" => Rounding::Up,
+            "rz" => Rounding::Zero,
+            _ => return Err(p.expected("`rn-sae`, `rd-sae`, `ru-sae`, `rz-sae` or `sae`")),
+        };
+        p.bump()?;
+        p.expect_punct(b'-', "`-sae`")?;
+        if !p.ident().is_some_and(|s| s.eq_ignore_ascii_case("sae")) {
+            return Err(p.expected("`sae`"));
+        }
+        Item::Rounding(r)
+    };
+    p.bump()?;
+    p.expect_punct(b'}', "`}`")?;
+    Ok(item)
+}
+
+/// One operand.
+fn operand<'a>(p: &mut Parser<'a, '_>, _dec: &mut Decorations) -> EResult<(Item<'a>, Written)> {
+    if p.is_punct(b'{') {
+        return Ok((rounding(p)?, Written::default()));
+    }
+    let start = p.tok.span;
+    let mut size: Option<u16> = None;
+    let mut short = false;
+    if let Some(w) = p.ident() {
+        if let Some(s) = size_keyword(w, p.mode) {
+            size = Some(s);
+            p.bump()?;
+            if p.ident().is_some_and(|w| w.eq_ignore_ascii_case("ptr")) {
+                p.bump()?;
+            }
+        } else if w.eq_ignore_ascii_case("short") {
+            short = true;
+            p.bump()?;
+        }
+    }
+    let mut w = Written::default();
+    if p.ident().is_some_and(|s| s.eq_ignore_ascii_case("offset")) {
+        p.bump()?;
+        w.offset = true;
+        if p.ident().is_some_and(|s| s.eq_ignore_ascii_case("flat"))
+            && p.peek()?.tok == Tok::Punct(b':')
+        {
+            p.bump()?;
+            p.bump()?;
+        }
+    }
+    // Segment override: `fs:[rax]`, `fs:0x10`.
+    let mut seg = None;
+    if let Some(name) = p.ident() {
+        let r = Reg::parse(name);
+        if is_seg(r) && p.peek()?.tok == Tok::Punct(b':') && !w.offset {
+            seg = r;
+            p.bump()?;
+            p.bump()?;
+        }
+    }
+    let hint = if short { 1 } else { size.unwrap_or(0) };
+    if p.is_punct(b'[') {
+        let m = memory(p, None, seg, size)?;
+        return Ok((Item::Op(Operand::Mem(m)), w));
+    }
+    p.bare = false;
+    let v = p.expr()?;
+    w.bare_label = p.bare && !w.offset;
+    if p.is_punct(b'[') && !w.offset {
+        let m = memory(p, Some(v), seg, size)?;
+        return Ok((Item::Op(Operand::Mem(m)), Written::default()));
+    }
+    if seg.is_some() {
+        // `fs:0x10`: an absolute address.
+        let mut m = mem_from(p, v, false)?;
+        m.seg = seg;
+        m.size = size.unwrap_or(0);
+        return Ok((Item::Op(Operand::Mem(m)), w));
+    }
+    // `jmp 0x10:0x20`, a far pointer.
+    if p.is_punct(b':') {
+        if let Some(sel) = v.as_const() {
+            p.bump()?;
+            let off = p.expr()?;
+            let off_v = off.as_const().ok_or((
+                ErrorKind::BadOperand("a far pointer is `selector:offset`"),
+                off.span,
+            ))?;
+            let sel = u16::try_from(sel)
+                .map_err(|_| out_of_range("segment selector", sel, 0, 0xffff, v.span))?;
+            let off_v = u32::try_from(off_v)
+                .map_err(|_| out_of_range("far offset", off_v, 0, u32::MAX as i128, off.span))?;
+            return Ok((Item::Op(Operand::Far(sel, off_v)), w));
+        }
+    }
+    if let Some(l) = p.label_of(&v) {
+        if hint > 8 {
+            return Err((
+                ErrorKind::BadOperand("a label operand is at most QWORD"),
+                start.to(v.span),
+            ));
+        }
+        return Ok((Item::Op(Operand::Label(l, hint as u8)), w));
+    }
+    if let Some(k) = v.as_const() {
+        if hint > 8 {
+            return Err((
+                ErrorKind::BadOperand("an immediate is at most QWORD"),
+                start.to(v.span),
+            ));
+        }
+        let value = to_i64(k, v.span)?;
+        return Ok((
+            Item::Op(Operand::Imm(Imm {
+                value,
+                size: hint as u8,
+            })),
+            w,
+        ));
+    }
+    let mut regs = v.registers();
+    if let (Some((r, 1)), None, 0, 0) = (regs.next(), regs.next(), v.k, v.label_coef) {
+        if size.is_some_and(|s| s != r.size()) {
+            return Err((
+                ErrorKind::BadOperand("the size does not match the register"),
+                start.to(v.span),
+            ));
+        }
+        return Ok((Item::Op(Operand::Reg(r)), w));
+    }
+    Err((
+        ErrorKind::BadOperand(
+            "expected a register, an immediate, a label or a memory operand in `[…]`",
+        ),
+        v.span,
+    ))
+}
+
+/// `[…]`, after an optional displacement written before it (`foo[rip]`).
+fn memory<'a>(
+    p: &mut Parser<'a, '_>,
+    before: Option<Lin<'a, Reg>>,
+    seg: Option<Reg>,
+    size: Option<u16>,
+) -> EResult<Mem<'a>> {
+    let open = p.tok.span;
+    p.bump()?;
+    let mut disp_size = DispSize::Auto;
+    let mut nosplit = false;
+    let mut seg = seg;
+    while let Some(w) = p.ident() {
+        match w {
+            "BYTE" if p.peek()?.tok != Tok::Punct(b']') => disp_size = DispSize::Byte,
+            "DWORD" if p.peek()?.tok != Tok::Punct(b']') => disp_size = DispSize::Dword,
+            "NOSPLIT" => nosplit = true,
+            _ => {
+                let r = Reg::parse(w);
+                if is_seg(r) && p.peek()?.tok == Tok::Punct(b':') {
+                    if seg.is_some() {
+                        return Err((ErrorKind::BadOperand("two segment overrides"), p.tok.span));
+                    }
+                    seg = r;
+                    p.bump()?;
+                } else {
+                    break;
+                }
+            }
+        }
+        p.bump()?;
+    }
+    let mut v = p.expr()?;
+    if let Some(b) = before {
+        v = b.add(v, 1)?;
+    }
+    if !p.is_punct(b']') {
+        return Err(p.expected("`]`"));
+    }
+    v.span = open.to(p.tok.span);
+    p.bump()?;
+    let split = p.opts.syntax == Syntax::Dynasm && !nosplit;
+    let mut m = mem_from(p, v, split)?;
+    m.seg = seg;
+    m.size = size.unwrap_or(0);
+    m.disp_size = disp_size;
+    Ok(m)
+}
+
+fn mem_from<'a>(p: &Parser<'a, '_>, v: Lin<'a, Reg>, split: bool) -> EResult<Mem<'a>> {
+    let span = v.span;
+    let mut m = Mem::EMPTY;
+    if v.label_coef != 0 {
+        if v.label_coef != 1 {
+            return Err((ErrorKind::BadExpression("a label may be added once"), span));
+        }
+        m.label = v.label.map(LabelRef::new);
+    }
+    m.disp = to_i64(v.k, span)?;
+    // In 32-bit mode addresses wrap at 4 GiB: `[0xfffffff0]` is `[-0x10]`.
+    if !p.mode.is64() && (i32::MAX as i64 + 1..=u32::MAX as i64).contains(&m.disp) {
+        m.disp = m.disp as u32 as i32 as i64;
+    }
+    let scale = |c: i128| -> EResult<u8> {
+        u8::try_from(c).map_err(|_| (ErrorKind::BadOperand("a scale is 1, 2, 4 or 8"), span))
+    };
+    let mut regs = v.registers();
+    let (a, b) = (regs.next(), regs.next());
+    for (_, c) in [a, b].into_iter().flatten() {
+        if c < 0 {
+            return Err((
+                ErrorKind::BadOperand("a register cannot be subtracted"),
+                span,
+            ));
+        }
+    }
+    let is_sp = |r: Reg| {
+        !is_vector(r) && r.num() == 4 && matches!(r.class(), RegClass::Gp32 | RegClass::Gp64)
+    };
+    match (a, b) {
+        (None, _) => {}
+        (Some((r, 1)), None) if is_vector(r) => m = m.index(r, 1),
+        (Some((r, 1)), None) => m.base = Some(r),
+        (Some((r, c)), None) if matches!(c, 3 | 5 | 9) => {
+            m.base = Some(r);
+            m = m.index(r, c as u8 - 1);
+        }
+        (Some((r, 2)), None) if split && !is_sp(r) && !is_vector(r) => {
+            m.base = Some(r);
+            m = m.index(r, 1);
+        }
+        (Some((r, c)), None) => m = m.index(r, scale(c)?),
+        (Some((x, 1)), Some((y, 1))) => {
+            let (base, index) = if is_vector(x) || is_sp(y) {
+                (y, x)
+            } else {
+                (x, y)
+            };
+            m.base = Some(base);
+            m = m.index(index, 1);
+        }
+        (Some((x, 1)), Some((y, c))) | (Some((y, c)), Some((x, 1))) => {
+            m.base = Some(x);
+            m = m.index(y, scale(c)?);
+        }
+        _ => {
+            return Err((
+                ErrorKind::BadOperand("only one register may be scaled"),
+                span,
+            ))
+        }
+    }
+    Ok(m)
+}

@@ -1,0 +1,67 @@
+//! Text to bytes in one call.
+
+use jitasm_core::{isa, Arch, Error, Isa};
+use jitasm_runtime::VecAssembler;
+use jitasm_syntax::{assemble_into, AsmError, ErrorKind, Options, Span, TextInfo};
+
+/// The bytes of an assembled text and where each statement's bytes are.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Assembled {
+    /// The machine code, labels resolved.
+    pub bytes: Vec<u8>,
+    /// Each statement's source span and output range (for listings).
+    pub info: TextInfo,
+}
+
+/// Assembles `text` (GNU/LLVM Intel syntax, with dynasm's label forms) for
+/// `arch`, as code placed at address 0. Every label must be defined in the
+/// text.
+///
+/// ```
+/// let code = jitasm::assemble(jitasm::Arch::X64, "
+///     xor eax, eax
+/// 1:  add eax, edi
+///     dec edi
+///     jnz 1b
+///     ret").unwrap();
+/// assert_eq!(code.len(), 13);
+/// ```
+pub fn assemble(arch: Arch, text: &str) -> Result<Vec<u8>, AsmError> {
+    assemble_with(text, &Options::new(arch), 0).map(|a| a.bytes)
+}
+
+/// Assembles `text` with `options` (spelling, named constants, external
+/// symbols) as code placed at `base_address`; labels must be defined in the
+/// text (the options' `standalone` is implied).
+pub fn assemble_with(
+    text: &str,
+    options: &Options,
+    base_address: u64,
+) -> Result<Assembled, AsmError> {
+    let options = &options.clone().standalone(true);
+    match options.arch {
+        Arch::X64 => run::<isa::X64>(text, options, base_address),
+        Arch::X86 => run::<isa::X86>(text, options, base_address),
+        Arch::Aarch64 => run::<isa::Aarch64>(text, options, base_address),
+        Arch::Riscv64 => run::<isa::Riscv64>(text, options, base_address),
+        Arch::Riscv32 => run::<isa::Riscv32>(text, options, base_address),
+    }
+}
+
+fn run<I: Isa>(text: &str, options: &Options, base: u64) -> Result<Assembled, AsmError> {
+    let mut out = VecAssembler::<I>::new(base);
+    let info = assemble_into(&mut out, text, options)?;
+    match out.finalize() {
+        Ok(bytes) => Ok(Assembled { bytes, info }),
+        Err(e) => {
+            let at = match &e {
+                Error::UnknownLabel { at, .. } | Error::Fixup { at, .. } => Some(*at),
+                _ => None,
+            };
+            let span = at
+                .and_then(|at| info.statement_at(at))
+                .map_or(Span::default(), |s| s.span);
+            Err(AsmError::new(ErrorKind::Output(e), span, text))
+        }
+    }
+}
