@@ -3,34 +3,11 @@
 //! (The encoders, `dynasm!` and the text assembler will replace the
 //! hand-written bytes.)
 
+use crate::run::HostAssembler;
 use crate::CliError;
 use jitasm::{
     AssemblyOffset, ByteSink, CodeSink, ExecutableBuffer, LabelApi, LabelRef, LabelTarget,
 };
-
-type HostAssembler = jitasm::Assembler<HostIsa>;
-
-#[cfg(target_arch = "x86_64")]
-type HostIsa = jitasm::isa::X64;
-#[cfg(target_arch = "aarch64")]
-type HostIsa = jitasm::isa::Aarch64;
-#[cfg(target_arch = "riscv64")]
-type HostIsa = jitasm::isa::Riscv64;
-
-/// Calls `code` (placed in fresh executable memory) with up to six integers.
-pub(crate) fn call_bytes(code: &[u8], args: &[i64]) -> Result<i64, CliError> {
-    let mut asm = HostAssembler::new()?;
-    asm.extend_from_slice(code);
-    let buf = asm.finalize()?;
-    let mut a = [0i64; 6];
-    a[..args.len()].copy_from_slice(args);
-    // SAFETY: the user handed us machine code and asked us to run it as a C
-    // function of six integer arguments; that is this command's purpose.
-    let f = unsafe {
-        buf.func::<extern "C" fn(i64, i64, i64, i64, i64, i64) -> i64>(AssemblyOffset(0))?
-    };
-    Ok(f(a[0], a[1], a[2], a[3], a[4], a[5]))
-}
 
 extern "C" fn host_square(x: i64) -> i64 {
     x * x

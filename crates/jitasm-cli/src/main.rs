@@ -1,53 +1,150 @@
 //! The `jitasm` command.
 //!
 //! ```text
+//! jitasm asm [OPTIONS] [FILE | -] [-e TEXT]...   assemble text, print the bytes
+//!     --arch ARCH      x64 (default), x86, aarch64, riscv64, riscv32
+//!     --syntax SYNTAX  gnu (default) or dynasm
+//!     --base ADDR      address of the first byte (default 0)
+//!     --format FMT     hex (default: "b8 2a 00 00 00 c3") or rust ("[0xb8, …]")
+//!     --listing        address, bytes and source of every statement
+//!     --disasm         the bytes decoded back (x64 and x86)
+//!     --batch          every input line assembled on its own, one output
+//!                      line each: hex, empty, or `error: MESSAGE`
+//! jitasm run [--arch ARCH] [--syntax SYNTAX] (-e TEXT… | FILE | -) [ARGS…]
+//! jitasm run --hex BYTES [ARGS…]
+//!                                  assemble text (or take hex bytes) for this
+//!                                  CPU, place it in executable memory, call it
+//!                                  with up to six integer arguments, print the
+//!                                  integer result
 //! jitasm demo                      assemble and run the built-in examples for this CPU
-//! jitasm run --hex BYTES [ARGS…]   place BYTES in executable memory, call them with up
-//!                                  to six integer arguments, print the integer result
 //! ```
 //!
-//! Exit status: 0 on success, 1 when assembling or running fails, 2 on a
-//! usage error.
+//! Input is `-e TEXT` (repeatable, joined by newlines), FILE, or standard
+//! input. Assembly errors are shown with the source name, line and column
+//! and a caret under the problem (in color when standard error is a
+//! terminal and `NO_COLOR` is not set).
+//!
+//! Exit status: 0 on success (with `--batch`, even when some lines fail),
+//! 1 when assembling, running or reading the input fails, 2 on a usage
+//! error.
 
+mod args;
+mod asm;
 mod demo;
+mod diag;
+mod run;
 
+use jitasm::AsmError;
 use std::process::ExitCode;
 
 const USAGE: &str = "\
 jitasm — runtime assembler and JIT toolkit
 
 USAGE:
+    jitasm asm [OPTIONS] [FILE | -] [-e TEXT]...
+        Assemble text and print the machine code. The text comes from the
+        -e options (joined by newlines), from FILE, or from standard input
+        (no FILE, or `-`). Statements end at a newline or `;`; comments are
+        `#`, `//` and `/* */`.
+
+        --arch ARCH      x64 (default), x86, aarch64, riscv64 or riscv32
+                         (the text assembler reads x64 and x86 so far)
+        --syntax SYNTAX  gnu (default): GNU/LLVM Intel syntax, as
+                         `objdump -M intel` prints it; dynasm: the syntax of
+                         dynasm-rs (`->global:`, `>local`, `=>dynamic`)
+        --base ADDR      address the first byte is placed at (default 0;
+                         decimal or 0x hex), for `.align` and absolute
+                         references, and shown by --listing and --disasm
+        -e TEXT          assemble TEXT (may be repeated)
+        --format FORMAT  hex (default): lowercase hex pairs on one line;
+                         rust: a Rust byte-array literal `[0xb8, 0x2a, ...]`
+        --listing        one line per statement: address, bytes, source
+                         (long data wraps onto more lines)
+        --disasm         decode the bytes back: address, bytes and the
+                         instruction in Intel syntax (x64 and x86 only)
+        --batch          assemble every input line as a text of its own and
+                         print one line per input line: its bytes in hex,
+                         an empty line when it emits nothing (blank or
+                         comment), or `error: MESSAGE`. The exit status is
+                         0 even when lines fail (1 when the input cannot be
+                         read), so whole corpora can be checked in one run.
+
+    jitasm run [--arch ARCH] [--syntax SYNTAX] (-e TEXT... | FILE | -) [ARGS...]
+    jitasm run --hex BYTES [ARGS...]
+        Assemble the text for this CPU (or take machine code given as hex,
+        spaces allowed), place it in executable memory, call it as a C
+        function of up to six 64-bit integer arguments (System V on Unix:
+        rdi, rsi, rdx, rcx, r8, r9) and print the integer it returns as a
+        signed decimal. ARGS are decimal or 0x hex, negative allowed (an
+        argument of `-` and a digit is a number, not an option). Only x64
+        text runs, and only on an x86-64 host.
+
     jitasm demo
         Assemble the built-in example functions for this CPU (with labels,
         loops and a call back into Rust), run them and print what they return.
-    jitasm run --hex BYTES [ARGS...]
-        Place machine code given as hex (spaces allowed) in executable memory,
-        call it with up to six integer arguments under the C calling
-        convention and print the integer it returns.
+
     jitasm --help | --version
 
+DIAGNOSTICS:
+    An assembly error names the source (FILE, <-e> or <stdin>), the line and
+    column, and shows the line with a caret under the problem; in color when
+    standard error is a terminal and NO_COLOR is not set.
+
 EXIT STATUS:
-    0 success, 1 assembly or execution error, 2 usage error
+    0 success (with --batch: even when some lines fail)
+    1 assembly or execution error, or input that cannot be read
+    2 usage error
 ";
+
+const SYNOPSIS: &str = "\
+usage: jitasm asm [--arch ARCH] [--syntax gnu|dynasm] [--base ADDR]
+                  [--format hex|rust | --listing | --disasm | --batch] [FILE | -] [-e TEXT]...
+       jitasm run [--arch ARCH] [--syntax gnu|dynasm] (-e TEXT... | FILE | -) [ARGS...]
+       jitasm run --hex BYTES [ARGS...]
+       jitasm demo
+run `jitasm --help` for more";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(CliError::Usage(msg)) => {
-            eprintln!("error: {msg}\n\n{USAGE}");
+            diag::error(&msg);
+            eprintln!("\n{SYNOPSIS}");
             ExitCode::from(2)
         }
         Err(CliError::Failed(msg)) => {
-            eprintln!("error: {msg}");
+            diag::error(&msg);
+            ExitCode::from(1)
+        }
+        Err(CliError::Asm { error, source }) => {
+            diag::asm_error(&error, &source);
             ExitCode::from(1)
         }
     }
 }
 
-enum CliError {
+/// Why a command failed; `main` prints it and picks the exit status.
+pub(crate) enum CliError {
+    /// The command line is wrong (exit status 2).
     Usage(String),
+    /// Reading, assembling or running failed (exit status 1).
     Failed(String),
+    /// The text does not assemble (exit status 1), shown with its source.
+    Asm {
+        error: Box<AsmError>,
+        /// The input's name: a file name, `<-e>` or `<stdin>`.
+        source: String,
+    },
+}
+
+impl CliError {
+    pub(crate) fn asm(error: AsmError, source: &str) -> Self {
+        CliError::Asm {
+            error: Box::new(error),
+            source: source.to_string(),
+        }
+    }
 }
 
 impl From<jitasm::Error> for CliError {
@@ -67,69 +164,8 @@ fn run(args: &[String]) -> Result<(), CliError> {
             Ok(())
         }
         Some("demo") => demo::run_all(),
-        Some("run") => run_hex(&args[1..]),
+        Some("asm") => asm::command(&args[1..]),
+        Some("run") => run::command(&args[1..]),
         Some(other) => Err(CliError::Usage(format!("unknown command `{other}`"))),
     }
-}
-
-fn parse_hex(text: &str) -> Result<Vec<u8>, CliError> {
-    let digits: String = text
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != ',')
-        .collect();
-    let digits = digits.replace("0x", "");
-    if digits.is_empty() || digits.len() % 2 != 0 {
-        return Err(CliError::Usage(format!(
-            "`{text}` is not a whole number of hex bytes"
-        )));
-    }
-    (0..digits.len())
-        .step_by(2)
-        .map(|i| {
-            u8::from_str_radix(&digits[i..i + 2], 16)
-                .map_err(|_| CliError::Usage(format!("`{}` is not a hex byte", &digits[i..i + 2])))
-        })
-        .collect()
-}
-
-/// An integer argument: decimal or `0x` hex, negative down to `i64::MIN`,
-/// positive up to `u64::MAX` (passed as its bit pattern). Anything else is
-/// refused, never wrapped.
-fn parse_int(text: &str) -> Result<i64, CliError> {
-    let bad = || CliError::Usage(format!("`{text}` is not a 64-bit integer argument"));
-    let (neg, body) = match text.strip_prefix('-') {
-        Some(b) => (true, b),
-        None => (false, text),
-    };
-    let magnitude = match body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
-        Some(h) => u64::from_str_radix(h, 16),
-        None => body.parse::<u64>(),
-    }
-    .map_err(|_| bad())?;
-    if neg {
-        if magnitude > 1u64 << 63 {
-            return Err(bad());
-        }
-        Ok((magnitude as i64).wrapping_neg())
-    } else {
-        Ok(magnitude as i64)
-    }
-}
-
-fn run_hex(args: &[String]) -> Result<(), CliError> {
-    let (hex, rest) = match args {
-        [flag, hex, rest @ ..] if flag == "--hex" => (hex, rest),
-        _ => return Err(CliError::Usage("`run` needs `--hex BYTES`".into())),
-    };
-    let code = parse_hex(hex)?;
-    if rest.len() > 6 {
-        return Err(CliError::Usage("at most six integer arguments".into()));
-    }
-    let ints = rest
-        .iter()
-        .map(|a| parse_int(a))
-        .collect::<Result<Vec<_>, _>>()?;
-    let result = demo::call_bytes(&code, &ints)?;
-    println!("{result}");
-    Ok(())
 }

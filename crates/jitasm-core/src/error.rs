@@ -57,6 +57,19 @@ pub enum FixupProblem {
     },
 }
 
+/// A value in hex with its sign (`-0x80`, not its two's complement).
+struct SignedHex(i128);
+
+impl fmt::Display for SignedHex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 < 0 {
+            write!(f, "-{:#x}", self.0.unsigned_abs())
+        } else {
+            write!(f, "{:#x}", self.0)
+        }
+    }
+}
+
 /// A fixup value that does not fit its field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct FixupError {
@@ -71,13 +84,17 @@ impl fmt::Display for FixupError {
         match self.problem {
             FixupProblem::OutOfRange { value, min, max } => write!(
                 f,
-                "{}: value {value:#x} is out of range {min:#x}..={max:#x}",
-                self.kind
+                "{}: value {} is out of range {}..={}",
+                self.kind,
+                SignedHex(value),
+                SignedHex(min),
+                SignedHex(max)
             ),
             FixupProblem::Misaligned { value, align } => write!(
                 f,
-                "{}: value {value:#x} is not a multiple of {align}",
-                self.kind
+                "{}: value {} is not a multiple of {align}",
+                self.kind,
+                SignedHex(value)
             ),
         }
     }
