@@ -17,7 +17,9 @@ const N: usize = 1000;
 const GP_NAMES: [&str; 13] = [
     "rax", "rcx", "rdx", "rbx", "rbp", "rsi", "rdi", "r8", "r9", "r10", "r11", "r12", "r13",
 ];
-const GPQ: [Gpq; 13] = [rax, rcx, rdx, rbx, rbp, rsi, rdi, r8, r9, r10, r11, r12, r13];
+const GPQ: [Gpq; 13] = [
+    rax, rcx, rdx, rbx, rbp, rsi, rdi, r8, r9, r10, r11, r12, r13,
+];
 
 /// The general-purpose sequence of `benches/encode.rs` as text.
 fn gp_text() -> String {
@@ -75,7 +77,11 @@ fn bench(c: &mut Criterion) {
     for text in [&gp, &avx] {
         let ours = jitasm::assemble(Arch::X64, text).expect("jitasm assembles the benchmark text");
         let theirs = asm_rs::assemble(text, asm_rs::Arch::X86_64).expect("asm-rs assembles it");
-        assert_eq!(ours.len(), theirs.len(), "the two assemblers' code sizes differ");
+        assert_eq!(
+            ours.len(),
+            theirs.len(),
+            "the two assemblers' code sizes differ"
+        );
     }
     let mut g = c.benchmark_group("text");
     g.throughput(Throughput::Elements(N as u64));

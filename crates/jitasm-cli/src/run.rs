@@ -80,7 +80,7 @@ fn output_error(e: jitasm::Error, info: &TextInfo, text: &str) -> AsmError {
     let span = at
         .and_then(|at| info.statement_at(at))
         .map_or(Span::default(), |s| s.span);
-    AsmError::new(ErrorKind::Output(e), span, text)
+    AsmError::new(ErrorKind::Output(Box::new(e)), span, text)
 }
 
 pub(crate) fn command(argv: &[String]) -> Result<(), CliError> {

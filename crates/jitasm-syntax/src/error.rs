@@ -83,8 +83,9 @@ pub enum ErrorKind {
     BadOperand(&'static str),
     /// The encoder refused the instruction.
     Encode(EncodeError),
-    /// An error of the output (label out of range at resolution…).
-    Output(jitasm_core::Error),
+    /// An error of the output (label out of range at resolution…), boxed to
+    /// keep `AsmError` small.
+    Output(alloc::boxed::Box<jitasm_core::Error>),
     /// The architecture is not supported by the text assembler yet.
     UnsupportedArch(&'static str),
 }
@@ -137,7 +138,7 @@ pub struct AsmError {
     /// Column of the span's start, from 1.
     pub column: u32,
     /// The text of the line.
-    pub source_line: String,
+    pub source_line: alloc::boxed::Box<str>,
 }
 
 impl AsmError {
@@ -157,7 +158,7 @@ impl AsmError {
             span,
             line: u32::try_from(line).unwrap_or(u32::MAX),
             column: u32::try_from(column).unwrap_or(u32::MAX),
-            source_line: String::from(src[line_start..line_end].trim_end_matches('\r')),
+            source_line: src[line_start..line_end].trim_end_matches('\r').into(),
         }
     }
 
@@ -180,16 +181,26 @@ impl AsmError {
             "error: {}\n{pad}--> {}:{}\n{pad} |\n{num} | {}\n{pad} | ",
             self.kind, self.line, self.column, self.source_line
         );
-        let col = self.column as usize - 1;
+        let col = (self.column as usize).saturating_sub(1);
         let shown: String = self
             .source_line
             .chars()
             .take(col)
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
-        let width = (self.span.end - self.span.start) as usize;
-        let line_rest = self.source_line.chars().count().saturating_sub(col);
-        let carets = width.clamp(1, line_rest.max(1));
+        // One caret per character of the span on this line (the span is in
+        // bytes; `é` is one caret), at least one.
+        let width = self.span.end.saturating_sub(self.span.start) as usize;
+        let from = self
+            .source_line
+            .char_indices()
+            .nth(col)
+            .map_or(self.source_line.len(), |(i, _)| i);
+        let carets = self.source_line[from..]
+            .char_indices()
+            .take_while(|(i, _)| *i < width)
+            .count()
+            .max(1);
         let _ = write!(s, "{shown}{}", "^".repeat(carets));
         s
     }

@@ -4,6 +4,7 @@
 use crate::error::{AsmError, ErrorKind, Span};
 use crate::expr::{to_i64, EResult, Lin};
 use crate::lex::{Lexer, Tok, Token};
+use alloc::boxed::Box;
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -117,6 +118,8 @@ impl TextInfo {
 /// Assembles `text` into `out`: instructions, data and alignment are
 /// emitted, labels defined and referenced through [`LabelApi`] (so they are
 /// resolved when `out` is committed or finalized). Stops at the first error.
+// The error is the flat, public `AsmError` (kind, place and line text); it
+// ends the assembly, so its size costs nothing where the text is valid.
 pub fn assemble_into<S: LabelApi + ?Sized>(
     out: &mut S,
     text: &str,
@@ -158,6 +161,9 @@ pub(crate) struct Parser<'a, 'o> {
     forward: BTreeMap<&'a str, Span>,
     /// Global references (checked at the end when standalone).
     global_refs: Vec<(&'a str, Span)>,
+    /// Dynamic labels defined (`=>n:`) and referenced, likewise.
+    dynamics_defined: BTreeSet<u32>,
+    dynamic_refs: Vec<(u32, Span)>,
     /// Nesting depth of the expression being parsed.
     pub depth: u32,
     /// Set when an expression names a label or symbol without `->`, `>`,
@@ -205,6 +211,8 @@ impl<'a, 'o> Parser<'a, 'o> {
             locals_defined: BTreeSet::new(),
             forward: BTreeMap::new(),
             global_refs: Vec::new(),
+            dynamics_defined: BTreeSet::new(),
+            dynamic_refs: Vec::new(),
             depth: 0,
             bare: false,
             prev_end: 0,
@@ -307,6 +315,13 @@ impl<'a, 'o> Parser<'a, 'o> {
             {
                 return Err((ErrorKind::UndefinedLabel(name.to_string()), *span));
             }
+            if let Some((id, span)) = self
+                .dynamic_refs
+                .iter()
+                .find(|(id, _)| !self.dynamics_defined.contains(id))
+            {
+                return Err((ErrorKind::UndefinedLabel(alloc::format!("=>{id}")), *span));
+            }
         }
         Ok(())
     }
@@ -367,8 +382,14 @@ impl<'a, 'o> Parser<'a, 'o> {
                         )
                     })?;
                     self.eat_punct(b':')?;
+                    self.dynamics_defined.insert(id);
                     out.define_dynamic(DynamicLabel::from_index(id))
-                        .map_err(|e| (ErrorKind::Output(e), span.to(self.tok.span)))?;
+                        .map_err(|e| {
+                            (
+                                ErrorKind::Output(Box::new(e)),
+                                span.to(self.last_token_end()),
+                            )
+                        })?;
                 }
                 _ => break,
             }
@@ -393,7 +414,7 @@ impl<'a, 'o> Parser<'a, 'o> {
             jitasm_core::Error::DuplicateLabel { .. } => {
                 (ErrorKind::DuplicateLabel(name.to_string()), span)
             }
-            e => (ErrorKind::Output(e), span),
+            e => (ErrorKind::Output(Box::new(e)), span),
         })
     }
 
@@ -406,7 +427,7 @@ impl<'a, 'o> Parser<'a, 'o> {
         self.locals_defined.insert(name);
         self.forward.remove(name);
         out.define_local(name)
-            .map_err(|e| (ErrorKind::Output(e), span))
+            .map_err(|e| (ErrorKind::Output(Box::new(e)), span))
     }
 
     /// A reference to a label, checked as far as the text can tell.
@@ -421,12 +442,11 @@ impl<'a, 'o> Parser<'a, 'o> {
             LabelTarget::Local {
                 name,
                 forward: false,
-            } => {
-                if !self.locals_defined.contains(name) {
-                    return Err((ErrorKind::UndefinedLabel(name.to_string()), span));
-                }
+            } if !self.locals_defined.contains(name) => {
+                return Err((ErrorKind::UndefinedLabel(name.to_string()), span));
             }
             LabelTarget::Global(name) => self.global_refs.push((name, span)),
+            LabelTarget::Dynamic(d) => self.dynamic_refs.push((d.index(), span)),
             _ => {}
         }
         Ok(target)
@@ -460,56 +480,61 @@ impl<'a, 'o> Parser<'a, 'o> {
         self.binary(0)
     }
 
-    fn binary(&mut self, level: u8) -> EResult<Lin<'a, Reg>> {
-        // Levels, loosest first: | ^ & (<< >>) (+ -) (* / %).
-        const OPS: [&[u8]; 6] = [b"|", b"^", b"&", b"<>", b"+-", b"*/%"];
-        if level as usize == OPS.len() {
-            return self.unary();
-        }
-        let mut lhs = self.binary(level + 1)?;
+    /// Binary operators by precedence climbing: one frame per operator
+    /// read, whatever the number of levels, so that nesting (bounded by
+    /// [`MAX_DEPTH`]) stays cheap in stack even in debug builds. Levels,
+    /// loosest first: | ^ & (<< >>) (+ -) (* / %); all left-associative.
+    fn binary(&mut self, min_level: u8) -> EResult<Lin<'a, Reg>> {
+        let mut lhs = self.unary()?;
         loop {
-            let op = match self.tok.tok {
-                Tok::Punct(c) if OPS[level as usize].contains(&c) && c != b'<' && c != b'>' => c,
-                Tok::Shl if level == 3 => b'<',
-                Tok::Shr if level == 3 => b'>',
+            let (op, level) = match self.tok.tok {
+                Tok::Punct(b'|') => (b'|', 0),
+                Tok::Punct(b'^') => (b'^', 1),
+                Tok::Punct(b'&') => (b'&', 2),
+                Tok::Shl => (b'<', 3),
+                Tok::Shr => (b'>', 3),
+                Tok::Punct(c @ (b'+' | b'-')) => (c, 4),
+                Tok::Punct(c @ (b'*' | b'/' | b'%')) => (c, 5),
                 _ => return Ok(lhs),
             };
+            if level < min_level {
+                return Ok(lhs);
+            }
             self.bump()?;
             let rhs = self.binary(level + 1)?;
-            lhs = match op {
-                b'+' => lhs.add(rhs, 1)?,
-                b'-' => lhs.add(rhs, -1)?,
-                b'*' => lhs.mul(rhs)?,
-                _ => lhs.binary(op, rhs)?,
-            };
+            lhs = combine(lhs, op, rhs)?;
         }
     }
 
+    /// A unary expression. Every cycle of the recursive descent (`(`, a
+    /// prefix operator, `=>`, `extern`) passes through here and counts
+    /// against [`MAX_DEPTH`]; the frames on the cycle are kept small and the
+    /// leaves (names, numbers, labels) are parsed in functions that do not
+    /// recurse.
     fn unary(&mut self) -> EResult<Lin<'a, Reg>> {
         let span = self.tok.span;
         let op = match self.tok.tok {
             Tok::Punct(c @ (b'-' | b'+' | b'~' | b'!')) => c,
+            Tok::FatArrow => b'=',
+            Tok::Ident(name) if name.eq_ignore_ascii_case("extern") => b'e',
+            Tok::Punct(b'(') => b'(',
             _ => return self.primary(),
         };
         self.enter(span)?;
         self.bump()?;
-        let v = self.unary()?;
+        let v = if op == b'(' {
+            let v = self.expr()?;
+            self.expect_punct(b')', "`)`")?;
+            v
+        } else {
+            self.unary()?
+        };
         self.depth -= 1;
-        let span = span.to(v.span);
-        match op {
-            b'-' => v.scale(-1, span),
-            b'+' => Ok(v),
-            _ => {
-                let k = v.as_const().ok_or((
-                    ErrorKind::BadExpression("`~` and `!` take numbers only"),
-                    span,
-                ))?;
-                Ok(Lin::constant(
-                    if op == b'~' { !k } else { (k == 0) as i128 },
-                    span,
-                ))
-            }
+        let v = prefix(op, v, span)?;
+        if let (b'=', Some(target)) = (op, v.label) {
+            self.label_ref(target, v.span)?;
         }
+        Ok(v)
     }
 
     fn enter(&mut self, span: Span) -> EResult<()> {
@@ -531,15 +556,6 @@ impl<'a, 'o> Parser<'a, 'o> {
             Tok::Char(c) => {
                 self.bump()?;
                 Ok(Lin::constant(c as i128, span))
-            }
-            Tok::Punct(b'(') => {
-                self.enter(span)?;
-                self.bump()?;
-                let mut v = self.expr()?;
-                self.expect_punct(b')', "`)`")?;
-                self.depth -= 1;
-                v.span = span.to(v.span);
-                Ok(v)
             }
             Tok::NumLabel { forward, .. } => {
                 self.bump()?;
@@ -568,19 +584,6 @@ impl<'a, 'o> Parser<'a, 'o> {
                 };
                 Ok(Lin::label(self.label_ref(target, span)?, span))
             }
-            Tok::FatArrow => {
-                self.bump()?;
-                let v = self.unary()?;
-                let span = span.to(v.span);
-                let id = v.as_const().and_then(|k| u32::try_from(k).ok()).ok_or((
-                    ErrorKind::BadExpression("a dynamic label is `=>` and its number"),
-                    span,
-                ))?;
-                Ok(Lin::label(
-                    LabelTarget::Dynamic(DynamicLabel::from_index(id)),
-                    span,
-                ))
-            }
             Tok::Ident(name) => self.name(name, span),
             _ => Err(self.expected("an operand or a number")),
         }
@@ -594,18 +597,8 @@ impl<'a, 'o> Parser<'a, 'o> {
                 span,
             ));
         }
-        if name.eq_ignore_ascii_case("extern") {
-            self.bump()?;
-            let v = self.unary()?;
-            let span = span.to(v.span);
-            let addr = v
-                .as_const()
-                .ok_or((ErrorKind::BadExpression("`extern` takes an address"), span))?;
-            let addr = to_i64(addr, span)? as u64;
-            return Ok(Lin::label(LabelTarget::Extern(addr), span));
-        }
         if let Some(r) = crate::x86::register(self, name, span)? {
-            return Ok(Lin::reg(r, self.tok.span.to(span)));
+            return Ok(Lin::reg(r, span.to(self.last_token_end())));
         }
         self.bump()?;
         if let Some(v) = self.constant(name) {
@@ -658,7 +651,7 @@ impl<'a, 'o> Parser<'a, 'o> {
                             n,
                             0,
                             30,
-                            dspan.to(self.tok.span),
+                            dspan.to(self.last_token_end()),
                         ));
                     }
                     1i128 << n
@@ -668,7 +661,7 @@ impl<'a, 'o> Parser<'a, 'o> {
                 if n <= 0 || n > 1 << 30 || (n & (n - 1)) != 0 {
                     return Err((
                         ErrorKind::BadOperand("an alignment must be a power of two up to 2^30"),
-                        dspan.to(self.tok.span),
+                        dspan.to(self.last_token_end()),
                     ));
                 }
                 let fill = if self.eat_punct(b',')? {
@@ -683,22 +676,31 @@ impl<'a, 'o> Parser<'a, 'o> {
                 let count_tok = self.tok;
                 let count = self.const_expr("a count")?;
                 if !(0..=1 << 24).contains(&count) {
-                    return Err(out_of_range("count", count, 0, 1 << 24, count_tok.span));
+                    let span = count_tok.span.to(self.last_token_end());
+                    return Err(out_of_range("count", count, 0, 1 << 24, span));
                 }
                 let (size, value) = if lower == ".fill" {
+                    let mut size_span = self.tok.span;
                     let size = if self.eat_punct(b',')? {
+                        size_span = self.tok.span;
                         self.const_expr("a size")?
                     } else {
                         1
                     };
                     if !matches!(size, 1 | 2 | 4 | 8) {
-                        return Err(out_of_range("fill size", size, 1, 8, self.tok.span));
+                        let span = size_span.to(self.last_token_end());
+                        return Err(out_of_range("fill size", size, 1, 8, span));
                     }
+                    let mut value_span = dspan;
                     let value = if self.eat_punct(b',')? {
-                        self.const_expr("a value")?
+                        let t = self.tok;
+                        let v = self.const_expr("a value")?;
+                        value_span = t.span.to(self.last_token_end());
+                        v
                     } else {
                         0
                     };
+                    to_i64(value, value_span)?;
                     (size as usize, value)
                 } else {
                     let value = if self.eat_punct(b',')? {
@@ -801,7 +803,7 @@ impl<'a, 'o> Parser<'a, 'o> {
                 self.expect_punct(b',', "`,`")?;
                 let v_tok = self.tok;
                 let v = self.const_expr("a number")?;
-                let v = to_i64(v, v_tok.span.to(self.tok.span))?;
+                let v = to_i64(v, v_tok.span.to(self.last_token_end()))?;
                 let _ = span;
                 self.equs.insert(name, v);
                 Ok(())
@@ -831,7 +833,7 @@ impl<'a, 'o> Parser<'a, 'o> {
         let v = self.const_expr(what)?;
         u8::try_from(v)
             .or_else(|_| i8::try_from(v).map(|b| b as u8))
-            .map_err(|_| out_of_range("byte", v, -128, 255, t.span.to(self.tok.span)))
+            .map_err(|_| out_of_range("byte", v, -128, 255, t.span.to(self.last_token_end())))
     }
 
     /// Integer data of `size` bytes; `.iN`/`.uN` check their own range, the
@@ -935,6 +937,54 @@ impl<'a, 'o> Parser<'a, 'o> {
                     pad -= n;
                 }
             }
+        }
+    }
+}
+
+/// `lhs op rhs` for a binary operator read by [`Parser::binary`].
+fn combine<'a>(lhs: Lin<'a, Reg>, op: u8, rhs: Lin<'a, Reg>) -> EResult<Lin<'a, Reg>> {
+    match op {
+        b'+' => lhs.add(rhs, 1),
+        b'-' => lhs.add(rhs, -1),
+        b'*' => lhs.mul(rhs),
+        _ => lhs.binary(op, rhs),
+    }
+}
+
+/// A prefix operator read by [`Parser::unary`] (`(` for parentheses, `=`
+/// for `=>`, `e` for `extern`) applied to its operand.
+fn prefix<'a>(op: u8, v: Lin<'a, Reg>, span: Span) -> EResult<Lin<'a, Reg>> {
+    let span = span.to(v.span);
+    match op {
+        b'(' => Ok(Lin { span, ..v }),
+        b'-' => v.scale(-1, span),
+        b'+' => Ok(v),
+        b'=' => {
+            let id = v.as_const().and_then(|k| u32::try_from(k).ok()).ok_or((
+                ErrorKind::BadExpression("a dynamic label is `=>` and its number"),
+                span,
+            ))?;
+            Ok(Lin::label(
+                LabelTarget::Dynamic(DynamicLabel::from_index(id)),
+                span,
+            ))
+        }
+        b'e' => {
+            let addr = v
+                .as_const()
+                .ok_or((ErrorKind::BadExpression("`extern` takes an address"), span))?;
+            let addr = to_i64(addr, span)? as u64;
+            Ok(Lin::label(LabelTarget::Extern(addr), span))
+        }
+        _ => {
+            let k = v.as_const().ok_or((
+                ErrorKind::BadExpression("`~` and `!` take numbers only"),
+                span,
+            ))?;
+            Ok(Lin::constant(
+                if op == b'~' { !k } else { (k == 0) as i128 },
+                span,
+            ))
         }
     }
 }

@@ -98,9 +98,11 @@ pub(crate) fn register<'a>(
             let end = p.tok.span;
             p.expect_punct(b')', "`)`")?;
             let first = class.first() as i128;
-            let last = first + class.count() as i128 - 1;
+            let count = class.count() as i128;
+            let last = first + count - 1;
             return u8::try_from(n)
                 .ok()
+                .filter(|n| (first..=last).contains(&(*n as i128)))
                 .and_then(|n| Reg::new(class, n))
                 .map(Some)
                 .ok_or_else(|| out_of_range("register number", n, first, last, span.to(end)));
@@ -299,6 +301,12 @@ pub(crate) fn instruction<'a, S: LabelApi + ?Sized>(
                 break;
             }
         }
+    }
+    // Whatever follows the operands is an error of its own (a missing comma,
+    // trailing garbage), reported where it is rather than as operands that
+    // match no form.
+    if !p.at_end() {
+        return Err(p.expected("`,` or the end of the statement"));
     }
     // LLVM's spellings that leave an operand implied: `fxch st(3)` (and
     // `fxch`) for `fxch st(0), st(3)`; `maskmovq mm1, mm2` for the
@@ -706,9 +714,15 @@ fn memory<'a>(
         }
         p.bump()?;
     }
-    let mut v = p.expr()?;
+    // Too many registers is a fault of the operand's shape, like the errors
+    // of `mem_from`: it is placed from the `[`.
+    let whole = |(k, s): (ErrorKind, Span)| match k {
+        ErrorKind::BadExpression("more than two registers") => (k, open.to(s)),
+        k => (k, s),
+    };
+    let mut v = p.expr().map_err(whole)?;
     if let Some(b) = before {
-        v = b.add(v, 1)?;
+        v = b.add(v, 1).map_err(whole)?;
     }
     if !p.is_punct(b']') {
         return Err(p.expected("`]`"));

@@ -54,7 +54,7 @@ impl RegClass {
     pub const fn count(self) -> u8 {
         match self {
             RegClass::Gp8 | RegClass::Gp16 | RegClass::Gp32 | RegClass::Gp64 => 16,
-            RegClass::Gp8High => 8,
+            RegClass::Gp8High => 4,
             RegClass::Seg => 6,
             RegClass::Cr | RegClass::Dr => 16,
             RegClass::Tr | RegClass::St | RegClass::Mm | RegClass::K | RegClass::Tmm => 8,

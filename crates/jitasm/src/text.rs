@@ -61,7 +61,7 @@ fn run<I: Isa>(text: &str, options: &Options, base: u64) -> Result<Assembled, As
             let span = at
                 .and_then(|at| info.statement_at(at))
                 .map_or(Span::default(), |s| s.span);
-            Err(AsmError::new(ErrorKind::Output(e), span, text))
+            Err(AsmError::new(ErrorKind::Output(Box::new(e)), span, text))
         }
     }
 }
