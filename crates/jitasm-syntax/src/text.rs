@@ -136,10 +136,246 @@ pub fn assemble_into<S: LabelApi + ?Sized>(
             ))
         }
     };
-    let mut p = Parser::new(text, options, mode);
-    match p.run(out) {
-        Ok(()) => Ok(p.info),
-        Err((kind, span)) => Err(AsmError::new(kind, span, text)),
+    let fail = |(kind, span)| AsmError::new(kind, span, text);
+    if options.syntax != Syntax::Gnu {
+        let mut p = Parser::new(text, options, mode, None);
+        p.run(out).map_err(fail)?;
+        return Ok(p.info);
+    }
+    // GNU syntax sizes branches to the text's labels: every pass assumes the
+    // branches not yet known to be far are short, records what it emits,
+    // and marks those whose target turned out out of `rel8` range; when a
+    // pass marks none, its record is replayed into `out`. Marks only grow,
+    // so this ends (in one pass when every branch is short or none exists).
+    let mut long = Vec::new();
+    loop {
+        let start = out.offset();
+        let base = out.address_of(start);
+        let mut rec = Recorder::new(text, out, start, base);
+        let mut p = Parser::new(
+            text,
+            options,
+            mode,
+            Some(Relax::new(core::mem::take(&mut long))),
+        );
+        p.run(&mut rec).map_err(fail)?;
+        let relax = p.relax.take().unwrap_or_else(|| Relax::new(Vec::new()));
+        let (changed, marks) = relax.finish(options.standalone);
+        if !changed {
+            let info = p.info;
+            let labels = p.label_spans;
+            rec.replay(&labels).map_err(fail)?;
+            return Ok(info);
+        }
+        long = marks;
+    }
+}
+
+/// What branch sizing knows during one pass (GNU syntax).
+pub(crate) struct Relax<'a> {
+    /// Per relaxable branch, in text order: must it be `rel32`?
+    long: Vec<bool>,
+    /// Branches seen so far in this pass.
+    seen: usize,
+    /// Each branch's target and end offset.
+    branches: Vec<(LabelTarget<'a>, i64, usize)>,
+    /// Where the text's global labels are, and each local label's
+    /// definitions in order.
+    globals: BTreeMap<&'a str, usize>,
+    locals: BTreeMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> Relax<'a> {
+    fn new(long: Vec<bool>) -> Self {
+        Relax {
+            long,
+            seen: 0,
+            branches: Vec::new(),
+            globals: BTreeMap::new(),
+            locals: BTreeMap::new(),
+        }
+    }
+
+    /// Marks the branches whose target is not within `rel8`: whether any
+    /// new mark was made, and the marks.
+    fn finish(mut self, _standalone: bool) -> (bool, Vec<bool>) {
+        self.long.resize(self.branches.len(), false);
+        let mut changed = false;
+        for (i, (target, addend, pc)) in self.branches.iter().enumerate() {
+            if self.long[i] {
+                continue;
+            }
+            let at = match *target {
+                LabelTarget::Global(name) => self.globals.get(name).copied(),
+                LabelTarget::Local { name, forward } => {
+                    let defs = self.locals.get(name).map_or(&[][..], |v| &v[..]);
+                    // The definition `>name` binds to is the first at or after
+                    // the branch's end; `<name`'s the last before its start.
+                    if forward {
+                        defs.iter().copied().find(|d| *d >= *pc)
+                    } else {
+                        defs.iter().copied().rev().find(|d| *d < *pc)
+                    }
+                }
+                _ => None,
+            };
+            let near = at.is_some_and(|at| {
+                let d = at as i128 + *addend as i128 - *pc as i128;
+                (-128..=127).contains(&d)
+            });
+            if !near {
+                self.long[i] = true;
+                changed = true;
+            }
+        }
+        (changed, self.long)
+    }
+}
+
+/// One call made into the output during a pass.
+enum Event<'a> {
+    Fixup(LabelRef<'a>, &'static FixupKind, usize, usize),
+    Global(&'a str),
+    Local(&'a str),
+    Dynamic(DynamicLabel),
+    Error(jitasm_core::Error),
+}
+
+/// Records a pass's output, so it reaches the real output only once the
+/// branch sizes are final. Offsets continue the real output's.
+struct Recorder<'a, 'r, S: ?Sized> {
+    src: &'a str,
+    out: &'r mut S,
+    start: usize,
+    base: Option<u64>,
+    bytes: Vec<u8>,
+    events: Vec<(usize, Event<'a>)>,
+}
+
+impl<'a, 'r, S: LabelApi + ?Sized> Recorder<'a, 'r, S> {
+    fn new(src: &'a str, out: &'r mut S, start: usize, base: Option<u64>) -> Self {
+        Recorder {
+            src,
+            out,
+            start,
+            base,
+            bytes: Vec::new(),
+            events: Vec::new(),
+        }
+    }
+
+    /// The same name as a slice of the source (every name the parser
+    /// passes is one).
+    fn rebase(&self, name: &str) -> Option<&'a str> {
+        let at = (name.as_ptr() as usize).checked_sub(self.src.as_ptr() as usize)?;
+        self.src
+            .get(at..at.checked_add(name.len())?)
+            .filter(|s| *s == name)
+    }
+
+    fn rebase_ref(&self, l: LabelRef<'_>) -> Option<LabelRef<'a>> {
+        let target = match l.target {
+            LabelTarget::Global(n) => LabelTarget::Global(self.rebase(n)?),
+            LabelTarget::Local { name, forward } => LabelTarget::Local {
+                name: self.rebase(name)?,
+                forward,
+            },
+            LabelTarget::Dynamic(d) => LabelTarget::Dynamic(d),
+            LabelTarget::Offset(o) => LabelTarget::Offset(o),
+            LabelTarget::Extern(a) => LabelTarget::Extern(a),
+        };
+        Some(LabelRef::new(target).plus(l.addend))
+    }
+
+    /// Emits the record into the real output; a label the output refuses
+    /// is reported at the definition's place (`spans`, in definition order).
+    fn replay(self, spans: &[Span]) -> EResult<()> {
+        let mut done = 0;
+        let mut labels = 0;
+        for (len, event) in self.events {
+            self.out.extend_from_slice(&self.bytes[done..len]);
+            done = len;
+            let r = match event {
+                Event::Fixup(l, kind, at, pc) => {
+                    self.out.fixup(l, kind, at, pc);
+                    continue;
+                }
+                Event::Error(e) => {
+                    self.out.record_error(e);
+                    continue;
+                }
+                Event::Global(n) => self.out.define_global(n),
+                Event::Local(n) => self.out.define_local(n),
+                Event::Dynamic(d) => self.out.define_dynamic(d),
+            };
+            labels += 1;
+            if let Err(e) = r {
+                let kind = match e {
+                    jitasm_core::Error::DuplicateLabel { label, .. } => {
+                        ErrorKind::DuplicateLabel(label.to_string())
+                    }
+                    e => ErrorKind::Output(Box::new(e)),
+                };
+                return Err((kind, spans.get(labels - 1).copied().unwrap_or_default()));
+            }
+        }
+        self.out.extend_from_slice(&self.bytes[done..]);
+        Ok(())
+    }
+}
+
+impl<S: LabelApi + ?Sized> jitasm_core::ByteSink for Recorder<'_, '_, S> {
+    fn push(&mut self, byte: u8) {
+        self.bytes.push(byte)
+    }
+    fn extend_from_slice(&mut self, bytes: &[u8]) {
+        self.bytes.extend_from_slice(bytes)
+    }
+    fn offset(&self) -> usize {
+        self.start + self.bytes.len()
+    }
+}
+
+impl<S: LabelApi + ?Sized> jitasm_core::CodeSink for Recorder<'_, '_, S> {
+    fn fixup(&mut self, label: LabelRef<'_>, kind: &'static FixupKind, at: usize, pc: usize) {
+        let event = match self.rebase_ref(label) {
+            Some(l) => Event::Fixup(l, kind, at, pc),
+            None => Event::Error(jitasm_core::Error::Unsupported {
+                what: "a label name that is not part of the text",
+            }),
+        };
+        self.events.push((self.bytes.len(), event));
+    }
+    fn record_error(&mut self, error: jitasm_core::Error) {
+        self.events.push((self.bytes.len(), Event::Error(error)));
+    }
+}
+
+impl<S: LabelApi + ?Sized> LabelApi for Recorder<'_, '_, S> {
+    fn define_global(&mut self, name: &str) -> Result<(), jitasm_core::Error> {
+        let n = self.rebase(name).ok_or(jitasm_core::Error::Unsupported {
+            what: "a label name that is not part of the text",
+        })?;
+        self.events.push((self.bytes.len(), Event::Global(n)));
+        Ok(())
+    }
+    fn define_local(&mut self, name: &str) -> Result<(), jitasm_core::Error> {
+        let n = self.rebase(name).ok_or(jitasm_core::Error::Unsupported {
+            what: "a label name that is not part of the text",
+        })?;
+        self.events.push((self.bytes.len(), Event::Local(n)));
+        Ok(())
+    }
+    fn define_dynamic(&mut self, label: DynamicLabel) -> Result<(), jitasm_core::Error> {
+        self.events.push((self.bytes.len(), Event::Dynamic(label)));
+        Ok(())
+    }
+    fn new_dynamic_label(&mut self) -> DynamicLabel {
+        self.out.new_dynamic_label()
+    }
+    fn address_of(&self, offset: usize) -> Option<u64> {
+        let base = self.base?;
+        Some(base.wrapping_add(offset.checked_sub(self.start)? as u64))
     }
 }
 
@@ -171,6 +407,11 @@ pub(crate) struct Parser<'a, 'o> {
     pub bare: bool,
     /// End of the previous token.
     prev_end: u32,
+    /// Branch sizing (GNU syntax).
+    pub(crate) relax: Option<Relax<'a>>,
+    /// Where each label definition is, in order (to place errors the
+    /// output reports when a record is replayed).
+    pub(crate) label_spans: Vec<Span>,
 }
 
 /// How deep parentheses may nest.
@@ -193,7 +434,7 @@ pub(crate) fn expected(what: &'static str, t: &Token<'_>, src: &str) -> (ErrorKi
 }
 
 impl<'a, 'o> Parser<'a, 'o> {
-    fn new(src: &'a str, opts: &'o Options, mode: Mode) -> Self {
+    fn new(src: &'a str, opts: &'o Options, mode: Mode, relax: Option<Relax<'a>>) -> Self {
         Parser {
             lex: Lexer::new(src, true),
             tok: Token {
@@ -216,6 +457,8 @@ impl<'a, 'o> Parser<'a, 'o> {
             depth: 0,
             bare: false,
             prev_end: 0,
+            relax,
+            label_spans: Vec::new(),
         }
     }
 
@@ -326,13 +569,10 @@ impl<'a, 'o> Parser<'a, 'o> {
         Ok(())
     }
 
-    /// The end of the statement's text (before the separator and trailing blanks).
+    /// The end of the statement's text: the end of its last token (so
+    /// comments and separators are left out, and `#` in a string is not one).
     fn last_end(&self, start: Span) -> u32 {
-        let end = (self.tok.span.start as usize).max(start.end as usize);
-        let s = &self.src[start.start as usize..end];
-        let s = s.split("//").next().unwrap_or(s);
-        let s = s.split('#').next().unwrap_or(s);
-        start.start + s.trim_end().len() as u32
+        self.prev_end.max(start.end)
     }
 
     fn statement<S: LabelApi + ?Sized>(&mut self, out: &mut S) -> EResult<()> {
@@ -383,6 +623,7 @@ impl<'a, 'o> Parser<'a, 'o> {
                     })?;
                     self.eat_punct(b':')?;
                     self.dynamics_defined.insert(id);
+                    self.label_spans.push(span.to(self.last_token_end()));
                     out.define_dynamic(DynamicLabel::from_index(id))
                         .map_err(|e| {
                             (
@@ -410,6 +651,10 @@ impl<'a, 'o> Parser<'a, 'o> {
         if !self.globals_defined.insert(name) {
             return Err((ErrorKind::DuplicateLabel(name.to_string()), span));
         }
+        self.label_spans.push(span);
+        if let Some(r) = &mut self.relax {
+            r.globals.insert(name, out.offset());
+        }
         out.define_global(name).map_err(|e| match e {
             jitasm_core::Error::DuplicateLabel { .. } => {
                 (ErrorKind::DuplicateLabel(name.to_string()), span)
@@ -426,8 +671,39 @@ impl<'a, 'o> Parser<'a, 'o> {
     ) -> EResult<()> {
         self.locals_defined.insert(name);
         self.forward.remove(name);
+        self.label_spans.push(span);
+        if let Some(r) = &mut self.relax {
+            r.locals.entry(name).or_default().push(out.offset());
+        }
         out.define_local(name)
             .map_err(|e| (ErrorKind::Output(Box::new(e)), span))
+    }
+
+    /// A `jmp`/`jcc` to `l` that may be sized: its number, if `l` can be
+    /// one of the text's labels.
+    pub(crate) fn relax_candidate(&mut self, l: LabelRef<'a>) -> Option<usize> {
+        let r = self.relax.as_mut()?;
+        if !matches!(l.target, LabelTarget::Global(_) | LabelTarget::Local { .. }) {
+            return None;
+        }
+        let i = r.seen;
+        r.seen += 1;
+        r.branches.push((l.target, l.addend, 0));
+        Some(i)
+    }
+
+    /// Whether branch `i` must take `rel32`.
+    pub(crate) fn relax_is_long(&self, i: usize) -> bool {
+        self.relax
+            .as_ref()
+            .is_some_and(|r| r.long.get(i).copied().unwrap_or(false))
+    }
+
+    /// Branch `i` ends at output offset `end`.
+    pub(crate) fn relax_emitted(&mut self, i: usize, end: usize) {
+        if let Some(b) = self.relax.as_mut().and_then(|r| r.branches.get_mut(i)) {
+            b.2 = end;
+        }
     }
 
     /// A reference to a label, checked as far as the text can tell.

@@ -433,6 +433,19 @@ pub(crate) fn instruction<'a, S: LabelApi + ?Sized>(
     } else {
         None
     };
+    // GNU syntax: a `jmp`/`jcc` to a label of the text takes `rel8` when the
+    // target is near, as GNU as and llvm-mc choose (see `Relax`).
+    let mut relaxed = None;
+    if let [Operand::Label(l, 0)] = *ops {
+        if branch && has_short_and_near(mnemonic) {
+            if let Some(cand) = p.relax_candidate(l) {
+                relaxed = Some(cand);
+                if !p.relax_is_long(cand) {
+                    ops[0] = Operand::Label(l, 1);
+                }
+            }
+        }
+    }
     emit(
         p,
         out,
@@ -443,7 +456,22 @@ pub(crate) fn instruction<'a, S: LabelApi + ?Sized>(
         prefixes,
         only,
         mspan,
-    )
+    )?;
+    if let Some(cand) = relaxed {
+        p.relax_emitted(cand, out.offset());
+    }
+    Ok(())
+}
+
+/// Whether the mnemonic has both a `rel8` and a `rel32` form (`jmp`, `jcc`).
+fn has_short_and_near(m: Mnemonic) -> bool {
+    let forms = forms_by_index(m.index());
+    let has = |want: &[OpKind]| {
+        forms
+            .iter()
+            .any(|f| f.operands.len() == 1 && want.contains(&f.operands[0]))
+    };
+    has(&[OpKind::Br16_1, OpKind::Br32_1, OpKind::Br64_1]) && has(&[OpKind::Br32_4, OpKind::Br64_4])
 }
 
 #[allow(clippy::too_many_arguments)]
