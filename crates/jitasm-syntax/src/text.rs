@@ -409,6 +409,8 @@ pub(crate) struct Parser<'a, 'o> {
     prev_end: u32,
     /// Branch sizing (GNU syntax).
     pub(crate) relax: Option<Relax<'a>>,
+    /// The token after `tok` and the lexer after it, once peeked.
+    peeked: Option<(Token<'a>, Lexer<'a>)>,
     /// Where each label definition is, in order (to place errors the
     /// output reports when a record is replayed).
     pub(crate) label_spans: Vec<Span>,
@@ -458,6 +460,7 @@ impl<'a, 'o> Parser<'a, 'o> {
             bare: false,
             prev_end: 0,
             relax,
+            peeked: None,
             label_spans: Vec::new(),
         }
     }
@@ -465,13 +468,26 @@ impl<'a, 'o> Parser<'a, 'o> {
     /// Moves to the next token.
     pub fn bump(&mut self) -> EResult<()> {
         self.prev_end = self.tok.span.end;
-        self.tok = self.lex.next_token()?;
+        self.tok = match self.peeked.take() {
+            Some((tok, lex)) => {
+                self.lex = lex;
+                tok
+            }
+            None => self.lex.next_token()?,
+        };
         Ok(())
     }
 
-    /// The token after the current one.
-    pub fn peek(&self) -> EResult<Token<'a>> {
-        self.lex.clone().next_token()
+    /// The token after the current one (lexed once: [`bump`](Self::bump)
+    /// takes it from here).
+    pub fn peek(&mut self) -> EResult<Token<'a>> {
+        if let Some((tok, _)) = self.peeked {
+            return Ok(tok);
+        }
+        let mut lex = self.lex.clone();
+        let tok = lex.next_token()?;
+        self.peeked = Some((tok, lex));
+        Ok(tok)
     }
 
     /// An empty span at the end of the previous token.

@@ -255,20 +255,17 @@ pub(crate) fn instruction<'a, S: LabelApi + ?Sized>(
     let mspan = p.tok.span;
     let mut movabs = false;
     let mut far = false;
-    let mnemonic = match name.to_ascii_lowercase().as_str() {
-        "movabs" => {
-            movabs = true;
-            Mnemonic::parse("mov")
-        }
-        "ljmp" => {
-            far = true;
-            Mnemonic::parse("jmp")
-        }
-        "lcall" => {
-            far = true;
-            Mnemonic::parse("call")
-        }
-        _ => Mnemonic::parse(name),
+    let mnemonic = if name.eq_ignore_ascii_case("movabs") {
+        movabs = true;
+        Mnemonic::parse("mov")
+    } else if name.eq_ignore_ascii_case("ljmp") {
+        far = true;
+        Mnemonic::parse("jmp")
+    } else if name.eq_ignore_ascii_case("lcall") {
+        far = true;
+        Mnemonic::parse("call")
+    } else {
+        Mnemonic::parse(name)
     }
     .ok_or_else(|| (ErrorKind::UnknownMnemonic(name.to_string()), mspan))?;
     p.bump()?;
@@ -360,10 +357,8 @@ pub(crate) fn instruction<'a, S: LabelApi + ?Sized>(
         }
     }
 
-    let branch = ops
-        .iter()
-        .any(|o| matches!(o, Operand::Label(..) | Operand::Imm(_)))
-        && is_branch(mnemonic);
+    // Branches (`jmp`, `jcc`, `call`, `loop`, `xbegin`…) take one operand.
+    let branch = matches!(ops, [Operand::Label(..) | Operand::Imm(_)]) && is_branch(mnemonic);
     // `jmp sel, off` / `ljmp sel, off` / `jmp sel:off`: a far pointer.
     if (far || matches!(mnemonic.name(), "jmp" | "call")) && ops.len() == 2 {
         if let [Operand::Imm(sel), Operand::Imm(off)] = *ops {

@@ -24,7 +24,7 @@ pub struct Assembled {
 ///     dec edi
 ///     jnz 1b
 ///     ret").unwrap();
-/// assert_eq!(code.len(), 13);
+/// assert_eq!(code.len(), 9); // `jnz 1b` is near: rel8
 /// ```
 pub fn assemble(arch: Arch, text: &str) -> Result<Vec<u8>, AsmError> {
     assemble_with(text, &Options::new(arch), 0).map(|a| a.bytes)
