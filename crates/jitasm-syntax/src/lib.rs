@@ -5,7 +5,7 @@
 //!   strings, `1b`/`1f`, comments);
 //! * [`assemble_into`]: parses text one statement at a time, lowers each
 //!   instruction to the ISA crate's operand model and emits it with the ISA
-//!   crate's encoder into any [`LabelApi`] output (an `Assembler`, a
+//!   crate's encoder into any [`LabelApi`](jitasm_core::LabelApi) output (an `Assembler`, a
 //!   `VecAssembler`, …), so text mixes with the macro and the builder;
 //! * [`AsmError`]: every error with its line, column, span and source line,
 //!   rendered with a caret by [`AsmError::render`].

@@ -8,9 +8,14 @@
 //! The generator is a seeded xorshift, so a failure reproduces; the case is
 //! printed with its seed.
 
-use iced_x86::{Code, Decoder, DecoderOptions};
 use jitasm::{Arch, AsmOptions, Syntax};
 use std::sync::mpsc;
+
+/// The checks the fuzz targets make, shared with them.
+#[path = "../../../fuzz/src/lib.rs"]
+#[allow(dead_code)]
+mod checks;
+use checks::{decodes_exactly, may_be_huge};
 use std::time::{Duration, Instant};
 
 /// xorshift64*: small, deterministic, good enough to pick mutations.
@@ -183,15 +188,6 @@ const SNIPPETS: &[&str] = &[
     "\t",
 ];
 
-/// Directives whose output grows with their argument: a mutation could ask
-/// for a gigabyte of padding, which is valid, so such texts are not run.
-fn may_be_huge(text: &str) -> bool {
-    let t = text.to_ascii_lowercase();
-    ["align", ".fill", ".zero", ".skip", ".space"]
-        .iter()
-        .any(|d| t.contains(d))
-}
-
 fn mutate(rng: &mut Rng, base: &str) -> String {
     let mut s: Vec<char> = base.chars().collect();
     for _ in 0..1 + rng.below(2) {
@@ -308,59 +304,6 @@ fn single_instruction(text: &str, info: &jitasm::syntax::TextInfo) -> bool {
         .find(|c: char| !(c.is_ascii_alphanumeric() || "_.$@".contains(c)))
         .unwrap_or(s.len());
     !s[name_len..].trim_start().starts_with(':')
-}
-
-/// iced-x86 decodes `bytes` as one instruction (an x87 waiting form as
-/// `fwait` and the instruction) using all of them, under some decoder
-/// options (the options name instructions that only some CPUs have).
-fn decodes_exactly(bitness: u32, bytes: &[u8]) -> Result<(), String> {
-    const OPTIONS: [u32; 9] = [
-        DecoderOptions::NONE,
-        DecoderOptions::AMD,
-        DecoderOptions::MPX,
-        DecoderOptions::CYRIX,
-        DecoderOptions::CYRIX_DMI,
-        DecoderOptions::CYRIX_SMINT_0F7E,
-        DecoderOptions::KNC,
-        DecoderOptions::UMOV
-            | DecoderOptions::XBTS
-            | DecoderOptions::CMPXCHG486A
-            | DecoderOptions::OLD_FPU
-            | DecoderOptions::PCOMMIT
-            | DecoderOptions::LOADALL286
-            | DecoderOptions::LOADALL386
-            | DecoderOptions::CL1INVMB
-            | DecoderOptions::MOV_TR
-            | DecoderOptions::JMPE
-            | DecoderOptions::UDBG
-            | DecoderOptions::ALTINST,
-        // Prefixes an instruction does not use (`lock nop`) are the
-        // text's business; the length is still checked.
-        DecoderOptions::NO_INVALID_CHECK,
-    ];
-    let mut last = String::new();
-    for options in OPTIONS {
-        let mut d = Decoder::with_ip(bitness, bytes, 0, options);
-        let mut codes = Vec::new();
-        while d.can_decode() && codes.len() < 3 {
-            codes.push(d.decode());
-        }
-        let used: usize = codes.iter().map(|i| i.len()).sum();
-        let ok = match codes.as_slice() {
-            [i] => i.code() != Code::INVALID,
-            [w, i] => w.code() == Code::Wait && i.code() != Code::INVALID,
-            _ => false,
-        };
-        if ok && used == bytes.len() {
-            return Ok(());
-        }
-        last = format!(
-            "{:?} using {used} of {} bytes",
-            codes.iter().map(|i| i.code()).collect::<Vec<_>>(),
-            bytes.len()
-        );
-    }
-    Err(last)
 }
 
 #[derive(Default)]
