@@ -18,7 +18,7 @@ fn text_and_builder_share_labels_constants_and_symbols() {
     let mut asm = Assembler::<X64>::new().unwrap();
     let opts = AsmOptions::new(Arch::X64)
         .constant("BIAS", 100)
-        .symbol("triple", triple as usize as u64);
+        .symbol("triple", triple as *const () as u64);
 
     // Builder: `twice(x) = 2 * x`, defined as the global label `twice`.
     asm.define_global("twice").unwrap();
