@@ -1,0 +1,83 @@
+//! Sum of an `i64` slice passed as pointer and length: a loop with labels.
+//!
+//! ```text
+//! cargo run -p jitasm --example array_sum
+//! ```
+
+#[cfg(all(target_arch = "x86_64", unix))]
+mod imp {
+    use jitasm::x64::builder::{prelude::*, ptr, regs::*, short, Builder};
+    use jitasm::x64::Mode;
+    use jitasm::{isa::X64, Assembler, LabelApi, LabelRef, LabelTarget};
+    use std::fmt::Write as _;
+
+    /// Builds `i64 sum(const i64 *p, usize len)`, checks it on a few slices,
+    /// returns what the example prints.
+    pub fn run() -> Result<String, Box<dyn std::error::Error>> {
+        // Local labels: `<top` is the latest definition of `top`, `>done` the
+        // next definition of `done`.
+        let back_to_top = LabelRef::new(LabelTarget::Local {
+            name: "top",
+            forward: false,
+        });
+        let forward_to_done = LabelRef::new(LabelTarget::Local {
+            name: "done",
+            forward: true,
+        });
+
+        let mut asm = Assembler::<X64>::new()?;
+        let entry = asm.offset();
+        let mut b = Builder::new(&mut asm, Mode::Long);
+        b.xor(eax, eax)?; // sum = 0 (writing eax clears all of rax)
+        b.test(rsi, rsi)?;
+        b.je(short(forward_to_done))?; // empty slice (`jz`: the builder has only `je`)
+        b.xor(ecx, ecx)?; // i = 0
+        b.define_local("top")?;
+        b.add(rax, ptr(rdi + rcx * 8))?; // sum += p[i] (wrapping)
+        b.inc(rcx)?;
+        b.cmp(rcx, rsi)?;
+        b.jne(short(back_to_top))?;
+        b.define_local("done")?;
+        b.ret()?;
+
+        let code = asm.finalize()?;
+        // SAFETY: the code at `entry` reads `len` i64s from `p` (rdi, rsi),
+        // returns in rax and touches no callee-saved register: it is an
+        // `extern "C" fn(*const i64, usize) -> i64`. Every call below passes
+        // the pointer and length of a live slice.
+        let sum = unsafe { code.func::<extern "C" fn(*const i64, usize) -> i64>(entry)? };
+
+        let big: Vec<i64> = (0..1_000_000).map(|i| i * 3 - 1_000_000).collect();
+        let cases: [(&str, &[i64]); 5] = [
+            ("[]", &[]),
+            ("[42]", &[42]),
+            ("[1, 2, 3, 4, 5]", &[1, 2, 3, 4, 5]),
+            ("[i64::MAX, 1]", &[i64::MAX, 1]),
+            ("3i - 1e6 for i in 0..1e6", &big),
+        ];
+        let mut out = String::new();
+        for (name, slice) in cases {
+            let got = sum(slice.as_ptr(), slice.len());
+            let want = slice.iter().fold(0i64, |a, &x| a.wrapping_add(x));
+            assert_eq!(got, want, "sum of {name}");
+            writeln!(out, "sum({name}) = {got}")?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(all(target_arch = "x86_64", unix))]
+pub use imp::run;
+
+fn main() {
+    #[cfg(all(target_arch = "x86_64", unix))]
+    match run() {
+        Ok(text) => print!("{text}"),
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+    }
+    #[cfg(not(all(target_arch = "x86_64", unix)))]
+    println!("this example needs x86-64 and a Unix-like OS");
+}

@@ -1,0 +1,216 @@
+//! The worked examples in `examples/`, run as tests: each example's `run`
+//! (or a shorter variant) is called and its output checked.
+#![cfg(all(target_arch = "x86_64", unix))]
+
+#[allow(dead_code)]
+#[path = "../examples/minimal.rs"]
+mod minimal;
+
+#[allow(dead_code)]
+#[path = "../examples/add.rs"]
+mod add;
+
+#[allow(dead_code)]
+#[path = "../examples/factorial.rs"]
+mod factorial;
+
+#[allow(dead_code)]
+#[path = "../examples/array_sum.rs"]
+mod array_sum;
+
+#[allow(dead_code)]
+#[path = "../examples/vector_add.rs"]
+mod vector_add;
+
+#[allow(dead_code)]
+#[path = "../examples/mul_const.rs"]
+mod mul_const;
+
+#[allow(dead_code)]
+#[path = "../examples/expr.rs"]
+mod expr;
+
+#[allow(dead_code)]
+#[path = "../examples/bf.rs"]
+mod bf;
+
+#[test]
+fn minimal_prints_0x30() {
+    assert_eq!(minimal::run().unwrap(), "0x30\n");
+}
+
+#[test]
+fn add_both_versions() {
+    let out = add::run().unwrap();
+    let expected = "\
+frame-based add (22 bytes): 55 48 89 e5 48 89 7d f8 48 89 75 f0 48 8b 45 f8 48 03 45 f0 5d c3
+lea add (5 bytes): 48 8d 04 37 c3
+add_frame(2, 3) = 5; add_lea(2, 3) = 5
+add_frame(40, 2) = 42; add_lea(40, 2) = 42
+add_frame(-7, 7) = 0; add_lea(-7, 7) = 0
+add_frame(9223372036854775807, 1) = -9223372036854775808; add_lea(9223372036854775807, 1) = -9223372036854775808
+add_frame(123456789, -987654321) = -864197532; add_lea(123456789, -987654321) = -864197532
+";
+    assert_eq!(out, expected);
+}
+
+#[test]
+fn factorial_0_to_20() {
+    let out = factorial::run().unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 22);
+    assert_eq!(lines[0], "0! = 1");
+    assert_eq!(lines[5], "5! = 120");
+    assert_eq!(lines[20], "20! = 2432902008176640000");
+    assert_eq!(lines[21], "all 21 values match Rust");
+}
+
+#[test]
+fn array_sum_slices() {
+    let expected = "\
+sum([]) = 0
+sum([42]) = 42
+sum([1, 2, 3, 4, 5]) = 15
+sum([i64::MAX, 1]) = -9223372036854775808
+sum(3i - 1e6 for i in 0..1e6) = 499998500000
+";
+    assert_eq!(array_sum::run().unwrap(), expected);
+}
+
+#[test]
+fn vector_add_sse_and_avx2() {
+    let out = vector_add::run().unwrap();
+    assert!(
+        out.contains("SSE version: 2203 elements match Rust\n"),
+        "{out}"
+    );
+    if std::is_x86_feature_detected!("avx2") {
+        assert!(
+            out.contains("AVX2 version: 2203 elements match Rust\n"),
+            "{out}"
+        );
+        assert!(out.contains("selected at run time: AVX2\n"), "{out}");
+    } else {
+        assert!(out.contains("selected at run time: SSE\n"), "{out}");
+    }
+    assert!(
+        out.ends_with("= [1.5, 2.25, 3.125, 3.0, 3.0, 3.0, 107.0, 8.001, 1009.0, 0.0]\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn mul_const_strategies() {
+    let out = mul_const::run().unwrap();
+    for line in [
+        "x * 0: xor eax, eax (3 bytes with ret); f(7) = 0",
+        "x * -1: mov rax, rdi; neg rax (7 bytes with ret); f(7) = -7",
+        "x * 3: lea rax, [rdi + rdi*2] (5 bytes with ret); f(7) = 21",
+        "x * 9: lea rax, [rdi + rdi*8] (5 bytes with ret); f(7) = 63",
+        "x * 8: mov rax, rdi; shl rax, 3 (8 bytes with ret); f(7) = 56",
+        "x * 10: imul rax, rdi, 10 (5 bytes with ret); f(7) = 70",
+        "x * 1099511627777: mov rax, 1099511627777; imul rax, rdi (15 bytes with ret); f(7) = 7696581394439",
+        "all 14 functions match wrapping_mul on 9 inputs",
+    ] {
+        assert!(out.lines().any(|l| l == line), "missing {line:?} in\n{out}");
+    }
+}
+
+#[test]
+fn expr_matches_interpreter() {
+    let out = expr::run_with(10_000).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "expression 1: (((x + 3) * (y - x)) - (7 * y))");
+    assert_eq!(
+        lines[1],
+        "expression 1: 11 nodes, 38 bytes of code, 1000 inputs match the interpreter, checksum -20865663858097000"
+    );
+    assert!(lines[2].starts_with("expression 2: ") && lines[2].contains("match the interpreter"));
+    assert!(lines[3].starts_with("expression 3: ") && lines[3].contains("match the interpreter"));
+    assert!(lines[4].starts_with("10000 evaluations of each: interpreter "));
+    assert!(lines[5].starts_with("speed-up: ") && lines[5].ends_with('×'));
+}
+
+#[test]
+fn expr_spills_past_the_registers() {
+    // 2^8 leaves, depth 8: deeper than the six value registers, so the
+    // push/pop fallback runs.
+    fn full(d: u32, k: &mut i64) -> expr::Expr {
+        if d == 0 {
+            *k += 1;
+            return match *k % 3 {
+                0 => expr::Expr::X,
+                1 => expr::Expr::Y,
+                _ => expr::Expr::Const(*k),
+            };
+        }
+        let (a, b) = (Box::new(full(d - 1, k)), Box::new(full(d - 1, k)));
+        match d % 3 {
+            0 => expr::Expr::Add(a, b),
+            1 => expr::Expr::Sub(a, b),
+            _ => expr::Expr::Mul(a, b),
+        }
+    }
+    let e = full(8, &mut 0);
+    let mut asm = jitasm::Assembler::<jitasm::isa::X64>::new().unwrap();
+    let entry = asm.offset();
+    let mut b = jitasm::x64::builder::Builder::new(&mut asm, jitasm::x64::Mode::Long);
+    expr::compile_expr(&mut b, &e).unwrap();
+    let code = asm.finalize().unwrap();
+    // SAFETY: `compile_expr` emits a complete `extern "C" fn(i64, i64) -> i64`
+    // (see the example); `code` outlives the calls.
+    let f = unsafe { code.func::<extern "C" fn(i64, i64) -> i64>(entry).unwrap() };
+    for (x, y) in [(0, 0), (1, 2), (-3, 5), (1 << 40, -7), (i64::MAX, i64::MIN)] {
+        assert_eq!(f(x, y), e.eval(x, y), "x = {x}, y = {y}");
+    }
+}
+
+#[test]
+fn bf_hello_and_loops() {
+    let out = bf::run_with(&[3, 20, 20, 20]).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[0],
+        "hello: 136 commands, 45 after folding, 333 bytes of code"
+    );
+    assert_eq!(lines[1], r#"hello output: "Hello, World!\n""#);
+    assert_eq!(lines[2], "hello: output and tape match the interpreter");
+    assert!(lines[3].starts_with("hello: interpreter "));
+    assert_eq!(lines[5], r#"loops[3, 20, 20, 20] output: "***\n""#);
+    assert_eq!(
+        lines[6],
+        "loops[3, 20, 20, 20]: output and tape match the interpreter"
+    );
+    assert!(lines[8].starts_with("speed-up: "));
+    assert_eq!(lines.len(), 9);
+}
+
+#[test]
+fn bf_folding_and_brackets() {
+    use bf::Op;
+    assert_eq!(
+        bf::parse("+++>>>--<[-]+-.,").unwrap(),
+        [
+            Op::Add(3),
+            Op::Move(3),
+            Op::Add(254),
+            Op::Move(-1),
+            Op::Clear,
+            Op::Out,
+            Op::In
+        ]
+    );
+    assert!(bf::parse("[[]").is_err());
+    assert!(bf::parse("[]]").is_err());
+    // A program whose output is every byte value, through the JIT and the
+    // interpreter (clear runs and wrapping included).
+    let src = "-[>.+<-]>.";
+    let mut tape = vec![0u8; 65536];
+    let want = bf::interpret(src, &mut tape).unwrap();
+    assert_eq!(want.len(), 256);
+    let out = bf::run_programs(&[("bytes", src.to_string())]).unwrap();
+    assert!(
+        out.contains("bytes: output and tape match the interpreter"),
+        "{out}"
+    );
+}
