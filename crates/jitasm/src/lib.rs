@@ -12,7 +12,10 @@
 //!
 //! * [`x64`]: the x86-64 / x86-32 encoder and its typed builder;
 //! * [`assemble`] and [`assemble_into`]: the text assembler (GNU/LLVM Intel
-//!   syntax and dynasm syntax), with errors that name line and column.
+//!   syntax and dynasm syntax), with errors that name line and column;
+//! * [`abi`]: x86-64 calling conventions (System V, Win64): calls into
+//!   native functions with arguments placed and the stack aligned, and
+//!   prologue/epilogue frames.
 //!
 //! ```
 //! let code = jitasm::assemble(jitasm::Arch::X64, "mov eax, 42\nret").unwrap();
@@ -41,6 +44,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod abi;
 mod text;
 
 pub use jitasm_core as core;
