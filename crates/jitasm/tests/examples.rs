@@ -11,6 +11,10 @@ mod minimal;
 mod add;
 
 #[allow(dead_code)]
+#[path = "../examples/hello.rs"]
+mod hello;
+
+#[allow(dead_code)]
 #[path = "../examples/factorial.rs"]
 mod factorial;
 
@@ -37,6 +41,14 @@ mod bf;
 #[test]
 fn minimal_prints_0x30() {
     assert_eq!(minimal::run().unwrap(), "0x30\n");
+}
+
+#[test]
+fn hello_calls_rust_with_a_string_beside_the_code() {
+    assert_eq!(
+        hello::run().unwrap(),
+        "Hello from generated code!\nHello from generated code!\nprinted 54 bytes, then 0\n"
+    );
 }
 
 #[test]
