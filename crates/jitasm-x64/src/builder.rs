@@ -52,7 +52,52 @@ use crate::table::FORMS;
 use core::ops::{Add, Mul, Sub};
 use jitasm_core::{CodeSink, DynamicLabel, LabelRef};
 
-pub use crate::generated::builder::prelude;
+/// Every builder trait (one per mnemonic and operand count) and
+/// [`ConditionAliases`]: `use jitasm_x64::builder::prelude::*`.
+pub mod prelude {
+    pub use super::ConditionAliases;
+    pub use crate::generated::builder::prelude::*;
+}
+
+macro_rules! condition_alias_methods {
+    ($($from:ident => $to:ident: $($m:ident $t:ident $tr:ident),*;)*) => {
+        condition_alias_methods!(@methods $($($m $t $tr)*)*);
+    };
+    (@methods $($j:ident $jt:ident $jtr:ident $set:ident $sett:ident $settr:ident $cmov:ident $cmovt:ident $cmovtr:ident)*) => {
+        /// The condition-code synonyms of `jcc`, `setcc` and `cmovcc` as
+        /// methods (`b.jz(label)` is `b.je(label)`, `b.cmovnae(rax, rcx)` is
+        /// `b.cmovb(rax, rcx)`): the same instructions, as in the manuals.
+        /// In the [`prelude`](crate::builder::prelude) too.
+        pub trait ConditionAliases {
+            $(
+                #[doc = concat!("`", stringify!($j), "`: the same as `", stringify!($jt), "`.")]
+                fn $j<T>(&mut self, target: T) -> Result<(), EncodeError>
+                where
+                    Self: prelude::$jtr<T>,
+                {
+                    <Self as prelude::$jtr<T>>::$jt(self, target)
+                }
+                #[doc = concat!("`", stringify!($set), "`: the same as `", stringify!($sett), "`.")]
+                fn $set<T>(&mut self, dst: T) -> Result<(), EncodeError>
+                where
+                    Self: prelude::$settr<T>,
+                {
+                    <Self as prelude::$settr<T>>::$sett(self, dst)
+                }
+                #[doc = concat!("`", stringify!($cmov), "`: the same as `", stringify!($cmovt), "`.")]
+                fn $cmov<A, B>(&mut self, dst: A, src: B) -> Result<(), EncodeError>
+                where
+                    Self: prelude::$cmovtr<A, B>,
+                {
+                    <Self as prelude::$cmovtr<A, B>>::$cmovt(self, dst, src)
+                }
+            )*
+        }
+    };
+}
+crate::operand::with_condition_aliases!(condition_alias_methods);
+
+impl<S: ?Sized> ConditionAliases for Builder<'_, S> {}
 
 /// Emits instructions into a [`CodeSink`] (an `Assembler`, a
 /// `VecAssembler`…) it borrows. Derefs to the sink, so labels are defined on

@@ -54,24 +54,42 @@ impl Mnemonic {
     }
 }
 
-/// The condition-code spellings the manuals give as synonyms, mapped to the
-/// one the table uses (`jz` → `je`, `setnae` → `setb`, `cmovpe` → `cmovp`).
-const CONDITION_ALIASES: [(&str, &str); 14] = [
-    ("z", "e"),
-    ("nz", "ne"),
-    ("c", "b"),
-    ("nae", "b"),
-    ("nc", "ae"),
-    ("nb", "ae"),
-    ("na", "be"),
-    ("nbe", "a"),
-    ("pe", "p"),
-    ("po", "np"),
-    ("nge", "l"),
-    ("nl", "ge"),
-    ("ng", "le"),
-    ("nle", "g"),
-];
+/// The condition-code spellings the manuals give as synonyms (`jz` for
+/// `je`, `setnae` for `setb`, `cmovpe` for `cmovp`), written once: each row
+/// names the synonym and the table's condition, then the `jcc`, `setcc` and
+/// `cmovcc` method names with the table's method and builder trait. Passed
+/// to `$cb`, which makes [`Mnemonic::parse`]'s table here and the builder's
+/// alias methods in `builder.rs`.
+macro_rules! with_condition_aliases {
+    ($cb:ident) => {
+        $cb! {
+            z => e: jz je Je1, setz sete Sete1, cmovz cmove Cmove2;
+            nz => ne: jnz jne Jne1, setnz setne Setne1, cmovnz cmovne Cmovne2;
+            c => b: jc jb Jb1, setc setb Setb1, cmovc cmovb Cmovb2;
+            nae => b: jnae jb Jb1, setnae setb Setb1, cmovnae cmovb Cmovb2;
+            nc => ae: jnc jae Jae1, setnc setae Setae1, cmovnc cmovae Cmovae2;
+            nb => ae: jnb jae Jae1, setnb setae Setae1, cmovnb cmovae Cmovae2;
+            na => be: jna jbe Jbe1, setna setbe Setbe1, cmovna cmovbe Cmovbe2;
+            nbe => a: jnbe ja Ja1, setnbe seta Seta1, cmovnbe cmova Cmova2;
+            pe => p: jpe jp Jp1, setpe setp Setp1, cmovpe cmovp Cmovp2;
+            po => np: jpo jnp Jnp1, setpo setnp Setnp1, cmovpo cmovnp Cmovnp2;
+            nge => l: jnge jl Jl1, setnge setl Setl1, cmovnge cmovl Cmovl2;
+            nl => ge: jnl jge Jge1, setnl setge Setge1, cmovnl cmovge Cmovge2;
+            ng => le: jng jle Jle1, setng setle Setle1, cmovng cmovle Cmovle2;
+            nle => g: jnle jg Jg1, setnle setg Setg1, cmovnle cmovg Cmovg2;
+        }
+    };
+}
+pub(crate) use with_condition_aliases;
+
+macro_rules! condition_alias_table {
+    ($($from:ident => $to:ident: $($m:ident $t:ident $tr:ident),*;)*) => {
+        /// The synonym conditions and the table's (from
+        /// `with_condition_aliases`).
+        const CONDITION_ALIASES: &[(&str, &str)] = &[$((stringify!($from), stringify!($to))),*];
+    };
+}
+with_condition_aliases!(condition_alias_table);
 
 /// `j`/`set`/`cmov` + an alias condition, rewritten into `buf`.
 fn canonical_condition<'b>(m: &str, buf: &'b mut [u8; 24]) -> Option<&'b str> {

@@ -30,7 +30,7 @@ mod imp {
         let mut b = Builder::new(&mut asm, Mode::Long);
         b.xor(eax, eax)?; // sum = 0 (writing eax clears all of rax)
         b.test(rsi, rsi)?;
-        b.je(short(forward_to_done))?; // empty slice (`jz`: the builder has only `je`)
+        b.jz(short(forward_to_done))?; // empty slice
         b.xor(ecx, ecx)?; // i = 0
         b.define_local("top")?;
         b.add(rax, ptr(rdi + rcx * 8))?; // sum += p[i] (wrapping)
