@@ -218,7 +218,6 @@ pub(crate) fn instruction<'a, S: LabelApi + ?Sized>(
     loop {
         match p.tok.tok {
             Tok::Punct(b'{') => {
-                let open = p.tok.span;
                 p.bump()?;
                 let which = match p.ident().map(|s| s.to_ascii_lowercase()).as_deref() {
                     Some("vex" | "vex2") => Prefixes::VEX,
@@ -228,7 +227,6 @@ pub(crate) fn instruction<'a, S: LabelApi + ?Sized>(
                 };
                 p.bump()?;
                 p.expect_punct(b'}', "`}`")?;
-                let _ = open;
                 prefixes = prefixes.with(which);
             }
             Tok::Ident(name) => {
@@ -278,7 +276,7 @@ pub(crate) fn instruction<'a, S: LabelApi + ?Sized>(
     if !p.at_end() {
         loop {
             let start = p.tok.span;
-            let (item, w) = operand(p, &mut dec)?;
+            let (item, w) = operand(p)?;
             let span = start.to(p.last_token_end());
             match item {
                 Item::Op(op) => {
@@ -587,7 +585,7 @@ fn rounding(p: &mut Parser<'_, '_>) -> EResult<Item<'static>> {
 }
 
 /// One operand.
-fn operand<'a>(p: &mut Parser<'a, '_>, _dec: &mut Decorations) -> EResult<(Item<'a>, Written)> {
+fn operand<'a>(p: &mut Parser<'a, '_>) -> EResult<(Item<'a>, Written)> {
     if p.is_punct(b'{') {
         return Ok((rounding(p)?, Written::default()));
     }
