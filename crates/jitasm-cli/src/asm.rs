@@ -281,14 +281,10 @@ fn batch_reusing<I: Isa>(input: &Input, options: &AsmOptions, base: u64) -> Resu
     let mut asm = VecAssembler::<I>::new(base);
     batch_lines(input, |line, bytes| {
         asm.clear();
-        jitasm::assemble_into(&mut asm, line, options).map_err(Box::new)?;
-        let code = asm.resolve().map_err(|e| {
-            Box::new(AsmError::new(
-                ErrorKind::Output(Box::new(e)),
-                Span::default(),
-                line,
-            ))
-        })?;
+        let info = jitasm::assemble_into(&mut asm, line, options).map_err(Box::new)?;
+        let code = asm
+            .resolve()
+            .map_err(|e| Box::new(info.output_error(e, line)))?;
         bytes.extend_from_slice(code);
         Ok(())
     })

@@ -3,8 +3,7 @@
 
 use crate::args::{self, Input};
 use crate::CliError;
-use jitasm::syntax::{ErrorKind, Span, TextInfo};
-use jitasm::{Arch, AsmError, AsmOptions, AssemblyOffset, ByteSink};
+use jitasm::{Arch, AsmOptions, AssemblyOffset, ByteSink};
 
 /// The assembler for the CPU this command runs on.
 pub(crate) type HostAssembler = jitasm::Assembler<HostIsa>;
@@ -55,7 +54,7 @@ pub(crate) fn place_and_call(code: &Code<'_>, args: &[i64]) -> Result<i64, CliEr
     };
     let buf = asm.finalize().map_err(|e| match (code, &info) {
         (Code::Text { text, source, .. }, Some(info)) => {
-            CliError::asm(output_error(e, info, text), source)
+            CliError::asm(info.output_error(e, text), source)
         }
         _ => e.into(),
     })?;
@@ -68,19 +67,6 @@ pub(crate) fn place_and_call(code: &Code<'_>, args: &[i64]) -> Result<i64, CliEr
         buf.func::<extern "C" fn(i64, i64, i64, i64, i64, i64) -> i64>(AssemblyOffset(0))?
     };
     Ok(f(a[0], a[1], a[2], a[3], a[4], a[5]))
-}
-
-/// An error met when resolving labels, placed at the statement it is in
-/// (as `jitasm::assemble_with` does).
-fn output_error(e: jitasm::Error, info: &TextInfo, text: &str) -> AsmError {
-    let at = match &e {
-        jitasm::Error::UnknownLabel { at, .. } | jitasm::Error::Fixup { at, .. } => Some(*at),
-        _ => None,
-    };
-    let span = at
-        .and_then(|at| info.statement_at(at))
-        .map_or(Span::default(), |s| s.span);
-    AsmError::new(ErrorKind::Output(Box::new(e)), span, text)
 }
 
 pub(crate) fn command(argv: &[String]) -> Result<(), CliError> {

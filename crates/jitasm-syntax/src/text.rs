@@ -113,6 +113,22 @@ impl TextInfo {
             .iter()
             .find(|s| s.start <= offset && offset < s.end)
     }
+
+    /// An error the output reported when resolving labels (a label never
+    /// defined, a target out of a field's range), placed at the statement
+    /// whose bytes hold the reference; other errors at the text's start.
+    pub fn output_error(&self, error: jitasm_core::Error, text: &str) -> AsmError {
+        let at = match &error {
+            jitasm_core::Error::UnknownLabel { at, .. } | jitasm_core::Error::Fixup { at, .. } => {
+                Some(*at)
+            }
+            _ => None,
+        };
+        let span = at
+            .and_then(|at| self.statement_at(at))
+            .map_or(Span::default(), |s| s.span);
+        AsmError::new(ErrorKind::Output(Box::new(error)), span, text)
+    }
 }
 
 /// Assembles `text` into `out`: instructions, data and alignment are
@@ -160,7 +176,7 @@ pub fn assemble_into<S: LabelApi + ?Sized>(
         );
         p.run(&mut rec).map_err(fail)?;
         let relax = p.relax.take().unwrap_or_else(|| Relax::new(Vec::new()));
-        let (changed, marks) = relax.finish(options.standalone);
+        let (changed, marks) = relax.finish();
         if !changed {
             let info = p.info;
             let labels = p.label_spans;
@@ -198,7 +214,7 @@ impl<'a> Relax<'a> {
 
     /// Marks the branches whose target is not within `rel8`: whether any
     /// new mark was made, and the marks.
-    fn finish(mut self, _standalone: bool) -> (bool, Vec<bool>) {
+    fn finish(mut self) -> (bool, Vec<bool>) {
         self.long.resize(self.branches.len(), false);
         let mut changed = false;
         for (i, (target, addend, pc)) in self.branches.iter().enumerate() {
@@ -1088,7 +1104,7 @@ impl<'a, 'o> Parser<'a, 'o> {
                 Ok(())
             }
             ".equ" | ".set" => {
-                let (Some(name), span) = (self.ident(), self.tok.span) else {
+                let Some(name) = self.ident() else {
                     return Err(self.expected("a name"));
                 };
                 self.bump()?;
@@ -1096,7 +1112,6 @@ impl<'a, 'o> Parser<'a, 'o> {
                 let v_tok = self.tok;
                 let v = self.const_expr("a number")?;
                 let v = to_i64(v, v_tok.span.to(self.last_token_end()))?;
-                let _ = span;
                 self.equs.insert(name, v);
                 Ok(())
             }

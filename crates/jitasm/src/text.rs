@@ -1,8 +1,8 @@
 //! Text to bytes in one call.
 
-use jitasm_core::{isa, Arch, Error, Isa};
+use jitasm_core::{isa, Arch, Isa};
 use jitasm_runtime::VecAssembler;
-use jitasm_syntax::{assemble_into, AsmError, ErrorKind, Options, Span, TextInfo};
+use jitasm_syntax::{assemble_into, AsmError, Options, TextInfo};
 
 /// The bytes of an assembled text and where each statement's bytes are.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,17 +51,6 @@ pub fn assemble_with(
 fn run<I: Isa>(text: &str, options: &Options, base: u64) -> Result<Assembled, AsmError> {
     let mut out = VecAssembler::<I>::new(base);
     let info = assemble_into(&mut out, text, options)?;
-    match out.finalize() {
-        Ok(bytes) => Ok(Assembled { bytes, info }),
-        Err(e) => {
-            let at = match &e {
-                Error::UnknownLabel { at, .. } | Error::Fixup { at, .. } => Some(*at),
-                _ => None,
-            };
-            let span = at
-                .and_then(|at| info.statement_at(at))
-                .map_or(Span::default(), |s| s.span);
-            Err(AsmError::new(ErrorKind::Output(Box::new(e)), span, text))
-        }
-    }
+    let bytes = out.finalize().map_err(|e| info.output_error(e, text))?;
+    Ok(Assembled { bytes, info })
 }
