@@ -188,24 +188,41 @@ fn is_vector(r: Reg) -> bool {
     matches!(r.class(), RegClass::Xmm | RegClass::Ymm | RegClass::Zmm)
 }
 
-fn is_branch_kind(k: OpKind) -> bool {
-    matches!(
-        k,
-        OpKind::Br16_1
-            | OpKind::Br32_1
-            | OpKind::Br64_1
-            | OpKind::Br16_2
-            | OpKind::Br32_4
-            | OpKind::Br64_4
-            | OpKind::Xbegin2
-            | OpKind::Xbegin4
-    )
+/// What branch displacements a mnemonic's forms take, found in one pass
+/// over its forms.
+#[derive(Clone, Copy, Default)]
+struct BranchForms {
+    /// A one-operand `rel8` form.
+    rel8: bool,
+    /// A one-operand `rel32` form.
+    rel32: bool,
 }
 
-fn is_branch(m: Mnemonic) -> bool {
-    forms_by_index(m.index())
-        .iter()
-        .any(|f| f.operands.iter().any(|k| is_branch_kind(*k)))
+impl BranchForms {
+    /// `jmp` and `jcc`: both sizes, so GNU syntax may pick the shorter.
+    fn sizable(self) -> bool {
+        self.rel8 && self.rel32
+    }
+}
+
+/// `None` if no form of `m` is a relative branch (`jmp`, `jcc`, `call`,
+/// `loop`, `xbegin`…).
+fn branch_forms(m: Mnemonic) -> Option<BranchForms> {
+    let mut any = false;
+    let mut b = BranchForms::default();
+    for f in forms_by_index(m.index()) {
+        for k in f.operands {
+            let one = f.operands.len() == 1;
+            match k {
+                OpKind::Br16_1 | OpKind::Br32_1 | OpKind::Br64_1 => b.rel8 |= one,
+                OpKind::Br32_4 | OpKind::Br64_4 => b.rel32 |= one,
+                OpKind::Br16_2 | OpKind::Xbegin2 | OpKind::Xbegin4 => {}
+                _ => continue,
+            }
+            any = true;
+        }
+    }
+    any.then_some(b)
 }
 
 /// Parses and emits one instruction (prefixes, mnemonic, operands).
@@ -356,7 +373,11 @@ pub(crate) fn instruction<'a, S: LabelApi + ?Sized>(
     }
 
     // Branches (`jmp`, `jcc`, `call`, `loop`, `xbegin`…) take one operand.
-    let branch = matches!(ops, [Operand::Label(..) | Operand::Imm(_)]) && is_branch(mnemonic);
+    let branch_forms = match ops {
+        [Operand::Label(..) | Operand::Imm(_)] => branch_forms(mnemonic),
+        _ => None,
+    };
+    let branch = branch_forms.is_some();
     // `jmp sel, off` / `ljmp sel, off` / `jmp sel:off`: a far pointer.
     if (far || matches!(mnemonic.name(), "jmp" | "call")) && ops.len() == 2 {
         if let [Operand::Imm(sel), Operand::Imm(off)] = *ops {
@@ -430,7 +451,7 @@ pub(crate) fn instruction<'a, S: LabelApi + ?Sized>(
     // target is near, as GNU as and llvm-mc choose (see `Relax`).
     let mut relaxed = None;
     if let [Operand::Label(l, 0)] = *ops {
-        if branch && has_short_and_near(mnemonic) {
+        if branch_forms.is_some_and(BranchForms::sizable) {
             if let Some(cand) = p.relax_candidate(l) {
                 relaxed = Some(cand);
                 if !p.relax_is_long(cand) {
@@ -454,17 +475,6 @@ pub(crate) fn instruction<'a, S: LabelApi + ?Sized>(
         p.relax_emitted(cand, out.offset());
     }
     Ok(())
-}
-
-/// Whether the mnemonic has both a `rel8` and a `rel32` form (`jmp`, `jcc`).
-fn has_short_and_near(m: Mnemonic) -> bool {
-    let forms = forms_by_index(m.index());
-    let has = |want: &[OpKind]| {
-        forms
-            .iter()
-            .any(|f| f.operands.len() == 1 && want.contains(&f.operands[0]))
-    };
-    has(&[OpKind::Br16_1, OpKind::Br32_1, OpKind::Br64_1]) && has(&[OpKind::Br32_4, OpKind::Br64_4])
 }
 
 #[allow(clippy::too_many_arguments)]
