@@ -164,6 +164,14 @@ pub enum Error {
         /// The OS error code (`errno` / `GetLastError`).
         code: i32,
     },
+    /// An instruction whose operands were given at run time (`dynasm!` with
+    /// `Rq(n)`, a Rust expression as immediate…) cannot be encoded with them.
+    Encode {
+        /// Offset where the instruction would have started.
+        at: usize,
+        /// What is wrong, as the instruction set's encoder says it.
+        message: alloc::string::String,
+    },
     /// The requested feature is not available on this platform.
     Unsupported {
         /// What was requested.
@@ -209,6 +217,7 @@ impl fmt::Display for Error {
                 "code needs {needed} bytes but the executable region reserves {capacity}"
             ),
             Error::Memory { op, code } => write!(f, "{op} failed with OS error {code}"),
+            Error::Encode { at, message } => write!(f, "instruction at offset {at:#x}: {message}"),
             Error::Unsupported { what } => write!(f, "{what} is not supported on this platform"),
         }
     }

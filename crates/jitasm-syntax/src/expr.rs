@@ -21,6 +21,14 @@ pub(crate) struct Lin<'a, R> {
     pub label_coef: i128,
     /// Where the expression is.
     pub span: Span,
+    /// In `dynasm!`: a Rust expression (its number) and its coefficient.
+    pub ext: Option<(u32, i128)>,
+    /// In `dynasm!`: for each of `regs`, the Rust expression giving its
+    /// number at run time (`Rq(n)`); the register is a stand-in of its class.
+    pub dyn_regs: [Option<u32>; 2],
+    /// In `dynasm!`: the label is `=>expr` or `extern expr`, and the number in
+    /// its `Dynamic`/`Extern` target is the Rust expression's.
+    pub label_ext: bool,
 }
 
 pub(crate) type EResult<T> = Result<T, (ErrorKind, Span)>;
@@ -41,6 +49,26 @@ impl<'a, R: Copy + PartialEq> Lin<'a, R> {
             label: None,
             label_coef: 0,
             span,
+            ext: None,
+            dyn_regs: [None, None],
+            label_ext: false,
+        }
+    }
+
+    /// A Rust expression's value (`dynasm!`).
+    pub fn ext(id: u32, span: Span) -> Self {
+        Lin {
+            ext: Some((id, 1)),
+            ..Lin::constant(0, span)
+        }
+    }
+
+    /// A register given at run time by a Rust expression (`Rq(n)`): `stand_in`
+    /// is a register of its class.
+    pub fn dyn_reg(stand_in: R, id: u32, span: Span) -> Self {
+        Lin {
+            dyn_regs: [Some(id), None],
+            ..Lin::reg(stand_in, span)
         }
     }
 
@@ -61,7 +89,20 @@ impl<'a, R: Copy + PartialEq> Lin<'a, R> {
 
     /// Whether the value is a plain number.
     pub fn is_const(&self) -> bool {
-        self.regs.iter().all(|r| r.map_or(true, |(_, c)| c == 0)) && self.label_coef == 0
+        self.regs.iter().all(|r| r.map_or(true, |(_, c)| c == 0))
+            && self.label_coef == 0
+            && self.ext.map_or(true, |(_, c)| c == 0)
+    }
+
+    /// Whether a part of the value is only known at run time.
+    pub fn is_dynamic(&self) -> bool {
+        self.ext.is_some_and(|(_, c)| c != 0)
+            || (self.label_ext && self.label_coef != 0)
+            || self
+                .regs
+                .iter()
+                .zip(self.dyn_regs)
+                .any(|(r, d)| d.is_some() && r.is_some_and(|(_, c)| c != 0))
     }
 
     /// The number, if the value is one.
@@ -74,6 +115,16 @@ impl<'a, R: Copy + PartialEq> Lin<'a, R> {
         self.regs.iter().flatten().copied().filter(|(_, c)| *c != 0)
     }
 
+    /// The same, with the Rust expression giving each one's number in
+    /// `dynasm!` (`Rq(n)`).
+    pub fn registers_dyn(&self) -> impl Iterator<Item = (R, i128, Option<u32>)> + '_ {
+        self.regs
+            .iter()
+            .zip(self.dyn_regs)
+            .filter_map(|(r, d)| r.map(|(r, c)| (r, c, d)))
+            .filter(|(_, c, _)| *c != 0)
+    }
+
     pub fn add(mut self, other: Self, sign: i128) -> EResult<Self> {
         let span = self.span.to(other.span);
         self.k = other
@@ -84,13 +135,21 @@ impl<'a, R: Copy + PartialEq> Lin<'a, R> {
             .ok_or_else(|| too_large(span))?;
         // Registers are kept as written, not merged: `[rcx + 1*rcx]` is a
         // base and an index.
-        for (r, c) in other.regs.iter().flatten() {
+        for (r, d) in other.regs.iter().zip(other.dyn_regs) {
+            let Some((r, c)) = r else { continue };
             let c = c * sign;
-            if let Some(free) = self.regs.iter_mut().find(|s| s.is_none()) {
-                *free = Some((*r, c));
+            if let Some(free) = self.regs.iter().position(|s| s.is_none()) {
+                self.regs[free] = Some((*r, c));
+                self.dyn_regs[free] = d;
             } else {
                 return Err(bad("more than two registers", span));
             }
+        }
+        if let Some((id, c)) = other.ext {
+            if self.ext.is_some() {
+                return Err(bad("two Rust expressions in one sum", span));
+            }
+            self.ext = Some((id, c * sign));
         }
         if other.label_coef != 0 {
             match self.label {
@@ -102,6 +161,7 @@ impl<'a, R: Copy + PartialEq> Lin<'a, R> {
                 }
                 _ => {
                     self.label = other.label;
+                    self.label_ext = other.label_ext;
                     self.label_coef += other.label_coef * sign;
                 }
             }
@@ -123,6 +183,9 @@ impl<'a, R: Copy + PartialEq> Lin<'a, R> {
             .label_coef
             .checked_mul(by)
             .ok_or_else(|| too_large(span))?;
+        if let Some((_, c)) = &mut self.ext {
+            *c = c.checked_mul(by).ok_or_else(|| too_large(span))?;
+        }
         self.span = span;
         Ok(self)
     }

@@ -53,6 +53,7 @@
 
 extern crate alloc;
 
+pub mod dynamic;
 mod error;
 mod expr;
 pub mod lex;

@@ -3,6 +3,7 @@
 
 use crate::error::{AsmError, ErrorKind, Span};
 use crate::expr::{to_i64, EResult, Lin};
+use crate::dynamic::{NoExprs, Output};
 use crate::lex::{Lexer, Tok, Token};
 use alloc::boxed::Box;
 use alloc::collections::{BTreeMap, BTreeSet};
@@ -155,7 +156,7 @@ pub fn assemble_into<S: LabelApi + ?Sized>(
     let fail = |(kind, span)| AsmError::new(kind, span, text);
     if options.syntax != Syntax::Gnu {
         let mut p = Parser::new(text, options, mode, None);
-        p.run(out).map_err(fail)?;
+        p.run(&mut NoExprs(out)).map_err(fail)?;
         return Ok(p.info);
     }
     // GNU syntax sizes branches to the text's labels: every pass assumes the
@@ -185,6 +186,25 @@ pub fn assemble_into<S: LabelApi + ?Sized>(
         }
         long = marks;
     }
+}
+
+/// [`crate::dynamic::parse_macro`]: dynasm syntax with Rust expressions.
+pub(crate) fn parse_with_exprs<S: Output + ?Sized>(
+    out: &mut S,
+    text: &str,
+    options: &Options,
+) -> Result<TextInfo, AsmError> {
+    let fail = crate::dynamic::fail(text);
+    let mode = match options.arch {
+        Arch::X64 => Mode::Long,
+        Arch::X86 => Mode::Protected,
+        other => return Err(fail((ErrorKind::UnsupportedArch(other.name()), Span::default()))),
+    };
+    let options = options.clone().syntax(Syntax::Dynasm);
+    let mut p = Parser::new(text, &options, mode, None);
+    p.exprs = true;
+    p.run(out).map_err(fail)?;
+    Ok(p.info)
 }
 
 /// What branch sizing knows during one pass (GNU syntax).
@@ -367,6 +387,12 @@ impl<S: LabelApi + ?Sized> jitasm_core::CodeSink for Recorder<'_, '_, S> {
     }
 }
 
+impl<S: LabelApi + ?Sized> Output for Recorder<'_, '_, S> {
+    fn dynamic(&mut self, _: crate::dynamic::Item<'_, '_>) -> Result<(), ErrorKind> {
+        Err(ErrorKind::BadOperand("a Rust expression outside `dynasm!`"))
+    }
+}
+
 impl<S: LabelApi + ?Sized> LabelApi for Recorder<'_, '_, S> {
     fn define_global(&mut self, name: &str) -> Result<(), jitasm_core::Error> {
         let n = self.rebase(name).ok_or(jitasm_core::Error::Unsupported {
@@ -430,6 +456,8 @@ pub(crate) struct Parser<'a, 'o> {
     /// Where each label definition is, in order (to place errors the
     /// output reports when a record is replayed).
     pub(crate) label_spans: Vec<Span>,
+    /// `$n` names the caller's Rust expression `n` (the `dynasm!` macro).
+    pub exprs: bool,
 }
 
 /// How deep parentheses may nest.
@@ -478,6 +506,7 @@ impl<'a, 'o> Parser<'a, 'o> {
             relax,
             peeked: None,
             label_spans: Vec::new(),
+            exprs: false,
         }
     }
 
@@ -554,7 +583,7 @@ impl<'a, 'o> Parser<'a, 'o> {
         &self.src[span.start as usize..span.end as usize]
     }
 
-    fn run<S: LabelApi + ?Sized>(&mut self, out: &mut S) -> EResult<()> {
+    fn run<S: Output + ?Sized>(&mut self, out: &mut S) -> EResult<()> {
         self.bump()?;
         loop {
             while self.tok.tok == Tok::End {
@@ -579,7 +608,9 @@ impl<'a, 'o> Parser<'a, 'o> {
                 span,
             });
         }
-        if let Some((name, span)) = self.forward.iter().next() {
+        // In `dynasm!` a local label may be defined by another invocation
+        // (the output resolves it, or reports it when committing).
+        if let (Some((name, span)), false) = (self.forward.iter().next(), self.exprs) {
             return Err((ErrorKind::UndefinedLabel(name.to_string()), *span));
         }
         if self.opts.standalone {
@@ -607,7 +638,7 @@ impl<'a, 'o> Parser<'a, 'o> {
         self.prev_end.max(start.end)
     }
 
-    fn statement<S: LabelApi + ?Sized>(&mut self, out: &mut S) -> EResult<()> {
+    fn statement<S: Output + ?Sized>(&mut self, out: &mut S) -> EResult<()> {
         // Label definitions, any number, then at most one directive or instruction.
         loop {
             let next = self.peek()?;
@@ -641,6 +672,20 @@ impl<'a, 'o> Parser<'a, 'o> {
                 Tok::FatArrow => {
                     let span = self.tok.span;
                     self.bump()?;
+                    if self.exprs {
+                        // `=>$0:` (the colon is optional, as in dynasm-rs).
+                        let t = self.tok;
+                        let v = self.expr()?;
+                        let id = match (v.ext, v.k, v.is_const()) {
+                            (Some((id, 1)), 0, false) if v.registers().next().is_none() && v.label_coef == 0 => id,
+                            _ => return Err(expected("a dynamic label (a Rust expression)", &t, self.src)),
+                        };
+                        self.eat_punct(b':')?;
+                        self.label_spans.push(span.to(self.last_token_end()));
+                        out.dynamic(crate::dynamic::Item::DefineDynamic(id))
+                            .map_err(|k| (k, span.to(self.last_token_end())))?;
+                        continue;
+                    }
                     let id = self.const_expr("a dynamic label number")?;
                     let id = u32::try_from(id).map_err(|_| {
                         (
@@ -668,13 +713,21 @@ impl<'a, 'o> Parser<'a, 'o> {
             }
         }
         match self.tok.tok {
+            Tok::Ident(name) if self.exprs && expr_id(name).is_some() => {
+                // A Rust statement between lines (`;; stmt`), in its place.
+                let id = expr_id(name).unwrap_or_default();
+                let span = self.tok.span;
+                self.bump()?;
+                out.dynamic(crate::dynamic::Item::Statement(id))
+                    .map_err(|k| (k, span))
+            }
             Tok::Ident(name) if name.starts_with('.') && name.len() > 1 => self.directive(out),
             Tok::End | Tok::Eof => Ok(()),
             _ => crate::x86::instruction(self, out),
         }
     }
 
-    pub fn define_global<S: LabelApi + ?Sized>(
+    pub fn define_global<S: Output + ?Sized>(
         &mut self,
         out: &mut S,
         name: &'a str,
@@ -695,7 +748,7 @@ impl<'a, 'o> Parser<'a, 'o> {
         })
     }
 
-    fn define_local<S: LabelApi + ?Sized>(
+    fn define_local<S: Output + ?Sized>(
         &mut self,
         out: &mut S,
         name: &'a str,
@@ -750,7 +803,7 @@ impl<'a, 'o> Parser<'a, 'o> {
             LabelTarget::Local {
                 name,
                 forward: false,
-            } if !self.locals_defined.contains(name) => {
+            } if !self.locals_defined.contains(name) && !self.exprs => {
                 return Err((ErrorKind::UndefinedLabel(name.to_string()), span));
             }
             LabelTarget::Global(name) => self.global_refs.push((name, span)),
@@ -839,7 +892,7 @@ impl<'a, 'o> Parser<'a, 'o> {
         };
         self.depth -= 1;
         let v = prefix(op, v, span)?;
-        if let (b'=', Some(target)) = (op, v.label) {
+        if let (b'=', Some(target), false) = (op, v.label, v.label_ext) {
             self.label_ref(target, v.span)?;
         }
         Ok(v)
@@ -898,6 +951,18 @@ impl<'a, 'o> Parser<'a, 'o> {
     }
 
     fn name(&mut self, name: &'a str, span: Span) -> EResult<Lin<'a, Reg>> {
+        if self.exprs {
+            if let Some(id) = expr_id(name) {
+                self.bump()?;
+                return Ok(Lin::ext(id, span));
+            }
+            if name == "." {
+                return Err((
+                    ErrorKind::BadOperand("`.` (the current address) is not available in `dynasm!`; define a label"),
+                    span,
+                ));
+            }
+        }
         if name == "." {
             self.bump()?;
             return Ok(Lin::label(
@@ -905,8 +970,12 @@ impl<'a, 'o> Parser<'a, 'o> {
                 span,
             ));
         }
-        if let Some(r) = crate::x86::register(self, name, span)? {
-            return Ok(Lin::reg(r, span.to(self.last_token_end())));
+        if let Some((r, dynamic)) = crate::x86::register(self, name, span)? {
+            let span = span.to(self.last_token_end());
+            return Ok(match dynamic {
+                Some(id) => Lin::dyn_reg(r, id, span),
+                None => Lin::reg(r, span),
+            });
         }
         self.bump()?;
         if let Some(v) = self.constant(name) {
@@ -935,7 +1004,7 @@ impl<'a, 'o> Parser<'a, 'o> {
         Some(LabelRef::new(v.label?).plus(k))
     }
 
-    fn directive<S: LabelApi + ?Sized>(&mut self, out: &mut S) -> EResult<()> {
+    fn directive<S: Output + ?Sized>(&mut self, out: &mut S) -> EResult<()> {
         let Tok::Ident(name) = self.tok.tok else {
             unreachable!()
         };
@@ -945,11 +1014,24 @@ impl<'a, 'o> Parser<'a, 'o> {
         match lower.as_str() {
             ".byte" | ".u8" | ".i8" | ".bytes" => self.data(out, 1, &lower),
             ".word" | ".short" | ".2byte" | ".u16" | ".i16" | ".value" => self.data(out, 2, &lower),
-            ".long" | ".int" | ".4byte" | ".u32" | ".i32" => self.data(out, 4, &lower),
-            ".quad" | ".8byte" | ".u64" | ".i64" => self.data(out, 8, &lower),
+            ".long" | ".int" | ".4byte" | ".u32" | ".i32" | ".dword" => self.data(out, 4, &lower),
+            ".quad" | ".8byte" | ".u64" | ".i64" | ".qword" => self.data(out, 8, &lower),
             ".f32" | ".float" | ".single" => self.floats(out, 4),
             ".f64" | ".double" => self.floats(out, 8),
             ".ascii" | ".asciz" | ".string" => self.strings(out, lower != ".ascii"),
+            ".align" | ".balign" | ".p2align" if self.exprs && lower != ".p2align" => {
+                // The address is only known at run time: always padded there.
+                let t = self.tok;
+                let v = self.expr()?;
+                let alignment = self.value_of(&v, &t, "an alignment")?;
+                let fill = if self.eat_punct(b',')? {
+                    Some(self.byte_value("a fill byte")?)
+                } else {
+                    None
+                };
+                out.dynamic(crate::dynamic::Item::Align { alignment, fill })
+                    .map_err(|k| (k, dspan.to(self.last_token_end())))
+            }
             ".align" | ".balign" | ".p2align" => {
                 let n = self.const_expr("an alignment")?;
                 let n = if lower == ".p2align" {
@@ -1038,7 +1120,11 @@ impl<'a, 'o> Parser<'a, 'o> {
                     let l = self
                         .label_of(&v)
                         .ok_or((ErrorKind::BadOperand("expected a label"), v.span))?;
-                    out.emit_label_data(l, kind);
+                    if v.is_dynamic() {
+                        self.dyn_label_data(out, &v, l, kind)?;
+                    } else {
+                        out.emit_label_data(l, kind);
+                    }
                     if !self.eat_punct(b',')? {
                         return Ok(());
                     }
@@ -1135,6 +1221,41 @@ impl<'a, 'o> Parser<'a, 'o> {
         }
     }
 
+    /// A number or `k + c·$n` (the macro), from an expression read at `t`.
+    fn value_of(
+        &self,
+        v: &Lin<'a, Reg>,
+        t: &Token<'a>,
+        what: &'static str,
+    ) -> EResult<crate::dynamic::Value> {
+        if v.label_coef != 0 || v.registers().next().is_some() {
+            return Err(expected(what, t, self.src));
+        }
+        Ok(crate::dynamic::Value {
+            k: v.k,
+            expr: v.ext.filter(|(_, c)| *c != 0),
+        })
+    }
+
+    /// `.rel32`/`.abs64`… data for a label with a Rust target or addend.
+    fn dyn_label_data<S: Output + ?Sized>(
+        &self,
+        out: &mut S,
+        v: &Lin<'a, Reg>,
+        label: LabelRef<'a>,
+        kind: &'static FixupKind,
+    ) -> EResult<()> {
+        let item = crate::dynamic::Item::LabelData {
+            kind,
+            label: crate::dynamic::DynLabel {
+                label,
+                target_expr: v.label_ext,
+                addend_expr: v.ext.filter(|(_, c)| *c != 0),
+            },
+        };
+        out.dynamic(item).map_err(|k| (k, v.span))
+    }
+
     fn byte_value(&mut self, what: &'static str) -> EResult<u8> {
         let t = self.tok;
         let v = self.const_expr(what)?;
@@ -1145,7 +1266,7 @@ impl<'a, 'o> Parser<'a, 'o> {
 
     /// Integer data of `size` bytes; `.iN`/`.uN` check their own range, the
     /// GNU names take signed or unsigned values.
-    fn data<S: LabelApi + ?Sized>(&mut self, out: &mut S, size: usize, name: &str) -> EResult<()> {
+    fn data<S: Output + ?Sized>(&mut self, out: &mut S, size: usize, name: &str) -> EResult<()> {
         let bits = size as u32 * 8;
         let b = name.as_bytes();
         let (min, max) = match (b[1], b.get(2).is_some_and(u8::is_ascii_digit)) {
@@ -1163,7 +1284,31 @@ impl<'a, 'o> Parser<'a, 'o> {
                 self.bump()?;
             } else {
                 let v = self.expr()?;
-                if let Some(k) = v.as_const() {
+                if v.is_dynamic() && v.label.is_none() && name == ".bytes" {
+                    let id = match (v.ext, v.k) {
+                        (Some((id, 1)), 0) => id,
+                        _ => return Err(expected("a Rust expression", &self.tok, self.src)),
+                    };
+                    out.dynamic(crate::dynamic::Item::Bytes(id))
+                        .map_err(|k| (k, v.span))?;
+                } else if v.is_dynamic() && v.label.is_none() {
+                    let t = self.tok;
+                    let value = self.value_of(&v, &t, "a value")?;
+                    out.dynamic(crate::dynamic::Item::Data {
+                        size: size as u8,
+                        signed: b[1] != b'u',
+                        float: false,
+                        value,
+                    })
+                    .map_err(|k| (k, v.span))?;
+                } else if let (true, Some(l), 4 | 8) = (v.is_dynamic(), self.label_of(&v), size) {
+                    let kind = if size == 4 {
+                        &fixup::x86::ABS32
+                    } else {
+                        &fixup::x86::ABS64
+                    };
+                    self.dyn_label_data(out, &v, l, kind)?;
+                } else if let Some(k) = v.as_const() {
                     if k < min || k > max {
                         return Err(out_of_range("value", k, min, max, v.span));
                     }
@@ -1190,8 +1335,26 @@ impl<'a, 'o> Parser<'a, 'o> {
         }
     }
 
-    fn floats<S: LabelApi + ?Sized>(&mut self, out: &mut S, size: usize) -> EResult<()> {
+    fn floats<S: Output + ?Sized>(&mut self, out: &mut S, size: usize) -> EResult<()> {
         loop {
+            if let (true, Some(id)) = (self.exprs, self.ident().and_then(expr_id)) {
+                let span = self.tok.span;
+                self.bump()?;
+                out.dynamic(crate::dynamic::Item::Data {
+                    size: size as u8,
+                    signed: true,
+                    float: true,
+                    value: crate::dynamic::Value {
+                        k: 0,
+                        expr: Some((id, 1)),
+                    },
+                })
+                .map_err(|k| (k, span))?;
+                if !self.eat_punct(b',')? {
+                    return Ok(());
+                }
+                continue;
+            }
             let neg = self.eat_punct(b'-')?;
             let v = match self.tok.tok {
                 Tok::Float(f) => f,
@@ -1213,7 +1376,7 @@ impl<'a, 'o> Parser<'a, 'o> {
         }
     }
 
-    fn strings<S: LabelApi + ?Sized>(&mut self, out: &mut S, nul: bool) -> EResult<()> {
+    fn strings<S: Output + ?Sized>(&mut self, out: &mut S, nul: bool) -> EResult<()> {
         loop {
             let Tok::Str(s) = self.tok.tok else {
                 return Err(self.expected("a string"));
@@ -1231,21 +1394,24 @@ impl<'a, 'o> Parser<'a, 'o> {
 
     /// Pads to `alignment`: with `fill`, or in code with the manuals'
     /// multi-byte NOPs.
-    fn align<S: LabelApi + ?Sized>(&mut self, out: &mut S, alignment: usize, fill: Option<u8>) {
-        let off = out.offset();
-        let addr = out.address_of(off).unwrap_or(off as u64);
-        let mut pad = ((alignment as u64).wrapping_sub(addr) & (alignment as u64 - 1)) as usize;
+    fn align<S: Output + ?Sized>(&mut self, out: &mut S, alignment: usize, fill: Option<u8>) {
         match fill {
-            Some(b) => (0..pad).for_each(|_| out.push(b)),
-            None => {
-                while pad > 0 {
-                    let n = pad.min(crate::x86::NOPS.len());
-                    out.extend_from_slice(crate::x86::NOPS[n - 1]);
-                    pad -= n;
-                }
+            Some(b) => {
+                // The alignment was checked to be a power of two.
+                let _ = out.align(alignment, b);
             }
+            None => jitasm_x64::dynamic::align(out, alignment),
         }
     }
+}
+
+/// The number of a placeholder `$n` for a Rust expression.
+pub(crate) fn expr_id(name: &str) -> Option<u32> {
+    let digits = name.strip_prefix('$')?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
 }
 
 /// `lhs op rhs` for a binary operator read by [`Parser::binary`].
@@ -1262,6 +1428,27 @@ fn combine<'a>(lhs: Lin<'a, Reg>, op: u8, rhs: Lin<'a, Reg>) -> EResult<Lin<'a, 
 /// for `=>`, `e` for `extern`) applied to its operand.
 fn prefix<'a>(op: u8, v: Lin<'a, Reg>, span: Span) -> EResult<Lin<'a, Reg>> {
     let span = span.to(v.span);
+    if matches!(op, b'=' | b'e') && v.is_dynamic() {
+        // `=>$0`, `extern $0`: the label or address is the Rust value.
+        let id = match (v.ext, v.k, v.label_coef, v.registers().next()) {
+            (Some((id, 1)), 0, 0, None) => id,
+            _ => {
+                return Err((
+                    ErrorKind::BadExpression("`=>` and `extern` take one Rust expression"),
+                    span,
+                ))
+            }
+        };
+        let target = if op == b'=' {
+            LabelTarget::Dynamic(DynamicLabel::from_index(id))
+        } else {
+            LabelTarget::Extern(id as u64)
+        };
+        return Ok(Lin {
+            label_ext: true,
+            ..Lin::label(target, span)
+        });
+    }
     match op {
         b'(' => Ok(Lin { span, ..v }),
         b'-' => v.scale(-1, span),

@@ -6,26 +6,14 @@ use crate::expr::{to_i64, EResult, Lin};
 use crate::lex::Tok;
 use crate::text::{out_of_range, Parser, Syntax};
 use alloc::string::ToString;
-use jitasm_core::{LabelApi, LabelRef, LabelTarget};
-use jitasm_x64::table::{forms_by_index, Form, OpKind};
+use crate::dynamic::{DynInstruction, Item as DynItem, Output, Parts};
+use jitasm_x64::encode::{may_fit, Unknown};
+use jitasm_core::{LabelRef, LabelTarget};
+use jitasm_x64::table::{forms_by_index, Form, OpKind, FORMS, MNEMONIC_FORMS};
 use jitasm_x64::{
     encode::select_among, select, Decorations, DispSize, Imm, Instruction, Mem, Mnemonic, Mode,
     Operand, Prefixes, Reg, RegClass, Rounding,
 };
-
-/// NOPs of 1 to 9 bytes, as the Intel SDM recommends them (Vol. 2B, NOP,
-/// table 4-12), used to pad code for `.align`.
-pub(crate) const NOPS: [&[u8]; 9] = [
-    &[0x90],
-    &[0x66, 0x90],
-    &[0x0F, 0x1F, 0x00],
-    &[0x0F, 0x1F, 0x40, 0x00],
-    &[0x0F, 0x1F, 0x44, 0x00, 0x00],
-    &[0x66, 0x0F, 0x1F, 0x44, 0x00, 0x00],
-    &[0x0F, 0x1F, 0x80, 0x00, 0x00, 0x00, 0x00],
-    &[0x0F, 0x1F, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00],
-    &[0x66, 0x0F, 0x1F, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00],
-];
 
 /// Register families taking a number at run time in the macro and a
 /// constant here: `Rq(3)` is `rbx`.
@@ -77,13 +65,28 @@ pub(crate) fn register_name(p: &Parser<'_, '_>, name: &str) -> Option<Reg> {
     Reg::new(class, digit - b'0')
 }
 
+/// The register standing in for one of `class` whose number a Rust
+/// expression gives (`Rq(n)` in `dynasm!`): one no form names as fixed
+/// (not `al`, `cl`, `dx`, `st(0)`, `xmm0`), so the forms chosen for it
+/// are those any register of the class may take.
+fn stand_in(class: RegClass) -> Reg {
+    let num = match class {
+        RegClass::Gp8 | RegClass::Gp16 | RegClass::Gp32 | RegClass::Gp64 | RegClass::Seg => 3,
+        RegClass::Cr | RegClass::Dr => 0,
+        _ => class.first() + 1,
+    };
+    Reg::new(class, num)
+        .or_else(|| Reg::new(class, class.first()))
+        .unwrap_or(jitasm_x64::regs::rbx)
+}
+
 /// If the current token names a register (including `st(1)` and `Rq(3)`),
-/// reads it.
+/// reads it; in `dynasm!`, `Rq($0)` is a stand-in and the expression's number.
 pub(crate) fn register<'a>(
     p: &mut Parser<'a, '_>,
     name: &'a str,
     span: Span,
-) -> EResult<Option<Reg>> {
+) -> EResult<Option<(Reg, Option<u32>)>> {
     let next = p.peek()?;
     if next.tok == Tok::Punct(b'(') {
         let class = if name.eq_ignore_ascii_case("st") {
@@ -94,27 +97,58 @@ pub(crate) fn register<'a>(
         if let Some(class) = class {
             p.bump()?;
             p.bump()?;
+            if p.exprs {
+                let t = p.tok;
+                let v = p.expr()?;
+                if v.is_dynamic() {
+                    let end = p.tok.span;
+                    p.expect_punct(b')', "`)`")?;
+                    return match (v.ext, v.k, v.registers().next(), v.label_coef) {
+                        (Some((id, 1)), 0, None, 0) => {
+                            Ok(Some((stand_in(class), Some(id))))
+                        }
+                        _ => Err((
+                            ErrorKind::BadOperand(
+                                "a register family takes one Rust expression: `Rq(n)`",
+                            ),
+                            span.to(end),
+                        )),
+                    };
+                }
+                let n = v.as_const().ok_or_else(|| expected_at("a register number", &t, p))?;
+                return numbered(class, n, span.to(p.tok.span)).and_then(|r| {
+                    p.expect_punct(b')', "`)`")?;
+                    Ok(Some((r, None)))
+                });
+            }
             let n = p.const_expr("a register number")?;
             let end = p.tok.span;
             p.expect_punct(b')', "`)`")?;
-            let first = class.first() as i128;
-            let count = class.count() as i128;
-            let last = first + count - 1;
-            return u8::try_from(n)
-                .ok()
-                .filter(|n| (first..=last).contains(&(*n as i128)))
-                .and_then(|n| Reg::new(class, n))
-                .map(Some)
-                .ok_or_else(|| out_of_range("register number", n, first, last, span.to(end)));
+            return numbered(class, n, span.to(end)).map(|r| Some((r, None)));
         }
     }
     match register_name(p, name) {
         Some(r) => {
             p.bump()?;
-            Ok(Some(r))
+            Ok(Some((r, None)))
         }
         None => Ok(None),
     }
+}
+
+/// Register `n` of `class` (`Rq(3)`), or the range error at `span`.
+fn numbered(class: RegClass, n: i128, span: Span) -> EResult<Reg> {
+    let first = class.first() as i128;
+    let last = first + class.count() as i128 - 1;
+    u8::try_from(n)
+        .ok()
+        .filter(|n| (first..=last).contains(&(*n as i128)))
+        .and_then(|n| Reg::new(class, n))
+        .ok_or_else(|| out_of_range("register number", n, first, last, span))
+}
+
+fn expected_at(what: &'static str, t: &crate::lex::Token<'_>, p: &Parser<'_, '_>) -> (ErrorKind, Span) {
+    crate::text::expected(what, t, p.src)
 }
 
 /// An operand as parsed, before the mnemonic's rules apply.
@@ -226,7 +260,7 @@ fn branch_forms(m: Mnemonic) -> Option<BranchForms> {
 }
 
 /// Parses and emits one instruction (prefixes, mnemonic, operands).
-pub(crate) fn instruction<'a, S: LabelApi + ?Sized>(
+pub(crate) fn instruction<'a, S: Output + ?Sized>(
     p: &mut Parser<'a, '_>,
     out: &mut S,
 ) -> EResult<()> {
@@ -288,12 +322,13 @@ pub(crate) fn instruction<'a, S: LabelApi + ?Sized>(
     let mut ops: [Operand<'a>; 6] = [Operand::Imm(Imm { value: 0, size: 0 }); 6];
     let mut spans = [Span::default(); 6];
     let mut written = [Written::default(); 6];
+    let mut parts = [Parts::default(); 6];
     let mut n = 0usize;
     let mut dec = Decorations::NONE;
     if !p.at_end() {
         loop {
             let start = p.tok.span;
-            let (item, w) = operand(p)?;
+            let (item, w, pa) = operand(p)?;
             let span = start.to(p.last_token_end());
             match item {
                 Item::Op(op) => {
@@ -303,6 +338,7 @@ pub(crate) fn instruction<'a, S: LabelApi + ?Sized>(
                     ops[n] = op;
                     spans[n] = span;
                     written[n] = w;
+                    parts[n] = pa;
                     n += 1;
                 }
                 Item::Rounding(r) => dec.rounding = Some(r),
@@ -345,9 +381,11 @@ pub(crate) fn instruction<'a, S: LabelApi + ?Sized>(
         ops.copy_within(0..n, 1);
         spans.copy_within(0..n, 1);
         written.copy_within(0..n, 1);
+        parts.copy_within(0..n, 1);
         ops[0] = first;
         spans[0] = mspan;
         written[0] = Written::default();
+        parts[0] = Parts::default();
         n += 1;
     }
     let ops = &mut ops[..n];
@@ -400,6 +438,7 @@ pub(crate) fn instruction<'a, S: LabelApi + ?Sized>(
                 mnemonic,
                 &ops[..1],
                 &spans[..1],
+                &[Parts::default()],
                 dec,
                 prefixes,
                 None,
@@ -409,6 +448,14 @@ pub(crate) fn instruction<'a, S: LabelApi + ?Sized>(
     }
     for (i, op) in ops.iter_mut().enumerate() {
         match *op {
+            Operand::Imm(_) if branch && parts[i].is_dynamic() => {
+                return Err((
+                    ErrorKind::BadOperand(
+                        "a branch to an address given in Rust is written `extern expr`",
+                    ),
+                    spans[i],
+                ));
+            }
             // A number as a branch target is an absolute address.
             Operand::Imm(imm) if branch => {
                 *op = Operand::Label(
@@ -466,6 +513,7 @@ pub(crate) fn instruction<'a, S: LabelApi + ?Sized>(
         mnemonic,
         ops,
         &spans[..n],
+        &parts[..n],
         dec,
         prefixes,
         only,
@@ -478,12 +526,13 @@ pub(crate) fn instruction<'a, S: LabelApi + ?Sized>(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn emit<'a, S: LabelApi + ?Sized>(
+fn emit<'a, S: Output + ?Sized>(
     p: &mut Parser<'a, '_>,
     out: &mut S,
     mnemonic: Mnemonic,
     ops: &[Operand<'a>],
     spans: &[Span],
+    parts: &[Parts],
     decorations: Decorations,
     prefixes: Prefixes,
     only: Option<fn(&Form) -> bool>,
@@ -495,6 +544,9 @@ fn emit<'a, S: LabelApi + ?Sized>(
         decorations,
         prefixes,
     };
+    if parts.iter().any(Parts::is_dynamic) {
+        return emit_dynamic(p, out, &inst, spans, parts, only, mspan);
+    }
     let result = match only {
         None => select(p.mode, &inst),
         Some(keep) => {
@@ -525,6 +577,65 @@ fn emit<'a, S: LabelApi + ?Sized>(
             Err((ErrorKind::Encode(e), at.unwrap_or(whole)))
         }
     }
+}
+
+/// An instruction with operands from Rust (`dynasm!`): the forms that may
+/// take them go to the output, which emits the code choosing among them at
+/// run time.
+fn emit_dynamic<'a, S: Output + ?Sized>(
+    p: &mut Parser<'a, '_>,
+    out: &mut S,
+    inst: &Instruction<'a, '_>,
+    spans: &[Span],
+    parts: &[Parts],
+    only: Option<fn(&Form) -> bool>,
+    mspan: Span,
+) -> EResult<()> {
+    let whole = spans.iter().fold(mspan, |a, s| a.to(*s));
+    let unknown: alloc::vec::Vec<Unknown> = parts.iter().map(|x| x.unknown).collect();
+    let (start, _) = MNEMONIC_FORMS
+        .get(inst.mnemonic.index() as usize)
+        .copied()
+        .unwrap_or((0, 0));
+    let forms: alloc::vec::Vec<u16> = forms_by_index(inst.mnemonic.index())
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| only.map_or(true, |keep| keep(f)) && may_fit(p.mode, f, inst, &unknown))
+        .map(|(i, _)| start + i as u16)
+        .collect();
+    if forms.is_empty() {
+        // The error the operands as known give (stand-ins included), or
+        // the plain "no form takes these operands".
+        let e = match select(p.mode, inst) {
+            Err(e) => e,
+            Ok(_) => jitasm_x64::EncodeError::NoMatchingForm {
+                mnemonic: inst.mnemonic,
+                mode: p.mode,
+            },
+        };
+        return Err((ErrorKind::Encode(e), whole));
+    }
+    let mut parts = parts.to_vec();
+    for (i, part) in parts.iter_mut().enumerate() {
+        if part.unknown == Unknown::ImmValue {
+            part.imm_size = forms
+                .iter()
+                .map(|&f| jitasm_x64::encode::imm_size(&FORMS[f as usize], i))
+                .max()
+                .unwrap_or(0)
+                .max(1);
+        }
+    }
+    let item = DynItem::Instruction(DynInstruction {
+        mode: p.mode,
+        mnemonic: inst.mnemonic,
+        operands: inst.operands,
+        parts: &parts,
+        decorations: inst.decorations,
+        prefixes: inst.prefixes,
+        forms,
+    });
+    out.dynamic(item).map_err(|k| (k, whole))
 }
 
 /// `{k1}`, `{z}`, `{1to16}` after an operand.
@@ -594,10 +705,10 @@ fn rounding(p: &mut Parser<'_, '_>) -> EResult<Item<'static>> {
     Ok(item)
 }
 
-/// One operand.
-fn operand<'a>(p: &mut Parser<'a, '_>) -> EResult<(Item<'a>, Written)> {
+/// One operand, and what of it comes from Rust expressions (`dynasm!`).
+fn operand<'a>(p: &mut Parser<'a, '_>) -> EResult<(Item<'a>, Written, Parts)> {
     if p.is_punct(b'{') {
-        return Ok((rounding(p)?, Written::default()));
+        return Ok((rounding(p)?, Written::default(), Parts::default()));
     }
     let start = p.tok.span;
     let mut size: Option<u16> = None;
@@ -637,22 +748,22 @@ fn operand<'a>(p: &mut Parser<'a, '_>) -> EResult<(Item<'a>, Written)> {
     }
     let hint = if short { 1 } else { size.unwrap_or(0) };
     if p.is_punct(b'[') {
-        let m = memory(p, None, seg, size)?;
-        return Ok((Item::Op(Operand::Mem(m)), w));
+        let (m, parts) = memory(p, None, seg, size)?;
+        return Ok((Item::Op(Operand::Mem(m)), w, parts));
     }
     p.bare = false;
     let v = p.expr()?;
     w.bare_label = p.bare && !w.offset;
     if p.is_punct(b'[') && !w.offset {
-        let m = memory(p, Some(v), seg, size)?;
-        return Ok((Item::Op(Operand::Mem(m)), Written::default()));
+        let (m, parts) = memory(p, Some(v), seg, size)?;
+        return Ok((Item::Op(Operand::Mem(m)), Written::default(), parts));
     }
     if seg.is_some() {
         // `fs:0x10`: an absolute address.
-        let mut m = mem_from(p, v, false)?;
+        let (mut m, parts) = mem_from(p, v, false)?;
         m.seg = seg;
         m.size = size.unwrap_or(0);
-        return Ok((Item::Op(Operand::Mem(m)), w));
+        return Ok((Item::Op(Operand::Mem(m)), w, parts));
     }
     // `jmp 0x10:0x20`, a far pointer.
     if p.is_punct(b':') {
@@ -667,7 +778,7 @@ fn operand<'a>(p: &mut Parser<'a, '_>) -> EResult<(Item<'a>, Written)> {
                 .map_err(|_| out_of_range("segment selector", sel, 0, 0xffff, v.span))?;
             let off_v = u32::try_from(off_v)
                 .map_err(|_| out_of_range("far offset", off_v, 0, u32::MAX as i128, off.span))?;
-            return Ok((Item::Op(Operand::Far(sel, off_v)), w));
+            return Ok((Item::Op(Operand::Far(sel, off_v)), w, Parts::default()));
         }
     }
     if let Some(l) = p.label_of(&v) {
@@ -677,7 +788,32 @@ fn operand<'a>(p: &mut Parser<'a, '_>) -> EResult<(Item<'a>, Written)> {
                 start.to(v.span),
             ));
         }
-        return Ok((Item::Op(Operand::Label(l, hint as u8)), w));
+        let parts = Parts {
+            label_expr: v.label_ext,
+            value: v.ext.filter(|(_, c)| *c != 0),
+            ..Parts::default()
+        };
+        return Ok((Item::Op(Operand::Label(l, hint as u8)), w, parts));
+    }
+    if let (Some((id, c)), 0, None) = (v.ext, v.label_coef, v.registers().next()) {
+        // An immediate from a Rust expression (`dynasm!`).
+        if hint > 8 {
+            return Err((
+                ErrorKind::BadOperand("an immediate is at most QWORD"),
+                start.to(v.span),
+            ));
+        }
+        let value = to_i64(v.k, v.span)?;
+        let parts = Parts {
+            unknown: Unknown::ImmValue,
+            value: Some((id, c)),
+            ..Parts::default()
+        };
+        let imm = Imm {
+            value,
+            size: hint as u8,
+        };
+        return Ok((Item::Op(Operand::Imm(imm)), w, parts));
     }
     if let Some(k) = v.as_const() {
         if hint > 8 {
@@ -693,17 +829,29 @@ fn operand<'a>(p: &mut Parser<'a, '_>) -> EResult<(Item<'a>, Written)> {
                 size: hint as u8,
             })),
             w,
+            Parts::default(),
         ));
     }
-    let mut regs = v.registers();
-    if let (Some((r, 1)), None, 0, 0) = (regs.next(), regs.next(), v.k, v.label_coef) {
+    let mut regs = v.registers_dyn();
+    if let (Some((r, 1, d)), None, 0, 0, None) =
+        (regs.next(), regs.next(), v.k, v.label_coef, v.ext)
+    {
         if size.is_some_and(|s| s != r.size()) {
             return Err((
                 ErrorKind::BadOperand("the size does not match the register"),
                 start.to(v.span),
             ));
         }
-        return Ok((Item::Op(Operand::Reg(r)), w));
+        let parts = Parts {
+            unknown: if d.is_some() {
+                Unknown::RegNumber
+            } else {
+                Unknown::Nothing
+            },
+            reg: d,
+            ..Parts::default()
+        };
+        return Ok((Item::Op(Operand::Reg(r)), w, parts));
     }
     Err((
         ErrorKind::BadOperand(
@@ -719,7 +867,7 @@ fn memory<'a>(
     before: Option<Lin<'a, Reg>>,
     seg: Option<Reg>,
     size: Option<u16>,
-) -> EResult<Mem<'a>> {
+) -> EResult<(Mem<'a>, Parts)> {
     let open = p.tok.span;
     p.bump()?;
     let mut disp_size = DispSize::Auto;
@@ -761,21 +909,26 @@ fn memory<'a>(
     v.span = open.to(p.tok.span);
     p.bump()?;
     let split = p.opts.syntax == Syntax::Dynasm && !nosplit;
-    let mut m = mem_from(p, v, split)?;
+    let (mut m, parts) = mem_from(p, v, split)?;
     m.seg = seg;
     m.size = size.unwrap_or(0);
     m.disp_size = disp_size;
-    Ok(m)
+    Ok((m, parts))
 }
 
-fn mem_from<'a>(p: &Parser<'a, '_>, v: Lin<'a, Reg>, split: bool) -> EResult<Mem<'a>> {
+fn mem_from<'a>(p: &Parser<'a, '_>, v: Lin<'a, Reg>, split: bool) -> EResult<(Mem<'a>, Parts)> {
     let span = v.span;
     let mut m = Mem::EMPTY;
+    let mut parts = Parts {
+        value: v.ext.filter(|(_, c)| *c != 0),
+        ..Parts::default()
+    };
     if v.label_coef != 0 {
         if v.label_coef != 1 {
             return Err((ErrorKind::BadExpression("a label may be added once"), span));
         }
         m.label = v.label.map(LabelRef::new);
+        parts.label_expr = v.label_ext;
     }
     m.disp = to_i64(v.k, span)?;
     // In 32-bit mode addresses wrap at 4 GiB: `[0xfffffff0]` is `[-0x10]`.
@@ -785,9 +938,9 @@ fn mem_from<'a>(p: &Parser<'a, '_>, v: Lin<'a, Reg>, split: bool) -> EResult<Mem
     let scale = |c: i128| -> EResult<u8> {
         u8::try_from(c).map_err(|_| (ErrorKind::BadOperand("a scale is 1, 2, 4 or 8"), span))
     };
-    let mut regs = v.registers();
+    let mut regs = v.registers_dyn();
     let (a, b) = (regs.next(), regs.next());
-    for (_, c) in [a, b].into_iter().flatten() {
+    for (_, c, _) in [a, b].into_iter().flatten() {
         if c < 0 {
             return Err((
                 ErrorKind::BadOperand("a register cannot be subtracted"),
@@ -798,31 +951,34 @@ fn mem_from<'a>(p: &Parser<'a, '_>, v: Lin<'a, Reg>, split: bool) -> EResult<Mem
     let is_sp = |r: Reg| {
         !is_vector(r) && r.num() == 4 && matches!(r.class(), RegClass::Gp32 | RegClass::Gp64)
     };
+    // Each register with the Rust expression giving its number, if any.
+    let mut base = None;
+    let mut index = None;
     match (a, b) {
         (None, _) => {}
-        (Some((r, 1)), None) if is_vector(r) => m = m.index(r, 1),
-        (Some((r, 1)), None) => m.base = Some(r),
-        (Some((r, c)), None) if matches!(c, 3 | 5 | 9) => {
-            m.base = Some(r);
-            m = m.index(r, c as u8 - 1);
+        (Some((r, 1, d)), None) if is_vector(r) => index = Some((r, d, 1)),
+        (Some((r, 1, d)), None) => base = Some((r, d)),
+        (Some((r, c, d)), None) if matches!(c, 3 | 5 | 9) => {
+            base = Some((r, d));
+            index = Some((r, d, c as u8 - 1));
         }
-        (Some((r, 2)), None) if split && !is_sp(r) && !is_vector(r) => {
-            m.base = Some(r);
-            m = m.index(r, 1);
+        (Some((r, 2, d)), None) if split && !is_sp(r) && !is_vector(r) => {
+            base = Some((r, d));
+            index = Some((r, d, 1));
         }
-        (Some((r, c)), None) => m = m.index(r, scale(c)?),
-        (Some((x, 1)), Some((y, 1))) => {
-            let (base, index) = if is_vector(x) || is_sp(y) {
-                (y, x)
+        (Some((r, c, d)), None) => index = Some((r, d, scale(c)?)),
+        (Some((x, 1, dx)), Some((y, 1, dy))) => {
+            if is_vector(x) || is_sp(y) {
+                base = Some((y, dy));
+                index = Some((x, dx, 1));
             } else {
-                (x, y)
-            };
-            m.base = Some(base);
-            m = m.index(index, 1);
+                base = Some((x, dx));
+                index = Some((y, dy, 1));
+            }
         }
-        (Some((x, 1)), Some((y, c))) | (Some((y, c)), Some((x, 1))) => {
-            m.base = Some(x);
-            m = m.index(y, scale(c)?);
+        (Some((x, 1, dx)), Some((y, c, dy))) | (Some((y, c, dy)), Some((x, 1, dx))) => {
+            base = Some((x, dx));
+            index = Some((y, dy, scale(c)?));
         }
         _ => {
             return Err((
@@ -831,5 +987,16 @@ fn mem_from<'a>(p: &Parser<'a, '_>, v: Lin<'a, Reg>, split: bool) -> EResult<Mem
             ))
         }
     }
-    Ok(m)
+    if let Some((r, d)) = base {
+        m.base = Some(r);
+        parts.reg = d;
+    }
+    if let Some((r, d, c)) = index {
+        m = m.index(r, c);
+        parts.index = d;
+    }
+    if parts.is_dynamic() {
+        parts.unknown = Unknown::MemParts;
+    }
+    Ok((m, parts))
 }

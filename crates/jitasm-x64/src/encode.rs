@@ -425,6 +425,70 @@ fn form_fits(form: &Form, ops: &[Operand<'_>], mode: Mode) -> Result<(), (u8, Mi
     Ok(())
 }
 
+/// What the `dynasm!` macro does not know of an operand until run time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Unknown {
+    /// Everything is known.
+    #[default]
+    Nothing,
+    /// A register whose class is known and number is not (`Rq(n)`); the
+    /// operand holds a register of that class.
+    RegNumber,
+    /// An immediate whose value is not known (its size hint is).
+    ImmValue,
+    /// A memory operand with registers of known classes and unknown numbers,
+    /// or an unknown displacement.
+    MemParts,
+}
+
+/// Whether `form` may take `inst` once its unknown parts are known: the
+/// forms [`select_among`] must consider at run time (a superset: it checks
+/// each operand again). `inst` holds stand-ins for the unknown parts.
+/// Without a size hint an immediate of unknown value excludes 64-bit
+/// immediate fields (`mov rax, x` is `mov r/m64, imm32`; `QWORD x` asks for
+/// `imm64`).
+pub fn may_fit(mode: Mode, form: &Form, inst: &Instruction<'_, '_>, unknown: &[Unknown]) -> bool {
+    let want_evex = inst.prefixes.has(Prefixes::EVEX);
+    let want_vex = inst.prefixes.has(Prefixes::VEX) || inst.prefixes.has(Prefixes::VEX3);
+    if !form.valid_in(mode)
+        || (want_evex && form.encoding != Encoding::Evex)
+        || (want_vex && form.encoding != Encoding::Vex)
+        || (!want_vex && form.has(flags::VEX_EXPLICIT))
+    {
+        return false;
+    }
+    let ops = inst.operands;
+    if ops.len() != form.operands.len() {
+        return form_fits(form, ops, mode).is_ok();
+    }
+    form.operands.iter().zip(ops).enumerate().all(|(i, (k, op))| {
+        match (unknown.get(i).copied().unwrap_or_default(), slot(*k), op) {
+            (Unknown::RegNumber, Slot::Fixed(r), Operand::Reg(x)) => r.class() == x.class(),
+            (Unknown::ImmValue, Slot::Imm(k), Operand::Imm(imm)) => {
+                let size = imm_field(k).0;
+                match imm.size {
+                    0 => k != OpKind::Imm64,
+                    s => s == size || (k == OpKind::Imm8Const1 && s == 1),
+                }
+            }
+            (Unknown::ImmValue, _, _) => false,
+            (Unknown::MemParts, Slot::StrSrc | Slot::StrDst | Slot::SegRdi | Slot::Xlat, _) => {
+                matches!(op, Operand::Mem(m) if mem_size_ok(form, m))
+            }
+            _ => operand_fits(form, *k, op, mode).is_ok(),
+        }
+    })
+}
+
+/// The size in bytes of the immediate field operand `i` of `form` fills (0
+/// if it is not an immediate, or an implied `1`).
+pub fn imm_size(form: &Form, i: usize) -> u8 {
+    match form.operands.get(i).map(|k| slot(*k)) {
+        Some(Slot::Imm(k)) => imm_field(k).0,
+        _ => 0,
+    }
+}
+
 /// Picks the form for `inst` and encodes it: the shortest encoding among the
 /// forms that accept the operands; among equal lengths the first in table
 /// order, except where llvm-mc chooses otherwise (see `preferred_on_tie`;

@@ -23,6 +23,8 @@ extern crate alloc;
 #[allow(missing_docs)]
 mod generated;
 pub mod builder;
+#[doc(hidden)]
+pub mod dynamic;
 pub mod encode;
 pub mod error;
 pub mod operand;

@@ -65,6 +65,45 @@ pub use jitasm_runtime::{
     VecAssembler,
 };
 
+/// What `dynasm!` expansions refer to; not part of the API.
+#[doc(hidden)]
+pub mod __private {
+    pub use jitasm_core as core;
+    pub use jitasm_macros::dynasm_impl;
+    pub use jitasm_x64 as x64;
+}
+
+/// Assembles dynasm-syntax assembly, checked and encoded at compile time,
+/// into an assembler (anything implementing [`LabelApi`]: [`Assembler`],
+/// [`VecAssembler`]…), with Rust values spliced in at run time.
+///
+/// ```
+/// use jitasm::{dynasm, VecAssembler, isa::X64};
+///
+/// let mut ops = VecAssembler::<X64>::new(0);
+/// let n: i32 = 42;
+/// let r: u8 = 1; // rcx
+/// dynasm!(ops
+///     ; mov eax, n
+///     ; add Rq(r), 8
+///     ; ret
+/// );
+/// assert_eq!(ops.finalize().unwrap(), [0xB8, 42, 0, 0, 0, 0x48, 0x83, 0xC1, 0x08, 0xC3]);
+/// ```
+///
+/// The language is dynasm-rs's: `; instruction` lines, `;; rust statement`,
+/// labels `name:` (`>name`, `<name`), `->global:`, `=>dynamic_label`,
+/// `extern address`, register families `Rq(n)`, `Rd(n)`, `Rx(n)`…, size
+/// keywords, `.arch`, `.alias`, `.align`, data directives. A Rust value
+/// that does not fit its field (a register number, an immediate) is never
+/// masked: the error is recorded and returned by `commit`/`finalize`.
+#[macro_export]
+macro_rules! dynasm {
+    ($($t:tt)*) => {
+        $crate::__private::dynasm_impl!([$crate::__private] $($t)*)
+    };
+}
+
 /// The README's examples, compiled and run as doc tests.
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]

@@ -1,0 +1,559 @@
+//! The code a `dynasm!` invocation expands to.
+//!
+//! [`Collector`] is the output the grammar emits into while the macro
+//! expands: bytes encoded at compile time accumulate and become one
+//! `extend_from_slice` of a constant array (with the fixups of the labels they
+//! reference); label definitions and statements with Rust values become calls
+//! in their place. Every call goes through the path of the run-time support
+//! the invoking crate passed (`$crate::…`), so the expansion works from
+//! `jitasm` and `jitasm-dynasmrt` alike.
+
+use crate::text::{Fail, Leaf, Text};
+use jitasm_core::{DynamicLabel, Error, FixupKind, LabelApi, LabelRef, LabelTarget};
+use jitasm_syntax::dynamic::{DynInstruction, DynLabel, ExprId, Item, Output, Parts, Value};
+use jitasm_syntax::{ErrorKind, Options};
+use jitasm_x64::{DispSize, Mem, Operand, Reg};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::{format_ident, quote};
+use std::collections::HashMap;
+
+/// Expands an invocation whose text is `text`, emitting into `ops`.
+pub fn generate(path: &TokenStream, ops: &TokenStream, text: &Text) -> Result<TokenStream, Fail> {
+    let mut c = Collector {
+        p: path.clone(),
+        ops: ops.clone(),
+        leaves: &text.leaves,
+        code: TokenStream::new(),
+        bytes: Vec::new(),
+        offset: 0,
+        chunk_start: 0,
+        fixups: Vec::new(),
+        error: None,
+    };
+    let options = Options::new(jitasm_core::Arch::X64);
+    let result = jitasm_syntax::dynamic::parse_macro(&mut c, &text.src, &options);
+    if let Err(e) = result {
+        let span = text.span_at(e.span.start as usize);
+        return Err((e.kind.to_string(), span));
+    }
+    if let Some(e) = c.error.take() {
+        return Err(e);
+    }
+    c.flush();
+    let code = c.code;
+    Ok(quote!({ #code }))
+}
+
+/// The output the grammar emits into while the macro expands.
+struct Collector<'t> {
+    /// Path of the run-time support (`$crate::__private`).
+    p: TokenStream,
+    /// The assembler expression.
+    ops: TokenStream,
+    leaves: &'t [Leaf],
+    /// The statements generated so far.
+    code: TokenStream,
+    /// Bytes not yet pushed, and their fixups (offsets from the chunk).
+    bytes: Vec<u8>,
+    offset: usize,
+    chunk_start: usize,
+    fixups: Vec<(TokenStream, usize, usize, usize)>,
+    error: Option<Fail>,
+}
+
+/// The index of `kind` in `jitasm_core::fixup::x86::ALL`.
+fn kind_index(kind: &FixupKind) -> Option<usize> {
+    jitasm_core::fixup::x86::ALL
+        .iter()
+        .position(|k| k.name == kind.name)
+}
+
+fn lit_i64(v: i64) -> Literal {
+    Literal::i64_suffixed(v)
+}
+
+impl Collector<'_> {
+    /// Pushes the bytes and fixups gathered since the last call.
+    fn flush(&mut self) {
+        if self.bytes.is_empty() && self.fixups.is_empty() {
+            return;
+        }
+        let p = &self.p;
+        let ops = &self.ops;
+        let bytes = self.bytes.iter().map(|b| Literal::u8_unsuffixed(*b));
+        let fixups = self.fixups.iter().map(|(label, k, at, pc)| {
+            quote! {
+                #p::core::CodeSink::fixup(__ops, #label, #p::core::fixup::x86::ALL[#k], __s + #at, __s + #pc);
+            }
+        });
+        let start = if self.fixups.is_empty() {
+            quote!()
+        } else {
+            quote!(let __s = #p::core::ByteSink::offset(__ops);)
+        };
+        self.code.extend(quote! {
+            {
+                let __ops = &mut (#ops);
+                #start
+                #p::core::ByteSink::extend_from_slice(__ops, &[#(#bytes),*]);
+                #(#fixups)*
+            }
+        });
+        self.bytes.clear();
+        self.fixups.clear();
+        self.chunk_start = self.offset;
+    }
+
+    fn leaf(&self, id: ExprId) -> TokenStream {
+        self.leaves
+            .get(id as usize)
+            .map_or_else(TokenStream::new, |l| l.tokens.clone())
+    }
+
+    /// A label reference with a constant target and addend.
+    fn label_tokens(&self, l: &LabelRef<'_>) -> Result<TokenStream, ErrorKind> {
+        let target = self.target_tokens(&l.target, None)?;
+        let p = &self.p;
+        let addend = lit_i64(l.addend);
+        Ok(quote!(#p::core::LabelRef { target: #target, addend: #addend }))
+    }
+
+    /// A label target; with `expr`, the `Dynamic`/`Extern` payload is that
+    /// binding.
+    fn target_tokens(&self, t: &LabelTarget<'_>, expr: Option<&Ident>) -> Result<TokenStream, ErrorKind> {
+        let p = &self.p;
+        Ok(match (t, expr) {
+            (LabelTarget::Global(n), _) => quote!(#p::core::LabelTarget::Global(#n)),
+            (LabelTarget::Local { name, forward }, _) => {
+                quote!(#p::core::LabelTarget::Local { name: #name, forward: #forward })
+            }
+            (LabelTarget::Dynamic(_), Some(e)) => quote!(#p::core::LabelTarget::Dynamic(#e)),
+            (LabelTarget::Extern(_), Some(e)) => quote!(#p::core::LabelTarget::Extern(#e)),
+            (LabelTarget::Extern(a), None) => {
+                let a = Literal::u64_suffixed(*a);
+                quote!(#p::core::LabelTarget::Extern(#a))
+            }
+            _ => {
+                return Err(ErrorKind::BadOperand(
+                    "this label cannot be referenced from `dynasm!`",
+                ))
+            }
+        })
+    }
+}
+
+impl jitasm_core::ByteSink for Collector<'_> {
+    fn push(&mut self, byte: u8) {
+        self.bytes.push(byte);
+        self.offset += 1;
+    }
+    fn extend_from_slice(&mut self, bytes: &[u8]) {
+        self.bytes.extend_from_slice(bytes);
+        self.offset += bytes.len();
+    }
+    fn offset(&self) -> usize {
+        self.offset
+    }
+}
+
+impl jitasm_core::CodeSink for Collector<'_> {
+    fn fixup(&mut self, label: LabelRef<'_>, kind: &'static FixupKind, at: usize, pc: usize) {
+        let tokens = self.label_tokens(&label);
+        match (tokens, kind_index(kind)) {
+            (Ok(t), Some(k)) => self
+                .fixups
+                .push((t, k, at - self.chunk_start, pc - self.chunk_start)),
+            (Err(e), _) => self.record(e.to_string()),
+            (_, None) => self.record(format!("no such fixup kind: {}", kind.name)),
+        }
+    }
+    fn record_error(&mut self, error: Error) {
+        self.record(error.to_string());
+    }
+}
+
+impl Collector<'_> {
+    fn record(&mut self, msg: String) {
+        if self.error.is_none() {
+            self.error = Some((msg, Span::call_site()));
+        }
+    }
+
+    fn define(&mut self, which: &str, name: &str) {
+        self.flush();
+        let p = &self.p;
+        let ops = &self.ops;
+        let f = format_ident!("{}", which);
+        self.code.extend(quote! {
+            #p::core::generated_code::#f(&mut (#ops), #name);
+        });
+    }
+}
+
+impl LabelApi for Collector<'_> {
+    fn define_global(&mut self, name: &str) -> Result<(), Error> {
+        self.define("define_global", name);
+        Ok(())
+    }
+    fn define_local(&mut self, name: &str) -> Result<(), Error> {
+        self.define("define_local", name);
+        Ok(())
+    }
+    fn define_dynamic(&mut self, _: DynamicLabel) -> Result<(), Error> {
+        Err(Error::Unsupported {
+            what: "a dynamic label numbered in the text",
+        })
+    }
+    fn new_dynamic_label(&mut self) -> DynamicLabel {
+        DynamicLabel::from_index(0)
+    }
+    fn address_of(&self, _: usize) -> Option<u64> {
+        None
+    }
+}
+
+/// Rust bindings for the expressions of one statement, each evaluated once
+/// before the assembler is borrowed, and the checked values built from them.
+#[derive(Default)]
+struct Bindings {
+    lets: TokenStream,
+    names: HashMap<ExprId, Ident>,
+    /// `(pattern, expression)` pairs: each expression gives an `Option`.
+    checks: Vec<(Ident, TokenStream)>,
+}
+
+impl Bindings {
+    /// Binds expression `id` (once) with the type or conversion `conv`.
+    fn bind(&mut self, c: &Collector<'_>, id: ExprId, conv: impl FnOnce(TokenStream) -> TokenStream) -> Ident {
+        if let Some(n) = self.names.get(&id) {
+            return n.clone();
+        }
+        let name = format_ident!("__e{}", id);
+        let value = conv(c.leaf(id));
+        self.lets.extend(quote!(let #name = #value;));
+        self.names.insert(id, name.clone());
+        name
+    }
+
+    /// A value checked at run time: `Some` when it fits.
+    fn check(&mut self, expr: TokenStream) -> Ident {
+        let name = format_ident!("__o{}", self.checks.len());
+        self.checks.push((name.clone(), expr));
+        name
+    }
+
+    /// `k + coef·expr` as a checked 64-bit value (`None` when out of range).
+    fn value(&mut self, c: &Collector<'_>, value: Option<(ExprId, i128)>, k: i64, ty: TokenStream) -> TokenStream {
+        let p = &c.p;
+        match value {
+            None => {
+                let k = lit_i64(k);
+                quote!(#k)
+            }
+            Some((id, coef)) => {
+                let e = self.bind(c, id, |leaf| quote!({ let __v: #ty = #leaf; __v }));
+                let coef = Literal::i128_suffixed(coef);
+                let k = Literal::i128_suffixed(k as i128);
+                let o = self.check(quote!(#p::x64::dynamic::value(__ops, #e as i128, #coef, #k)));
+                quote!(#o)
+            }
+        }
+    }
+
+    fn reg(&mut self, c: &Collector<'_>, r: Reg, dynamic: Option<ExprId>) -> TokenStream {
+        let p = &c.p;
+        let class = format_ident!("{}", format!("{:?}", r.class()));
+        match dynamic {
+            None => {
+                let n = r.num();
+                quote!({ const R: #p::x64::Reg = #p::x64::dynamic::known_reg(#p::x64::RegClass::#class, #n); R })
+            }
+            Some(id) => {
+                let e = self.bind(c, id, |leaf| quote!(::core::convert::Into::<u8>::into(#leaf)));
+                let o = self.check(quote!(#p::x64::dynamic::reg(__ops, #p::x64::RegClass::#class, #e)));
+                quote!(#o)
+            }
+        }
+    }
+
+    /// A label whose target or addend may come from Rust.
+    fn label(&mut self, c: &Collector<'_>, l: &LabelRef<'_>, target_expr: bool, addend: Option<(ExprId, i128)>) -> Result<TokenStream, ErrorKind> {
+        let p = &c.p;
+        let e = if target_expr {
+            let id = match l.target {
+                LabelTarget::Dynamic(d) => d.index(),
+                LabelTarget::Extern(a) => a as u32,
+                _ => return Err(ErrorKind::BadOperand("a label target from Rust must be `=>` or `extern`")),
+            };
+            Some(match l.target {
+                LabelTarget::Dynamic(_) => self.bind(c, id, |leaf| quote!({ let __l: #p::core::DynamicLabel = #leaf; __l })),
+                _ => self.bind(c, id, |leaf| quote!(#p::x64::dynamic::Address::address(#leaf))),
+            })
+        } else {
+            None
+        };
+        let target = c.target_tokens(&l.target, e.as_ref())?;
+        let addend = self.value(c, addend, l.addend, quote!(isize));
+        Ok(quote!(#p::core::LabelRef { target: #target, addend: #addend }))
+    }
+
+    /// The statement: bindings, then `body` once every check passed.
+    fn finish(self, c: &Collector<'_>, body: TokenStream) -> TokenStream {
+        let lets = self.lets;
+        let ops = &c.ops;
+        let (pats, exprs): (Vec<_>, Vec<_>) = self.checks.into_iter().unzip();
+        let guarded = if pats.is_empty() {
+            body
+        } else {
+            quote! {
+                if let (#(::core::option::Option::Some(#pats),)*) = (#(#exprs,)*) {
+                    #body
+                }
+            }
+        };
+        quote! {
+            {
+                #lets
+                let __ops = &mut (#ops);
+                #guarded
+            }
+        }
+    }
+}
+
+fn int_type(size: u8, signed: bool) -> TokenStream {
+    match (size, signed) {
+        (1, true) => quote!(i8),
+        (1, false) => quote!(u8),
+        (2, true) => quote!(i16),
+        (2, false) => quote!(u16),
+        (4, true) => quote!(i32),
+        (4, false) => quote!(u32),
+        (_, true) => quote!(i64),
+        (_, false) => quote!(u64),
+    }
+}
+
+impl Collector<'_> {
+    fn instruction(&self, d: &DynInstruction<'_, '_>) -> Result<TokenStream, ErrorKind> {
+        let p = &self.p;
+        let mut b = Bindings::default();
+        let mut ops = Vec::new();
+        for (op, parts) in d.operands.iter().zip(d.parts) {
+            ops.push(self.operand(&mut b, op, parts)?);
+        }
+        let mode = format_ident!("{}", format!("{:?}", d.mode));
+        let mnemonic = d.mnemonic.index();
+        let forms = &d.forms;
+        let dec = &d.decorations;
+        let mask = match dec.mask {
+            Some(k) => {
+                let r = b.reg(self, k, None);
+                quote!(::core::option::Option::Some(#r))
+            }
+            None => quote!(::core::option::Option::None),
+        };
+        let zeroing = dec.zeroing;
+        let sae = dec.sae;
+        let rounding = match dec.rounding {
+            Some(r) => {
+                let r = format_ident!("{}", format!("{:?}", r));
+                quote!(::core::option::Option::Some(#p::x64::Rounding::#r))
+            }
+            None => quote!(::core::option::Option::None),
+        };
+        let prefixes = d.prefixes.0;
+        let body = quote! {
+            #p::x64::dynamic::emit(
+                __ops,
+                #p::x64::Mode::#mode,
+                #mnemonic,
+                &[#(#forms),*],
+                &[#(#ops),*],
+                #p::x64::Decorations { mask: #mask, zeroing: #zeroing, rounding: #rounding, sae: #sae },
+                #p::x64::Prefixes(#prefixes),
+            );
+        };
+        Ok(b.finish(self, body))
+    }
+
+    fn operand(&self, b: &mut Bindings, op: &Operand<'_>, parts: &Parts) -> Result<TokenStream, ErrorKind> {
+        let p = &self.p;
+        Ok(match op {
+            Operand::Reg(r) => {
+                let r = b.reg(self, *r, parts.reg);
+                quote!(#p::x64::Operand::Reg(#r))
+            }
+            Operand::Imm(imm) => {
+                let ty = int_type(parts.imm_size.max(1), true);
+                let v = b.value(self, parts.value, imm.value, ty);
+                let size = imm.size;
+                quote!(#p::x64::Operand::Imm(#p::x64::Imm { value: #v, size: #size }))
+            }
+            Operand::Label(l, hint) => {
+                let l = b.label(self, l, parts.label_expr, parts.value)?;
+                quote!(#p::x64::Operand::Label(#l, #hint))
+            }
+            Operand::Far(sel, off) => quote!(#p::x64::Operand::Far(#sel, #off)),
+            Operand::Mem(m) => self.mem(b, m, parts)?,
+        })
+    }
+
+    fn mem(&self, b: &mut Bindings, m: &Mem<'_>, parts: &Parts) -> Result<TokenStream, ErrorKind> {
+        let p = &self.p;
+        let some = |t: TokenStream| quote!(::core::option::Option::Some(#t));
+        let none = quote!(::core::option::Option::None);
+        let base = match m.base {
+            Some(r) => some(b.reg(self, r, parts.reg)),
+            None => none.clone(),
+        };
+        let index = match m.index {
+            Some(r) => some(b.reg(self, r, parts.index)),
+            None => none.clone(),
+        };
+        let seg = match m.seg {
+            Some(r) => some(b.reg(self, r, None)),
+            None => none.clone(),
+        };
+        // A Rust value adds to the label's addend when there is a label,
+        // to the displacement otherwise.
+        let (disp, label) = match &m.label {
+            Some(l) => {
+                let l = b.label(self, l, parts.label_expr, parts.value)?;
+                let d = lit_i64(m.disp);
+                (quote!(#d), some(l))
+            }
+            None => (b.value(self, parts.value, m.disp, quote!(i32)), none),
+        };
+        let scale = m.scale;
+        let size = m.size;
+        let bcst = m.bcst;
+        let ds = match m.disp_size {
+            DispSize::Auto => quote!(Auto),
+            DispSize::Byte => quote!(Byte),
+            DispSize::Dword => quote!(Dword),
+        };
+        Ok(quote! {
+            #p::x64::Operand::Mem(#p::x64::Mem {
+                base: #base,
+                index: #index,
+                scale: #scale,
+                disp: #disp,
+                label: #label,
+                seg: #seg,
+                size: #size,
+                bcst: #bcst,
+                disp_size: #p::x64::DispSize::#ds,
+            })
+        })
+    }
+
+    fn data(&self, size: u8, signed: bool, float: bool, value: &Value) -> Result<TokenStream, ErrorKind> {
+        let p = &self.p;
+        let ty = match (float, size) {
+            (true, 4) => quote!(f32),
+            (true, _) => quote!(f64),
+            (false, s) => int_type(s, signed),
+        };
+        let Some((id, 1)) = value.expr.filter(|_| value.k == 0) else {
+            return Err(ErrorKind::BadOperand("data is one Rust expression or a number"));
+        };
+        let leaf = self.leaf(id);
+        let ops = &self.ops;
+        Ok(quote! {
+            {
+                let __v: #ty = #leaf;
+                #p::core::ByteSink::extend_from_slice(&mut (#ops), &__v.to_le_bytes());
+            }
+        })
+    }
+}
+
+impl Output for Collector<'_> {
+    fn dynamic(&mut self, item: Item<'_, '_>) -> Result<(), ErrorKind> {
+        self.flush();
+        let p = self.p.clone();
+        let ops = self.ops.clone();
+        let code = match item {
+            Item::Instruction(d) => self.instruction(&d)?,
+            Item::Data {
+                size,
+                signed,
+                float,
+                value,
+            } => self.data(size, signed, float, &value)?,
+            Item::Bytes(id) => {
+                let leaf = self.leaf(id);
+                quote! {
+                    {
+                        let __b = #leaf;
+                        #p::core::generated_code::bytes(&mut (#ops), __b);
+                    }
+                }
+            }
+            Item::Align { alignment, fill } => {
+                let n = match alignment.expr {
+                    None => {
+                        let k = usize::try_from(alignment.k).map_err(|_| {
+                            ErrorKind::BadOperand("an alignment must be a power of two up to 2^30")
+                        })?;
+                        if !k.is_power_of_two() || k > 1 << 30 {
+                            return Err(ErrorKind::BadOperand(
+                                "an alignment must be a power of two up to 2^30",
+                            ));
+                        }
+                        quote!(#k)
+                    }
+                    Some((id, 1)) if alignment.k == 0 => {
+                        let leaf = self.leaf(id);
+                        quote!({ let __a: usize = #leaf; __a })
+                    }
+                    Some(_) => return Err(ErrorKind::BadOperand("an alignment is one Rust expression or a number")),
+                };
+                match fill {
+                    Some(f) => quote! {
+                        {
+                            let __a = #n;
+                            #p::core::generated_code::align(&mut (#ops), __a, #f);
+                        }
+                    },
+                    None => quote! {
+                        {
+                            let __a = #n;
+                            #p::x64::dynamic::align(&mut (#ops), __a);
+                        }
+                    },
+                }
+            }
+            Item::DefineDynamic(id) => {
+                let leaf = self.leaf(id);
+                quote! {
+                    {
+                        let __l: #p::core::DynamicLabel = #leaf;
+                        #p::core::generated_code::define_dynamic(&mut (#ops), __l);
+                    }
+                }
+            }
+            Item::Statement(id) => {
+                let leaf = self.leaf(id);
+                quote!(#leaf;)
+            }
+            Item::LabelData { kind, label } => self.label_data(kind, &label)?,
+        };
+        self.code.extend(code);
+        Ok(())
+    }
+}
+
+impl Collector<'_> {
+    fn label_data(&self, kind: &'static FixupKind, l: &DynLabel<'_>) -> Result<TokenStream, ErrorKind> {
+        let p = &self.p;
+        let k = kind_index(kind).ok_or(ErrorKind::BadOperand("no such data kind"))?;
+        let mut b = Bindings::default();
+        let label = b.label(self, &l.label, l.target_expr, l.addend_expr)?;
+        let body = quote! {
+            #p::core::LabelApi::emit_label_data(__ops, #label, #p::core::fixup::x86::ALL[#k]);
+        };
+        Ok(b.finish(self, body))
+    }
+}

@@ -1,0 +1,198 @@
+//! What the `dynasm!` macro learns from the grammar about statements that
+//! hold Rust expressions.
+//!
+//! The macro writes each Rust expression of an invocation as a placeholder
+//! name `$0`, `$1`, … in the text it hands to [`parse_macro`]; the parser
+//! reads a placeholder wherever a number may stand, and as the argument of a
+//! register family (`Rq($0)`), a dynamic label (`=>$1`) or `extern $2`.
+//! Everything known while parsing goes to the output as usual (bytes, labels,
+//! fixups); a statement that needs a Rust value is handed to
+//! [`Output::dynamic`] as an [`Item`], with the instruction's forms already
+//! narrowed to those that may take the operands (`jitasm_x64::encode::may_fit`).
+
+use crate::error::{AsmError, ErrorKind, Span};
+use crate::text::{Options, TextInfo};
+use alloc::vec::Vec;
+use jitasm_core::{FixupKind, LabelApi, LabelRef};
+use jitasm_x64::encode::Unknown;
+use jitasm_x64::{Decorations, Mnemonic, Mode, Operand, Prefixes};
+
+/// The number of a placeholder `$n`: the caller's Rust expression `n`.
+pub type ExprId = u32;
+
+/// `k + coef·$expr`, or just `k`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Value {
+    /// The constant part.
+    pub k: i128,
+    /// The Rust expression and its coefficient.
+    pub expr: Option<(ExprId, i128)>,
+}
+
+/// A label reference whose target or addend is a Rust value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DynLabel<'a> {
+    /// The target. With `target_expr`, the number in a `Dynamic` or
+    /// `Extern` target is an [`ExprId`] (`=>$0`: a `DynamicLabel` value;
+    /// `extern $0`: an address).
+    pub label: LabelRef<'a>,
+    /// See `label`.
+    pub target_expr: bool,
+    /// A Rust expression added to the addend.
+    pub addend_expr: Option<(ExprId, i128)>,
+}
+
+/// What an operand of a [`DynInstruction`] takes from Rust expressions.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Parts {
+    /// What kind of unknown the operand holds.
+    pub unknown: Unknown,
+    /// A register operand's number, or a memory operand's base register's.
+    pub reg: Option<ExprId>,
+    /// A memory operand's index register's number.
+    pub index: Option<ExprId>,
+    /// Added to the immediate's value, the displacement, or a label's addend.
+    pub value: Option<(ExprId, i128)>,
+    /// The label's target is a Rust expression (see [`DynLabel::target_expr`]).
+    pub label_expr: bool,
+    /// For an immediate: the widest field among the forms, in bytes (the
+    /// Rust expression has the signed integer type of that size).
+    pub imm_size: u8,
+}
+
+impl Parts {
+    /// Whether anything of the operand comes from Rust.
+    pub fn is_dynamic(&self) -> bool {
+        self.reg.is_some() || self.index.is_some() || self.value.is_some() || self.label_expr
+    }
+}
+
+/// An instruction some of whose operands come from Rust expressions.
+#[derive(Clone, Debug)]
+pub struct DynInstruction<'a, 'o> {
+    /// The mode it is assembled for.
+    pub mode: Mode,
+    /// The mnemonic.
+    pub mnemonic: Mnemonic,
+    /// The operands, with stand-ins (a register of the class, value 0) for
+    /// what `parts` gives at run time.
+    pub operands: &'o [Operand<'a>],
+    /// What each operand takes from Rust.
+    pub parts: &'o [Parts],
+    /// Decorations.
+    pub decorations: Decorations,
+    /// Prefixes.
+    pub prefixes: Prefixes,
+    /// The forms that may take the operands (indices into
+    /// `jitasm_x64::table::FORMS`), never empty.
+    pub forms: Vec<u16>,
+}
+
+/// A statement that needs Rust values.
+#[derive(Clone, Debug)]
+pub enum Item<'a, 'o> {
+    /// An instruction.
+    Instruction(DynInstruction<'a, 'o>),
+    /// `.u32 $0`, `.f64 $1`…: one data unit of `size` bytes.
+    Data {
+        /// Bytes.
+        size: u8,
+        /// `.iN`/`.uN` (the Rust type of the expression).
+        signed: bool,
+        /// `.f32`/`.f64`.
+        float: bool,
+        /// The value.
+        value: Value,
+    },
+    /// `.bytes $0`: the bytes of an iterable.
+    Bytes(ExprId),
+    /// `.align n[, fill]`: padding to an alignment only known once the code's
+    /// address is (always dynamic in the macro).
+    Align {
+        /// The alignment.
+        alignment: Value,
+        /// The fill byte; NOPs without one.
+        fill: Option<u8>,
+    },
+    /// `=>$0:` defines the dynamic label that expression gives.
+    DefineDynamic(ExprId),
+    /// `;; stmt`: the Rust statement `$n`, in its place among the lines.
+    Statement(ExprId),
+    /// `.rel32 =>$0`, `.abs64 extern $1`…
+    LabelData {
+        /// The data unit and how it is filled.
+        kind: &'static FixupKind,
+        /// The label.
+        label: DynLabel<'a>,
+    },
+}
+
+/// An output that also takes statements with Rust values (the macro's).
+pub trait Output: LabelApi {
+    /// Takes a statement that needs Rust values at run time.
+    fn dynamic(&mut self, item: Item<'_, '_>) -> Result<(), ErrorKind>;
+}
+
+/// Parses the text of a `dynasm!` invocation (dynasm syntax, placeholders
+/// `$n` for Rust expressions) into `out`.
+pub fn parse_macro<S: Output + ?Sized>(
+    out: &mut S,
+    text: &str,
+    options: &Options,
+) -> Result<TextInfo, AsmError> {
+    crate::text::parse_with_exprs(out, text, options)
+}
+
+/// The output of the text assembler, which has no Rust values.
+pub(crate) struct NoExprs<'s, S: ?Sized>(pub &'s mut S);
+
+impl<S: LabelApi + ?Sized> jitasm_core::ByteSink for NoExprs<'_, S> {
+    fn push(&mut self, byte: u8) {
+        self.0.push(byte)
+    }
+    fn extend_from_slice(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes)
+    }
+    fn offset(&self) -> usize {
+        self.0.offset()
+    }
+}
+
+impl<S: LabelApi + ?Sized> jitasm_core::CodeSink for NoExprs<'_, S> {
+    fn fixup(&mut self, label: LabelRef<'_>, kind: &'static FixupKind, at: usize, pc: usize) {
+        self.0.fixup(label, kind, at, pc)
+    }
+    fn record_error(&mut self, error: jitasm_core::Error) {
+        self.0.record_error(error)
+    }
+}
+
+impl<S: LabelApi + ?Sized> LabelApi for NoExprs<'_, S> {
+    fn define_global(&mut self, name: &str) -> Result<(), jitasm_core::Error> {
+        self.0.define_global(name)
+    }
+    fn define_local(&mut self, name: &str) -> Result<(), jitasm_core::Error> {
+        self.0.define_local(name)
+    }
+    fn define_dynamic(&mut self, label: jitasm_core::DynamicLabel) -> Result<(), jitasm_core::Error> {
+        self.0.define_dynamic(label)
+    }
+    fn new_dynamic_label(&mut self) -> jitasm_core::DynamicLabel {
+        self.0.new_dynamic_label()
+    }
+    fn address_of(&self, offset: usize) -> Option<u64> {
+        self.0.address_of(offset)
+    }
+}
+
+impl<S: LabelApi + ?Sized> Output for NoExprs<'_, S> {
+    fn dynamic(&mut self, _: Item<'_, '_>) -> Result<(), ErrorKind> {
+        Err(ErrorKind::BadOperand("a Rust expression outside `dynasm!`"))
+    }
+}
+
+/// Turns a parse error's pieces into the public error (used by the macro's
+/// entry).
+pub(crate) fn fail(text: &str) -> impl Fn((ErrorKind, Span)) -> AsmError + '_ {
+    move |(kind, span)| AsmError::new(kind, span, text)
+}

@@ -1,0 +1,163 @@
+//! The run-time half of `dynasm!` instructions whose operands are Rust
+//! values (`Rq(n)`, an immediate or displacement computed at run time).
+//!
+//! The macro picks, while expanding, the forms that may take the operands
+//! ([`crate::encode::may_fit`]); the code it generates builds the operands
+//! with the helpers here and calls [`emit`], which chooses the shortest of
+//! those forms for the actual values with the same [`select_among`] the
+//! builder and the text assembler use. A value that does not fit is never
+//! masked: the error is recorded in the output and returned by its
+//! `commit`/`finalize`.
+
+use crate::encode::select_among;
+use crate::operand::{Decorations, Instruction, Mnemonic, Mode, Operand, Prefixes};
+use crate::reg::{Reg, RegClass};
+use crate::table::FORMS;
+use alloc::string::ToString;
+use jitasm_core::{CodeSink, Error};
+
+/// A register known while expanding: evaluated in a `const` item, so an
+/// impossible one is a compile error, never a run-time panic.
+pub const fn known_reg(class: RegClass, num: u8) -> Reg {
+    match Reg::new(class, num) {
+        Some(r) => r,
+        None => panic!("no such register"),
+    }
+}
+
+/// Register `num` of `class`, or `None` after recording the error in `sink`.
+#[inline]
+pub fn reg<S: CodeSink + ?Sized>(sink: &mut S, class: RegClass, num: u8) -> Option<Reg> {
+    let r = Reg::new(class, num);
+    if r.is_none() {
+        let first = class.first() as i128;
+        sink.record_error(Error::ValueOutOfRange {
+            what: "register number",
+            value: num as i128,
+            min: first,
+            max: first + class.count() as i128 - 1,
+        });
+    }
+    r
+}
+
+/// `k + coef·v` as the 64-bit value an operand holds (signed or unsigned
+/// 64-bit, as two's complement), or `None` after recording the error.
+#[inline]
+pub fn value<S: CodeSink + ?Sized>(sink: &mut S, v: i128, coef: i128, k: i128) -> Option<i64> {
+    let x = v.checked_mul(coef).and_then(|x| x.checked_add(k));
+    match x {
+        Some(x) if i64::try_from(x).is_ok() => Some(x as i64),
+        Some(x) if u64::try_from(x).is_ok() => Some(x as u64 as i64),
+        _ => {
+            sink.record_error(Error::ValueOutOfRange {
+                what: "operand value",
+                value: x.unwrap_or(v),
+                min: i64::MIN as i128,
+                max: u64::MAX as i128,
+            });
+            None
+        }
+    }
+}
+
+/// An absolute address given as a Rust value (`extern expr`).
+pub trait Address {
+    /// The address.
+    fn address(self) -> u64;
+}
+
+impl Address for usize {
+    #[inline]
+    fn address(self) -> u64 {
+        self as u64
+    }
+}
+
+impl Address for u64 {
+    #[inline]
+    fn address(self) -> u64 {
+        self
+    }
+}
+
+impl<T: ?Sized> Address for *const T {
+    #[inline]
+    fn address(self) -> u64 {
+        self as *const () as usize as u64
+    }
+}
+
+impl<T: ?Sized> Address for *mut T {
+    #[inline]
+    fn address(self) -> u64 {
+        self as *const () as usize as u64
+    }
+}
+
+/// Encodes mnemonic number `mnemonic` with `operands`, choosing the shortest
+/// of `forms` (indices into [`FORMS`]) that takes them, into `sink`; or
+/// records why none does.
+#[inline]
+pub fn emit<S: CodeSink + ?Sized>(
+    sink: &mut S,
+    mode: Mode,
+    mnemonic: u16,
+    forms: &[u16],
+    operands: &[Operand<'_>],
+    decorations: Decorations,
+    prefixes: Prefixes,
+) {
+    let inst = Instruction {
+        mnemonic: Mnemonic(mnemonic),
+        operands,
+        decorations,
+        prefixes,
+    };
+    match select_among(mode, &inst, forms.iter().map(|&i| &FORMS[i as usize])) {
+        Ok((_, enc)) => enc.emit(sink),
+        Err(e) => {
+            let at = sink.offset();
+            sink.record_error(Error::Encode {
+                at,
+                message: e.to_string(),
+            })
+        }
+    }
+}
+
+/// Pads code to a multiple of `alignment` (a power of two) with the
+/// manuals' multi-byte NOPs, or records the error.
+pub fn align<S: jitasm_core::LabelApi + ?Sized>(sink: &mut S, alignment: usize) {
+    if !alignment.is_power_of_two() || alignment > 1 << 30 {
+        sink.record_error(Error::ValueOutOfRange {
+            what: "alignment (a power of two)",
+            value: alignment as i128,
+            min: 1,
+            max: 1 << 30,
+        });
+        return;
+    }
+    let off = sink.offset();
+    let addr = sink.address_of(off).unwrap_or(off as u64);
+    let mut pad = ((alignment as u64).wrapping_sub(addr) & (alignment as u64 - 1)) as usize;
+    while pad > 0 {
+        let n = pad.min(NOPS.len());
+        sink.extend_from_slice(NOPS[n - 1]);
+        pad -= n;
+    }
+}
+
+/// NOPs of 1 to 9 bytes, as the Intel SDM recommends them (Vol. 2B, NOP,
+/// table 4-12), to pad code.
+pub const NOPS: [&[u8]; 9] = [
+    &[0x90],
+    &[0x66, 0x90],
+    &[0x0F, 0x1F, 0x00],
+    &[0x0F, 0x1F, 0x40, 0x00],
+    &[0x0F, 0x1F, 0x44, 0x00, 0x00],
+    &[0x66, 0x0F, 0x1F, 0x44, 0x00, 0x00],
+    &[0x0F, 0x1F, 0x80, 0x00, 0x00, 0x00, 0x00],
+    &[0x0F, 0x1F, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00],
+    &[0x66, 0x0F, 0x1F, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00],
+];
