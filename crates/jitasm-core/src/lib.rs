@@ -37,4 +37,6 @@ pub use arch::{isa, Arch, Isa};
 pub use error::{Error, FixupError, FixupProblem, LabelName};
 pub use fixup::{FixupKind, Piece, Value};
 pub use label::{AssemblyOffset, DynamicLabel, LabelRef, LabelTarget};
+#[doc(hidden)]
+pub use sink::generated_code;
 pub use sink::{ByteSink, CodeSink, LabelApi};

@@ -155,6 +155,18 @@ pub mod generated_code {
     use crate::label::DynamicLabel;
     use core::borrow::Borrow;
 
+    /// `dynasm!(ops ; …)` takes whatever `ops` is (an assembler, a `&mut`
+    /// to one, a field) as a method receiver does: `ops.__jitasm_output()`.
+    pub trait EmitTarget {
+        /// The output, reborrowed.
+        #[inline]
+        fn __jitasm_output(&mut self) -> &mut Self {
+            self
+        }
+    }
+
+    impl<T: ByteSink + ?Sized> EmitTarget for T {}
+
     /// `->name:`
     #[inline]
     pub fn define_global<S: LabelApi + ?Sized>(out: &mut S, name: &str) {

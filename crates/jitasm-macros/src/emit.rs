@@ -79,7 +79,7 @@ impl Collector<'_> {
             return;
         }
         let p = &self.p;
-        let ops = &self.ops;
+        let out = self.output();
         let bytes = self.bytes.iter().map(|b| Literal::u8_unsuffixed(*b));
         let fixups = self.fixups.iter().map(|(label, k, at, pc)| {
             quote! {
@@ -93,7 +93,7 @@ impl Collector<'_> {
         };
         self.code.extend(quote! {
             {
-                let __ops = &mut (#ops);
+                let __ops = #out;
                 #start
                 #p::core::ByteSink::extend_from_slice(__ops, &[#(#bytes),*]);
                 #(#fixups)*
@@ -102,6 +102,17 @@ impl Collector<'_> {
         self.bytes.clear();
         self.fixups.clear();
         self.chunk_start = self.offset;
+    }
+
+    /// The output as a method receiver sees it (`ops` may be an assembler,
+    /// a `&mut` to one, a field).
+    fn output(&self) -> TokenStream {
+        let p = &self.p;
+        let ops = &self.ops;
+        quote!({
+            use #p::core::generated_code::EmitTarget as _;
+            (#ops).__jitasm_output()
+        })
     }
 
     fn leaf(&self, id: ExprId) -> TokenStream {
@@ -120,7 +131,11 @@ impl Collector<'_> {
 
     /// A label target; with `expr`, the `Dynamic`/`Extern` payload is that
     /// binding.
-    fn target_tokens(&self, t: &LabelTarget<'_>, expr: Option<&Ident>) -> Result<TokenStream, ErrorKind> {
+    fn target_tokens(
+        &self,
+        t: &LabelTarget<'_>,
+        expr: Option<&Ident>,
+    ) -> Result<TokenStream, ErrorKind> {
         let p = &self.p;
         Ok(match (t, expr) {
             (LabelTarget::Global(n), _) => quote!(#p::core::LabelTarget::Global(#n)),
@@ -160,9 +175,10 @@ impl jitasm_core::CodeSink for Collector<'_> {
     fn fixup(&mut self, label: LabelRef<'_>, kind: &'static FixupKind, at: usize, pc: usize) {
         let tokens = self.label_tokens(&label);
         match (tokens, kind_index(kind)) {
-            (Ok(t), Some(k)) => self
-                .fixups
-                .push((t, k, at - self.chunk_start, pc - self.chunk_start)),
+            (Ok(t), Some(k)) => {
+                self.fixups
+                    .push((t, k, at - self.chunk_start, pc - self.chunk_start))
+            }
             (Err(e), _) => self.record(e.to_string()),
             (_, None) => self.record(format!("no such fixup kind: {}", kind.name)),
         }
@@ -182,10 +198,10 @@ impl Collector<'_> {
     fn define(&mut self, which: &str, name: &str) {
         self.flush();
         let p = &self.p;
-        let ops = &self.ops;
+        let out = self.output();
         let f = format_ident!("{}", which);
         self.code.extend(quote! {
-            #p::core::generated_code::#f(&mut (#ops), #name);
+            #p::core::generated_code::#f(#out, #name);
         });
     }
 }
@@ -224,7 +240,12 @@ struct Bindings {
 
 impl Bindings {
     /// Binds expression `id` (once) with the type or conversion `conv`.
-    fn bind(&mut self, c: &Collector<'_>, id: ExprId, conv: impl FnOnce(TokenStream) -> TokenStream) -> Ident {
+    fn bind(
+        &mut self,
+        c: &Collector<'_>,
+        id: ExprId,
+        conv: impl FnOnce(TokenStream) -> TokenStream,
+    ) -> Ident {
         if let Some(n) = self.names.get(&id) {
             return n.clone();
         }
@@ -243,7 +264,13 @@ impl Bindings {
     }
 
     /// `k + coef·expr` as a checked 64-bit value (`None` when out of range).
-    fn value(&mut self, c: &Collector<'_>, value: Option<(ExprId, i128)>, k: i64, ty: TokenStream) -> TokenStream {
+    fn value(
+        &mut self,
+        c: &Collector<'_>,
+        value: Option<(ExprId, i128)>,
+        k: i64,
+        ty: TokenStream,
+    ) -> TokenStream {
         let p = &c.p;
         match value {
             None => {
@@ -269,25 +296,48 @@ impl Bindings {
                 quote!({ const R: #p::x64::Reg = #p::x64::dynamic::known_reg(#p::x64::RegClass::#class, #n); R })
             }
             Some(id) => {
-                let e = self.bind(c, id, |leaf| quote!(::core::convert::Into::<u8>::into(#leaf)));
-                let o = self.check(quote!(#p::x64::dynamic::reg(__ops, #p::x64::RegClass::#class, #e)));
+                let e = self.bind(
+                    c,
+                    id,
+                    |leaf| quote!(::core::convert::Into::<u8>::into(#leaf)),
+                );
+                let o =
+                    self.check(quote!(#p::x64::dynamic::reg(__ops, #p::x64::RegClass::#class, #e)));
                 quote!(#o)
             }
         }
     }
 
     /// A label whose target or addend may come from Rust.
-    fn label(&mut self, c: &Collector<'_>, l: &LabelRef<'_>, target_expr: bool, addend: Option<(ExprId, i128)>) -> Result<TokenStream, ErrorKind> {
+    fn label(
+        &mut self,
+        c: &Collector<'_>,
+        l: &LabelRef<'_>,
+        target_expr: bool,
+        addend: Option<(ExprId, i128)>,
+    ) -> Result<TokenStream, ErrorKind> {
         let p = &c.p;
         let e = if target_expr {
             let id = match l.target {
                 LabelTarget::Dynamic(d) => d.index(),
                 LabelTarget::Extern(a) => a as u32,
-                _ => return Err(ErrorKind::BadOperand("a label target from Rust must be `=>` or `extern`")),
+                _ => {
+                    return Err(ErrorKind::BadOperand(
+                        "a label target from Rust must be `=>` or `extern`",
+                    ))
+                }
             };
             Some(match l.target {
-                LabelTarget::Dynamic(_) => self.bind(c, id, |leaf| quote!({ let __l: #p::core::DynamicLabel = #leaf; __l })),
-                _ => self.bind(c, id, |leaf| quote!(#p::x64::dynamic::Address::address(#leaf))),
+                LabelTarget::Dynamic(_) => self.bind(
+                    c,
+                    id,
+                    |leaf| quote!({ let __l: #p::core::DynamicLabel = #leaf; __l }),
+                ),
+                _ => self.bind(
+                    c,
+                    id,
+                    |leaf| quote!(#p::x64::dynamic::Address::address(#leaf)),
+                ),
             })
         } else {
             None
@@ -300,7 +350,7 @@ impl Bindings {
     /// The statement: bindings, then `body` once every check passed.
     fn finish(self, c: &Collector<'_>, body: TokenStream) -> TokenStream {
         let lets = self.lets;
-        let ops = &c.ops;
+        let out = c.output();
         let (pats, exprs): (Vec<_>, Vec<_>) = self.checks.into_iter().unzip();
         let guarded = if pats.is_empty() {
             body
@@ -314,7 +364,7 @@ impl Bindings {
         quote! {
             {
                 #lets
-                let __ops = &mut (#ops);
+                let __ops = #out;
                 #guarded
             }
         }
@@ -377,7 +427,12 @@ impl Collector<'_> {
         Ok(b.finish(self, body))
     }
 
-    fn operand(&self, b: &mut Bindings, op: &Operand<'_>, parts: &Parts) -> Result<TokenStream, ErrorKind> {
+    fn operand(
+        &self,
+        b: &mut Bindings,
+        op: &Operand<'_>,
+        parts: &Parts,
+    ) -> Result<TokenStream, ErrorKind> {
         let p = &self.p;
         Ok(match op {
             Operand::Reg(r) => {
@@ -448,7 +503,13 @@ impl Collector<'_> {
         })
     }
 
-    fn data(&self, size: u8, signed: bool, float: bool, value: &Value) -> Result<TokenStream, ErrorKind> {
+    fn data(
+        &self,
+        size: u8,
+        signed: bool,
+        float: bool,
+        value: &Value,
+    ) -> Result<TokenStream, ErrorKind> {
         let p = &self.p;
         let ty = match (float, size) {
             (true, 4) => quote!(f32),
@@ -456,14 +517,16 @@ impl Collector<'_> {
             (false, s) => int_type(s, signed),
         };
         let Some((id, 1)) = value.expr.filter(|_| value.k == 0) else {
-            return Err(ErrorKind::BadOperand("data is one Rust expression or a number"));
+            return Err(ErrorKind::BadOperand(
+                "data is one Rust expression or a number",
+            ));
         };
         let leaf = self.leaf(id);
-        let ops = &self.ops;
+        let out = self.output();
         Ok(quote! {
             {
                 let __v: #ty = #leaf;
-                #p::core::ByteSink::extend_from_slice(&mut (#ops), &__v.to_le_bytes());
+                #p::core::ByteSink::extend_from_slice(#out, &__v.to_le_bytes());
             }
         })
     }
@@ -473,7 +536,7 @@ impl Output for Collector<'_> {
     fn dynamic(&mut self, item: Item<'_, '_>) -> Result<(), ErrorKind> {
         self.flush();
         let p = self.p.clone();
-        let ops = self.ops.clone();
+        let out = self.output();
         let code = match item {
             Item::Instruction(d) => self.instruction(&d)?,
             Item::Data {
@@ -487,7 +550,7 @@ impl Output for Collector<'_> {
                 quote! {
                     {
                         let __b = #leaf;
-                        #p::core::generated_code::bytes(&mut (#ops), __b);
+                        #p::core::generated_code::bytes(#out, __b);
                     }
                 }
             }
@@ -508,19 +571,23 @@ impl Output for Collector<'_> {
                         let leaf = self.leaf(id);
                         quote!({ let __a: usize = #leaf; __a })
                     }
-                    Some(_) => return Err(ErrorKind::BadOperand("an alignment is one Rust expression or a number")),
+                    Some(_) => {
+                        return Err(ErrorKind::BadOperand(
+                            "an alignment is one Rust expression or a number",
+                        ))
+                    }
                 };
                 match fill {
                     Some(f) => quote! {
                         {
                             let __a = #n;
-                            #p::core::generated_code::align(&mut (#ops), __a, #f);
+                            #p::core::generated_code::align(#out, __a, #f);
                         }
                     },
                     None => quote! {
                         {
                             let __a = #n;
-                            #p::x64::dynamic::align(&mut (#ops), __a);
+                            #p::x64::dynamic::align(#out, __a);
                         }
                     },
                 }
@@ -530,7 +597,7 @@ impl Output for Collector<'_> {
                 quote! {
                     {
                         let __l: #p::core::DynamicLabel = #leaf;
-                        #p::core::generated_code::define_dynamic(&mut (#ops), __l);
+                        #p::core::generated_code::define_dynamic(#out, __l);
                     }
                 }
             }
@@ -546,7 +613,11 @@ impl Output for Collector<'_> {
 }
 
 impl Collector<'_> {
-    fn label_data(&self, kind: &'static FixupKind, l: &DynLabel<'_>) -> Result<TokenStream, ErrorKind> {
+    fn label_data(
+        &self,
+        kind: &'static FixupKind,
+        l: &DynLabel<'_>,
+    ) -> Result<TokenStream, ErrorKind> {
         let p = &self.p;
         let k = kind_index(kind).ok_or(ErrorKind::BadOperand("no such data kind"))?;
         let mut b = Bindings::default();

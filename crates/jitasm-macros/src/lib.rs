@@ -33,7 +33,12 @@ fn expand(input: TokenStream) -> Result<TokenStream, text::Fail> {
         Some((TokenTree::Group(g), rest)) if g.delimiter() == Delimiter::Bracket => {
             (g.stream(), rest)
         }
-        _ => return Err(("dynasm_impl! is called by dynasm!".into(), Span::call_site())),
+        _ => {
+            return Err((
+                "dynasm_impl! is called by dynasm!".into(),
+                Span::call_site(),
+            ))
+        }
     };
     let segments = text::split(rest, ';');
     let ops: TokenStream = segments[0].iter().cloned().collect();

@@ -40,8 +40,8 @@ const PREFIXES: &[&str] = &[
 ];
 
 const SIZES: &[&str] = &[
-    "BYTE", "WORD", "DWORD", "QWORD", "TWORD", "OWORD", "YWORD", "ZWORD", "FWORD", "AWORD",
-    "byte", "word", "dword", "qword", "tword", "oword", "yword", "zword", "fword", "aword",
+    "BYTE", "WORD", "DWORD", "QWORD", "TWORD", "OWORD", "YWORD", "ZWORD", "FWORD", "AWORD", "byte",
+    "word", "dword", "qword", "tword", "oword", "yword", "zword", "fword", "aword",
 ];
 
 const FAMILIES: &[&str] = &[
@@ -297,7 +297,9 @@ impl Text {
         let negative_float = arg.len() == 2
             && is_punct(first, '-')
             && matches!(&arg[1], TokenTree::Literal(l) if l.to_string().contains('.'));
-        if Text::literal_only(arg) || negative_float || matches!(first, TokenTree::Literal(_)) && arg.len() == 1
+        if Text::literal_only(arg)
+            || negative_float
+            || matches!(first, TokenTree::Literal(_)) && arg.len() == 1
         {
             self.raw(arg);
         } else {
@@ -418,7 +420,9 @@ impl Text {
         if let Some(TokenTree::Group(g)) = path.get(k) {
             if g.delimiter() == Delimiter::Bracket {
                 let inner: Vec<TokenTree> = g.stream().into_iter().collect();
-                if inner.iter().any(|t| ident(t).is_some_and(|n| self.is_register(&n) || FAMILIES.contains(&n.as_str()))) {
+                if inner.iter().any(|t| {
+                    ident(t).is_some_and(|n| self.is_register(&n) || FAMILIES.contains(&n.as_str()))
+                }) {
                     return Err((
                         "a typed reference indexed by a register needs its element size as a number: write `[base + index*size + offset]`".into(),
                         g.span(),

@@ -174,7 +174,10 @@ impl<S: LabelApi + ?Sized> LabelApi for NoExprs<'_, S> {
     fn define_local(&mut self, name: &str) -> Result<(), jitasm_core::Error> {
         self.0.define_local(name)
     }
-    fn define_dynamic(&mut self, label: jitasm_core::DynamicLabel) -> Result<(), jitasm_core::Error> {
+    fn define_dynamic(
+        &mut self,
+        label: jitasm_core::DynamicLabel,
+    ) -> Result<(), jitasm_core::Error> {
         self.0.define_dynamic(label)
     }
     fn new_dynamic_label(&mut self) -> jitasm_core::DynamicLabel {

@@ -1,9 +1,9 @@
 //! The text assembler: statements, labels and directives, arch-neutral;
 //! instructions are handed to the ISA's module ([`crate::x86`]).
 
+use crate::dynamic::{NoExprs, Output};
 use crate::error::{AsmError, ErrorKind, Span};
 use crate::expr::{to_i64, EResult, Lin};
-use crate::dynamic::{NoExprs, Output};
 use crate::lex::{Lexer, Tok, Token};
 use alloc::boxed::Box;
 use alloc::collections::{BTreeMap, BTreeSet};
@@ -198,7 +198,12 @@ pub(crate) fn parse_with_exprs<S: Output + ?Sized>(
     let mode = match options.arch {
         Arch::X64 => Mode::Long,
         Arch::X86 => Mode::Protected,
-        other => return Err(fail((ErrorKind::UnsupportedArch(other.name()), Span::default()))),
+        other => {
+            return Err(fail((
+                ErrorKind::UnsupportedArch(other.name()),
+                Span::default(),
+            )))
+        }
     };
     let options = options.clone().syntax(Syntax::Dynasm);
     let mut p = Parser::new(text, &options, mode, None);
@@ -677,8 +682,18 @@ impl<'a, 'o> Parser<'a, 'o> {
                         let t = self.tok;
                         let v = self.expr()?;
                         let id = match (v.ext, v.k, v.is_const()) {
-                            (Some((id, 1)), 0, false) if v.registers().next().is_none() && v.label_coef == 0 => id,
-                            _ => return Err(expected("a dynamic label (a Rust expression)", &t, self.src)),
+                            (Some((id, 1)), 0, false)
+                                if v.registers().next().is_none() && v.label_coef == 0 =>
+                            {
+                                id
+                            }
+                            _ => {
+                                return Err(expected(
+                                    "a dynamic label (a Rust expression)",
+                                    &t,
+                                    self.src,
+                                ))
+                            }
                         };
                         self.eat_punct(b':')?;
                         self.label_spans.push(span.to(self.last_token_end()));
@@ -958,7 +973,9 @@ impl<'a, 'o> Parser<'a, 'o> {
             }
             if name == "." {
                 return Err((
-                    ErrorKind::BadOperand("`.` (the current address) is not available in `dynasm!`; define a label"),
+                    ErrorKind::BadOperand(
+                        "`.` (the current address) is not available in `dynasm!`; define a label",
+                    ),
                     span,
                 ));
             }

@@ -1,14 +1,14 @@
 //! x86 operands and instructions: what the text says, lowered to
 //! [`jitasm_x64::Instruction`] and encoded by [`jitasm_x64::select`].
 
+use crate::dynamic::{DynInstruction, Item as DynItem, Output, Parts};
 use crate::error::{ErrorKind, Span};
 use crate::expr::{to_i64, EResult, Lin};
 use crate::lex::Tok;
 use crate::text::{out_of_range, Parser, Syntax};
 use alloc::string::ToString;
-use crate::dynamic::{DynInstruction, Item as DynItem, Output, Parts};
-use jitasm_x64::encode::{may_fit, Unknown};
 use jitasm_core::{LabelRef, LabelTarget};
+use jitasm_x64::encode::{may_fit, Unknown};
 use jitasm_x64::table::{forms_by_index, Form, OpKind, FORMS, MNEMONIC_FORMS};
 use jitasm_x64::{
     encode::select_among, select, Decorations, DispSize, Imm, Instruction, Mem, Mnemonic, Mode,
@@ -104,9 +104,7 @@ pub(crate) fn register<'a>(
                     let end = p.tok.span;
                     p.expect_punct(b')', "`)`")?;
                     return match (v.ext, v.k, v.registers().next(), v.label_coef) {
-                        (Some((id, 1)), 0, None, 0) => {
-                            Ok(Some((stand_in(class), Some(id))))
-                        }
+                        (Some((id, 1)), 0, None, 0) => Ok(Some((stand_in(class), Some(id)))),
                         _ => Err((
                             ErrorKind::BadOperand(
                                 "a register family takes one Rust expression: `Rq(n)`",
@@ -115,7 +113,9 @@ pub(crate) fn register<'a>(
                         )),
                     };
                 }
-                let n = v.as_const().ok_or_else(|| expected_at("a register number", &t, p))?;
+                let n = v
+                    .as_const()
+                    .ok_or_else(|| expected_at("a register number", &t, p))?;
                 return numbered(class, n, span.to(p.tok.span)).and_then(|r| {
                     p.expect_punct(b')', "`)`")?;
                     Ok(Some((r, None)))
@@ -147,7 +147,11 @@ fn numbered(class: RegClass, n: i128, span: Span) -> EResult<Reg> {
         .ok_or_else(|| out_of_range("register number", n, first, last, span))
 }
 
-fn expected_at(what: &'static str, t: &crate::lex::Token<'_>, p: &Parser<'_, '_>) -> (ErrorKind, Span) {
+fn expected_at(
+    what: &'static str,
+    t: &crate::lex::Token<'_>,
+    p: &Parser<'_, '_>,
+) -> (ErrorKind, Span) {
     crate::text::expected(what, t, p.src)
 }
 

@@ -461,23 +461,27 @@ pub fn may_fit(mode: Mode, form: &Form, inst: &Instruction<'_, '_>, unknown: &[U
     if ops.len() != form.operands.len() {
         return form_fits(form, ops, mode).is_ok();
     }
-    form.operands.iter().zip(ops).enumerate().all(|(i, (k, op))| {
-        match (unknown.get(i).copied().unwrap_or_default(), slot(*k), op) {
-            (Unknown::RegNumber, Slot::Fixed(r), Operand::Reg(x)) => r.class() == x.class(),
-            (Unknown::ImmValue, Slot::Imm(k), Operand::Imm(imm)) => {
-                let size = imm_field(k).0;
-                match imm.size {
-                    0 => k != OpKind::Imm64,
-                    s => s == size || (k == OpKind::Imm8Const1 && s == 1),
+    form.operands
+        .iter()
+        .zip(ops)
+        .enumerate()
+        .all(
+            |(i, (k, op))| match (unknown.get(i).copied().unwrap_or_default(), slot(*k), op) {
+                (Unknown::RegNumber, Slot::Fixed(r), Operand::Reg(x)) => r.class() == x.class(),
+                (Unknown::ImmValue, Slot::Imm(k), Operand::Imm(imm)) => {
+                    let size = imm_field(k).0;
+                    match imm.size {
+                        0 => k != OpKind::Imm64,
+                        s => s == size || (k == OpKind::Imm8Const1 && s == 1),
+                    }
                 }
-            }
-            (Unknown::ImmValue, _, _) => false,
-            (Unknown::MemParts, Slot::StrSrc | Slot::StrDst | Slot::SegRdi | Slot::Xlat, _) => {
-                matches!(op, Operand::Mem(m) if mem_size_ok(form, m))
-            }
-            _ => operand_fits(form, *k, op, mode).is_ok(),
-        }
-    })
+                (Unknown::ImmValue, _, _) => false,
+                (Unknown::MemParts, Slot::StrSrc | Slot::StrDst | Slot::SegRdi | Slot::Xlat, _) => {
+                    matches!(op, Operand::Mem(m) if mem_size_ok(form, m))
+                }
+                _ => operand_fits(form, *k, op, mode).is_ok(),
+            },
+        )
 }
 
 /// The size in bytes of the immediate field operand `i` of `form` fills (0

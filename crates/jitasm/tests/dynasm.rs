@@ -1,0 +1,248 @@
+//! The `dynasm!` macro: the language, checked against the text assembler's
+//! bytes (the same grammar and encoder with constants), and run on the host.
+
+use jitasm::{dynasm, isa::X64, Assembler, DynamicLabel, LabelApi, VecAssembler};
+
+fn text(src: &str) -> Vec<u8> {
+    let opts = jitasm::AsmOptions::new(jitasm::Arch::X64).syntax(jitasm::Syntax::Dynasm);
+    let mut v = VecAssembler::<X64>::new(0);
+    for _ in 0..4 {
+        v.new_dynamic_label();
+    }
+    jitasm::assemble_into(&mut v, src, &opts).unwrap();
+    v.finalize().unwrap()
+}
+
+fn bytes(f: impl FnOnce(&mut VecAssembler<X64>)) -> Vec<u8> {
+    let mut ops = VecAssembler::<X64>::new(0);
+    f(&mut ops);
+    ops.finalize().unwrap()
+}
+
+#[test]
+fn static_lines_equal_the_text_assembler() {
+    let got = bytes(|ops| {
+        dynasm!(ops
+            ; push rbp
+            ; mov rbp, rsp
+            ; mov DWORD [rbp - 8], 0x1234
+            ; lea rax, [rbx + rcx*4 + 0x10]
+            ; vaddps zmm1{k1}{z}, zmm2, [rax + 64]{1to16}
+            ; lock xadd [rdi], eax
+            ; movabs rax, 0x1122334455667788
+            ; pop rbp
+            ; ret
+        );
+    });
+    let want = text(
+        "push rbp; mov rbp, rsp; mov DWORD [rbp - 8], 0x1234; lea rax, [rbx + rcx*4 + 0x10]
+         vaddps zmm1{k1}{z}, zmm2, [rax + 64]{1to16}; lock xadd [rdi], eax
+         movabs rax, 0x1122334455667788; pop rbp; ret",
+    );
+    assert_eq!(got, want);
+}
+
+#[test]
+fn rust_values_as_immediates_displacements_and_registers() {
+    for r in 0u8..16 {
+        let xi = if r == 4 { 12 } else { r };
+        for (imm, disp) in [
+            (0i32, 0i32),
+            (5, -8),
+            (-129, 127),
+            (0x7fff_ffff, 128),
+            (i32::MIN, i32::MIN),
+        ] {
+            let got = bytes(|ops| {
+                dynasm!(ops
+                    ; mov Rd(r), imm
+                    ; add Rq(r), imm
+                    ; mov Rq(r), QWORD [Rq(r) + disp]
+                    ; cmp BYTE [Rq(r) + disp], 7
+                    ; lea rax, [rbx + Rq(xi)*8 + disp]
+                );
+            });
+            let r64 = jitasm::x64::Reg::new(jitasm::x64::RegClass::Gp64, r).unwrap();
+            let r32 = jitasm::x64::Reg::new(jitasm::x64::RegClass::Gp32, r).unwrap();
+            let x64 = jitasm::x64::Reg::new(jitasm::x64::RegClass::Gp64, xi).unwrap();
+            let src = format!(
+                "mov {r32}, {imm}; add {r64}, {imm}; mov {r64}, QWORD [{r64} + {disp}]
+                 cmp BYTE [{r64} + {disp}], 7; lea rax, [rbx + {x64}*8 + {disp}]"
+            );
+            assert_eq!(got, text(&src), "r={r} imm={imm} disp={disp}");
+        }
+    }
+    // rsp cannot be an index: an error, no bytes.
+    let mut ops = VecAssembler::<X64>::new(0);
+    let r = 4u8;
+    dynasm!(ops ; lea rax, [rbx + Rq(r)*8]);
+    let e = ops.finalize().unwrap_err();
+    assert!(e.to_string().contains("stack pointer"), "{e}");
+}
+
+#[test]
+fn vector_registers_from_rust() {
+    for x in 0u8..32 {
+        let got = bytes(|ops| {
+            dynasm!(ops
+                ; vaddps Rz(x), Rz(x), Rz(31 - x)
+                ; movaps Rx(x & 15), Rx(15 - (x & 15))
+                ; vxorps Ry(x), Ry(x), Ry(x)
+            );
+        });
+        let src = format!(
+            "vaddps zmm{x}, zmm{x}, zmm{}; movaps xmm{}, xmm{}; vxorps ymm{x}, ymm{x}, ymm{x}",
+            31 - x,
+            x & 15,
+            15 - (x & 15)
+        );
+        assert_eq!(got, text(&src), "x={x}");
+    }
+}
+
+#[test]
+fn values_that_do_not_fit_are_errors_not_masked() {
+    let mut ops = VecAssembler::<X64>::new(0);
+    let r: u8 = 16;
+    dynasm!(ops ; mov Rq(r), rax);
+    assert!(ops.finalize().is_err());
+
+    let mut ops = VecAssembler::<X64>::new(0);
+    let r: u8 = 9;
+    dynasm!(ops ; .arch x86 ; mov Rd(r), eax);
+    let e = ops.finalize().unwrap_err();
+    assert!(e.to_string().contains("instruction at offset 0x0"), "{e}");
+
+    // xmm16 needs EVEX: SSE's movaps has none.
+    let mut ops = VecAssembler::<X64>::new(0);
+    let x: u8 = 16;
+    dynasm!(ops ; movaps Rx(x), xmm1);
+    assert!(ops.finalize().is_err());
+
+    let mut ops = VecAssembler::<X64>::new(0);
+    let k: i8 = -1;
+    dynasm!(ops ; shl eax, k ; ret);
+    assert_eq!(ops.finalize().unwrap(), [0xC1, 0xE0, 0xFF, 0xC3]);
+}
+
+#[test]
+fn labels_local_global_dynamic() {
+    let mut ops = VecAssembler::<X64>::new(0);
+    let end = ops.new_dynamic_label();
+    dynasm!(ops
+        ; ->start:
+        ; mov ecx, 10
+        ; top:
+        ; dec ecx
+        ; jnz <top
+        ; jmp >done
+        ; nop
+        ; done:
+        ; jmp =>end
+        ; lea rax, [->start]
+        ; =>end
+        ; ret
+    );
+    let got = ops.finalize().unwrap();
+    let want = text(
+        "->start:; mov ecx, 10; top:; dec ecx; jnz <top; jmp >done; nop; done:; jmp =>0
+         lea rax, [->start]; =>0:; ret",
+    );
+    assert_eq!(got, want);
+}
+
+#[test]
+fn labels_across_invocations_and_statements() {
+    let mut ops = VecAssembler::<X64>::new(0);
+    let labels: Vec<DynamicLabel> = (0..3).map(|_| ops.new_dynamic_label()).collect();
+    dynasm!(ops ; again:);
+    for (i, l) in labels.iter().enumerate() {
+        let i = i as i32;
+        dynasm!(ops
+            ; =>*l
+            ; add eax, i
+            ;; let next = labels.get(i as usize + 1).copied().unwrap_or(labels[0])
+            ; jmp =>next
+        );
+    }
+    dynasm!(ops ; jmp <again ; .align 16 ; .u32 7, -1i32 as u32 ; .i8 -2 ; .f32 1.5 ; .bytes [1u8, 2, 3].iter());
+    let got = ops.finalize().unwrap();
+    let mut want = text(
+        "again:; =>0:; add eax, 0; jmp =>1; =>1:; add eax, 1; jmp =>2; =>2:; add eax, 2; jmp =>0; jmp <again; .align 16",
+    );
+    want.extend_from_slice(&7u32.to_le_bytes());
+    want.extend_from_slice(&u32::MAX.to_le_bytes());
+    want.push(0xfe);
+    want.extend_from_slice(&1.5f32.to_le_bytes());
+    want.extend_from_slice(&[1, 2, 3]);
+    assert_eq!(got, want);
+}
+
+#[repr(C)]
+struct Point {
+    x: i64,
+    y: i64,
+}
+
+#[test]
+fn typed_references() {
+    let i = 3usize;
+    let got = bytes(|ops| {
+        dynasm!(ops
+            ; mov rax, QWORD rdi => Point.y
+            ; mov rax, QWORD rdi => Point[i].x
+            ; mov rax, QWORD rdi => Point[2]
+        );
+    });
+    assert_eq!(
+        got,
+        text("mov rax, QWORD [rdi + 8]; mov rax, QWORD [rdi + 48]; mov rax, QWORD [rdi + 32]")
+    );
+}
+
+extern "sysv64" fn add_three(a: i64, b: i64, c: i64) -> i64 {
+    a + b + c
+}
+
+#[cfg(all(target_arch = "x86_64", unix))]
+#[test]
+fn runs_on_the_host() {
+    let mut ops = Assembler::<X64>::new().unwrap();
+    let entry = ops.offset();
+    let k: i32 = 100;
+    dynasm!(ops
+        ; .arch x64
+        ; push rbx
+        ; mov rbx, rdi
+        ; mov rdx, k as i64 as i32
+        ; mov rax, QWORD add_three as *const () as _
+        ; call rax
+        ; add rax, rbx
+        ; pop rbx
+        ; ret
+    );
+    let code = ops.finalize().unwrap();
+    let f = unsafe {
+        code.func::<extern "sysv64" fn(i64, i64) -> i64>(entry)
+            .unwrap()
+    };
+    assert_eq!(f(1, 2), 1 + 2 + 100 + 1);
+}
+
+#[test]
+fn extern_targets() {
+    let mut ops = VecAssembler::<X64>::new(0x1000);
+    let target: usize = 0x2000;
+    dynasm!(ops ; call extern target ; jmp extern 0x1010usize);
+    assert_eq!(
+        ops.finalize().unwrap(),
+        text_at(0x1000, "call extern 0x2000; jmp extern 0x1010")
+    );
+}
+
+fn text_at(base: u64, src: &str) -> Vec<u8> {
+    let opts = jitasm::AsmOptions::new(jitasm::Arch::X64).syntax(jitasm::Syntax::Dynasm);
+    let mut v = VecAssembler::<X64>::new(base);
+    jitasm::assemble_into(&mut v, src, &opts).unwrap();
+    v.finalize().unwrap()
+}
