@@ -34,7 +34,7 @@ pub fn generate(path: &TokenStream, ops: &TokenStream, text: &Text) -> Result<To
     let result = jitasm_syntax::dynamic::parse_macro(&mut c, &text.src, &options);
     if let Err(e) = result {
         let span = text.span_at(e.span.start as usize);
-        return Err((message(&e.kind), span));
+        return Err((e.kind.to_string(), span));
     }
     if let Some(e) = c.error.take() {
         return Err(e);
@@ -42,31 +42,6 @@ pub fn generate(path: &TokenStream, ops: &TokenStream, text: &Text) -> Result<To
     c.flush();
     let code = c.code;
     Ok(quote!({ #code }))
-}
-
-/// An error's message; for operands no form takes, with the forms there are.
-fn message(kind: &ErrorKind) -> String {
-    let mut msg = kind.to_string();
-    if let ErrorKind::Encode(e) = kind {
-        let mut forms: Vec<String> = Vec::new();
-        for f in e.forms() {
-            let n = f.notation();
-            if !forms.contains(&n) {
-                forms.push(n);
-            }
-        }
-        if !forms.is_empty() {
-            msg.push_str("; the forms are:");
-            for f in forms.iter().take(16) {
-                msg.push_str("\n    ");
-                msg.push_str(f);
-            }
-            if forms.len() > 16 {
-                msg.push_str(&format!("\n    … and {} more", forms.len() - 16));
-            }
-        }
-    }
-    msg
 }
 
 /// The output the grammar emits into while the macro expands.

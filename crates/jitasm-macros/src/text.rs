@@ -198,7 +198,7 @@ impl Text {
                 let s = l.to_string();
                 !s.starts_with('"') && !s.starts_with("b\"")
             }
-            TokenTree::Punct(p) => "+-*/%<>&|^".contains(p.as_char()),
+            TokenTree::Punct(p) => "+-*/%<>&|^:".contains(p.as_char()),
             TokenTree::Group(g) if g.delimiter() == Delimiter::Parenthesis => {
                 let inner: Vec<TokenTree> = g.stream().into_iter().collect();
                 Text::literal_only(&inner)

@@ -1,0 +1,8 @@
+use jitasm::{dynasm, isa::X64, VecAssembler};
+
+fn main() {
+    let mut ops = VecAssembler::<X64>::new(0);
+    dynasm!(ops
+        ; mov eax, undefined_value
+    );
+}

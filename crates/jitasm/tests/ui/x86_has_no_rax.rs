@@ -1,0 +1,8 @@
+use jitasm::{dynasm, isa::X64, VecAssembler};
+
+fn main() {
+    let mut ops = VecAssembler::<X64>::new(0);
+    dynasm!(ops
+        ; .arch x86 ; mov rax, 1
+    );
+}
