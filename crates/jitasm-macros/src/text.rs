@@ -42,11 +42,13 @@ const PREFIXES: &[&str] = &[
 const SIZES: &[&str] = &[
     "BYTE", "WORD", "DWORD", "QWORD", "TWORD", "OWORD", "YWORD", "ZWORD", "FWORD", "AWORD", "byte",
     "word", "dword", "qword", "tword", "oword", "yword", "zword", "fword", "aword",
+    // GNU/LLVM spellings, so text copied from a disassembler reads too.
+    "tbyte", "mmword", "xmmword", "ymmword", "zmmword", "ptr",
 ];
 
 const FAMILIES: &[&str] = &[
     "Rb", "Rh", "Rw", "Rd", "Rq", "Rf", "Rm", "Rx", "Ry", "Rz", "Rk", "Rs", "Rcr", "Rdr", "Rt",
-    "Rbnd",
+    "Rbnd", "st",
 ];
 
 fn is_punct(t: &TokenTree, c: char) -> bool {

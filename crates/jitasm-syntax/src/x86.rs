@@ -423,6 +423,12 @@ pub(crate) fn instruction<'a, S: Output + ?Sized>(
     // `jmp sel, off` / `ljmp sel, off` / `jmp sel:off`: a far pointer.
     if (far || matches!(mnemonic.name(), "jmp" | "call")) && ops.len() == 2 {
         if let [Operand::Imm(sel), Operand::Imm(off)] = *ops {
+            if let Some(i) = parts[..2].iter().position(Parts::is_dynamic) {
+                return Err((
+                    ErrorKind::BadOperand("a far pointer is two numbers, not Rust values"),
+                    spans[i],
+                ));
+            }
             let sel_v = u16::try_from(sel.value).map_err(|_| {
                 out_of_range("segment selector", sel.value as i128, 0, 0xffff, spans[0])
             })?;

@@ -9,7 +9,7 @@
 //! masked: the error is recorded in the output and returned by its
 //! `commit`/`finalize`.
 
-use crate::encode::select_among;
+use crate::encode::{select, select_among};
 use crate::operand::{Decorations, Instruction, Mnemonic, Mode, Operand, Prefixes};
 use crate::reg::{Reg, RegClass};
 use crate::table::FORMS;
@@ -114,7 +114,13 @@ pub fn emit<S: CodeSink + ?Sized>(
         decorations,
         prefixes,
     };
-    match select_among(mode, &inst, forms.iter().map(|&i| &FORMS[i as usize])) {
+    // `xchg` is symmetric: `select` tries both operand orders.
+    let chosen = if inst.mnemonic.name() == "xchg" {
+        select(mode, &inst)
+    } else {
+        select_among(mode, &inst, forms.iter().map(|&i| &FORMS[i as usize]))
+    };
+    match chosen {
         Ok((_, enc)) => enc.emit(sink),
         Err(e) => {
             let at = sink.offset();
