@@ -251,7 +251,12 @@ impl Bindings {
         }
         let name = format_ident!("__e{}", id);
         let value = conv(c.leaf(id));
-        self.lets.extend(quote!(let #name = #value;));
+        // The expression is the user's (or a typed reference's offset
+        // arithmetic): lints about its shape are not theirs to fix here.
+        self.lets.extend(quote! {
+            #[allow(clippy::unnecessary_cast, clippy::identity_op)]
+            let #name = #value;
+        });
         self.names.insert(id, name.clone());
         name
     }

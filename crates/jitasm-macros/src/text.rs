@@ -109,7 +109,8 @@ fn literal_text(lit: &str) -> String {
     ] {
         if let Some(rest) = s.strip_suffix(suffix) {
             let hex = s.starts_with("0x") || s.starts_with("0X");
-            if !(hex && suffix.starts_with('f')) && !rest.is_empty() {
+            let float_suffix_on_hex = hex && suffix.starts_with('f');
+            if !float_suffix_on_hex && !rest.is_empty() {
                 s = rest.to_string();
                 break;
             }
