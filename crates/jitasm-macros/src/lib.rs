@@ -5,9 +5,9 @@
 //! `dynasm_impl!`, is not meant to be called directly.
 //!
 //! What the macro does: it writes the invocation's assembly out as text
-//! with a placeholder for each Rust expression ([`text`]), parses it with
+//! with a placeholder for each Rust expression (`text.rs`), parses it with
 //! the grammar every front end shares (`jitasm_syntax::dynamic`), and
-//! generates ([`emit`]) pushes of the bytes encoded while compiling, label
+//! generates (`emit.rs`) pushes of the bytes encoded while compiling, label
 //! definitions and references, and, for an instruction with Rust values,
 //! code that evaluates them once and encodes with the forms chosen while
 //! compiling. Errors are compile errors at the operand they concern.
