@@ -101,10 +101,14 @@ def main():
     rs.append("//! The golden corpus through `dynasm!`, static and with Rust values.")
     rs.append("#![allow(clippy::all, unused_parens)]")
     rs.append("")
-    rs.append("use jitasm::{dynasm, isa::X64, VecAssembler};")
-    rs.append("")
     rs.append('#[path = "../support/macro_corpus.rs"]')
     rs.append("mod support;")
+    rs.append("")
+    rs.append("// Left as generated: `cargo fmt` would make it differ from the generator.")
+    rs.append("#[rustfmt::skip]")
+    rs.append("mod corpus {")
+    rs.append("use super::support;")
+    rs.append("use jitasm::{dynasm, isa::X64, VecAssembler};")
     rs.append("")
     chunks = []
     for arch in ["x64", "x86"]:
@@ -131,7 +135,8 @@ def main():
             rs.append("    ]);")
             rs.append("}")
             rs.append("")
-    out = "\n".join(rs)
+    rs.append("}")
+    out = "\n".join(rs) + "\n"
     if "--check" in sys.argv:
         old = open(OUT).read() if os.path.exists(OUT) else ""
         if old != out:
