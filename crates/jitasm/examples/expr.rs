@@ -11,6 +11,10 @@
 //! cargo run --release -p jitasm --example expr
 //! ```
 
+#[macro_use]
+#[path = "support/main_fn.rs"]
+mod support;
+
 /// An expression over two variables.
 #[derive(Clone, Debug)]
 pub enum Expr {
@@ -248,15 +252,4 @@ mod imp {
 #[cfg(all(target_arch = "x86_64", unix))]
 pub use imp::{compile_expr, run, run_with};
 
-fn main() {
-    #[cfg(all(target_arch = "x86_64", unix))]
-    match run() {
-        Ok(text) => print!("{text}"),
-        Err(e) => {
-            eprintln!("error: {e}");
-            std::process::exit(1);
-        }
-    }
-    #[cfg(not(all(target_arch = "x86_64", unix)))]
-    println!("this example needs x86-64 and a Unix-like OS");
-}
+example_main!();

@@ -5,6 +5,10 @@
 //! cargo run -p jitasm --example factorial
 //! ```
 
+#[macro_use]
+#[path = "support/main_fn.rs"]
+mod support;
+
 #[cfg(all(target_arch = "x86_64", unix))]
 mod imp {
     use jitasm::x64::builder::{prelude::*, ptr, regs::*, Builder};
@@ -63,15 +67,4 @@ mod imp {
 #[cfg(all(target_arch = "x86_64", unix))]
 pub use imp::run;
 
-fn main() {
-    #[cfg(all(target_arch = "x86_64", unix))]
-    match run() {
-        Ok(text) => print!("{text}"),
-        Err(e) => {
-            eprintln!("error: {e}");
-            std::process::exit(1);
-        }
-    }
-    #[cfg(not(all(target_arch = "x86_64", unix)))]
-    println!("this example needs x86-64 and a Unix-like OS");
-}
+example_main!();
