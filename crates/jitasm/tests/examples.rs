@@ -1,6 +1,8 @@
 //! The worked examples in `examples/`, run as tests: each example's `run`
 //! (or a shorter variant) is called and its output checked.
 #![cfg(all(target_arch = "x86_64", unix))]
+// Each example loads `examples/support/main_fn.rs` (its `main`) for itself.
+#![allow(clippy::duplicate_mod)]
 
 #[allow(dead_code)]
 #[path = "../examples/minimal.rs"]
