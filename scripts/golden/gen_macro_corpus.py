@@ -51,7 +51,7 @@ def usable(text):
 def dynamic(text):
     """The line with registers and immediates given as Rust values."""
     # Registers outside `{…}` decorations.
-    out, depth, i = [], 0, 0
+    out, depth = [], 0
     for tok in re.split(r"(\{|\}|[A-Za-z_][A-Za-z0-9_]*|-?0x[0-9a-fA-F]+|-?\b\d+\b)", text):
         if tok == "{":
             depth += 1

@@ -58,10 +58,10 @@ pub trait LabelApi: CodeSink {
     /// The address the byte at `offset` will run at, if known.
     fn address_of(&self, offset: usize) -> Option<u64>;
 
-    /// Pads with `fill` until the address of the next byte is a multiple of
-    /// `alignment` (a power of two).
-    fn align(&mut self, alignment: usize, fill: u8) -> Result<(), Error> {
-        if !alignment.is_power_of_two() {
+    /// How many bytes pad the output to the next address that is a multiple
+    /// of `alignment` (a power of two up to 2^30).
+    fn padding(&self, alignment: usize) -> Result<usize, Error> {
+        if !alignment.is_power_of_two() || alignment > 1 << 30 {
             return Err(Error::ValueOutOfRange {
                 what: "alignment (a power of two)",
                 value: alignment as i128,
@@ -71,8 +71,13 @@ pub trait LabelApi: CodeSink {
         }
         let off = self.offset();
         let addr = self.address_of(off).unwrap_or(off as u64);
-        let pad = (alignment as u64).wrapping_sub(addr) & (alignment as u64 - 1);
-        for _ in 0..pad {
+        Ok(((alignment as u64).wrapping_sub(addr) & (alignment as u64 - 1)) as usize)
+    }
+
+    /// Pads with `fill` until the address of the next byte is a multiple of
+    /// `alignment` (a power of two).
+    fn align(&mut self, alignment: usize, fill: u8) -> Result<(), Error> {
+        for _ in 0..self.padding(alignment)? {
             self.push(fill);
         }
         Ok(())

@@ -295,15 +295,12 @@ impl Text {
                 && (is_punct(first, '>') || is_punct(first, '<'))
                 && ident(&arg[1]).is_some());
         if labelish {
-            return self.sum(arg, false);
+            return self.sum(arg);
         }
-        let negative_float = arg.len() == 2
-            && is_punct(first, '-')
-            && matches!(&arg[1], TokenTree::Literal(l) if l.to_string().contains('.'));
-        if Text::literal_only(arg)
-            || negative_float
-            || matches!(first, TokenTree::Literal(_)) && arg.len() == 1
-        {
+        // Numbers (and a string, for `.ascii`) are the grammar's; anything
+        // else is one Rust expression.
+        let string = matches!(arg, [TokenTree::Literal(_)]);
+        if Text::literal_only(arg) || string {
             self.raw(arg);
         } else {
             self.leaf(arg);
@@ -384,7 +381,7 @@ impl Text {
                 if let Some(at) = (1..core.len()).find(|&k| is_fat_arrow(core, k)) {
                     self.typemap(&core[..at], &core[at + 2..], core[at].span())?;
                 } else {
-                    self.sum(core, false)?;
+                    self.sum(core)?;
                 }
             }
         }
@@ -402,7 +399,7 @@ impl Text {
             self.push(&s, inner[i].span());
             i += 1;
         }
-        self.sum(&inner[i..], true)
+        self.sum(&inner[i..])
     }
 
     /// `reg => Type.field`, `reg => Type[i].field`: memory at the field.
@@ -455,7 +452,7 @@ impl Text {
         };
         let disp: Vec<TokenTree> = disp.into_iter().collect();
         self.push("[", span);
-        self.sum(base, true)?;
+        self.sum(base)?;
         self.push("+", span);
         self.leaf(&disp);
         self.push("]", span);
@@ -466,7 +463,7 @@ impl Text {
     /// registers, labels and numbers are written out; the other terms are
     /// one Rust expression (with the numbers, when there is one, so that the
     /// expression keeps Rust's meaning).
-    fn sum(&mut self, t: &[TokenTree], _memory: bool) -> Result<(), Fail> {
+    fn sum(&mut self, t: &[TokenTree]) -> Result<(), Fail> {
         // Terms with their sign.
         let mut terms: Vec<(bool, &[TokenTree], Span)> = Vec::new();
         let mut start = 0;

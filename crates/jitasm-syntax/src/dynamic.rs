@@ -10,7 +10,7 @@
 //! [`Output::dynamic`] as an [`Item`], with the instruction's forms already
 //! narrowed to those that may take the operands (`jitasm_x64::encode::may_fit`).
 
-use crate::error::{AsmError, ErrorKind, Span};
+use crate::error::{AsmError, ErrorKind};
 use crate::text::{Options, TextInfo};
 use alloc::vec::Vec;
 use jitasm_core::{FixupKind, LabelApi, LabelRef};
@@ -129,8 +129,12 @@ pub enum Item<'a, 'o> {
 
 /// An output that also takes statements with Rust values (the macro's).
 pub trait Output: LabelApi {
-    /// Takes a statement that needs Rust values at run time.
-    fn dynamic(&mut self, item: Item<'_, '_>) -> Result<(), ErrorKind>;
+    /// Takes a statement that needs Rust values at run time; outputs of the
+    /// text assembler, which has none, refuse it.
+    fn dynamic(&mut self, item: Item<'_, '_>) -> Result<(), ErrorKind> {
+        let _ = item;
+        Err(ErrorKind::BadOperand("a Rust expression outside `dynasm!`"))
+    }
 }
 
 /// Parses the text of a `dynasm!` invocation (dynasm syntax, placeholders
@@ -188,14 +192,4 @@ impl<S: LabelApi + ?Sized> LabelApi for NoExprs<'_, S> {
     }
 }
 
-impl<S: LabelApi + ?Sized> Output for NoExprs<'_, S> {
-    fn dynamic(&mut self, _: Item<'_, '_>) -> Result<(), ErrorKind> {
-        Err(ErrorKind::BadOperand("a Rust expression outside `dynasm!`"))
-    }
-}
-
-/// Turns a parse error's pieces into the public error (used by the macro's
-/// entry).
-pub(crate) fn fail(text: &str) -> impl Fn((ErrorKind, Span)) -> AsmError + '_ {
-    move |(kind, span)| AsmError::new(kind, span, text)
-}
+impl<S: LabelApi + ?Sized> Output for NoExprs<'_, S> {}

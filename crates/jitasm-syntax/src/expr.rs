@@ -110,9 +110,17 @@ impl<'a, R: Copy + PartialEq> Lin<'a, R> {
         self.is_const().then_some(self.k)
     }
 
+    /// The Rust expression, if the value is exactly one (`$0`, not `$0 + 1`).
+    pub fn sole_expr(&self) -> Option<u32> {
+        match (self.ext, self.k, self.label_coef, self.registers().next()) {
+            (Some((id, 1)), 0, 0, None) => Some(id),
+            _ => None,
+        }
+    }
+
     /// The registers with a non-zero coefficient.
     pub fn registers(&self) -> impl Iterator<Item = (R, i128)> + '_ {
-        self.regs.iter().flatten().copied().filter(|(_, c)| *c != 0)
+        self.registers_dyn().map(|(r, c, _)| (r, c))
     }
 
     /// The same, with the Rust expression giving each one's number in

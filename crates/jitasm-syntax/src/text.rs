@@ -142,18 +142,8 @@ pub fn assemble_into<S: LabelApi + ?Sized>(
     text: &str,
     options: &Options,
 ) -> Result<TextInfo, AsmError> {
-    let mode = match options.arch {
-        Arch::X64 => Mode::Long,
-        Arch::X86 => Mode::Protected,
-        other => {
-            return Err(AsmError::new(
-                ErrorKind::UnsupportedArch(other.name()),
-                Span::default(),
-                text,
-            ))
-        }
-    };
     let fail = |(kind, span)| AsmError::new(kind, span, text);
+    let mode = mode_of(options.arch).map_err(fail)?;
     if options.syntax != Syntax::Gnu {
         let mut p = Parser::new(text, options, mode, None);
         p.run(&mut NoExprs(out)).map_err(fail)?;
@@ -188,23 +178,23 @@ pub fn assemble_into<S: LabelApi + ?Sized>(
     }
 }
 
+/// The x86 mode an architecture is assembled in (the only ISA so far).
+fn mode_of(arch: Arch) -> EResult<Mode> {
+    match arch {
+        Arch::X64 => Ok(Mode::Long),
+        Arch::X86 => Ok(Mode::Protected),
+        other => Err((ErrorKind::UnsupportedArch(other.name()), Span::default())),
+    }
+}
+
 /// [`crate::dynamic::parse_macro`]: dynasm syntax with Rust expressions.
 pub(crate) fn parse_with_exprs<S: Output + ?Sized>(
     out: &mut S,
     text: &str,
     options: &Options,
 ) -> Result<TextInfo, AsmError> {
-    let fail = crate::dynamic::fail(text);
-    let mode = match options.arch {
-        Arch::X64 => Mode::Long,
-        Arch::X86 => Mode::Protected,
-        other => {
-            return Err(fail((
-                ErrorKind::UnsupportedArch(other.name()),
-                Span::default(),
-            )))
-        }
-    };
+    let fail = |(kind, span)| AsmError::new(kind, span, text);
+    let mode = mode_of(options.arch).map_err(fail)?;
     let options = options.clone().syntax(Syntax::Dynasm);
     let mut p = Parser::new(text, &options, mode, None);
     p.exprs = true;
@@ -392,11 +382,7 @@ impl<S: LabelApi + ?Sized> jitasm_core::CodeSink for Recorder<'_, '_, S> {
     }
 }
 
-impl<S: LabelApi + ?Sized> Output for Recorder<'_, '_, S> {
-    fn dynamic(&mut self, _: crate::dynamic::Item<'_, '_>) -> Result<(), ErrorKind> {
-        Err(ErrorKind::BadOperand("a Rust expression outside `dynasm!`"))
-    }
-}
+impl<S: LabelApi + ?Sized> Output for Recorder<'_, '_, S> {}
 
 impl<S: LabelApi + ?Sized> LabelApi for Recorder<'_, '_, S> {
     fn define_global(&mut self, name: &str) -> Result<(), jitasm_core::Error> {
@@ -681,20 +667,9 @@ impl<'a, 'o> Parser<'a, 'o> {
                         // `=>$0:` (the colon is optional, as in dynasm-rs).
                         let t = self.tok;
                         let v = self.expr()?;
-                        let id = match (v.ext, v.k, v.is_const()) {
-                            (Some((id, 1)), 0, false)
-                                if v.registers().next().is_none() && v.label_coef == 0 =>
-                            {
-                                id
-                            }
-                            _ => {
-                                return Err(expected(
-                                    "a dynamic label (a Rust expression)",
-                                    &t,
-                                    self.src,
-                                ))
-                            }
-                        };
+                        let id = v.sole_expr().ok_or_else(|| {
+                            expected("a dynamic label (a Rust expression)", &t, self.src)
+                        })?;
                         self.eat_punct(b':')?;
                         self.label_spans.push(span.to(self.last_token_end()));
                         out.dynamic(crate::dynamic::Item::DefineDynamic(id))
@@ -1302,10 +1277,9 @@ impl<'a, 'o> Parser<'a, 'o> {
             } else {
                 let v = self.expr()?;
                 if v.is_dynamic() && v.label.is_none() && name == ".bytes" {
-                    let id = match (v.ext, v.k) {
-                        (Some((id, 1)), 0) => id,
-                        _ => return Err(expected("a Rust expression", &self.tok, self.src)),
-                    };
+                    let id = v
+                        .sole_expr()
+                        .ok_or_else(|| expected("a Rust expression", &self.tok, self.src))?;
                     out.dynamic(crate::dynamic::Item::Bytes(id))
                         .map_err(|k| (k, v.span))?;
                 } else if v.is_dynamic() && v.label.is_none() {
@@ -1447,15 +1421,10 @@ fn prefix<'a>(op: u8, v: Lin<'a, Reg>, span: Span) -> EResult<Lin<'a, Reg>> {
     let span = span.to(v.span);
     if matches!(op, b'=' | b'e') && v.is_dynamic() {
         // `=>$0`, `extern $0`: the label or address is the Rust value.
-        let id = match (v.ext, v.k, v.label_coef, v.registers().next()) {
-            (Some((id, 1)), 0, 0, None) => id,
-            _ => {
-                return Err((
-                    ErrorKind::BadExpression("`=>` and `extern` take one Rust expression"),
-                    span,
-                ))
-            }
-        };
+        let id = v.sole_expr().ok_or((
+            ErrorKind::BadExpression("`=>` and `extern` take one Rust expression"),
+            span,
+        ))?;
         let target = if op == b'=' {
             LabelTarget::Dynamic(DynamicLabel::from_index(id))
         } else {

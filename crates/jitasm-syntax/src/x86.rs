@@ -97,31 +97,20 @@ pub(crate) fn register<'a>(
         if let Some(class) = class {
             p.bump()?;
             p.bump()?;
-            if p.exprs {
-                let t = p.tok;
-                let v = p.expr()?;
-                if v.is_dynamic() {
-                    let end = p.tok.span;
-                    p.expect_punct(b')', "`)`")?;
-                    return match (v.ext, v.k, v.registers().next(), v.label_coef) {
-                        (Some((id, 1)), 0, None, 0) => Ok(Some((stand_in(class), Some(id)))),
-                        _ => Err((
-                            ErrorKind::BadOperand(
-                                "a register family takes one Rust expression: `Rq(n)`",
-                            ),
-                            span.to(end),
-                        )),
-                    };
-                }
-                let n = v
-                    .as_const()
-                    .ok_or_else(|| expected_at("a register number", &t, p))?;
-                return numbered(class, n, span.to(p.tok.span)).and_then(|r| {
-                    p.expect_punct(b')', "`)`")?;
-                    Ok(Some((r, None)))
-                });
+            let t = p.tok;
+            let v = p.expr()?;
+            if v.is_dynamic() {
+                // `Rq($0)` in `dynasm!`: a stand-in and the expression.
+                let id = v.sole_expr().ok_or((
+                    ErrorKind::BadOperand("a register family takes one Rust expression: `Rq(n)`"),
+                    span.to(v.span),
+                ))?;
+                p.expect_punct(b')', "`)`")?;
+                return Ok(Some((stand_in(class), Some(id))));
             }
-            let n = p.const_expr("a register number")?;
+            let n = v
+                .as_const()
+                .ok_or_else(|| crate::text::expected("a register number", &t, p.src))?;
             let end = p.tok.span;
             p.expect_punct(b')', "`)`")?;
             return numbered(class, n, span.to(end)).map(|r| Some((r, None)));
@@ -145,14 +134,6 @@ fn numbered(class: RegClass, n: i128, span: Span) -> EResult<Reg> {
         .filter(|n| (first..=last).contains(&(*n as i128)))
         .and_then(|n| Reg::new(class, n))
         .ok_or_else(|| out_of_range("register number", n, first, last, span))
-}
-
-fn expected_at(
-    what: &'static str,
-    t: &crate::lex::Token<'_>,
-    p: &Parser<'_, '_>,
-) -> (ErrorKind, Span) {
-    crate::text::expected(what, t, p.src)
 }
 
 /// An operand as parsed, before the mnemonic's rules apply.

@@ -135,22 +135,15 @@ pub fn emit<S: CodeSink + ?Sized>(
 /// Pads code to a multiple of `alignment` (a power of two) with the
 /// manuals' multi-byte NOPs, or records the error.
 pub fn align<S: jitasm_core::LabelApi + ?Sized>(sink: &mut S, alignment: usize) {
-    if !alignment.is_power_of_two() || alignment > 1 << 30 {
-        sink.record_error(Error::ValueOutOfRange {
-            what: "alignment (a power of two)",
-            value: alignment as i128,
-            min: 1,
-            max: 1 << 30,
-        });
-        return;
-    }
-    let off = sink.offset();
-    let addr = sink.address_of(off).unwrap_or(off as u64);
-    let mut pad = ((alignment as u64).wrapping_sub(addr) & (alignment as u64 - 1)) as usize;
-    while pad > 0 {
-        let n = pad.min(NOPS.len());
-        sink.extend_from_slice(NOPS[n - 1]);
-        pad -= n;
+    match sink.padding(alignment) {
+        Ok(mut pad) => {
+            while pad > 0 {
+                let n = pad.min(NOPS.len());
+                sink.extend_from_slice(NOPS[n - 1]);
+                pad -= n;
+            }
+        }
+        Err(e) => sink.record_error(e),
     }
 }
 
