@@ -978,6 +978,17 @@ fn mem_from<'a>(p: &Parser<'a, '_>, v: Lin<'a, Reg>, split: bool) -> EResult<(Me
             ))
         }
     }
+    // dynasm syntax: a label alone (`[->label]`, `[>done + 8]`) is reached
+    // RIP-relative in 64-bit mode, as dynasm-rs reaches it; GNU syntax keeps
+    // llvm-mc's meaning, an absolute address unless `rip +` is written.
+    if p.opts.syntax == Syntax::Dynasm
+        && p.mode.is64()
+        && m.label.is_some()
+        && base.is_none()
+        && index.is_none()
+    {
+        m.base = Reg::new(RegClass::Ip, 0);
+    }
     if let Some((r, d)) = base {
         m.base = Some(r);
         parts.reg = d;

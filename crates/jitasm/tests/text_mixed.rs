@@ -107,3 +107,32 @@ fn text_reports_labels_it_cannot_see_when_the_output_resolves() {
         Err(jitasm::Error::UnknownLabel { .. })
     ));
 }
+
+/// A label alone in a memory operand is RIP-relative in dynasm syntax (as
+/// dynasm-rs encodes it) and absolute in GNU syntax (as llvm-mc encodes
+/// it); in 32-bit mode both are absolute.
+#[test]
+fn label_memory_operands_follow_each_syntax() {
+    let asm = |syntax, arch, text: &str| {
+        let opts = AsmOptions::new(arch).syntax(syntax);
+        jitasm::assemble_with(text, &opts, 0x1000).unwrap().bytes
+    };
+    let dynasm = asm(
+        Syntax::Dynasm,
+        Arch::X64,
+        "lea rdi, [->g]; mov eax, [->g + 8]; ->g: ret",
+    );
+    let gnu_rip = asm(
+        Syntax::Gnu,
+        Arch::X64,
+        "lea rdi, [rip + g]; mov eax, [rip + g + 8]; g: ret",
+    );
+    assert_eq!(dynasm, gnu_rip);
+    let gnu_abs = asm(Syntax::Gnu, Arch::X64, "lea rdi, [g]; g: ret");
+    let gnu_abs_dynasm_label = asm(Syntax::Gnu, Arch::X64, "lea rdi, [->g]; ->g: ret");
+    assert_eq!(gnu_abs, gnu_abs_dynasm_label);
+    assert_ne!(gnu_abs[..3], dynasm[..3]);
+    let x86_dynasm = asm(Syntax::Dynasm, Arch::X86, "lea edi, [->g]; ->g: ret");
+    let x86_gnu = asm(Syntax::Gnu, Arch::X86, "lea edi, [g]; g: ret");
+    assert_eq!(x86_dynasm, x86_gnu);
+}
