@@ -129,6 +129,8 @@ pub enum Error {
     Fixup {
         /// Offset of the patched unit.
         at: usize,
+        /// The label referenced, when the target is one.
+        label: Option<LabelName>,
         /// What does not fit.
         error: FixupError,
     },
@@ -199,7 +201,16 @@ impl fmt::Display for Error {
             Error::InvalidDynamicLabel { index } => {
                 write!(f, "dynamic label {index} was not created by this assembler")
             }
-            Error::Fixup { at, error } => write!(f, "fixup at offset {at:#x}: {error}"),
+            Error::Fixup {
+                at,
+                label: Some(label),
+                error,
+            } => write!(f, "fixup at offset {at:#x} (label {label}): {error}"),
+            Error::Fixup {
+                at,
+                label: None,
+                error,
+            } => write!(f, "fixup at offset {at:#x}: {error}"),
             Error::ValueOutOfRange {
                 what,
                 value,

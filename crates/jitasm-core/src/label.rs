@@ -20,6 +20,11 @@ impl DynamicLabel {
     pub const fn index(self) -> u32 {
         self.0
     }
+
+    /// The label's index as a `usize` (dynasm-rs's name for [`index`](Self::index)).
+    pub const fn get_id(self) -> usize {
+        self.0 as usize
+    }
 }
 
 /// What a label reference points at.

@@ -106,15 +106,24 @@ pub mod generated_code {
 
     /// `dynasm!(ops ; …)` takes whatever `ops` is (an assembler, a `&mut`
     /// to one, a field) as a method receiver does: `ops.__jitasm_output()`.
+    /// The output is an associated type so that a trait can name it as a
+    /// supertrait bound (`EmitTarget<Output: LabelApi>`): the dynasm-rs
+    /// compatibility crate's `DynasmApi` does, so code generic over it
+    /// expands too.
     pub trait EmitTarget {
+        /// What the generated code writes to.
+        type Output: ?Sized;
         /// The output, reborrowed.
+        fn __jitasm_output(&mut self) -> &mut Self::Output;
+    }
+
+    impl<T: ByteSink + ?Sized> EmitTarget for T {
+        type Output = T;
         #[inline]
-        fn __jitasm_output(&mut self) -> &mut Self {
+        fn __jitasm_output(&mut self) -> &mut T {
             self
         }
     }
-
-    impl<T: ByteSink + ?Sized> EmitTarget for T {}
 
     /// `->name:`
     #[inline]

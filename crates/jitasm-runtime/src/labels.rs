@@ -42,6 +42,8 @@ type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Target {
     Offset(usize),
+    /// A backward local reference, bound to the definition at the offset.
+    LocalBound(usize, u32),
     Extern(u64),
     Global(u32),
     Dynamic(u32),
@@ -215,7 +217,7 @@ impl Labels {
             } => {
                 let id = self.local_id(name);
                 match self.local_last[id as usize] {
-                    Some(o) => Target::Offset(o),
+                    Some(o) => Target::LocalBound(o, id),
                     None => Target::LocalMissing(id),
                 }
             }
@@ -280,7 +282,7 @@ impl Labels {
     ) -> Result<(), Error> {
         for f in fixups {
             let target = match f.target {
-                Target::Offset(o) => base.wrapping_add(o as u64),
+                Target::Offset(o) | Target::LocalBound(o, _) => base.wrapping_add(o as u64),
                 Target::Extern(a) => a,
                 Target::Global(id) => match self.global_defs[id as usize] {
                     Some(o) => base.wrapping_add(o as u64),
@@ -302,27 +304,35 @@ impl Labels {
                     .ok_or(Error::OffsetOutOfBounds { offset: f.at, len })?;
             f.kind
                 .apply(unit, target, pc)
-                .map_err(|error| Error::Fixup { at: f.at, error })?;
+                .map_err(|error| Error::Fixup {
+                    at: f.at,
+                    label: self.name(f),
+                    error,
+                })?;
         }
         Ok(())
     }
 
-    fn unknown(&self, f: &Fixup) -> Error {
-        let label = match f.target {
+    /// The label a fixup refers to, as errors name it (`None` for an offset
+    /// or an address).
+    fn name(&self, f: &Fixup) -> Option<LabelName> {
+        Some(match f.target {
             Target::Global(id) => LabelName::Global(self.globals.name(id)),
             Target::Dynamic(id) => LabelName::Dynamic(id),
             Target::LocalForward(id) => LabelName::Local {
                 name: self.locals.name(id),
                 forward: true,
             },
-            Target::LocalMissing(id) => LabelName::Local {
+            Target::LocalBound(_, id) | Target::LocalMissing(id) => LabelName::Local {
                 name: self.locals.name(id),
                 forward: false,
             },
-            Target::Offset(_) | Target::Extern(_) => {
-                unreachable!("resolved targets are never unknown")
-            }
-        };
+            Target::Offset(_) | Target::Extern(_) => return None,
+        })
+    }
+
+    fn unknown(&self, f: &Fixup) -> Error {
+        let label = self.name(f).expect("only label targets can be unknown");
         Error::UnknownLabel { label, at: f.at }
     }
 }

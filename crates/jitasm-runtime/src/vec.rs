@@ -62,6 +62,21 @@ impl<A: Isa> VecAssembler<A> {
         &self.buf
     }
 
+    /// The bytes so far, to rewrite in place (label fields not yet patched).
+    pub fn bytes_mut(&mut self) -> &mut [u8] {
+        &mut self.buf
+    }
+
+    /// Reserves room for at least `additional` more bytes.
+    pub fn reserve(&mut self, additional: usize) {
+        self.buf.reserve(additional)
+    }
+
+    /// The offset of the latest definition of local label `name`.
+    pub fn local_label_offset(&self, name: &str) -> Option<AssemblyOffset> {
+        self.labels.local_offset(name)
+    }
+
     /// The offset global label `name` is defined at.
     pub fn global_label_offset(&self, name: &str) -> Option<AssemblyOffset> {
         self.labels.global_offset(name)

@@ -155,7 +155,7 @@ fn call(asm: &HostAsm, entry: AssemblyOffset) -> u64 {
 
 fn assert_out_of_range(r: Result<(), Error>, at: usize, kind: &FixupKind, what: &str) {
     match r {
-        Err(Error::Fixup { at: a, error }) => {
+        Err(Error::Fixup { at: a, error, .. }) => {
             assert_eq!(a, at, "{what}: error at the wrong unit");
             assert_eq!(error.kind, kind.name, "{what}: error names the wrong kind");
             assert!(
