@@ -15,13 +15,20 @@ use jitasm_syntax::{ErrorKind, Options};
 use jitasm_x64::{DispSize, Mem, Operand, Reg};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
+use std::cell::Cell;
 use std::collections::HashMap;
 
 /// Expands an invocation whose text is `text`, emitting into `ops`.
-pub fn generate(path: &TokenStream, ops: &TokenStream, text: &Text) -> Result<TokenStream, Fail> {
+pub fn generate(
+    path: &TokenStream,
+    dynasmrt: bool,
+    ops: &TokenStream,
+    text: &Text,
+) -> Result<TokenStream, Fail> {
     let mut c = Collector {
         p: path.clone(),
         ops: ops.clone(),
+        uses_labels: Cell::new(false),
         leaves: &text.leaves,
         code: TokenStream::new(),
         bytes: Vec::new(),
@@ -41,7 +48,19 @@ pub fn generate(path: &TokenStream, ops: &TokenStream, text: &Text) -> Result<To
     }
     c.flush();
     let code = c.code;
-    Ok(quote!({ #code }))
+    // With dynasmrt's API, the expansion uses its traits as dynasm-rs's
+    // does, so a program importing them gets no unused-import warning (and
+    // one that does not import them gets the same error).
+    let api = if dynasmrt && !code.is_empty() {
+        let mut uses = quote!((#ops).__dynasm_api(););
+        if c.uses_labels.get() {
+            uses.extend(quote!((#ops).__dynasm_label_api();));
+        }
+        uses
+    } else {
+        TokenStream::new()
+    };
+    Ok(quote!({ #api #code }))
 }
 
 /// The output the grammar emits into while the macro expands.
@@ -50,6 +69,8 @@ struct Collector<'t> {
     p: TokenStream,
     /// The assembler expression.
     ops: TokenStream,
+    /// Whether a label is defined or referenced.
+    uses_labels: Cell<bool>,
     leaves: &'t [Leaf],
     /// The statements generated so far.
     code: TokenStream,
@@ -123,6 +144,7 @@ impl Collector<'_> {
 
     /// A label reference with a constant target and addend.
     fn label_tokens(&self, l: &LabelRef<'_>) -> Result<TokenStream, ErrorKind> {
+        self.uses_labels.set(true);
         let target = self.target_tokens(&l.target, None)?;
         let p = &self.p;
         let addend = lit_i64(l.addend);
@@ -196,6 +218,7 @@ impl Collector<'_> {
     }
 
     fn define(&mut self, which: &str, name: &str) {
+        self.uses_labels.set(true);
         self.flush();
         let p = &self.p;
         let out = self.output();
@@ -321,6 +344,7 @@ impl Bindings {
         target_expr: bool,
         addend: Option<(ExprId, i128)>,
     ) -> Result<TokenStream, ErrorKind> {
+        c.uses_labels.set(true);
         let p = &c.p;
         let e = if target_expr {
             let id = match l.target {
@@ -598,6 +622,7 @@ impl Output for Collector<'_> {
                 }
             }
             Item::DefineDynamic(id) => {
+                self.uses_labels.set(true);
                 let leaf = self.leaf(id);
                 quote! {
                     {

@@ -18,7 +18,7 @@ mod text;
 use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
 use quote::quote_spanned;
 
-/// `dynasm_impl!([support path] ops ; lines…)`: see the crate docs.
+/// `dynasm_impl!([support path] [dynasmrt]? ops ; lines…)`: see the crate docs.
 #[proc_macro]
 pub fn dynasm_impl(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     match expand(input.into()) {
@@ -39,6 +39,16 @@ fn expand(input: TokenStream) -> Result<TokenStream, text::Fail> {
                 Span::call_site(),
             ))
         }
+    };
+    // `[dynasmrt]`: the caller is jitasm-dynasmrt, whose traits the
+    // expansion uses as dynasm-rs's does.
+    let (dynasmrt, rest) = match rest.split_first() {
+        Some((TokenTree::Group(g), rest))
+            if g.delimiter() == Delimiter::Bracket && g.stream().to_string() == "dynasmrt" =>
+        {
+            (true, rest)
+        }
+        _ => (false, rest),
     };
     let segments = text::split(rest, ';');
     let ops: TokenStream = segments[0].iter().cloned().collect();
@@ -64,5 +74,5 @@ fn expand(input: TokenStream) -> Result<TokenStream, text::Fail> {
         }
         text.end();
     }
-    emit::generate(&path, &ops, &text)
+    emit::generate(&path, dynasmrt, &ops, &text)
 }
