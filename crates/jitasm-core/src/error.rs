@@ -129,8 +129,9 @@ pub enum Error {
     Fixup {
         /// Offset of the patched unit.
         at: usize,
-        /// The label referenced, when the target is one.
-        label: Option<LabelName>,
+        /// The label referenced, when the target is one (boxed to keep
+        /// `Error` small).
+        label: Option<alloc::boxed::Box<LabelName>>,
         /// What does not fit.
         error: FixupError,
     },

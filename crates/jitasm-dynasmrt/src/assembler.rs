@@ -151,6 +151,7 @@ impl<R: Relocation> Assembler<R> {
     /// Commits and hands the code over. Panics if the commit fails (call
     /// [`commit`](Self::commit) first to handle that); never returns `Err`,
     /// as executors keep working after it.
+    #[allow(clippy::result_large_err)] // dynasmrt's signature
     pub fn finalize(mut self) -> Result<ExecutableBuffer, Self> {
         self.commit()
             .expect("Errors were encountered when committing before finalization");

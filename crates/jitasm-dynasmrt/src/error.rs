@@ -136,7 +136,7 @@ pub(crate) fn to_dynasm(e: Error) -> DynasmError {
         Error::InvalidDynamicLabel { index } => {
             DynasmError::UnknownLabel(LabelKind::Dynamic(DynamicLabel::from_index(index)))
         }
-        Error::Fixup { label, .. } => DynasmError::ImpossibleRelocation(match label {
+        Error::Fixup { label, .. } => DynasmError::ImpossibleRelocation(match label.map(|l| *l) {
             Some(LabelName::Global(n)) => TargetKind::Global(static_name(&n)),
             Some(LabelName::Local { name, .. }) => TargetKind::Local(static_name(&name)),
             Some(LabelName::Dynamic(i)) => TargetKind::Dynamic(DynamicLabel::from_index(i)),

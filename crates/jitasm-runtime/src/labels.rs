@@ -306,7 +306,7 @@ impl Labels {
                 .apply(unit, target, pc)
                 .map_err(|error| Error::Fixup {
                     at: f.at,
-                    label: self.name(f),
+                    label: self.name(f).map(Box::new),
                     error,
                 })?;
         }
