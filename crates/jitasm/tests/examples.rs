@@ -40,6 +40,10 @@ mod expr;
 #[path = "../examples/bf.rs"]
 mod bf;
 
+#[allow(dead_code)]
+#[path = "../examples/ticker.rs"]
+mod ticker;
+
 #[test]
 fn minimal_prints_0x30() {
     assert_eq!(minimal::run().unwrap(), "0x30\n");
@@ -227,4 +231,47 @@ fn bf_folding_and_brackets() {
         out.contains("bytes: output and tape match the interpreter"),
         "{out}"
     );
+}
+
+/// The compiled ticker against the interpreter of the same operations.
+fn ticker_matches_interpreter(ops: &[ticker::Op], width: usize, max: u64) -> Vec<String> {
+    let compiled = ticker::render(ops, width, max, false).unwrap();
+    let mut ctx = ticker::Context::new(width, false);
+    for _ in 0..max {
+        if !ctx.interpret(ops) {
+            break;
+        }
+    }
+    assert_eq!(compiled, ctx.screen());
+    compiled
+}
+
+#[test]
+fn ticker_renders_what_the_interpreter_renders() {
+    use ticker::Op;
+    let lines = ticker_matches_interpreter(&ticker::scene(48), 40, 1000);
+    // Exit(48) after Print: frames 0 to 48 print.
+    assert_eq!(lines.len(), 49);
+    assert!(lines[0].starts_with("<jitasm>"));
+    assert_eq!(lines[5].find('<'), Some(5));
+    assert_ne!(lines[0], lines[1]);
+    // Exit first: nothing is printed; no Exit: runs to the frame cap.
+    assert!(ticker_matches_interpreter(&[Op::Exit(0), Op::Print], 8, 10).is_empty());
+    let sprites = [
+        Op::Clear('-'),
+        Op::Draw {
+            sprite: "ab",
+            offset: -3,
+            speed: -1.75,
+        },
+        Op::Draw {
+            sprite: "xyz",
+            offset: 7,
+            speed: 0.3,
+        },
+        Op::Print,
+        Op::Clear(' '),
+        Op::Print,
+    ];
+    assert_eq!(ticker_matches_interpreter(&sprites, 11, 25).len(), 50);
 }
