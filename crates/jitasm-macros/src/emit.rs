@@ -30,7 +30,10 @@ pub fn generate(
         ops: ops.clone(),
         uses_labels: Cell::new(false),
         leaves: &text.leaves,
-        code: TokenStream::new(),
+        pieces: Vec::new(),
+        segment: 0,
+        defined: HashMap::new(),
+        pending: Vec::new(),
         bytes: Vec::new(),
         offset: 0,
         chunk_start: 0,
@@ -47,7 +50,7 @@ pub fn generate(
         return Err(e);
     }
     c.flush();
-    let code = c.code;
+    let code = c.render();
     // With dynasmrt's API, the expansion uses its traits as dynasm-rs's
     // does, so a program importing them gets no unused-import warning (and
     // one that does not import them gets the same error).
@@ -73,13 +76,57 @@ struct Collector<'t> {
     uses_labels: Cell<bool>,
     leaves: &'t [Leaf],
     /// The statements generated so far.
-    code: TokenStream,
-    /// Bytes not yet pushed, and their fixups (offsets from the chunk).
+    pieces: Vec<Piece>,
+    /// Bytes not yet in a piece, and their fixups (offsets from the chunk).
     bytes: Vec<u8>,
+    /// The static offset: bytes emitted since the invocation began, not
+    /// counting statements whose size is known only at run time.
     offset: usize,
     chunk_start: usize,
-    fixups: Vec<(TokenStream, usize, usize, usize)>,
+    fixups: Vec<Fix>,
+    /// Counts the statements of run-time size: two static offsets with the
+    /// same segment are a known distance apart.
+    segment: u32,
+    /// Labels defined in this invocation: (global, name) → (segment, offset)
+    /// of the latest definition.
+    defined: HashMap<(bool, String), (u32, usize)>,
+    /// Forward references to local labels and references to global labels
+    /// not yet defined here, which a definition in the same segment resolves.
+    pending: Vec<Pending>,
     error: Option<Fail>,
+}
+
+/// A run of static bytes, or other generated statements.
+enum Piece {
+    Code(TokenStream),
+    Chunk { bytes: Vec<u8>, fixups: Vec<Fix> },
+}
+
+/// A label reference in static bytes.
+struct Fix {
+    /// The `LabelRef` expression.
+    label: TokenStream,
+    /// Index of the kind in `fixup::x86::ALL`.
+    kind: usize,
+    /// Field and PC, from the start of the chunk.
+    at: usize,
+    pc: usize,
+    /// The static offset of the chunk's start.
+    origin: usize,
+    /// Added to the label's address.
+    addend: i64,
+    /// Patched while expanding: no run-time fixup.
+    resolved: bool,
+}
+
+/// A reference that a later definition in the same segment resolves.
+struct Pending {
+    key: (bool, String),
+    segment: u32,
+    /// The chunk holding it, once gathered (`None`: the current one).
+    piece: Option<usize>,
+    /// Its index among the chunk's fixups.
+    fix: usize,
 }
 
 /// The index of `kind` in `jitasm_core::fixup::x86::ALL`.
@@ -94,35 +141,91 @@ fn lit_i64(v: i64) -> Literal {
 }
 
 impl Collector<'_> {
-    /// Pushes the bytes and fixups gathered since the last call.
+    /// Ends the run of static bytes gathered since the last call.
     fn flush(&mut self) {
         if self.bytes.is_empty() && self.fixups.is_empty() {
             return;
         }
-        let p = &self.p;
-        let out = self.output();
-        let bytes = self.bytes.iter().map(|b| Literal::u8_unsuffixed(*b));
-        let fixups = self.fixups.iter().map(|(label, k, at, pc)| {
-            quote! {
-                #p::core::CodeSink::fixup(__ops, #label, #p::core::fixup::x86::ALL[#k], __s + #at, __s + #pc);
+        let index = self.pieces.len();
+        for pending in &mut self.pending {
+            if pending.piece.is_none() {
+                pending.piece = Some(index);
             }
+        }
+        self.pieces.push(Piece::Chunk {
+            bytes: std::mem::take(&mut self.bytes),
+            fixups: std::mem::take(&mut self.fixups),
         });
-        let start = if self.fixups.is_empty() {
-            quote!()
-        } else {
-            quote!(let __s = #p::core::ByteSink::offset(__ops);)
-        };
-        self.code.extend(quote! {
-            {
-                let __ops = #out;
-                #start
-                #p::core::ByteSink::extend_from_slice(__ops, &[#(#bytes),*]);
-                #(#fixups)*
-            }
-        });
-        self.bytes.clear();
-        self.fixups.clear();
         self.chunk_start = self.offset;
+    }
+
+    /// The generated statements.
+    fn render(&self) -> TokenStream {
+        let p = &self.p;
+        let mut code = TokenStream::new();
+        for piece in &self.pieces {
+            let (bytes, fixups) = match piece {
+                Piece::Code(t) => {
+                    code.extend(t.clone());
+                    continue;
+                }
+                Piece::Chunk { bytes, fixups } => (bytes, fixups),
+            };
+            let out = self.output();
+            let bytes = bytes.iter().map(|b| Literal::u8_unsuffixed(*b));
+            let live: Vec<&Fix> = fixups.iter().filter(|f| !f.resolved).collect();
+            let fixups = live.iter().map(|f| {
+                let (label, k, at, pc) = (&f.label, f.kind, f.at, f.pc);
+                quote! {
+                    #p::core::CodeSink::fixup(__ops, #label, #p::core::fixup::x86::ALL[#k], __s + #at, __s + #pc);
+                }
+            });
+            let start = if live.is_empty() {
+                quote!()
+            } else {
+                quote!(let __s = #p::core::ByteSink::offset(__ops);)
+            };
+            code.extend(quote! {
+                {
+                    let __ops = #out;
+                    #start
+                    #p::core::ByteSink::extend_from_slice(__ops, &[#(#bytes),*]);
+                    #(#fixups)*
+                }
+            });
+        }
+        code
+    }
+
+    /// Patches a reference whose label is defined in the same segment, at
+    /// static offset `target`, when its field is relative (an absolute one
+    /// needs the run-time address). `chunk` is `None` for the chunk being
+    /// gathered.
+    fn resolve(&mut self, chunk: Option<usize>, fix: usize, target: usize, label: &(bool, String)) {
+        let (bytes, fixups) = match chunk {
+            None => (&mut self.bytes, &mut self.fixups),
+            Some(i) => match &mut self.pieces[i] {
+                Piece::Chunk { bytes, fixups } => (bytes, fixups),
+                Piece::Code(_) => return,
+            },
+        };
+        let f = &mut fixups[fix];
+        let kind = jitasm_core::fixup::x86::ALL[f.kind];
+        if kind.value != jitasm_core::fixup::Value::Relative || f.resolved {
+            return;
+        }
+        // Static offsets of one segment are a known distance apart, so they
+        // serve as addresses for a relative field.
+        let target = (target as u64).wrapping_add(f.addend as u64);
+        let pc = (f.origin + f.pc) as u64;
+        let unit = &mut bytes[f.at..f.at + kind.unit as usize];
+        match kind.apply(unit, target, pc) {
+            Ok(()) => f.resolved = true,
+            Err(e) => {
+                let (sigil, name) = (if label.0 { "->" } else { "" }, &label.1);
+                self.record(format!("label {sigil}{name} is out of reach: {e}"))
+            }
+        }
     }
 
     /// The output as a method receiver sees it (`ops` may be an assembler,
@@ -198,12 +301,47 @@ impl jitasm_core::CodeSink for Collector<'_> {
         let tokens = self.label_tokens(&label);
         match (tokens, kind_index(kind)) {
             (Ok(t), Some(k)) => {
-                self.fixups
-                    .push((t, k, at - self.chunk_start, pc - self.chunk_start))
+                self.fixups.push(Fix {
+                    label: t,
+                    kind: k,
+                    at: at - self.chunk_start,
+                    pc: pc - self.chunk_start,
+                    origin: self.chunk_start,
+                    addend: label.addend,
+                    resolved: false,
+                });
             }
-            (Err(e), _) => self.record(e.to_string()),
-            (_, None) => self.record(format!("no such fixup kind: {}", kind.name)),
+            (Err(e), _) => return self.record(e.to_string()),
+            (_, None) => return self.record(format!("no such fixup kind: {}", kind.name)),
         }
+        // A label of this invocation: resolved here when its definition is
+        // in the same segment (known distance), else by the output.
+        let (global, name, forward) = match label.target {
+            LabelTarget::Global(n) => (true, n, false),
+            LabelTarget::Local { name, forward } => (false, name, forward),
+            _ => return,
+        };
+        let fix = self.fixups.len() - 1;
+        let key = (global, name.to_string());
+        if !forward {
+            // `<name` and `->name`: the definition seen last, if any.
+            if let Some(&(segment, def)) = self.defined.get(&key) {
+                if segment == self.segment {
+                    self.resolve(None, fix, def, &key);
+                }
+                return;
+            }
+            // `<name` defined before this invocation: the output knows it.
+            if !global {
+                return;
+            }
+        }
+        self.pending.push(Pending {
+            key,
+            segment: self.segment,
+            piece: None,
+            fix,
+        });
     }
     fn record_error(&mut self, error: Error) {
         self.record(error.to_string());
@@ -220,12 +358,25 @@ impl Collector<'_> {
     fn define(&mut self, which: &str, name: &str) {
         self.uses_labels.set(true);
         self.flush();
+        let key = (which == "define_global", name.to_string());
+        // References waiting for this definition: resolved when in this
+        // segment; either way, later definitions do not bind them.
+        let (here, rest): (Vec<Pending>, Vec<Pending>) = std::mem::take(&mut self.pending)
+            .into_iter()
+            .partition(|p| p.key == key);
+        self.pending = rest;
+        for p in here {
+            if p.segment == self.segment {
+                self.resolve(p.piece, p.fix, self.offset, &p.key);
+            }
+        }
+        self.defined.insert(key, (self.segment, self.offset));
         let p = &self.p;
         let out = self.output();
         let f = format_ident!("{}", which);
-        self.code.extend(quote! {
+        self.pieces.push(Piece::Code(quote! {
             #p::core::generated_code::#f(#out, #name);
-        });
+        }));
     }
 }
 
@@ -637,7 +788,8 @@ impl Output for Collector<'_> {
             }
             Item::LabelData { kind, label } => self.label_data(kind, &label)?,
         };
-        self.code.extend(code);
+        self.segment += 1;
+        self.pieces.push(Piece::Code(code));
         Ok(())
     }
 }

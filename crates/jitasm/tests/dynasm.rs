@@ -246,3 +246,66 @@ fn text_at(base: u64, src: &str) -> Vec<u8> {
     jitasm::assemble_into(&mut v, src, &opts).unwrap();
     v.finalize().unwrap()
 }
+
+/// Labels defined and referenced in one invocation, with only static code
+/// between, are patched while expanding: the bytes are final before any
+/// resolution. Across a statement of run-time size, or to a definition in
+/// another invocation, the output resolves them.
+#[test]
+fn labels_of_one_invocation_are_resolved_while_expanding() {
+    let mut ops = VecAssembler::<X64>::new(0);
+    dynasm!(ops
+        ; ->entry:
+        ; top:
+        ; dec ecx
+        ; jnz <top
+        ; jmp >done
+        ; jmp ->entry
+        ; nop
+        ; done:
+        ; jmp ->exit
+        ; ->exit:
+        ; ret
+    );
+    let before = ops.bytes().to_vec();
+    let after = ops.finalize().unwrap();
+    assert_eq!(before, after);
+    assert_eq!(
+        after,
+        text("->entry:; top:; dec ecx; jnz <top; jmp >done; jmp ->entry; nop; done:; jmp ->exit; ->exit:; ret")
+    );
+
+    // A register given at run time ends the segment: the output patches.
+    let mut ops = VecAssembler::<X64>::new(0);
+    let r: u8 = 1;
+    dynasm!(ops
+        ; top:
+        ; dec Rd(r)
+        ; jnz <top
+        ; jmp >done
+        ; inc Rq(r)
+        ; done:
+        ; ret
+    );
+    let before = ops.bytes().to_vec();
+    let after = ops.finalize().unwrap();
+    assert_ne!(before, after);
+    assert_eq!(
+        after,
+        text("top:; dec ecx; jnz <top; jmp >done; inc rcx; done:; ret")
+    );
+
+    // `<again` before any definition in this invocation binds to the one
+    // of the previous invocation, not to the later one of this invocation.
+    let mut ops = VecAssembler::<X64>::new(0);
+    dynasm!(ops ; again: ; nop);
+    dynasm!(ops
+        ; jmp <again
+        ; again:
+        ; jmp <again
+    );
+    assert_eq!(
+        ops.finalize().unwrap(),
+        text("again:; nop; jmp <again; again:; jmp <again")
+    );
+}
