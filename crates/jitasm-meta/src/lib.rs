@@ -10,4 +10,5 @@
 //! not fit our model panics with the form's name.
 #![deny(missing_docs)]
 
+pub mod a64;
 pub mod x86;

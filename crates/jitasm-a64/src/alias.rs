@@ -1,0 +1,586 @@
+//! Aliases: instructions written with one mnemonic and encoded as another.
+//!
+//! disarm64's definitions (like binutils', which they come from) list base
+//! instructions only; the Arm ARM defines the aliases (`mov`, `cmp`, `lsl`,
+//! `cset`, `nop`, …) as rewrites of their operands into a base instruction.
+//! Each rewrite here is written once and ends in the table's forms, so no
+//! encoding rule is repeated. Where an instruction has several possible
+//! encodings (`mov x0, #imm`: `movz`, `movn` or `orr`), the order is the one
+//! llvm-mc follows. [`fallback`] holds the rewrites llvm-mc applies when an
+//! instruction's own forms reject the operands (`ldr` with an unscaled
+//! offset is `ldur`, `add` with a negative immediate is `sub`).
+
+use crate::encode::encode_bitmask;
+use crate::error::EncodeError;
+use crate::operand::{Cond, Instruction, Mem, MemMode, MemOffset, Modifier, Operand};
+use crate::reg::{Reg, RegClass};
+use alloc::vec::Vec;
+
+/// A rewritten instruction: the base mnemonic, its operands, and for each
+/// of them the position of the original operand it comes from (for errors).
+pub(crate) struct Rewrite<'a> {
+    pub mnemonic: &'static str,
+    pub operands: Vec<Operand<'a>>,
+    from: Vec<u8>,
+}
+
+impl<'a> Rewrite<'a> {
+    fn new(mnemonic: &'static str) -> Self {
+        Rewrite {
+            mnemonic,
+            operands: Vec::new(),
+            from: Vec::new(),
+        }
+    }
+
+    fn op(mut self, op: Operand<'a>, from: usize) -> Self {
+        self.operands.push(op);
+        self.from.push(from as u8);
+        self
+    }
+
+    /// Appends the original operands from `start` on.
+    fn rest(mut self, ops: &[Operand<'a>], start: usize) -> Self {
+        for (i, o) in ops.iter().enumerate().skip(start) {
+            self = self.op(*o, i);
+        }
+        self
+    }
+
+    /// Renumbers the operand of an error of the rewritten instruction.
+    pub fn map_error(&self, e: EncodeError) -> EncodeError {
+        use EncodeError::*;
+        let map = |o: u8| self.from.get(o as usize).copied().unwrap_or(o);
+        match e {
+            OperandMismatch { operand, expected } => OperandMismatch {
+                operand: map(operand),
+                expected,
+            },
+            ImmediateOutOfRange {
+                operand,
+                value,
+                min,
+                max,
+            } => ImmediateOutOfRange {
+                operand: map(operand),
+                value,
+                min,
+                max,
+            },
+            NotBitmaskImmediate {
+                operand,
+                value,
+                width,
+            } => NotBitmaskImmediate {
+                operand: map(operand),
+                value,
+                width,
+            },
+            NotAddSubImmediate { operand, value } => NotAddSubImmediate {
+                operand: map(operand),
+                value,
+            },
+            NotMoveWideImmediate {
+                operand,
+                value,
+                width,
+            } => NotMoveWideImmediate {
+                operand: map(operand),
+                value,
+                width,
+            },
+            Offset {
+                operand,
+                value,
+                scale,
+                min,
+                max,
+            } => Offset {
+                operand: map(operand),
+                value,
+                scale,
+                min,
+                max,
+            },
+            BadModifier { operand, allowed } => BadModifier {
+                operand: map(operand),
+                allowed,
+            },
+            LaneOutOfRange {
+                operand,
+                index,
+                max,
+            } => LaneOutOfRange {
+                operand: map(operand),
+                index,
+                max,
+            },
+            BadRegister { operand, rule } => BadRegister {
+                operand: map(operand),
+                rule,
+            },
+            PcOffset {
+                operand,
+                value,
+                align,
+                min,
+                max,
+            } => PcOffset {
+                operand: map(operand),
+                value,
+                align,
+                min,
+                max,
+            },
+            other => other,
+        }
+    }
+}
+
+/// The zero register of `r`'s width.
+fn zr(r: Reg) -> Operand<'static> {
+    Operand::Reg(if r.is_64() { Reg::x(31) } else { Reg::w(31) })
+}
+
+fn width(r: Reg) -> i64 {
+    if r.is_64() {
+        64
+    } else {
+        32
+    }
+}
+
+/// `r` as a register of `like`'s width (`sxtb x0, w1` reads `x1`).
+fn widen(r: Reg, like: Reg) -> Reg {
+    match (r.class(), like.is_64()) {
+        (RegClass::W, true) => Reg::x(r.num()),
+        _ => r,
+    }
+}
+
+fn gpr(o: Option<&Operand<'_>>) -> Option<Reg> {
+    match o {
+        Some(Operand::Reg(r)) if r.is_gpr() => Some(*r),
+        _ => None,
+    }
+}
+
+fn imm(o: Option<&Operand<'_>>) -> Option<i64> {
+    match o {
+        Some(Operand::Imm(v)) => Some(*v),
+        _ => None,
+    }
+}
+
+fn range_err(operand: usize, value: i64, min: i64, max: i64) -> EncodeError {
+    EncodeError::ImmediateOutOfRange {
+        operand: operand as u8,
+        value,
+        min,
+        max,
+    }
+}
+
+/// `hint #n` aliases without operands (Arm ARM C6.2 HINT and the aliases
+/// listed there).
+const HINTS: &[(&str, i64)] = &[
+    ("nop", 0),
+    ("yield", 1),
+    ("wfe", 2),
+    ("wfi", 3),
+    ("sev", 4),
+    ("sevl", 5),
+    ("dgh", 6),
+    ("xpaclri", 7),
+    ("pacia1716", 8),
+    ("pacib1716", 10),
+    ("autia1716", 12),
+    ("autib1716", 14),
+    ("esb", 16),
+    ("csdb", 20),
+    ("paciaz", 24),
+    ("paciasp", 25),
+    ("pacibz", 26),
+    ("pacibsp", 27),
+    ("autiaz", 28),
+    ("autiasp", 29),
+    ("autibz", 30),
+    ("autibsp", 31),
+];
+
+/// LSE atomic operations whose `st` form is the `ld` form with the zero
+/// register as destination.
+const LSE_STORES: &[&str] = &["add", "clr", "eor", "set", "smax", "smin", "umax", "umin"];
+
+/// Interns an `ld…` mnemonic of the table (the rewrite needs `'static`).
+fn table_name(name: &str) -> Option<&'static str> {
+    crate::table::mnemonics()
+        .binary_search(&name)
+        .ok()
+        .map(|i| crate::table::mnemonics()[i])
+}
+
+/// The rewrite of an alias, if `inst` is one; errors for aliases whose own
+/// operand rules fail (a `lsl` shift out of range, `cset` with `al`).
+pub(crate) fn rewrite<'a>(inst: &Instruction<'a, '_>) -> Result<Option<Rewrite<'a>>, EncodeError> {
+    let ops = inst.operands;
+    let m = inst.mnemonic;
+    let n = ops.len();
+    let r0 = gpr(ops.first());
+    let r1 = gpr(ops.get(1));
+    Ok(Some(match m {
+        _ if n == 0 && HINTS.iter().any(|(h, _)| *h == m) => {
+            let v = HINTS.iter().find(|(h, _)| *h == m).unwrap().1;
+            Rewrite::new("hint").op(Operand::Imm(v), 0)
+        }
+        "bti" => {
+            let v = match ops {
+                [] => 32,
+                [Operand::Symbol(s)] if s.eq_ignore_ascii_case("c") => 34,
+                [Operand::Symbol(s)] if s.eq_ignore_ascii_case("j") => 36,
+                [Operand::Symbol(s)] if s.eq_ignore_ascii_case("jc") => 38,
+                _ => {
+                    return Err(EncodeError::OperandMismatch {
+                        operand: 0,
+                        expected: "c, j or jc",
+                    })
+                }
+            };
+            Rewrite::new("hint").op(Operand::Imm(v), 0)
+        }
+        "ret" if n == 0 => Rewrite::new("ret").op(Operand::Reg(Reg::x(30)), 0),
+        "isb" if n == 0 => Rewrite::new("isb").op(Operand::Barrier(15), 0),
+        "clrex" if n == 0 => Rewrite::new("clrex").op(Operand::Imm(15), 0),
+        "ssbb" if n == 0 => Rewrite::new("dsb").op(Operand::Barrier(0), 0),
+        "pssbb" if n == 0 => Rewrite::new("dsb").op(Operand::Barrier(4), 0),
+        "mov" => return mov(ops),
+        "cmp" | "cmn" | "tst" if r0.is_some() => {
+            let base = match m {
+                "cmp" => "subs",
+                "cmn" => "adds",
+                _ => "ands",
+            };
+            Rewrite::new(base).op(zr(r0.unwrap()), 0).rest(ops, 0)
+        }
+        "neg" | "negs" | "ngc" | "ngcs" | "mvn" if r0.is_some() => {
+            let base = match m {
+                "neg" => "sub",
+                "negs" => "subs",
+                "ngc" => "sbc",
+                "ngcs" => "sbcs",
+                _ => "orn",
+            };
+            Rewrite::new(base)
+                .op(ops[0], 0)
+                .op(zr(r0.unwrap()), 1)
+                .rest(ops, 1)
+        }
+        "mvn" => Rewrite::new("not").rest(ops, 0),
+        "mul" | "mneg" | "smull" | "umull" | "smnegl" | "umnegl" if r0.is_some() && n == 3 => {
+            let base = match m {
+                "mul" => "madd",
+                "mneg" => "msub",
+                "smull" => "smaddl",
+                "umull" => "umaddl",
+                "smnegl" => "smsubl",
+                _ => "umsubl",
+            };
+            Rewrite::new(base).rest(ops, 0).op(zr(r0.unwrap()), 2)
+        }
+        "lsl" | "lsr" | "asr" | "ror" if r0.is_some() && n == 3 => {
+            let rd = r0.unwrap();
+            if gpr(ops.get(2)).is_some() {
+                let base = match m {
+                    "lsl" => "lslv",
+                    "lsr" => "lsrv",
+                    "asr" => "asrv",
+                    _ => "rorv",
+                };
+                Rewrite::new(base).rest(ops, 0)
+            } else if let Some(s) = imm(ops.get(2)) {
+                let w = width(rd);
+                if !(0..w).contains(&s) {
+                    return Err(range_err(2, s, 0, w - 1));
+                }
+                match m {
+                    "lsl" => Rewrite::new("ubfm")
+                        .rest(&ops[..2], 0)
+                        .op(Operand::Imm((w - s) % w), 2)
+                        .op(Operand::Imm(w - 1 - s), 2),
+                    "lsr" | "asr" => Rewrite::new(if m == "lsr" { "ubfm" } else { "sbfm" })
+                        .rest(&ops[..2], 0)
+                        .op(Operand::Imm(s), 2)
+                        .op(Operand::Imm(w - 1), 2),
+                    _ => Rewrite::new("extr")
+                        .rest(&ops[..2], 0)
+                        .op(ops[1], 1)
+                        .op(Operand::Imm(s), 2),
+                }
+            } else {
+                return Ok(None);
+            }
+        }
+        "sxtb" | "sxth" | "sxtw" | "uxtb" | "uxth" if r0.is_some() && n == 2 => {
+            let rd = r0.unwrap();
+            let Some(rn) = r1 else { return Ok(None) };
+            let (base, top) = match m {
+                "sxtb" => ("sbfm", 7),
+                "sxth" => ("sbfm", 15),
+                "sxtw" => ("sbfm", 31),
+                "uxtb" => ("ubfm", 7),
+                _ => ("ubfm", 15),
+            };
+            let rn = if base == "sbfm" { widen(rn, rd) } else { rn };
+            Rewrite::new(base)
+                .op(ops[0], 0)
+                .op(Operand::Reg(rn), 1)
+                .op(Operand::Imm(0), 1)
+                .op(Operand::Imm(top), 1)
+        }
+        "ubfx" | "sbfx" | "bfxil" | "ubfiz" | "sbfiz" | "bfi" | "bfc" if r0.is_some() => {
+            let rd = r0.unwrap();
+            let w = width(rd);
+            // bfc has no source: the zero register is inserted.
+            let (src, lsb_at): (Operand<'a>, usize) = if m == "bfc" {
+                (zr(rd), 1)
+            } else {
+                match ops.get(1) {
+                    Some(o) => (*o, 2),
+                    None => return Ok(None),
+                }
+            };
+            let (Some(lsb), Some(wd)) = (imm(ops.get(lsb_at)), imm(ops.get(lsb_at + 1))) else {
+                return Ok(None);
+            };
+            if n != lsb_at + 2 {
+                return Ok(None);
+            }
+            if !(0..w).contains(&lsb) {
+                return Err(range_err(lsb_at, lsb, 0, w - 1));
+            }
+            if !(1..=w - lsb).contains(&wd) {
+                return Err(range_err(lsb_at + 1, wd, 1, w - lsb));
+            }
+            let base = match m {
+                "ubfx" | "ubfiz" => "ubfm",
+                "sbfx" | "sbfiz" => "sbfm",
+                _ => "bfm",
+            };
+            let (immr, imms) = match m {
+                "ubfx" | "sbfx" | "bfxil" => (lsb, lsb + wd - 1),
+                _ => ((w - lsb) % w, wd - 1),
+            };
+            Rewrite::new(base)
+                .op(ops[0], 0)
+                .op(src, 1)
+                .op(Operand::Imm(immr), lsb_at)
+                .op(Operand::Imm(imms), lsb_at + 1)
+        }
+        "cset" | "csetm" | "cinc" | "cinv" | "cneg" if r0.is_some() => {
+            let (base, two) = match m {
+                "cset" => ("csinc", false),
+                "csetm" => ("csinv", false),
+                "cinc" => ("csinc", true),
+                "cinv" => ("csinv", true),
+                _ => ("csneg", true),
+            };
+            let ci = if two { 2 } else { 1 };
+            let Some(Operand::Cond(c)) = ops.get(ci) else {
+                return Ok(None);
+            };
+            if matches!(c, Cond::Al | Cond::Nv) || n != ci + 1 {
+                return Err(EncodeError::OperandMismatch {
+                    operand: ci as u8,
+                    expected: "a condition other than al and nv",
+                });
+            }
+            let src = if two { ops[1] } else { zr(r0.unwrap()) };
+            Rewrite::new(base)
+                .op(ops[0], 0)
+                .op(src, 1)
+                .op(src, 1)
+                .op(Operand::Cond(c.invert()), ci)
+        }
+        _ if m.len() > 2 && m.starts_with("b.") => {
+            let Some(c) = Cond::parse(&m[2..]) else {
+                return Ok(None);
+            };
+            Rewrite::new("b.cond").op(Operand::Cond(c), 0).rest(ops, 0)
+        }
+        _ if m.starts_with("st") && n == 2 => {
+            let body = &m[2..];
+            let Some(op) = LSE_STORES.iter().find(|o| body.starts_with(**o)) else {
+                return Ok(None);
+            };
+            let suffix = &body[op.len()..];
+            if !matches!(suffix, "" | "l" | "b" | "h" | "lb" | "lh") {
+                return Ok(None);
+            }
+            let mut name = alloc::string::String::from("ld");
+            name.push_str(body);
+            let Some(base) = table_name(&name) else {
+                return Ok(None);
+            };
+            let Some(rs) = r0 else { return Ok(None) };
+            Rewrite::new(base).op(ops[0], 0).op(zr(rs), 0).op(ops[1], 1)
+        }
+        _ => return Ok(None),
+    }))
+}
+
+/// `mov`, as llvm-mc reads it.
+fn mov<'a>(ops: &[Operand<'a>]) -> Result<Option<Rewrite<'a>>, EncodeError> {
+    let [a, b] = ops else { return Ok(None) };
+    Ok(Some(match (*a, *b) {
+        (Operand::Reg(d), Operand::Reg(s)) if d.is_gpr() && s.is_gpr() => {
+            let sp = |r: Reg| matches!(r.class(), RegClass::Sp | RegClass::Wsp);
+            if sp(d) || sp(s) {
+                Rewrite::new("add")
+                    .op(*a, 0)
+                    .op(*b, 1)
+                    .op(Operand::Imm(0), 1)
+            } else {
+                Rewrite::new("orr").op(*a, 0).op(zr(d), 1).op(*b, 1)
+            }
+        }
+        (Operand::Reg(d), Operand::Imm(v)) if d.is_gpr() => return mov_imm(d, v).map(Some),
+        (Operand::Reg(d), Operand::Reg(s))
+            if matches!(d.class(), RegClass::V(_)) && d.class() == s.class() =>
+        {
+            Rewrite::new("orr").op(*a, 0).op(*b, 1).op(*b, 1)
+        }
+        (Operand::Elem(_), Operand::Elem(_) | Operand::Reg(_)) => {
+            Rewrite::new("ins").op(*a, 0).op(*b, 1)
+        }
+        (Operand::Reg(d), Operand::Elem(e)) if d.is_gpr() => {
+            let size_ok = matches!(
+                (d.class(), e.size),
+                (RegClass::W, crate::reg::ElemSize::S) | (RegClass::X, crate::reg::ElemSize::D)
+            );
+            if !size_ok {
+                return Err(EncodeError::OperandMismatch {
+                    operand: 1,
+                    expected: "a word element with a w register or a doubleword element with an x register",
+                });
+            }
+            Rewrite::new("umov").op(*a, 0).op(*b, 1)
+        }
+        (Operand::Reg(_), Operand::Elem(_)) => Rewrite::new("dup").op(*a, 0).op(*b, 1),
+        _ => return Ok(None),
+    }))
+}
+
+/// `mov rd, #imm`: `movz`, else `movn`, else `orr` with a bitmask, the
+/// order llvm-mc tries them in.
+fn mov_imm<'a>(d: Reg, v: i64) -> Result<Rewrite<'a>, EncodeError> {
+    let w = width(d) as u32;
+    let u = if w == 32 {
+        if !(i32::MIN as i64..=u32::MAX as i64).contains(&v) {
+            return Err(EncodeError::NotMovImmediate {
+                operand: 1,
+                value: v,
+                width: 32,
+            });
+        }
+        v as u64 & 0xffff_ffff
+    } else {
+        v as u64
+    };
+    let mask = if w == 32 { 0xffff_ffff } else { u64::MAX };
+    let chunk = |x: u64| (0..w / 16).find(|&hw| x & !(0xffffu64 << (16 * hw)) == 0);
+    let sp = matches!(d.class(), RegClass::Sp | RegClass::Wsp);
+    if !sp {
+        for (base, x) in [("movz", u), ("movn", !u & mask)] {
+            if let Some(hw) = chunk(x) {
+                return Ok(Rewrite::new(base)
+                    .op(Operand::Reg(d), 0)
+                    .op(Operand::Imm((x >> (16 * hw)) as i64), 1)
+                    .op(Operand::Modifier(Modifier::lsl(16 * hw as u8)), 1));
+            }
+        }
+    }
+    if encode_bitmask(u, w).is_some() {
+        return Ok(Rewrite::new("orr")
+            .op(Operand::Reg(d), 0)
+            .op(zr(d), 0)
+            .op(Operand::Imm(u as i64), 1));
+    }
+    Err(EncodeError::NotMovImmediate {
+        operand: 1,
+        value: v,
+        width: w as u8,
+    })
+}
+
+/// Loads and stores whose unscaled form llvm-mc takes when the scaled
+/// offset does not fit.
+const UNSCALED: &[(&str, &str)] = &[
+    ("ldr", "ldur"),
+    ("str", "stur"),
+    ("ldrb", "ldurb"),
+    ("strb", "sturb"),
+    ("ldrh", "ldurh"),
+    ("strh", "sturh"),
+    ("ldrsb", "ldursb"),
+    ("ldrsh", "ldursh"),
+    ("ldrsw", "ldursw"),
+    ("prfm", "prfum"),
+];
+
+/// The rewrite llvm-mc applies when `inst`'s own forms reject it.
+pub(crate) fn fallback<'a>(inst: &Instruction<'a, '_>) -> Option<Rewrite<'a>> {
+    let ops = inst.operands;
+    let m = inst.mnemonic;
+    if let Some(&(_, un)) = UNSCALED.iter().find(|(s, _)| *s == m) {
+        let mem_at = ops.len().checked_sub(1)?;
+        if let Operand::Mem(Mem {
+            mode: MemMode::Offset,
+            offset: MemOffset::Imm(_),
+            ..
+        }) = ops[mem_at]
+        {
+            return Some(Rewrite::new(un).rest(ops, 0));
+        }
+        return None;
+    }
+    match m {
+        "add" | "sub" | "adds" | "subs" => {
+            let v = imm(ops.get(2))?;
+            if v >= 0 || v == i64::MIN {
+                return None;
+            }
+            let flipped = match m {
+                "add" => "sub",
+                "sub" => "add",
+                "adds" => "subs",
+                _ => "adds",
+            };
+            Some(
+                Rewrite::new(flipped)
+                    .rest(&ops[..2], 0)
+                    .op(Operand::Imm(-v), 2)
+                    .rest(ops, 3),
+            )
+        }
+        "tbz" | "tbnz" => {
+            let r = gpr(ops.first())?;
+            if r.class() != RegClass::W {
+                return None;
+            }
+            let bit = imm(ops.get(1))?;
+            if !(0..32).contains(&bit) {
+                return None;
+            }
+            Some(
+                Rewrite::new(if m == "tbz" { "tbz" } else { "tbnz" })
+                    .op(Operand::Reg(Reg::x(r.num())), 0)
+                    .rest(ops, 1),
+            )
+        }
+        _ => {
+            // Aliases whose mnemonic is also an instruction of the table
+            // (`mul`, `neg`, `mvn` of vectors; `ret` without operands…).
+            rewrite(inst).ok().flatten()
+        }
+    }
+}

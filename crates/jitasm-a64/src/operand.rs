@@ -1,0 +1,514 @@
+//! The operand model: an [`Instruction`] is a mnemonic and a list of
+//! [`Operand`]s written in assembly order. A shift or extend is its own
+//! operand ([`Operand::Modifier`]) after the register or immediate it
+//! modifies, as it is written (`add x0, x1, x2, lsl #3`).
+
+use crate::reg::{Arrangement, ElemSize, Reg};
+use jitasm_core::LabelRef;
+
+/// A shift or extend kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ModKind {
+    /// `lsl`
+    Lsl,
+    /// `lsr`
+    Lsr,
+    /// `asr`
+    Asr,
+    /// `ror`
+    Ror,
+    /// `msl` (shifting ones in; `movi`, `mvni`)
+    Msl,
+    /// `uxtb`
+    Uxtb,
+    /// `uxth`
+    Uxth,
+    /// `uxtw`
+    Uxtw,
+    /// `uxtx`
+    Uxtx,
+    /// `sxtb`
+    Sxtb,
+    /// `sxth`
+    Sxth,
+    /// `sxtw`
+    Sxtw,
+    /// `sxtx`
+    Sxtx,
+}
+
+impl ModKind {
+    const NAMES: [(&'static str, ModKind); 13] = [
+        ("lsl", ModKind::Lsl),
+        ("lsr", ModKind::Lsr),
+        ("asr", ModKind::Asr),
+        ("ror", ModKind::Ror),
+        ("msl", ModKind::Msl),
+        ("uxtb", ModKind::Uxtb),
+        ("uxth", ModKind::Uxth),
+        ("uxtw", ModKind::Uxtw),
+        ("uxtx", ModKind::Uxtx),
+        ("sxtb", ModKind::Sxtb),
+        ("sxth", ModKind::Sxth),
+        ("sxtw", ModKind::Sxtw),
+        ("sxtx", ModKind::Sxtx),
+    ];
+
+    /// Parses a name (`lsl`, `SXTW`).
+    pub fn parse(s: &str) -> Option<ModKind> {
+        Self::NAMES
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(s))
+            .map(|&(_, k)| k)
+    }
+
+    /// The name.
+    pub fn name(self) -> &'static str {
+        Self::NAMES.iter().find(|(_, k)| *k == self).unwrap().0
+    }
+
+    /// Whether this is an extend (`uxtb`…`sxtx`).
+    pub const fn is_extend(self) -> bool {
+        !matches!(
+            self,
+            ModKind::Lsl | ModKind::Lsr | ModKind::Asr | ModKind::Ror | ModKind::Msl
+        )
+    }
+
+    /// The 3-bit `option` of an extend (`uxtb` 0 … `sxtx` 7).
+    pub const fn option(self) -> Option<u32> {
+        Some(match self {
+            ModKind::Uxtb => 0,
+            ModKind::Uxth => 1,
+            ModKind::Uxtw => 2,
+            ModKind::Uxtx => 3,
+            ModKind::Sxtb => 4,
+            ModKind::Sxth => 5,
+            ModKind::Sxtw => 6,
+            ModKind::Sxtx => 7,
+            _ => return None,
+        })
+    }
+}
+
+/// A shift or extend with its amount (`lsl #3`, `sxtw`, `uxtw #2`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Modifier {
+    /// The kind.
+    pub kind: ModKind,
+    /// The amount, if written.
+    pub amount: Option<u8>,
+}
+
+impl Modifier {
+    /// `lsl #n`.
+    pub const fn lsl(n: u8) -> Modifier {
+        Modifier {
+            kind: ModKind::Lsl,
+            amount: Some(n),
+        }
+    }
+}
+
+/// A condition code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum Cond {
+    /// equal
+    Eq = 0,
+    /// not equal
+    Ne = 1,
+    /// carry set (`hs`)
+    Hs = 2,
+    /// carry clear (`lo`)
+    Lo = 3,
+    /// negative
+    Mi = 4,
+    /// positive or zero
+    Pl = 5,
+    /// overflow
+    Vs = 6,
+    /// no overflow
+    Vc = 7,
+    /// unsigned higher
+    Hi = 8,
+    /// unsigned lower or same
+    Ls = 9,
+    /// signed greater or equal
+    Ge = 10,
+    /// signed less than
+    Lt = 11,
+    /// signed greater than
+    Gt = 12,
+    /// signed less or equal
+    Le = 13,
+    /// always
+    Al = 14,
+    /// always (encoded as 15)
+    Nv = 15,
+}
+
+impl Cond {
+    const ALL: [Cond; 16] = [
+        Cond::Eq,
+        Cond::Ne,
+        Cond::Hs,
+        Cond::Lo,
+        Cond::Mi,
+        Cond::Pl,
+        Cond::Vs,
+        Cond::Vc,
+        Cond::Hi,
+        Cond::Ls,
+        Cond::Ge,
+        Cond::Lt,
+        Cond::Gt,
+        Cond::Le,
+        Cond::Al,
+        Cond::Nv,
+    ];
+    const NAMES: [&'static str; 16] = [
+        "eq", "ne", "hs", "lo", "mi", "pl", "vs", "vc", "hi", "ls", "ge", "lt", "gt", "le", "al",
+        "nv",
+    ];
+
+    /// Parses a condition (`eq`, `cs` = `hs`, `cc` = `lo`).
+    pub fn parse(s: &str) -> Option<Cond> {
+        if s.eq_ignore_ascii_case("cs") {
+            return Some(Cond::Hs);
+        }
+        if s.eq_ignore_ascii_case("cc") {
+            return Some(Cond::Lo);
+        }
+        Self::NAMES
+            .iter()
+            .position(|n| n.eq_ignore_ascii_case(s))
+            .map(|i| Self::ALL[i])
+    }
+
+    /// The condition with the given 4-bit code.
+    pub const fn from_code(code: u8) -> Cond {
+        Self::ALL[(code & 15) as usize]
+    }
+
+    /// The name (`eq`).
+    pub const fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
+    /// The opposite condition (`eq` ↔ `ne`); `al` and `nv` swap.
+    pub const fn invert(self) -> Cond {
+        Self::ALL[(self as usize) ^ 1]
+    }
+}
+
+/// How a memory operand updates its base.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MemMode {
+    /// `[base, offset]`
+    Offset,
+    /// `[base, #imm]!`
+    PreIndex,
+    /// `[base], #imm` or `[base], xm`
+    PostIndex,
+}
+
+/// The offset of a memory operand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MemOffset {
+    /// An immediate (`#0` when none is written).
+    Imm(i64),
+    /// An index register with an optional extend or shift.
+    Reg(Reg, Option<Modifier>),
+}
+
+/// A memory operand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Mem {
+    /// The base register (`xN` or `sp`).
+    pub base: Reg,
+    /// The offset.
+    pub offset: MemOffset,
+    /// Offset, pre-index or post-index.
+    pub mode: MemMode,
+}
+
+impl Mem {
+    /// `[base]`.
+    pub const fn base(base: Reg) -> Mem {
+        Mem {
+            base,
+            offset: MemOffset::Imm(0),
+            mode: MemMode::Offset,
+        }
+    }
+
+    /// `[base, #offset]`.
+    pub const fn offset(base: Reg, offset: i64) -> Mem {
+        Mem {
+            base,
+            offset: MemOffset::Imm(offset),
+            mode: MemMode::Offset,
+        }
+    }
+
+    /// `[base, #offset]!`.
+    pub const fn pre(base: Reg, offset: i64) -> Mem {
+        Mem {
+            base,
+            offset: MemOffset::Imm(offset),
+            mode: MemMode::PreIndex,
+        }
+    }
+
+    /// `[base], #offset`.
+    pub const fn post(base: Reg, offset: i64) -> Mem {
+        Mem {
+            base,
+            offset: MemOffset::Imm(offset),
+            mode: MemMode::PostIndex,
+        }
+    }
+
+    /// `[base, index{, modifier}]`.
+    pub const fn index(base: Reg, index: Reg, modifier: Option<Modifier>) -> Mem {
+        Mem {
+            base,
+            offset: MemOffset::Reg(index, modifier),
+            mode: MemMode::Offset,
+        }
+    }
+}
+
+/// A vector element (`v1.s[2]`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Elem {
+    /// Register number.
+    pub reg: u8,
+    /// Element size.
+    pub size: ElemSize,
+    /// Lane index.
+    pub index: u8,
+}
+
+/// A list of consecutive vector registers (modulo 32): `{v0.4s, v1.4s}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct VList {
+    /// First register number.
+    pub first: u8,
+    /// Number of registers (1..=4).
+    pub count: u8,
+    /// Arrangement of every register.
+    pub arr: Arrangement,
+}
+
+/// A list of one lane of consecutive vector registers: `{v0.s, v1.s}[1]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct VLaneList {
+    /// First register number.
+    pub first: u8,
+    /// Number of registers (1..=4).
+    pub count: u8,
+    /// Element size.
+    pub size: ElemSize,
+    /// Lane index.
+    pub index: u8,
+}
+
+/// One operand.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Operand<'a> {
+    /// A register.
+    Reg(Reg),
+    /// A vector element.
+    Elem(Elem),
+    /// A register list.
+    List(VList),
+    /// A list of one lane.
+    LaneList(VLaneList),
+    /// An integer immediate.
+    Imm(i64),
+    /// A floating-point immediate (`#1.5`).
+    Float(f64),
+    /// A shift or extend of the operand before it.
+    Modifier(Modifier),
+    /// A memory operand.
+    Mem(Mem),
+    /// A label (branch target, literal, `adr`/`adrp` target).
+    Label(LabelRef<'a>),
+    /// A condition code.
+    Cond(Cond),
+    /// A system register, `op0:op1:CRn:CRm:op2` as 16 bits.
+    SysReg(u16),
+    /// A PSTATE field of `msr` (immediate): `op1 << 3 | op2`.
+    PState(u8),
+    /// A barrier option (`ish` = 11); `#imm` is accepted as well.
+    Barrier(u8),
+    /// A prefetch operation (`pldl1keep` = 0); `#imm` is accepted as well.
+    Prefetch(u8),
+    /// A system control register `c0`..`c15`.
+    CReg(u8),
+    /// A name the operand model has no class for, read by aliases: the
+    /// `bti` targets `c`, `j`, `jc`, and `csync`.
+    Symbol(&'a str),
+}
+
+/// An instruction: a lower-case mnemonic and its operands in assembly order.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Instruction<'a, 'o> {
+    /// The mnemonic (`add`, `b.eq`, `ldr`).
+    pub mnemonic: &'a str,
+    /// The operands.
+    pub operands: &'o [Operand<'a>],
+}
+
+impl<'a, 'o> Instruction<'a, 'o> {
+    /// An instruction.
+    pub const fn new(mnemonic: &'a str, operands: &'o [Operand<'a>]) -> Self {
+        Instruction { mnemonic, operands }
+    }
+}
+
+/// Barrier option names of `dmb`/`dsb` (Arm ARM C6.2 DMB: the CRm values).
+pub const BARRIER_OPTIONS: &[(&str, u8)] = &[
+    ("oshld", 1),
+    ("oshst", 2),
+    ("osh", 3),
+    ("nshld", 5),
+    ("nshst", 6),
+    ("nsh", 7),
+    ("ishld", 9),
+    ("ishst", 10),
+    ("ish", 11),
+    ("ld", 13),
+    ("st", 14),
+    ("sy", 15),
+];
+
+/// Prefetch operation names of `prfm` (Arm ARM C6.2 PRFM: the Rt values).
+pub const PREFETCH_OPS: &[(&str, u8)] = &[
+    ("pldl1keep", 0),
+    ("pldl1strm", 1),
+    ("pldl2keep", 2),
+    ("pldl2strm", 3),
+    ("pldl3keep", 4),
+    ("pldl3strm", 5),
+    ("plil1keep", 8),
+    ("plil1strm", 9),
+    ("plil2keep", 10),
+    ("plil2strm", 11),
+    ("plil3keep", 12),
+    ("plil3strm", 13),
+    ("pstl1keep", 16),
+    ("pstl1strm", 17),
+    ("pstl2keep", 18),
+    ("pstl2strm", 19),
+    ("pstl3keep", 20),
+    ("pstl3strm", 21),
+];
+
+/// PSTATE fields of `msr` (immediate), as `op1 << 3 | op2` (Arm ARM C6.2
+/// MSR (immediate)).
+pub const PSTATE_FIELDS: &[(&str, u8)] = &[
+    ("spsel", 0o05),
+    ("daifset", 0o36),
+    ("daifclr", 0o37),
+    ("uao", 0o03),
+    ("pan", 0o04),
+    ("dit", 0o32),
+    ("ssbs", 0o31),
+    ("tco", 0o34),
+];
+
+/// Packs a system register number `op0:op1:CRn:CRm:op2` (`s3_3_c4_c2_0` is
+/// `sysreg(3, 3, 4, 2, 0)`, `nzcv`).
+pub const fn sysreg(op0: u8, op1: u8, crn: u8, crm: u8, op2: u8) -> u16 {
+    ((op0 as u16 & 3) << 14)
+        | ((op1 as u16 & 7) << 11)
+        | ((crn as u16 & 15) << 7)
+        | ((crm as u16 & 15) << 3)
+        | (op2 as u16 & 7)
+}
+
+/// Common system registers by name (Arm ARM D19, encodings of the
+/// registers an EL0 program or a JIT runtime reads most).
+pub const SYSTEM_REGISTERS: &[(&str, u16)] = &[
+    ("nzcv", sysreg(3, 3, 4, 2, 0)),
+    ("daif", sysreg(3, 3, 4, 2, 1)),
+    ("fpcr", sysreg(3, 3, 4, 4, 0)),
+    ("fpsr", sysreg(3, 3, 4, 4, 1)),
+    ("dczid_el0", sysreg(3, 3, 0, 0, 7)),
+    ("ctr_el0", sysreg(3, 3, 0, 0, 1)),
+    ("tpidr_el0", sysreg(3, 3, 13, 0, 2)),
+    ("tpidrro_el0", sysreg(3, 3, 13, 0, 3)),
+    ("cntfrq_el0", sysreg(3, 3, 14, 0, 0)),
+    ("cntpct_el0", sysreg(3, 3, 14, 0, 1)),
+    ("cntvct_el0", sysreg(3, 3, 14, 0, 2)),
+    ("currentel", sysreg(3, 0, 4, 2, 2)),
+    ("spsel", sysreg(3, 0, 4, 2, 0)),
+    ("sp_el0", sysreg(3, 0, 4, 1, 0)),
+    ("elr_el1", sysreg(3, 0, 4, 0, 1)),
+    ("spsr_el1", sysreg(3, 0, 4, 0, 0)),
+    ("midr_el1", sysreg(3, 0, 0, 0, 0)),
+    ("mpidr_el1", sysreg(3, 0, 0, 0, 5)),
+    ("tpidr_el1", sysreg(3, 0, 13, 0, 4)),
+    ("vbar_el1", sysreg(3, 0, 12, 0, 0)),
+    ("sctlr_el1", sysreg(3, 0, 1, 0, 0)),
+    ("id_aa64isar0_el1", sysreg(3, 0, 0, 6, 0)),
+    ("id_aa64pfr0_el1", sysreg(3, 0, 0, 4, 0)),
+    ("rndr", sysreg(3, 3, 2, 4, 0)),
+    ("rndrrs", sysreg(3, 3, 2, 4, 1)),
+];
+
+fn lookup(table: &[(&str, u8)], name: &str) -> Option<u8> {
+    table
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|&(_, v)| v)
+}
+
+/// A barrier option by name.
+pub fn barrier_option(name: &str) -> Option<u8> {
+    lookup(BARRIER_OPTIONS, name)
+}
+
+/// A prefetch operation by name.
+pub fn prefetch_op(name: &str) -> Option<u8> {
+    lookup(PREFETCH_OPS, name)
+}
+
+/// A PSTATE field by name.
+pub fn pstate_field(name: &str) -> Option<u8> {
+    lookup(PSTATE_FIELDS, name)
+}
+
+/// A system register by name (`tpidr_el0`) or generic number
+/// (`s3_3_c13_c0_2`, op0 2 or 3).
+pub fn system_register(name: &str) -> Option<u16> {
+    if let Some(&(_, v)) = SYSTEM_REGISTERS
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+    {
+        return Some(v);
+    }
+    let rest = name.strip_prefix(['s', 'S'])?;
+    let mut parts = rest.split('_');
+    let num = |s: Option<&str>, c: bool, max: u8| -> Option<u8> {
+        let s = s?;
+        let s = if c { s.strip_prefix(['c', 'C'])? } else { s };
+        if s.is_empty() || s.len() > 2 || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let v: u8 = s.parse().ok()?;
+        (v <= max).then_some(v)
+    };
+    let op0 = num(parts.next(), false, 3)?;
+    let op1 = num(parts.next(), false, 7)?;
+    let crn = num(parts.next(), true, 15)?;
+    let crm = num(parts.next(), true, 15)?;
+    let op2 = num(parts.next(), false, 7)?;
+    if parts.next().is_some() || op0 < 2 {
+        return None;
+    }
+    Some(sysreg(op0, op1, crn, crm, op2))
+}
