@@ -13,7 +13,7 @@
 use crate::encode::encode_bitmask;
 use crate::error::EncodeError;
 use crate::operand::{Cond, Instruction, Mem, MemMode, MemOffset, Modifier, Operand};
-use crate::reg::{Reg, RegClass};
+use crate::reg::{Arrangement, Reg, RegClass};
 use alloc::vec::Vec;
 
 /// A rewritten instruction: the base mnemonic, its operands, and for each
@@ -249,6 +249,9 @@ pub(crate) fn rewrite<'a>(inst: &Instruction<'a, '_>) -> Result<Option<Rewrite<'
             Rewrite::new("hint").op(Operand::Imm(v), 0)
         }
         "ret" if n == 0 => Rewrite::new("ret").op(Operand::Reg(Reg::x(30)), 0),
+        "dcps1" | "dcps2" | "dcps3" if n == 0 => {
+            Rewrite::new(table_name(m).unwrap_or("dcps1")).op(Operand::Imm(0), 0)
+        }
         "isb" if n == 0 => Rewrite::new("isb").op(Operand::Barrier(15), 0),
         "clrex" if n == 0 => Rewrite::new("clrex").op(Operand::Imm(15), 0),
         "ssbb" if n == 0 => Rewrite::new("dsb").op(Operand::Barrier(0), 0),
@@ -330,9 +333,24 @@ pub(crate) fn rewrite<'a>(inst: &Instruction<'a, '_>) -> Result<Option<Rewrite<'
                 "uxtb" => ("ubfm", 7),
                 _ => ("ubfm", 15),
             };
-            let rn = if base == "sbfm" { widen(rn, rd) } else { rn };
+            if m == "sxtw" && !rd.is_64() {
+                return Err(EncodeError::OperandMismatch {
+                    operand: 0,
+                    expected: "a 64-bit general register (x0-x30, xzr)",
+                });
+            }
+            // sxt* read the source at the destination's width; uxtb/uxth
+            // are 32-bit operations (`uxtb x0, w1` writes w0, as llvm-mc
+            // reads it).
+            let (rd, rn) = if base == "sbfm" {
+                (rd, widen(rn, rd))
+            } else if rd.is_64() && rd.class() == RegClass::X {
+                (Reg::w(rd.num()), rn)
+            } else {
+                (rd, rn)
+            };
             Rewrite::new(base)
-                .op(ops[0], 0)
+                .op(Operand::Reg(rd), 0)
                 .op(Operand::Reg(rn), 1)
                 .op(Operand::Imm(0), 1)
                 .op(Operand::Imm(top), 1)
@@ -447,7 +465,20 @@ fn mov<'a>(ops: &[Operand<'a>]) -> Result<Option<Rewrite<'a>>, EncodeError> {
         (Operand::Reg(d), Operand::Reg(s))
             if matches!(d.class(), RegClass::V(_)) && d.class() == s.class() =>
         {
-            Rewrite::new("orr").op(*a, 0).op(*b, 1).op(*b, 1)
+            // `mov v0.4s, v1.4s` is `orr v0.16b, v1.16b, v1.16b`.
+            let RegClass::V(arr) = d.class() else {
+                unreachable!()
+            };
+            let bytes = if arr.bytes() == 16 {
+                Arrangement::B16
+            } else {
+                Arrangement::B8
+            };
+            let (d, s) = (
+                Operand::Reg(Reg::v(d.num(), bytes)),
+                Operand::Reg(Reg::v(s.num(), bytes)),
+            );
+            Rewrite::new("orr").op(d, 0).op(s, 1).op(s, 1)
         }
         (Operand::Elem(_), Operand::Elem(_) | Operand::Reg(_)) => {
             Rewrite::new("ins").op(*a, 0).op(*b, 1)
@@ -561,6 +592,21 @@ pub(crate) fn fallback<'a>(inst: &Instruction<'a, '_>) -> Option<Rewrite<'a>> {
                     .op(Operand::Imm(-v), 2)
                     .rest(ops, 3),
             )
+        }
+        "fmov" => {
+            // `fmov d0, #0.0` is `fmov d0, xzr` (0.0 has no 8-bit encoding).
+            let [Operand::Reg(d), Operand::Float(x)] = ops else {
+                return None;
+            };
+            if *x != 0.0 || x.is_sign_negative() {
+                return None;
+            }
+            let zr = match d.class() {
+                RegClass::H | RegClass::S => Reg::w(31),
+                RegClass::D => Reg::x(31),
+                _ => return None,
+            };
+            Some(Rewrite::new("fmov").op(ops[0], 0).op(Operand::Reg(zr), 1))
         }
         "tbz" | "tbnz" => {
             let r = gpr(ops.first())?;

@@ -140,7 +140,7 @@ pub fn select_among<'a>(
         match encode_inner(form, operands) {
             Ok(e) => return Ok((form, e)),
             Err(f) => {
-                if best.as_ref().is_none_or(|b| f.better_than(b)) {
+                if best.as_ref().map_or(true, |b| f.better_than(b)) {
                     best = Some(f);
                 }
             }
@@ -154,9 +154,8 @@ pub fn select_among<'a>(
                 .iter()
                 .filter(|o| !matches!(o, Operand::Modifier(_)))
                 .count() as u8;
-            if expected == END && operand as usize >= operands.len() {
-                EncodeError::OperandCount { given }
-            } else if operand as usize >= operands.len() {
+            // Too many operands (the form ended) or too few.
+            if expected == END || operand as usize >= operands.len() {
                 EncodeError::OperandCount { given }
             } else {
                 EncodeError::OperandMismatch { operand, expected }
@@ -357,7 +356,13 @@ impl<'a> Ctx<'a, '_> {
                                     })
                                 }
                             };
-                            let a = m.amount.unwrap_or(0) as i64;
+                            let Some(a) = m.amount else {
+                                return value_err(EncodeError::BadModifier {
+                                    operand: mi as u8,
+                                    allowed: "a shift with an amount (lsl #n)",
+                                });
+                            };
+                            let a = a as i64;
                             if a >= width {
                                 return value_err(EncodeError::ImmediateOutOfRange {
                                     operand: mi as u8,
@@ -591,24 +596,16 @@ impl<'a> Ctx<'a, '_> {
                         }
                         (v as u32, shift / 16)
                     }
+                    // Without a shift the value is the 16-bit immediate
+                    // itself (llvm-mc does not pick a shift for `movz`;
+                    // `mov` does, see the aliases).
+                    None if (0..=0xffff).contains(&v) => (v as u32, 0),
                     None => {
-                        let chunk = (0..width / 16).find(|&hw| {
-                            v >= 0
-                                && (v as u64) >> (16 * hw) << (16 * hw) == v as u64
-                                && (v as u64) >> (16 * hw) <= 0xffff
-                        });
-                        match chunk {
-                            Some(hw) if (v as u64) < (1u64 << width.min(63)) || width == 64 => {
-                                (((v as u64) >> (16 * hw)) as u32, hw)
-                            }
-                            _ => {
-                                return value_err(EncodeError::NotMoveWideImmediate {
-                                    operand: opn,
-                                    value: v,
-                                    width: width as u8,
-                                })
-                            }
-                        }
+                        return value_err(EncodeError::NotMoveWideImmediate {
+                            operand: opn,
+                            value: v,
+                            width: width as u8,
+                        })
                     }
                 };
                 self.put(f[0], imm);
@@ -649,7 +646,6 @@ impl<'a> Ctx<'a, '_> {
             }
             OpKind::FpZero => match op {
                 Operand::Float(x) if x == 0.0 && x.is_sign_positive() => {}
-                Operand::Imm(0) => {}
                 _ => return Err(self.shape(at, spec)),
             },
             OpKind::Zero => {
@@ -686,11 +682,12 @@ impl<'a> Ctx<'a, '_> {
                     (_, None) => 0,
                     (_, Some((mi, m))) => {
                         let a = m.amount.unwrap_or(0) as u32;
-                        if m.kind != ModKind::Lsl || a % 8 != 0 || (a / 8) >> room != 0 {
+                        if m.kind != ModKind::Lsl || a % 8 != 0 || (a / 8) >> room != 0 || room == 0
+                        {
                             return value_err(EncodeError::BadModifier {
                                 operand: mi as u8,
                                 allowed: match room {
-                                    0 => "no shift (or lsl #0)",
+                                    0 => "no shift",
                                     1 => "lsl #0 or lsl #8",
                                     _ => "lsl #0, #8, #16 or #24",
                                 },
@@ -895,19 +892,6 @@ impl<'a> Ctx<'a, '_> {
                 let Operand::PState(p) = op else {
                     return Err(self.shape(at, spec));
                 };
-                // Fields other than DAIFSet/DAIFClr take #0 or #1.
-                if !matches!(p, 0o36 | 0o37) {
-                    if let Some(Operand::Imm(v)) = self.ops.get(self.pos) {
-                        if !(0..=1).contains(v) {
-                            return value_err(EncodeError::ImmediateOutOfRange {
-                                operand: opn + 1,
-                                value: *v,
-                                min: 0,
-                                max: 1,
-                            });
-                        }
-                    }
-                }
                 self.put(f[0], (p >> 3) as u32 & 7);
                 self.put(f[1], p as u32 & 7);
             }
@@ -977,7 +961,9 @@ impl<'a> Ctx<'a, '_> {
                 let shift = size.trailing_zeros();
                 let (option, amount, mi) = match (r.class(), modifier) {
                     (RegClass::X, None) => (3, None, at),
-                    (RegClass::X, Some(md)) if md.kind == ModKind::Lsl => (3, md.amount, at),
+                    (RegClass::X, Some(md)) if md.kind == ModKind::Lsl && md.amount.is_some() => {
+                        (3, md.amount, at)
+                    }
                     (RegClass::X, Some(md)) if md.kind == ModKind::Sxtx => (7, md.amount, at),
                     (RegClass::W, Some(md)) if md.kind == ModKind::Uxtw => (2, md.amount, at),
                     (RegClass::W, Some(md)) if md.kind == ModKind::Sxtw => (6, md.amount, at),
@@ -1082,9 +1068,12 @@ fn extend_option(
     m: Option<(usize, Modifier)>,
 ) -> Result<(u32, u32), Fail> {
     // Arm ARM C6.2 ADD (extended register): option selects the extend;
-    // `lsl` means uxtw (32-bit) / uxtx (64-bit).
+    // `lsl` means uxtw in the 32-bit form and uxtx in the 64-bit form. The
+    // 32-bit form takes every extend; in the 64-bit form a 64-bit register
+    // takes uxtx, sxtx and lsl and a 32-bit register the others, named.
     let (mi, m) = match m {
-        None if qual == Qual::X || !wide_op => return Ok((if qual == Qual::X { 3 } else { 2 }, 0)),
+        None if qual == Qual::X => return Ok((3, 0)),
+        None if !wide_op => return Ok((2, 0)),
         None => {
             return Err(Fail::Value(EncodeError::BadModifier {
                 operand: 0,
@@ -1094,19 +1083,29 @@ fn extend_option(
         Some(x) => x,
     };
     let option = match (qual, m.kind) {
+        (_, ModKind::Lsl) if m.amount.is_none() => {
+            return Err(Fail::Value(EncodeError::BadModifier {
+                operand: mi as u8,
+                allowed: "lsl with an amount",
+            }))
+        }
         (Qual::X, ModKind::Lsl) => 3,
         (Qual::W, ModKind::Lsl) if !wide_op => 2,
         (Qual::X, ModKind::Uxtx | ModKind::Sxtx) => m.kind.option().unwrap(),
-        (Qual::W, k) if k.is_extend() && !matches!(k, ModKind::Uxtx | ModKind::Sxtx) => {
-            k.option().unwrap()
+        (Qual::W, ModKind::Uxtx | ModKind::Sxtx) if wide_op => {
+            return Err(Fail::Value(EncodeError::BadModifier {
+                operand: mi as u8,
+                allowed: "uxtb, uxth, uxtw, sxtb, sxth or sxtw with a 32-bit register",
+            }))
         }
+        (Qual::W, k) if k.is_extend() => k.option().unwrap(),
         _ => {
             return Err(Fail::Value(EncodeError::BadModifier {
                 operand: mi as u8,
-                allowed: if qual == Qual::X {
-                    "uxtx, sxtx or lsl with a 64-bit register"
-                } else {
-                    "uxtb, uxth, uxtw, sxtb, sxth or sxtw with a 32-bit register"
+                allowed: match (qual, wide_op) {
+                    (Qual::X, _) => "uxtx, sxtx or lsl with a 64-bit register",
+                    (_, true) => "uxtb, uxth, uxtw, sxtb, sxth or sxtw with a 32-bit register",
+                    _ => "an extend or lsl",
                 },
             }))
         }

@@ -907,8 +907,14 @@ fn variant_bits(d: &Defn, q: &[Option<Q>], name: &str) -> (u32, u32) {
     if d.flags.contains(F::HAS_N_FIELD) {
         ins.put(22, 1, is_x as u32);
     }
-    if d.flags.contains(F::HAS_LSE_SZ_FIELD) || d.flags.contains(F::HAS_ADVSIMV_GPRSIZE_IN_Q) {
+    if d.flags.contains(F::HAS_LSE_SZ_FIELD) {
         ins.put(30, 1, is_x as u32);
+    }
+    if d.flags.contains(F::HAS_ADVSIMV_GPRSIZE_IN_Q) {
+        // The data register: the last W/X operand (`stxr w0, x1, [x2]`
+        // has a W status register first).
+        let last = q.iter().flatten().rev().find(|q| matches!(q, Q::W | Q::X));
+        ins.put(30, 1, (last == Some(&Q::X)) as u32);
     }
     if d.flags.contains(F::HAS_LDS_SIZE_IN_BIT_22) {
         ins.put(22, 1, !is_x as u32);
@@ -1146,6 +1152,10 @@ fn should_be_zero(d: &Defn) -> u32 {
     }
 }
 
+/// One expansion of a definition: extra bits, their mask, a kind override
+/// for one operand, and a register-list count.
+type Shape = (u32, u32, Option<(usize, &'static str)>, u8);
+
 /// Expands one definition into forms (see the section comment).
 fn expand(d: &Defn) -> Vec<FormDef> {
     let class = format!("{:?}", d.class);
@@ -1185,7 +1195,7 @@ fn expand(d: &Defn) -> Vec<FormDef> {
         }
         // Expansions that the source folds into one definition:
         // (extra bits, extra mask, kind override for operand i, list count).
-        let mut shapes: Vec<(u32, u32, Option<(usize, &'static str)>, u8)> = vec![(0, 0, None, 0)];
+        let mut shapes: Vec<Shape> = vec![(0, 0, None, 0)];
         for (i, o) in d.operands.iter().enumerate() {
             match (o.kind, class.as_str()) {
                 (K::ADDR_SIMM9, "LDST_IMM9") => {
@@ -1409,7 +1419,8 @@ pub fn forms() -> (Vec<FormDef>, Report) {
         }
     }
     // Two forms with the same mnemonic and operand shapes would be ambiguous.
-    let mut keys: Vec<(String, Vec<(&str, &str, u8)>, u32)> = out
+    type Key<'a> = (String, Vec<(&'a str, &'a str, u8)>, u32);
+    let mut keys: Vec<Key> = out
         .iter()
         .map(|f| {
             (
