@@ -448,6 +448,13 @@ def gen():
         add(f"{op} s0, s1")
         add(f"{op} d0, d1")
     add("bfcvt h0, s1")
+    for op in ["fcvtzs", "fcvtzu", "scvtf", "ucvtf"]:
+        for t, es in [("2s", 32), ("4s", 32), ("2d", 64), ("4h", 16), ("8h", 16)]:
+            for fb in [1, es, 0, es + 1]:
+                add(f"{op} v1.{t}, v2.{t}, #{fb}")
+        for r, es in [("s", 32), ("d", 64), ("h", 16)]:
+            for fb in [1, es, es + 1]:
+                add(f"{op} {r}3, {r}4, #{fb}")
 
     # ---- Advanced SIMD
     vops3 = ["add", "sub", "mul", "mla", "mls", "cmeq", "cmge", "cmgt", "cmhi", "cmhs", "cmtst", "sqadd", "uqadd",
