@@ -1451,10 +1451,41 @@ pub fn forms() -> (Vec<FormDef>, Report) {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
-    fn forms() {
-        let (f, r) = super::forms();
-        eprintln!("{r:#?}");
-        assert!(f.len() > 1000);
+    fn parse_matches_the_compiled_decoder() {
+        let (defs, check) = definitions();
+        // Every definition is compared field by field with the compiled
+        // crate, except the few that no word decodes to.
+        assert_eq!(check.verified + check.unreached, defs.len());
+        assert!(check.unreached * 100 < defs.len(), "{check:?}");
+    }
+
+    #[test]
+    fn forms_are_expanded_and_validated() {
+        let (forms, report) = forms();
+        assert_eq!(forms.len(), report.forms);
+        let in_scope = report.used + report.unmodelled.values().sum::<usize>();
+        assert_eq!(
+            in_scope + report.out_of_scope.values().sum::<usize>(),
+            report.definitions
+        );
+        // One form per variant: `add` (immediate) has a W and an X form.
+        let add_imm: Vec<_> = forms
+            .iter()
+            .filter(|f| f.mnemonic == "add" && f.operands.iter().any(|o| o.kind == "AddSubImm"))
+            .collect();
+        assert_eq!(add_imm.len(), 2);
+        assert_eq!(
+            add_imm[0].bits ^ add_imm[1].bits,
+            1 << 31,
+            "sf selects the variant"
+        );
+        assert!(forms
+            .iter()
+            .all(|f| !f.class.starts_with("SVE") && !f.class.starts_with("SME")));
+        // Sorted by mnemonic.
+        assert!(forms.windows(2).all(|w| w[0].mnemonic <= w[1].mnemonic));
     }
 }
