@@ -271,9 +271,16 @@ impl Form {
         FEATURES[self.feature as usize]
     }
 
-    /// The position of the form in [`forms`].
+    /// The position of the form in [`forms`] (`usize::MAX` for a form that
+    /// is not one of the table's).
     pub fn index(&self) -> usize {
-        (self as *const Form as usize - FORMS.as_ptr() as usize) / core::mem::size_of::<Form>()
+        let at = (self as *const Form as usize).wrapping_sub(FORMS.as_ptr() as usize);
+        let i = at / core::mem::size_of::<Form>();
+        if at % core::mem::size_of::<Form>() == 0 && i < FORMS.len() {
+            i
+        } else {
+            usize::MAX
+        }
     }
 }
 
