@@ -7,7 +7,7 @@
 //! immediates, move-wide shifts…) and writes the bits. [`select`] picks the
 //! form: the first of the mnemonic's forms, in table order, that takes the
 //! operands; aliases (`mov`, `cmp`, `lsl`, `cset`, …) are rewritten to
-//! their base instruction first ([`crate::alias`]). The macro, the builder
+//! their base instruction first (by rules in `alias.rs`). The macro, the builder
 //! and the text assembler all come through these functions.
 
 use crate::alias;

@@ -6,10 +6,10 @@
 //!   PAuth, RCpc, dot product, BF16, I8MM and MTE (SVE and SME are not in
 //!   scope yet), one row per operand shape with the variant bits fixed.
 //! * [`reg`], [`operand`]: registers and the operand model.
-//! * [`encode`]: the encoder — one encoder per operand kind, run over a
+//! * [`mod@encode`]: the encoder — one encoder per operand kind, run over a
 //!   form's fields — and the form matcher; aliases (`mov`, `cmp`, `lsl`,
-//!   `cset`, `nop`, …) are rewritten to their base instruction by
-//!   [`alias`](crate::encode::select) rules written once.
+//!   `cset`, `nop`, …) are rewritten to their base instruction by rules
+//!   written once ([`select`]).
 //!
 //! Values are never masked: a value that does not fit gives an
 //! [`EncodeError`] naming the rule it breaks. A label operand leaves its
