@@ -10,6 +10,9 @@
 //!   [`alter`](Assembler::alter) committed code, run it from other threads
 //!   through an [`Executor`] while appending more.
 //! * [`VecAssembler`]: the same labels over a `Vec<u8>` for a given address.
+//! * [`CodePool`]: one heap of executable memory for many small functions,
+//!   each freed on its own ([`PooledCode`]), without system calls in the
+//!   common case.
 //! * [`JitFn`]: typed function pointers tied to the code's lifetime.
 //!
 //! The runtime knows no instruction encodings: label references name a
@@ -42,6 +45,7 @@ mod assembler;
 mod func;
 mod labels;
 pub mod memory;
+pub mod pool;
 mod sys;
 mod vec;
 
@@ -53,4 +57,5 @@ pub use func::{FnPtr, JitFn};
 pub use jitasm_core::LabelApi;
 pub use jitasm_core::{isa, AssemblyOffset, DynamicLabel, Error};
 pub use memory::{CodeMemory, Strategy};
+pub use pool::{CodePool, PooledCode, Reservation};
 pub use vec::VecAssembler;
