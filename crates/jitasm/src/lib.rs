@@ -61,8 +61,8 @@ pub use jitasm_core::{
     LabelTarget,
 };
 pub use jitasm_runtime::{
-    isa, Assembler, AssemblerOptions, ExecutableBuffer, Executor, JitFn, LabelApi, Strategy,
-    VecAssembler,
+    isa, Assembler, AssemblerOptions, CodePool, ExecutableBuffer, Executor, JitFn, LabelApi,
+    PooledCode, Reservation, Strategy, VecAssembler,
 };
 
 /// What `dynasm!` expansions refer to; not part of the API.
