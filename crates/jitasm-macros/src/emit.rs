@@ -104,6 +104,9 @@ enum Piece {
 
 /// A label reference in static bytes.
 struct Fix {
+    /// Bindings the label expression uses, evaluated before the output is
+    /// borrowed (a target given as a Rust value).
+    lets: TokenStream,
     /// The `LabelRef` expression.
     label: TokenStream,
     /// Index of the kind in `fixup::x86::ALL`.
@@ -185,8 +188,10 @@ impl Collector<'_> {
             } else {
                 quote!(let __s = #p::core::ByteSink::offset(__ops);)
             };
+            let lets = live.iter().map(|f| &f.lets);
             code.extend(quote! {
                 {
+                    #(#lets)*
                     let __ops = #out;
                     #start
                     #p::core::ByteSink::extend_from_slice(__ops, &[#(#bytes),*]);
@@ -302,6 +307,7 @@ impl jitasm_core::CodeSink for Collector<'_> {
         match (tokens, kind_index(kind)) {
             (Ok(t), Some(k)) => {
                 self.fixups.push(Fix {
+                    lets: TokenStream::new(),
                     label: t,
                     kind: k,
                     at: at - self.chunk_start,
@@ -714,6 +720,11 @@ impl Collector<'_> {
 
 impl Output for Collector<'_> {
     fn dynamic(&mut self, item: Item<'_, '_>) -> Result<(), ErrorKind> {
+        if let Item::Instruction(d) = &item {
+            if self.label_only(d)? {
+                return Ok(());
+            }
+        }
         self.flush();
         let p = self.p.clone();
         let out = self.output();
@@ -795,6 +806,56 @@ impl Output for Collector<'_> {
 }
 
 impl Collector<'_> {
+    /// An instruction whose one run-time part is a label target (`jmp =>l`,
+    /// `call extern f`, `lea rax, [=>l]`) has static bytes: they join the
+    /// current run of static bytes, with a fixup whose target is evaluated
+    /// at run time. Returns whether the instruction was handled so.
+    fn label_only(&mut self, d: &DynInstruction<'_, '_>) -> Result<bool, ErrorKind> {
+        let dynamic_values = d
+            .parts
+            .iter()
+            .any(|x| x.reg.is_some() || x.index.is_some() || x.value.is_some());
+        if dynamic_values || d.parts.iter().filter(|x| x.label_expr).count() != 1 {
+            return Ok(false);
+        }
+        let inst = jitasm_x64::Instruction {
+            mnemonic: d.mnemonic,
+            operands: d.operands,
+            decorations: d.decorations,
+            prefixes: d.prefixes,
+        };
+        let forms = d
+            .forms
+            .iter()
+            .map(|&f| &jitasm_x64::table::FORMS[f as usize]);
+        let (_, enc) =
+            jitasm_x64::encode::select_among(d.mode, &inst, forms).map_err(ErrorKind::Encode)?;
+        let Some(fx) = enc.fixup else {
+            return Ok(false);
+        };
+        let Some(kind) = kind_index(fx.kind) else {
+            return Ok(false);
+        };
+        let mut b = Bindings::default();
+        let label = b.label(self, &fx.label, true, None)?;
+        if !b.checks.is_empty() {
+            return Ok(false);
+        }
+        let at = self.offset - self.chunk_start;
+        self.fixups.push(Fix {
+            lets: b.lets,
+            label,
+            kind,
+            at: at + fx.at as usize,
+            pc: at + fx.pc as usize,
+            origin: self.chunk_start,
+            addend: fx.label.addend,
+            resolved: false,
+        });
+        jitasm_core::ByteSink::extend_from_slice(self, enc.bytes());
+        Ok(true)
+    }
+
     fn label_data(
         &self,
         kind: &'static FixupKind,

@@ -309,3 +309,44 @@ fn labels_of_one_invocation_are_resolved_while_expanding() {
         text("again:; nop; jmp <again; again:; jmp <again")
     );
 }
+
+/// An instruction whose only Rust value is its label target has static
+/// bytes: it joins the constant bytes around it, the target is evaluated
+/// before the assembler is borrowed (so it may use the assembler), and the
+/// bytes are those of the same instruction with the label written out.
+#[test]
+fn label_targets_from_rust_keep_the_bytes_static() {
+    let mut ops = VecAssembler::<X64>::new(0);
+    let here = ops.new_dynamic_label();
+    let f = 0x1000u64;
+    dynasm!(ops
+        ; =>here
+        ; nop
+        ; jmp =>here
+        ; jz =>ops.new_dynamic_label()
+        ; call extern f
+        ; lea rax, [=>here]
+    );
+    // The label made inside the invocation is the second one made.
+    let made = jitasm::DynamicLabel::from_index(1);
+    dynasm!(ops ; =>made);
+    let got = ops.finalize().unwrap();
+    let mut want = VecAssembler::<X64>::new(0);
+    let here = want.new_dynamic_label();
+    let other = want.new_dynamic_label();
+    dynasm!(want
+        ; =>here
+        ; nop
+        ; jmp =>here
+        ; jz =>other
+        ; call extern f
+        ; lea rax, [=>here]
+        ; =>other
+    );
+    let want = want.finalize().unwrap();
+    assert_eq!(got, want);
+    assert_eq!(
+        want,
+        text("=>0:; nop; jmp =>0; jz =>1; call extern 0x1000; lea rax, [=>0]; =>1:")
+    );
+}
