@@ -42,15 +42,18 @@
 //! registers carry AVX-512 decorations: `zmm1.k(k2).z()`, `zmm3.rz_sae()`,
 //! `zmm3.sae()`.
 
-use crate::encode::select_among;
+use crate::encode::{select_among, Operands};
 use crate::error::EncodeError;
 use crate::operand::{
     Decorations, Imm, Instruction, Mem, Mnemonic, Mode, Operand, Prefixes, Rounding,
 };
 use crate::reg::{Reg, RegClass};
-use crate::table::FORMS;
+use crate::table::{Form, FORMS};
 use core::ops::{Add, Mul, Sub};
 use jitasm_core::{CodeSink, DynamicLabel, LabelRef};
+
+#[doc(hidden)]
+pub use crate::generated::builder::CANDIDATES;
 
 /// Every builder trait (one per mnemonic and operand count) and
 /// [`ConditionAliases`]: `use jitasm_x64::builder::prelude::*`.
@@ -160,6 +163,44 @@ impl<'s, S: CodeSink + ?Sized> Builder<'s, S> {
         enc.emit(self.sink);
         Ok(())
     }
+
+    /// [`Builder::emit`] with a fast path: `consts` are copies of the
+    /// candidate forms as `const` items, so that when this is inlined into
+    /// the caller every property of the forms is known while compiling and
+    /// only the checks of the operand values are left
+    /// ([`crate::encode::select_fast`]); the arguments come as a tuple, so
+    /// that their kinds are known too. In 64-bit mode, without prefixes or
+    /// decorations, for the forms that path lays out; anything else (and
+    /// every error) goes through [`Builder::emit`].
+    #[doc(hidden)]
+    #[inline(always)]
+    pub fn emit_fast<'a, A: Args<'a>>(
+        &mut self,
+        mnemonic: u16,
+        forms: &[u16],
+        consts: &[&'static Form],
+        args: A,
+    ) -> Result<(), EncodeError> {
+        if self.mode == Mode::Long && self.prefixes.0 == 0 && !args.decorated() {
+            if let Some(enc) = crate::encode::select_fast(consts, &args) {
+                // No label on this path: the bytes are the instruction.
+                self.sink.extend_from_slice(enc.bytes());
+                return Ok(());
+            }
+        }
+        let (mut all, n) = args.to_array();
+        self.emit_slow(mnemonic, forms, &mut all[..n])
+    }
+
+    #[inline(never)]
+    fn emit_slow(
+        &mut self,
+        mnemonic: u16,
+        forms: &[u16],
+        args: &mut [Arg<'_>],
+    ) -> Result<(), EncodeError> {
+        self.emit(mnemonic, forms, args)
+    }
 }
 
 impl<S: ?Sized> core::ops::Deref for Builder<'_, S> {
@@ -217,6 +258,56 @@ pub struct Arg<'a> {
     op: Operand<'a>,
     deco: Deco,
 }
+
+/// The arguments of a builder call as a tuple of [`Arg`]s, for
+/// [`Builder::emit_fast`].
+#[doc(hidden)]
+pub trait Args<'a>: Operands<'a> + Copy {
+    /// Whether an argument has decorations.
+    fn decorated(&self) -> bool;
+    /// The arguments as an array, and how many.
+    fn to_array(&self) -> ([Arg<'a>; 5], usize);
+}
+
+macro_rules! args_tuple {
+    ($n:literal: $($i:tt)*) => {
+        impl<'a> Operands<'a> for ($(args_tuple!(@arg $i),)*) {
+            #[inline(always)]
+            fn count(&self) -> usize {
+                $n
+            }
+            #[inline(always)]
+            #[allow(unused_variables)]
+            fn op(&self, i: usize) -> Operand<'a> {
+                match i {
+                    $($i => self.$i.op,)*
+                    _ => Operand::Imm(Imm { value: 0, size: 0 }),
+                }
+            }
+        }
+        impl<'a> Args<'a> for ($(args_tuple!(@arg $i),)*) {
+            #[inline(always)]
+            fn decorated(&self) -> bool {
+                false $(|| self.$i.deco != Deco::NONE)*
+            }
+            #[inline]
+            fn to_array(&self) -> ([Arg<'a>; 5], usize) {
+                let none = Arg { op: Operand::Imm(Imm { value: 0, size: 0 }), deco: Deco::NONE };
+                #[allow(unused_mut)]
+                let mut all = [none; 5];
+                $(all[$i] = self.$i;)*
+                (all, $n)
+            }
+        }
+    };
+    (@arg $i:tt) => { Arg<'a> };
+}
+args_tuple!(0:);
+args_tuple!(1: 0);
+args_tuple!(2: 0 1);
+args_tuple!(3: 0 1 2);
+args_tuple!(4: 0 1 2 3);
+args_tuple!(5: 0 1 2 3 4);
 
 /// Lowers a builder argument.
 pub trait IntoOperand<'a> {

@@ -8,6 +8,11 @@
 //! order, which is the order llvm-mc prefers (`89 /r` before `8B /r`).
 //! Every rule lives here once; the macro, the builder and the text assembler
 //! all come through these two functions.
+//!
+//! Encoding is done in two steps: [`layout`] checks the operands against one
+//! form and works out every field and the length (no byte is written), and
+//! `Plan::write` places the bytes. The matcher lays out each candidate form,
+//! compares the lengths and writes only the chosen one.
 
 use crate::error::{EncodeError, MemProblem};
 use crate::operand::{DispSize, Instruction, Mem, Mode, Operand, Prefixes};
@@ -15,6 +20,9 @@ use crate::reg::{regs, Reg, RegClass};
 use crate::table::{flags, forms_by_index, Encoding, Form, Map, OpKind, Prefix, W};
 use jitasm_core::fixup::x86 as fx;
 use jitasm_core::{CodeSink, FixupKind, LabelRef};
+
+#[doc(hidden)]
+pub mod reference;
 
 /// The longest x86 instruction is 15 bytes; `fwait` forms add one.
 pub const MAX_LEN: usize = 16;
@@ -43,6 +51,7 @@ pub struct Encoded<'a> {
 
 impl<'a> Encoded<'a> {
     /// The bytes.
+    #[inline]
     pub fn bytes(&self) -> &[u8] {
         &self.bytes[..self.len as usize]
     }
@@ -58,6 +67,7 @@ impl<'a> Encoded<'a> {
     }
 
     /// Appends the instruction to `sink`, registering its fixup.
+    #[inline]
     pub fn emit<S: CodeSink + ?Sized>(&self, sink: &mut S) {
         let start = sink.offset();
         sink.extend_from_slice(self.bytes());
@@ -73,7 +83,7 @@ impl<'a> Encoded<'a> {
 
     #[inline]
     fn push(&mut self, b: u8) {
-        self.bytes[self.len as usize] = b;
+        self.bytes[self.len as usize & (MAX_LEN - 1)] = b;
         self.len += 1;
     }
 
@@ -149,7 +159,7 @@ enum Slot {
     Far(u8),
 }
 
-const fn slot(k: OpKind) -> Slot {
+const fn slot_of(k: OpKind) -> Slot {
     use OpKind::*;
     use RegClass as C;
     match k {
@@ -238,13 +248,43 @@ const fn slot(k: OpKind) -> Slot {
     }
 }
 
+const N_KINDS: usize = OpKind::ALL.len();
+
+/// [`slot_of`] for every kind, indexed by the kind's discriminant.
+const SLOTS: [Slot; N_KINDS] = {
+    let mut t = [Slot::Far(0); N_KINDS];
+    let mut i = 0;
+    while i < N_KINDS {
+        assert!(OpKind::ALL[i] as usize == i);
+        t[i] = slot_of(OpKind::ALL[i]);
+        i += 1;
+    }
+    t
+};
+
+/// [`imm_field_of`] for every kind.
+const IMM_FIELDS: [(u8, i64, i64); N_KINDS] = {
+    let mut t = [(0, 0, 0); N_KINDS];
+    let mut i = 0;
+    while i < N_KINDS {
+        t[i] = imm_field_of(OpKind::ALL[i]);
+        i += 1;
+    }
+    t
+};
+
+#[inline(always)]
+fn slot(k: OpKind) -> Slot {
+    SLOTS[k as usize]
+}
+
 const ST0: Reg = match Reg::new(RegClass::St, 0) {
     Some(r) => r,
     None => panic!("st(0) exists"),
 };
 
 /// The size in bytes of an immediate kind's field, and the values it takes.
-const fn imm_field(k: OpKind) -> (u8, i64, i64) {
+const fn imm_field_of(k: OpKind) -> (u8, i64, i64) {
     use OpKind::*;
     match k {
         Imm8 => (1, -0x80, 0xff),
@@ -261,10 +301,16 @@ const fn imm_field(k: OpKind) -> (u8, i64, i64) {
     }
 }
 
+#[inline(always)]
+fn imm_field(k: OpKind) -> (u8, i64, i64) {
+    IMM_FIELDS[k as usize]
+}
+
 /// Whether `v` fits the immediate kind `k`, as the manuals allow: an
 /// immediate sign-extended from 8 bits takes the values whose operand-sized
 /// view is such an extension (`add ax, 0xffff` is `add ax, -1`).
-const fn imm_fits(k: OpKind, v: i64) -> bool {
+#[inline(always)]
+fn imm_fits(k: OpKind, v: i64) -> bool {
     use OpKind::*;
     let (_, min, max) = imm_field(k);
     if v < min || v > max {
@@ -283,11 +329,13 @@ enum Mismatch {
     Imm { min: i64, max: i64 },
 }
 
+#[inline(always)]
 fn class_accepts(slot_class: RegClass, r: Reg) -> bool {
     r.class() == slot_class || (slot_class == RegClass::Gp8 && r.class() == RegClass::Gp8High)
 }
 
 /// Whether `m` can be the memory of a form whose memory size is `form`.
+#[inline(always)]
 fn mem_size_ok(form: &Form, m: &Mem<'_>) -> bool {
     if m.bcst != 0 {
         return form.bcst_size != 0
@@ -297,6 +345,7 @@ fn mem_size_ok(form: &Form, m: &Mem<'_>) -> bool {
     m.size == 0 || form.mem_size == 0 || m.size == form.mem_size
 }
 
+#[inline(always)]
 fn operand_fits(form: &Form, k: OpKind, op: &Operand<'_>, mode: Mode) -> Result<(), Mismatch> {
     let s = slot(k);
     let ok = match (s, op) {
@@ -367,6 +416,7 @@ fn has_rel4(form: &Form) -> bool {
         .any(|f| f.operands.iter().any(|k| matches!(slot(*k), Slot::Rel(4))))
 }
 
+#[inline(always)]
 const fn is_gp(c: RegClass) -> bool {
     matches!(
         c,
@@ -395,10 +445,49 @@ fn string_mem_ok(s: Slot, m: &Mem<'_>, mode: Mode) -> bool {
     base_ok && m.index.is_none() && m.disp == 0 && m.label.is_none() && seg_ok && m.bcst == 0
 }
 
+/// The operands of an instruction by position: a slice, or (for the typed
+/// builder's fast path) a tuple of arguments, whose operands the compiler
+/// then knows the kinds of.
+#[doc(hidden)]
+pub trait Operands<'a> {
+    /// How many.
+    fn count(&self) -> usize;
+    /// Operand `i` (`i < count()`).
+    fn op(&self, i: usize) -> Operand<'a>;
+}
+
+impl<'a> Operands<'a> for [Operand<'a>] {
+    #[inline(always)]
+    fn count(&self) -> usize {
+        self.len()
+    }
+    #[inline(always)]
+    fn op(&self, i: usize) -> Operand<'a> {
+        self[i]
+    }
+}
+
 /// Whether a form matches the operands, ignoring register numbers (checked
 /// when encoding). Implied string operands may be left out altogether.
-fn form_fits(form: &Form, ops: &[Operand<'_>], mode: Mode) -> Result<(), (u8, Mismatch)> {
-    if ops.is_empty() && !form.operands.is_empty() {
+#[inline(always)]
+fn form_fits<'a, O: Operands<'a> + ?Sized>(
+    form: &Form,
+    ops: &O,
+    mode: Mode,
+) -> Result<(), (u8, Mismatch)> {
+    let n = form.operands.len();
+    if ops.count() != n {
+        return form_fits_implied(form, ops.count());
+    }
+    for i in 0..n {
+        operand_fits(form, form.operands[i], &ops.op(i), mode).map_err(|m| (i as u8, m))?;
+    }
+    Ok(())
+}
+
+#[cold]
+fn form_fits_implied(form: &Form, count: usize) -> Result<(), (u8, Mismatch)> {
+    if count == 0 && !form.operands.is_empty() {
         let implied = form.operands.iter().all(|k| {
             matches!(
                 slot(*k),
@@ -416,13 +505,7 @@ fn form_fits(form: &Form, ops: &[Operand<'_>], mode: Mode) -> Result<(), (u8, Mi
             Err((0, Mismatch::Shape))
         };
     }
-    if ops.len() != form.operands.len() {
-        return Err((0, Mismatch::Shape));
-    }
-    for (i, (k, op)) in form.operands.iter().zip(ops).enumerate() {
-        operand_fits(form, *k, op, mode).map_err(|m| (i as u8, m))?;
-    }
-    Ok(())
+    Err((0, Mismatch::Shape))
 }
 
 /// What the `dynasm!` macro does not know of an operand until run time.
@@ -509,7 +592,7 @@ pub fn select<'a>(
 ) -> Result<(&'static Form, Encoded<'a>), EncodeError> {
     let forms = forms_by_index(inst.mnemonic.index());
     let chosen = select_among(mode, inst, forms.iter());
-    if inst.mnemonic.name() == "xchg" && inst.operands.len() == 2 {
+    if inst.operands.len() == 2 && inst.mnemonic.name() == "xchg" {
         // `xchg` is symmetric: `xchg eax, ebp` is `95` (`xchg r32, eax`),
         // `xchg reg, [mem]` is `87 /r`. Of two registers, the first goes
         // in ModRM.reg when the lengths are equal, as llvm-mc encodes it.
@@ -530,7 +613,8 @@ pub fn select<'a>(
 /// Among two forms whose encodings have the same length, whether `form` is
 /// preferred to `best`: the choices llvm-mc makes (checked by
 /// `tests/golden.rs`), where table order alone would differ.
-fn preferred_on_tie(form: &Form, best: &Form, ops: &[Operand<'_>]) -> bool {
+#[inline(always)]
+fn preferred_on_tie<'a, O: Operands<'a> + ?Sized>(form: &Form, best: &Form, ops: &O) -> bool {
     use OpKind::*;
     let has = |f: &Form, pred: fn(OpKind) -> bool| f.operands.iter().any(|k| pred(*k));
     let sex8 = |k| matches!(k, Imm8Sex16 | Imm8Sex32 | Imm8Sex64);
@@ -541,11 +625,9 @@ fn preferred_on_tie(form: &Form, best: &Form, ops: &[Operand<'_>]) -> bool {
     // `movq xmm, [m]`: `F3 0F 7E` / `66 0F D6` / `0F 7F` rather than the
     // REX.W forms of `movd` (`66 REX.W 0F 6E`…).
     let mem_kind = |f: &Form| {
-        f.operands
-            .iter()
-            .zip(ops)
-            .find(|(_, op)| matches!(op, Operand::Mem(_)))
-            .map(|(k, _)| *k)
+        (0..f.operands.len().min(ops.count()))
+            .find(|&i| matches!(ops.op(i), Operand::Mem(_)))
+            .map(|i| f.operands[i])
     };
     if let (Some(a), Some(b)) = (mem_kind(form), mem_kind(best)) {
         let vec = |k| matches!(k, XmmOrMem | MmOrMem);
@@ -568,12 +650,15 @@ fn preferred_on_tie(form: &Form, best: &Form, ops: &[Operand<'_>]) -> bool {
 /// [`select`] among some of the mnemonic's forms only: the typed builder
 /// passes the forms whose operand kinds take its argument types, known when
 /// the builder is generated.
+///
+/// Each candidate that accepts the operands is laid out (checked, with its
+/// length counted) but not encoded; only the chosen one is written.
 pub fn select_among<'a>(
     mode: Mode,
     inst: &Instruction<'a, '_>,
     forms: impl Iterator<Item = &'static Form>,
 ) -> Result<(&'static Form, Encoded<'a>), EncodeError> {
-    let mut best: Option<(&'static Form, Encoded<'a>)> = None;
+    let mut best: Option<Plan<'a, '_>> = None;
     let mut err: Option<EncodeError> = None;
     let mut imm_err: Option<EncodeError> = None;
     let mut any_in_mode = false;
@@ -598,17 +683,19 @@ pub fn select_among<'a>(
         "sal" => crate::table::forms_of("shl"),
         _ => None,
     };
+    let mut mem = MemCache::default();
     for form in forms {
         if !form.valid_in(mode) {
             continue;
         }
         any_in_mode = true;
-        let form = shl
-            .and_then(|shl| {
-                shl.iter()
-                    .find(|f| f.operands == form.operands && f.opcode == form.opcode)
-            })
-            .unwrap_or(form);
+        let form = match shl {
+            None => form,
+            Some(shl) => shl
+                .iter()
+                .find(|f| f.operands == form.operands && f.opcode == form.opcode)
+                .unwrap_or(form),
+        };
         if (want_evex && form.encoding != Encoding::Evex)
             || (want_vex && form.encoding != Encoding::Vex)
             || (!want_vex && form.has(flags::VEX_EXPLICIT))
@@ -641,16 +728,16 @@ pub fn select_among<'a>(
             }
             Err(_) => continue,
         }
-        // A valid VEX form wins over any EVEX form: no need to encode it.
+        // A valid VEX form wins over any EVEX form: no need to lay it out.
         if form.encoding == Encoding::Evex
             && best
                 .as_ref()
-                .is_some_and(|(b, _)| b.encoding == Encoding::Vex)
+                .is_some_and(|b| b.form.encoding == Encoding::Vex)
         {
             continue;
         }
-        let enc = match encode_form(mode, form, inst) {
-            Ok(e) => e,
+        let plan = match layout(mode, form, inst, &mut mem) {
+            Ok(p) => p,
             Err(e) => {
                 if err.is_none() {
                     err = Some(e);
@@ -661,14 +748,14 @@ pub fn select_among<'a>(
         let size = unsized_mem_size(form, inst.operands);
         match &best {
             None => {
-                best = Some((form, enc));
+                best = Some(plan);
                 size_of_best = size;
             }
-            Some((bf, be)) => {
+            Some(bp) => {
+                let bf = bp.form;
                 // Sizes no keyword can state (the FPU environment's 14 or
                 // 28 bytes…) are not an ambiguity: the shorter form wins.
-                let writable = |s: u16| matches!(s, 1 | 2 | 4 | 6 | 8 | 10 | 16 | 32 | 64);
-                if size != size_of_best && (writable(size) || writable(size_of_best)) {
+                if size != size_of_best && (writable_size(size) || writable_size(size_of_best)) {
                     // Same operands, different memory sizes: only a stack
                     // instruction (push, call…) has a default, its mode's width.
                     let width = if mode.is64() { 64 } else { 32 };
@@ -678,33 +765,14 @@ pub fn select_among<'a>(
                     if b_default == f_default {
                         mem_sizes = 1;
                     } else if f_default {
-                        best = Some((form, enc));
+                        best = Some(plan);
                         size_of_best = size;
                     }
                     continue;
                 }
-                let width = if mode.is64() { 64 } else { 32 };
-                let prefer = if bf.encoding == Encoding::Vex && form.encoding == Encoding::Evex {
-                    false
-                } else if bf.encoding == Encoding::Evex && form.encoding == Encoding::Vex {
-                    true
-                } else if bf.has(flags::OBSOLETE_ALT) != form.has(flags::OBSOLETE_ALT) {
-                    bf.has(flags::OBSOLETE_ALT)
-                } else if bf.operand_size != form.operand_size
-                    && (bf.operand_size == width || form.operand_size == width)
-                    && stack_sized()
-                {
-                    // `push 0x1234`, `call 0x10:0x2000`: the mode's stack
-                    // width, not a shorter 16-bit form, which would push
-                    // two bytes.
-                    form.operand_size == width
-                } else if enc.len != be.len {
-                    enc.len < be.len
-                } else {
-                    preferred_on_tie(form, bf, inst.operands)
-                };
-                if prefer {
-                    best = Some((form, enc));
+                let prefer = preferred(bp, &plan, inst.operands, mode, || Some(stack_sized()));
+                if prefer == Some(true) {
+                    best = Some(plan);
                 }
             }
         }
@@ -715,7 +783,7 @@ pub fn select_among<'a>(
         });
     }
     if let Some(b) = best {
-        return Ok(b);
+        return Ok((b.form, b.write()));
     }
     if !any_in_mode {
         return Err(EncodeError::NotInMode {
@@ -729,11 +797,130 @@ pub fn select_among<'a>(
     }))
 }
 
+/// Whether the candidate `plan` is preferred to `best` (both accept the
+/// operands and their memory sizes agree): the matcher's rule after the
+/// memory sizes. `stack_sized` says whether the mnemonic is a stack
+/// instruction, when that matters (`None`: not known, and then neither is
+/// the answer).
+#[inline(always)]
+fn preferred<'a, O: Operands<'a> + ?Sized>(
+    best: &Plan<'_, '_>,
+    plan: &Plan<'_, '_>,
+    ops: &O,
+    mode: Mode,
+    stack_sized: impl FnOnce() -> Option<bool>,
+) -> Option<bool> {
+    let (bf, form) = (best.form, plan.form);
+    let width = if mode.is64() { 64 } else { 32 };
+    Some(
+        if bf.encoding == Encoding::Vex && form.encoding == Encoding::Evex {
+            false
+        } else if bf.encoding == Encoding::Evex && form.encoding == Encoding::Vex {
+            true
+        } else if bf.has(flags::OBSOLETE_ALT) != form.has(flags::OBSOLETE_ALT) {
+            bf.has(flags::OBSOLETE_ALT)
+        } else if bf.operand_size != form.operand_size
+            && (bf.operand_size == width || form.operand_size == width)
+            && stack_sized()?
+        {
+            // `push 0x1234`, `call 0x10:0x2000`: the mode's stack
+            // width, not a shorter 16-bit form, which would push
+            // two bytes.
+            form.operand_size == width
+        } else if plan.len != best.len {
+            plan.len < best.len
+        } else {
+            preferred_on_tie(form, bf, ops)
+        },
+    )
+}
+
+/// Sizes a memory operand keyword can state: two candidates that give an
+/// unsized memory operand different ones of these are ambiguous.
+#[inline(always)]
+fn writable_size(s: u16) -> bool {
+    matches!(s, 1 | 2 | 4 | 6 | 8 | 10 | 16 | 32 | 64)
+}
+
+/// [`select_among`] for the typed builder's common case, made to be
+/// inlined where the candidate forms are constants (the builder passes
+/// copies of the table rows as `const` items, so that every property of a
+/// form folds away and what is left is the checks of the operand values):
+/// 64-bit mode, no prefix, no decoration, the forms laid out by
+/// `layout_simple`. The same rules in the same order as `select_among`;
+/// `None` whenever a rule needs more than that (a candidate it cannot lay
+/// out, memory sizes that differ, a stack instruction's width, no
+/// candidate at all — every error), and the caller then takes the general
+/// path. `tests/equivalence.rs` checks that whenever it answers, the answer
+/// is `select_among`'s.
+#[doc(hidden)]
+#[inline(always)]
+pub fn select_fast<'a, O: Operands<'a> + ?Sized>(
+    forms: &[&'static Form],
+    ops: &O,
+) -> Option<Encoded<'a>> {
+    let mut best: Option<Plan<'a, '_>> = None;
+    let mut size_of_best = 0u16;
+    macro_rules! candidates {
+        ($($i:literal)*) => {$(
+            if $i < forms.len() {
+                consider_fast(forms[$i], ops, &mut best, &mut size_of_best)?;
+            }
+        )*};
+    }
+    candidates!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15);
+    if forms.len() > 16 {
+        return None;
+    }
+    best.map(|p| p.write())
+}
+
+/// One candidate of [`select_fast`]: `None` to give up.
+#[inline(always)]
+fn consider_fast<'a, 'm, O: Operands<'a> + ?Sized>(
+    form: &'static Form,
+    ops: &O,
+    best: &mut Option<Plan<'a, 'm>>,
+    size_of_best: &mut u16,
+) -> Option<()> {
+    if !form.valid_in(Mode::Long) || form.has(flags::VEX_EXPLICIT) {
+        return Some(());
+    }
+    if form_fits(form, ops, Mode::Long).is_err() {
+        return Some(());
+    }
+    if form.encoding == Encoding::Evex
+        && best
+            .as_ref()
+            .is_some_and(|b| b.form.encoding == Encoding::Vex)
+    {
+        return Some(());
+    }
+    let plan = layout_simple(form, ops)?;
+    let size = unsized_mem_size(form, ops);
+    match best {
+        None => {
+            *best = Some(plan);
+            *size_of_best = size;
+        }
+        Some(bp) => {
+            if size != *size_of_best && (writable_size(size) || writable_size(*size_of_best)) {
+                return None;
+            }
+            if preferred(bp, &plan, ops, Mode::Long, || None)? {
+                *best = Some(plan);
+            }
+        }
+    }
+    Some(())
+}
+
 /// The memory size a form gives an operand whose size was not written (0 if
 /// every memory operand states its size or there is none).
-fn unsized_mem_size(form: &Form, ops: &[Operand<'_>]) -> u16 {
-    for op in ops {
-        if let Operand::Mem(m) = op {
+#[inline(always)]
+fn unsized_mem_size<'a, O: Operands<'a> + ?Sized>(form: &Form, ops: &O) -> u16 {
+    for i in 0..ops.count() {
+        if let Operand::Mem(m) = ops.op(i) {
             if m.size == 0 && m.bcst == 0 {
                 return form.mem_size;
             }
@@ -743,32 +930,115 @@ fn unsized_mem_size(form: &Form, ops: &[Operand<'_>]) -> u16 {
 }
 
 // ---------------------------------------------------------------------------
-// Encoding one form.
+// Encoding one form: layout, then write.
 
-/// The pieces of an instruction before they are laid out.
-#[derive(Default)]
-struct Parts<'m, 'a> {
-    reg: Option<u8>,
-    rm_reg: Option<u8>,
-    mem: Option<(u8, &'m Mem<'a>)>,
-    sib_required: bool,
-    vvvv: Option<u8>,
-    opreg: Option<u8>,
-    is4: Option<u8>,
-    imm4: u8,
-    imms: [(u64, u8); 2],
-    nimm: usize,
-    imm_label: Option<(LabelRef<'a>, u8)>,
-    rel: Option<(LabelRef<'a>, u8)>,
-    moffs: Option<(u8, &'m Mem<'a>)>,
-    far: Option<(u16, u32, u8)>,
-    implied_addr: Option<Reg>,
-    needs_rex: bool,
-    high_byte: Option<Reg>,
-    unique: [u8; 4],
-    nunique: usize,
+/// An instruction laid out for one form: every operand checked, every field
+/// computed, the length counted and the place of the label field known.
+/// [`Plan::write`] only places the bytes. Labels, the `moffs` value and far
+/// pointers are read again from the operands when writing.
+#[derive(Clone, Copy)]
+struct Plan<'a, 'm> {
+    form: &'static Form,
+    ops: &'m [Operand<'a>],
+    /// The prefixes, REX/VEX/XOP/EVEX and opcode bytes (little-endian: the
+    /// first byte lowest), `head_len` of them.
+    head: u128,
+    /// The ModRM displacement (after disp8×N scaling).
+    disp: i64,
+    imms: [u64; 2],
+    /// The fixup of the label field (a label in memory, an immediate or a
+    /// branch), if any.
+    label_kind: Option<&'static FixupKind>,
+    /// The encoded length.
+    len: u8,
+    head_len: u8,
+    /// [`plan`] bits.
+    bits: u8,
+    modrm: u8,
+    sib: u8,
+    disp_len: u8,
+    /// The `is4` byte (register in bits 7:4), if [`plan::IS4`].
+    is4: u8,
+    imm_sizes: [u8; 2],
+    /// Zero bytes of the label field of an immediate or a branch, at the end.
+    zeros: u8,
+    /// The operand holding the label, and the offset of its field.
+    label_op: u8,
+    label_at: u8,
+    /// The `moffs` operand (`NONE` if there is none), its size.
+    moffs_op: u8,
+    moffs_len: u8,
+    /// The far pointer operand (`NONE`), its offset size.
+    far_op: u8,
+    far_len: u8,
 }
 
+/// Bits of [`Plan::bits`], and markers.
+mod plan {
+    pub const MODRM: u8 = 1;
+    pub const SIB: u8 = 1 << 1;
+    pub const IS4: u8 = 1 << 2;
+    /// 3DNow!: the opcode byte comes last.
+    pub const SUFFIX: u8 = 1 << 3;
+    /// No operand.
+    pub const NONE: u8 = 0xff;
+}
+
+/// The bytes before ModRM, gathered little-endian.
+#[derive(Clone, Copy)]
+struct Head {
+    bytes: u128,
+    len: u8,
+}
+
+impl Head {
+    #[inline(always)]
+    fn push(&mut self, b: u8) {
+        self.bytes |= (b as u128) << (8 * (self.len as u32 & 15));
+        self.len += 1;
+    }
+
+    /// The opcode bytes (big-endian in the table), `opreg` added to the last.
+    #[inline(always)]
+    fn opcode(&mut self, form: &Form, opreg: u8) {
+        let n = form.opcode_len;
+        let mut i = n;
+        while i > 0 {
+            i -= 1;
+            let b = (form.opcode >> (8 * i as u32)) as u8;
+            self.push(if i == 0 { b.wrapping_add(opreg) } else { b });
+        }
+    }
+
+    /// The mandatory prefix and the map bytes of a legacy form.
+    #[inline(always)]
+    fn legacy(&mut self, form: &Form, opsize16: bool) {
+        match pp_bits(form.prefix) {
+            1 if !opsize16 => self.push(0x66),
+            2 => self.push(0xf3),
+            3 => self.push(0xf2),
+            _ => {}
+        }
+    }
+
+    #[inline(always)]
+    fn map(&mut self, form: &Form) {
+        match form.map {
+            Map::M0F => self.push(0x0f),
+            Map::M0F38 => {
+                self.push(0x0f);
+                self.push(0x38)
+            }
+            Map::M0F3A => {
+                self.push(0x0f);
+                self.push(0x3a)
+            }
+            _ => {}
+        }
+    }
+}
+
+#[inline]
 fn check_num(op: u8, r: Reg, limit: u8) -> Result<u8, EncodeError> {
     // spl bpl sil dil need a REX prefix: limit 8 (32-bit mode) leaves al..bl.
     let limit = if r.class() == RegClass::Gp8 && limit == 8 {
@@ -794,6 +1064,238 @@ pub fn encode_form<'a>(
     form: &'static Form,
     inst: &Instruction<'a, '_>,
 ) -> Result<Encoded<'a>, EncodeError> {
+    Ok(layout(mode, form, inst, &mut MemCache::default())?.write())
+}
+
+/// The memory layout of the candidate forms of one instruction: forms that
+/// lay out memory with the same parameters share it.
+#[derive(Default)]
+struct MemCache<'a> {
+    key: Option<(u8, u8, bool, u8, bool)>,
+    value: Option<Result<MemEnc<'a>, MemProblem>>,
+}
+
+/// Lays out `inst` for `form`: the common shapes by [`layout_simple`], the
+/// rest by [`layout_general`].
+#[inline]
+fn layout<'a, 'm>(
+    mode: Mode,
+    form: &'static Form,
+    inst: &Instruction<'a, 'm>,
+    cache: &mut MemCache<'a>,
+) -> Result<Plan<'a, 'm>, EncodeError> {
+    if mode.is64() && inst.prefixes.0 == 0 && !inst.decorations.any() {
+        if let Some(p) = layout_simple(form, inst.operands) {
+            return Ok(p);
+        }
+    }
+    layout_general(mode, form, inst, cache)
+}
+
+/// The layout of the common case, 64-bit mode without prefixes or
+/// decorations: a legacy or VEX form whose operands are registers (numbers
+/// below 16), immediates and at most one simple memory operand
+/// ([`mem_enc_simple`], no segment override). `None` for anything else —
+/// including every operand that would be an error — which
+/// [`layout_general`] then lays out; where both apply they give the same
+/// plan (`tests/equivalence.rs`).
+#[inline(always)]
+fn layout_simple<'a, 'm, O: Operands<'a> + ?Sized>(
+    form: &'static Form,
+    ops: &O,
+) -> Option<Plan<'a, 'm>> {
+    let legacy = match form.encoding {
+        Encoding::Legacy => true,
+        Encoding::Vex => false,
+        _ => return None,
+    };
+    if form.flags & (flags::FWAIT | flags::UNIQUE_REGS | flags::UNIQUE_DEST | flags::MASK_REQUIRED)
+        != 0
+        || form.address_size != 0
+        || form.operands.len() != ops.count()
+    {
+        return None;
+    }
+    let mut reg: Option<u8> = None;
+    let mut rm_reg: Option<u8> = None;
+    let mut mem: Option<MemEnc<'a>> = None;
+    let mut vvvv = 0u8;
+    let mut opreg: Option<u8> = None;
+    let mut imms = [0u64; 2];
+    let mut imm_sizes = [0u8; 2];
+    let mut nimm = 0usize;
+    let mut needs_rex = false;
+    let mut high = false;
+    for i in 0..form.operands.len() {
+        let k = &form.operands[i];
+        match (slot(*k), &ops.op(i)) {
+            (Slot::Fixed(_), _) => {}
+            (Slot::ModReg(_), Operand::Reg(r)) => {
+                if r.num() >= 16 || *k == OpKind::KP1Reg || r.class() == RegClass::Seg {
+                    return None;
+                }
+                needs_rex |= r.class() == RegClass::Gp8 && (4..8).contains(&r.num());
+                high |= r.class() == RegClass::Gp8High;
+                reg = Some(r.num());
+            }
+            (Slot::ModRm(_, _), Operand::Reg(r)) => {
+                if r.num() >= 16 {
+                    return None;
+                }
+                needs_rex |= r.class() == RegClass::Gp8 && (4..8).contains(&r.num());
+                high |= r.class() == RegClass::Gp8High;
+                rm_reg = Some(r.num());
+            }
+            (Slot::ModRm(_, true), Operand::Mem(m)) => {
+                if m.seg.is_some() || m.bcst != 0 {
+                    return None;
+                }
+                mem = Some(mem_enc_simple(Mode::Long, m, 1, false)?);
+            }
+            (Slot::Vvvv(_), Operand::Reg(r)) => {
+                if r.num() >= 16 {
+                    return None;
+                }
+                vvvv = r.num();
+            }
+            (Slot::OpReg(_), Operand::Reg(r)) => {
+                if r.num() >= 16 {
+                    return None;
+                }
+                needs_rex |= r.class() == RegClass::Gp8 && (4..8).contains(&r.num());
+                high |= r.class() == RegClass::Gp8High;
+                opreg = Some(r.num());
+            }
+            (Slot::Imm(OpKind::Imm8Const1), _) => {}
+            (Slot::Imm(k), Operand::Imm(v)) if k != OpKind::Imm4M2z => {
+                imms[nimm & 1] = v.value as u64;
+                imm_sizes[nimm & 1] = imm_field(k).0;
+                nimm += 1;
+            }
+            _ => return None,
+        }
+    }
+    // `xchg eax, eax` (an error) and everything else unusual: the general path.
+    if opreg == Some(0) && form.opcode == 0x90 {
+        return None;
+    }
+    let (mut x_bit, mut b_bit) = (false, false);
+    if let Some(me) = &mem {
+        x_bit = me.index & 8 != 0;
+        b_bit = me.base & 8 != 0;
+    }
+    if let Some(r) = rm_reg {
+        b_bit = r & 8 != 0;
+        x_bit = false;
+    }
+    if let Some(r) = opreg {
+        b_bit = r & 8 != 0;
+    }
+    let r_bit = reg.unwrap_or(0) & 8 != 0;
+    let opsize16 = legacy && form.operand_size == 16;
+    let pp = pp_bits(form.prefix);
+    let mut h = Head { bytes: 0, len: 0 };
+    if legacy {
+        let rex_w = form.w == W::W1
+            || (form.operand_size == 64 && form.flags & (flags::DEFAULT64 | flags::FORCE64) == 0);
+        let rex = rex_w || r_bit || x_bit || b_bit || needs_rex;
+        if rex && high {
+            return None;
+        }
+        if opsize16 {
+            h.push(0x66);
+        }
+        h.legacy(form, opsize16);
+        if rex {
+            h.push(
+                0x40 | (rex_w as u8) << 3 | (r_bit as u8) << 2 | (x_bit as u8) << 1 | b_bit as u8,
+            );
+        }
+        h.map(form);
+    } else {
+        if high {
+            return None;
+        }
+        let l = if form.lig { 0 } else { form.l };
+        let w = form.w == W::W1;
+        let mmmmm = vex_map(form.map);
+        let v = !vvvv & 0xf;
+        if !x_bit && !b_bit && !w && mmmmm == 1 {
+            h.push(0xc5);
+            h.push((!r_bit as u8) << 7 | v << 3 | l << 2 | pp);
+        } else {
+            h.push(0xc4);
+            h.push((!r_bit as u8) << 7 | (!x_bit as u8) << 6 | (!b_bit as u8) << 5 | mmmmm);
+            h.push((w as u8) << 7 | v << 3 | l << 2 | pp);
+        }
+    }
+    h.opcode(form, opreg.unwrap_or(0) & 7);
+    let mut len = h.len;
+    let regf = if form.digit >= 0 {
+        form.digit as u8
+    } else {
+        reg.unwrap_or(0) & 7
+    };
+    let mut bits = 0;
+    let (mut modrm, mut sib, mut disp, mut disp_len) = (0, 0, 0, 0);
+    if let Some(me) = &mem {
+        modrm = me.mod_ << 6 | regf << 3 | me.rm;
+        bits |= plan::MODRM;
+        len += 1 + me.disp_len;
+        if let Some(s) = me.sib {
+            sib = s;
+            bits |= plan::SIB;
+            len += 1;
+        }
+        disp = me.disp;
+        disp_len = me.disp_len;
+    } else if reg.is_some() || rm_reg.is_some() || form.digit >= 0 || form.rm_digit >= 0 {
+        let rm = match rm_reg {
+            Some(r) => r & 7,
+            None if form.rm_digit >= 0 => form.rm_digit as u8,
+            None => 0,
+        };
+        modrm = 0xc0 | regf << 3 | rm;
+        bits |= plan::MODRM;
+        len += 1;
+    }
+    if nimm < 2 {
+        imm_sizes[1] = 0;
+    }
+    len += imm_sizes[0] + imm_sizes[1];
+    Some(Plan {
+        form,
+        ops: &[],
+        head: h.bytes,
+        disp,
+        imms,
+        label_kind: None,
+        len,
+        head_len: h.len,
+        bits,
+        modrm,
+        sib,
+        disp_len,
+        is4: 0,
+        imm_sizes,
+        zeros: 0,
+        label_op: plan::NONE,
+        label_at: 0,
+        moffs_op: plan::NONE,
+        moffs_len: 0,
+        far_op: plan::NONE,
+        far_len: 0,
+    })
+}
+
+/// Lays out `inst` for `form`: every check of the encoder, in its order (so
+/// the same error comes first), and every field, without writing a byte.
+fn layout_general<'a, 'm>(
+    mode: Mode,
+    form: &'static Form,
+    inst: &Instruction<'a, 'm>,
+    cache: &mut MemCache<'a>,
+) -> Result<Plan<'a, 'm>, EncodeError> {
     let evex = form.encoding == Encoding::Evex;
     // Register number limits: vector registers reach 31 only with EVEX;
     // everything stops at 7 in 32-bit mode.
@@ -810,12 +1312,63 @@ pub fn encode_form<'a>(
             gp_lim
         }
     };
-    let mut p = Parts::default();
-    let ops = inst.operands;
-    for (i, k) in form.operands.iter().enumerate() {
-        let Some(op) = ops.get(i) else { break };
+    let mut reg: Option<u8> = None;
+    let mut rm_reg: Option<u8> = None;
+    let mut mem: Option<(u8, &'m Mem<'a>)> = None;
+    let mut sib_required = false;
+    let mut vvvv: Option<u8> = None;
+    let mut opreg: Option<u8> = None;
+    let mut is4: Option<u8> = None;
+    let mut imm4 = 0u8;
+    let mut imms = [0u64; 2];
+    let mut imm_sizes = [0u8; 2];
+    let mut nimm = 0usize;
+    let mut imm_label: Option<(u8, u8)> = None;
+    let mut rel: Option<(u8, u8)> = None;
+    let mut moffs: Option<(u8, &'m Mem<'a>)> = None;
+    let mut far: Option<(u8, u8)> = None;
+    let mut implied_addr: Option<Reg> = None;
+    let mut needs_rex = false;
+    let mut high_byte: Option<Reg> = None;
+    let mut unique = [0u8; 4];
+    let mut nunique = 0usize;
+    // The segment override (the last written) and the first override that
+    // is not a segment register.
+    let mut seg: Option<Reg> = None;
+    let mut bad_seg: Option<(u8, Reg)> = None;
+    let mut gp8_rex = |r: Reg| match r.class() {
+        RegClass::Gp8 if (4..8).contains(&r.num()) => needs_rex = true,
+        RegClass::Gp8High => high_byte = Some(r),
+        _ => {}
+    };
+    let mut add_unique = |r: Reg| {
+        if matches!(
+            r.class(),
+            RegClass::Xmm | RegClass::Ymm | RegClass::Zmm | RegClass::Tmm
+        ) && nunique < 4
+        {
+            unique[nunique] = r.num();
+            nunique += 1;
+        }
+    };
+    let ops: &'m [Operand<'a>] = inst.operands;
+    for (i, (k, op)) in form.operands.iter().zip(ops).enumerate() {
         let io = i as u8;
         let s = slot(*k);
+        if let Operand::Mem(m) = op {
+            // The segment override, from whichever memory operand has one
+            // (`es:[rdi]` of string instructions cannot be overridden and
+            // needs no prefix).
+            if let (Some(sr), false) = (m.seg, s == Slot::StrDst) {
+                if sr.class() != RegClass::Seg {
+                    if bad_seg.is_none() {
+                        bad_seg = Some((io, sr));
+                    }
+                } else {
+                    seg = Some(sr);
+                }
+            }
+        }
         match (s, op) {
             (Slot::Fixed(_), _) => {}
             (Slot::ModReg(c), Operand::Reg(r)) => {
@@ -833,57 +1386,55 @@ pub fn encode_form<'a>(
                         reg: *r,
                     });
                 }
-                gp8_rex(&mut p, *r);
-                p.reg = Some(n);
-                unique(&mut p, *r);
+                gp8_rex(*r);
+                reg = Some(n);
+                add_unique(*r);
             }
             (Slot::ModRm(_, _), Operand::Reg(r)) => {
                 let n = check_num(io, *r, lim(r.class()))?;
-                gp8_rex(&mut p, *r);
-                p.rm_reg = Some(n);
-                unique(&mut p, *r);
+                gp8_rex(*r);
+                rm_reg = Some(n);
+                add_unique(*r);
             }
-            (Slot::ModRm(_, _), Operand::Mem(m)) => p.mem = Some((io, m)),
+            (Slot::ModRm(_, _), Operand::Mem(m)) => mem = Some((io, m)),
             (Slot::SibMem, Operand::Mem(m)) => {
-                p.mem = Some((io, m));
-                p.sib_required = true;
+                mem = Some((io, m));
+                sib_required = true;
             }
             (Slot::Vsib(_), Operand::Mem(m)) => {
                 let idx = m.index.expect("matched VSIB has an index");
                 check_num(io, idx, vec_lim)?;
-                unique(&mut p, idx);
-                p.mem = Some((io, m));
+                add_unique(idx);
+                mem = Some((io, m));
             }
             (Slot::Vvvv(c), Operand::Reg(r)) => {
-                p.vvvv = Some(check_num(io, *r, lim(c))?);
-                unique(&mut p, *r);
+                vvvv = Some(check_num(io, *r, lim(c))?);
+                add_unique(*r);
             }
             (Slot::OpReg(_), Operand::Reg(r)) => {
                 let n = check_num(io, *r, gp_lim)?;
-                gp8_rex(&mut p, *r);
-                p.opreg = Some(n);
+                gp8_rex(*r);
+                opreg = Some(n);
             }
             (Slot::Is4(_) | Slot::Is5(_), Operand::Reg(r)) => {
-                p.is4 = Some(check_num(io, *r, gp_lim)?);
+                is4 = Some(check_num(io, *r, gp_lim)?);
             }
-            (Slot::Moffs, Operand::Mem(m)) => p.moffs = Some((io, m)),
+            (Slot::Moffs, Operand::Mem(m)) => moffs = Some((io, m)),
             (Slot::StrSrc | Slot::StrDst | Slot::SegRdi | Slot::Xlat, Operand::Mem(m)) => {
                 if let Some(b) = m.base {
-                    p.implied_addr = Some(b);
+                    implied_addr = Some(b);
                 }
             }
             (Slot::Imm(OpKind::Imm8Const1), _) => {}
-            (Slot::Imm(OpKind::Imm4M2z), Operand::Imm(v)) => p.imm4 = v.value as u8 & 3,
+            (Slot::Imm(OpKind::Imm4M2z), Operand::Imm(v)) => imm4 = v.value as u8 & 3,
             (Slot::Imm(k), Operand::Imm(v)) => {
-                let size = imm_field(k).0;
-                p.imms[p.nimm] = (v.value as u64, size);
-                p.nimm += 1;
+                imms[nimm & 1] = v.value as u64;
+                imm_sizes[nimm & 1] = imm_field(k).0;
+                nimm += 1;
             }
-            (Slot::Imm(k), Operand::Label(l, _)) => {
-                p.imm_label = Some((*l, imm_field(k).0));
-            }
-            (Slot::Rel(n) | Slot::AbsBranch(n), Operand::Label(l, _)) => p.rel = Some((*l, n)),
-            (Slot::Far(n), Operand::Far(sel, off)) => p.far = Some((*sel, *off, n)),
+            (Slot::Imm(k), Operand::Label(_, _)) => imm_label = Some((io, imm_field(k).0)),
+            (Slot::Rel(n) | Slot::AbsBranch(n), Operand::Label(_, _)) => rel = Some((io, n)),
+            (Slot::Far(n), Operand::Far(_, _)) => far = Some((io, n)),
             _ => {
                 return Err(EncodeError::NoMatchingForm {
                     mnemonic: inst.mnemonic,
@@ -892,9 +1443,9 @@ pub fn encode_form<'a>(
             }
         }
     }
-    if form.has(flags::UNIQUE_REGS) || form.has(flags::UNIQUE_DEST) {
+    if form.flags & (flags::UNIQUE_REGS | flags::UNIQUE_DEST) != 0 {
         // The destination comes first; with UNIQUE_DEST only it must differ.
-        let u = &p.unique[..p.nunique];
+        let u = &unique[..nunique];
         let n = if form.has(flags::UNIQUE_REGS) {
             u.len()
         } else {
@@ -908,52 +1459,42 @@ pub fn encode_form<'a>(
     }
     // `xchg eax, eax` is not `90` in 64-bit mode (that is `nop`, which keeps
     // the upper half of rax).
-    if mode.is64()
+    if opreg == Some(0)
         && form.opcode == 0x90
+        && mode.is64()
         && form.opcode_len == 1
         && form.operand_size == 32
         && form.encoding == Encoding::Legacy
-        && p.opreg == Some(0)
     {
         return Err(EncodeError::NoMatchingForm {
             mnemonic: inst.mnemonic,
             mode,
         });
     }
-
-    // Segment override (from whichever memory operand has one; `es:[rdi]`
-    // of string instructions cannot be overridden and needs no prefix).
-    let mut seg: Option<Reg> = None;
-    for (i, (op, k)) in ops.iter().zip(form.operands).enumerate() {
-        if slot(*k) == Slot::StrDst {
-            continue;
-        }
-        if let Operand::Mem(m) = op {
-            if let Some(s) = m.seg {
-                if s.class() != RegClass::Seg {
-                    return Err(EncodeError::Memory {
-                        operand: i as u8,
-                        problem: MemProblem::NotASegment(s),
-                    });
-                }
-                seg = Some(s);
-            }
-        }
+    if let Some((i, s)) = bad_seg {
+        return Err(EncodeError::Memory {
+            operand: i,
+            problem: MemProblem::NotASegment(s),
+        });
     }
 
     let d = inst.decorations;
     let pf = inst.prefixes;
-    check_decorations(form, inst, p.mem.is_some())?;
-    check_prefixes(
-        form,
-        pf,
-        p.mem.is_some() || p.moffs.is_some() || p.implied_addr.is_some(),
-    )?;
+    if d.any() || form.has(flags::MASK_REQUIRED) {
+        check_decorations(form, inst, mem.is_some())?;
+    }
+    if pf.0 & CHECKED_PREFIXES != 0 {
+        check_prefixes(
+            form,
+            pf,
+            mem.is_some() || moffs.is_some() || implied_addr.is_some(),
+        )?;
+    }
 
     // Memory operand: ModRM.mod/rm, SIB, displacement.
+    let bcst = mem.is_some_and(|(_, m)| m.bcst != 0);
     let n = if evex {
-        let any_bcst = p.mem.is_some_and(|(_, m)| m.bcst != 0);
-        if any_bcst {
+        if bcst {
             form.disp8_n_bcst
         } else {
             form.disp8_n
@@ -962,16 +1503,19 @@ pub fn encode_form<'a>(
         1
     };
     let mut addr32 = false; // 67 prefix
-    let mut modrm_mem: Option<MemEnc<'a>> = None;
-    if let Some((io, m)) = p.mem {
-        let me = mem_enc(
-            mode,
-            m,
-            n as i64,
-            p.sib_required,
-            vec_lim,
-            form.address_size == 16,
-        )
+    let mut modrm_mem: Option<(u8, MemEnc<'a>)> = None;
+    if let Some((io, m)) = mem {
+        let addr16 = form.address_size == 16;
+        let key = (io, n, sib_required, vec_lim, addr16);
+        let me = match (cache.key == Some(key), &cache.value) {
+            (true, Some(v)) => *v,
+            _ => {
+                let v = mem_enc(mode, m, n as i64, sib_required, vec_lim, addr16);
+                cache.key = Some(key);
+                cache.value = Some(v);
+                v
+            }
+        }
         .map_err(|problem| EncodeError::Memory {
             operand: io,
             problem,
@@ -980,7 +1524,7 @@ pub fn encode_form<'a>(
         {
             // `enqcmd`, `movdir64b`…: the register operand fixes the address size.
             Some(MemProblem::AddressSize(form.address_size))
-        } else if form.operands.iter().any(|k| k.is_mpx()) && (me.addr32 || me.rip) {
+        } else if (me.addr32 || me.rip) && form.operands.iter().any(|k| k.is_mpx()) {
             // MPX ignores 67 in 64-bit mode and has no RIP-relative form.
             Some(MemProblem::AddressSize(64))
         } else {
@@ -993,9 +1537,9 @@ pub fn encode_form<'a>(
             });
         }
         addr32 = me.addr32;
-        modrm_mem = Some(me);
+        modrm_mem = Some((io, me));
     }
-    if let Some(b) = p.implied_addr {
+    if let Some(b) = implied_addr {
         addr32 = mode.is64() && b.class() == RegClass::Gp32;
     }
     if form.address_size != 0 {
@@ -1011,146 +1555,116 @@ pub fn encode_form<'a>(
         _ => {
             form.encoding == Encoding::Legacy
                 && form.operand_size == 64
-                && !form.has(flags::DEFAULT64)
-                && !form.has(flags::FORCE64)
+                && form.flags & (flags::DEFAULT64 | flags::FORCE64) == 0
         }
     };
-    let reg = p.reg.unwrap_or(0);
+    let regn = reg.unwrap_or(0);
     let (mut x_bit, mut b_bit, mut v_idx4) = (false, false, false);
-    if let Some(me) = &modrm_mem {
+    if let Some((_, me)) = &modrm_mem {
         x_bit = me.index & 8 != 0;
         b_bit = me.base & 8 != 0;
         v_idx4 = me.index & 16 != 0;
     }
-    if let Some(r) = p.rm_reg {
+    if let Some(r) = rm_reg {
         b_bit = r & 8 != 0;
         x_bit = evex && r & 16 != 0;
     }
-    if let Some(r) = p.opreg {
+    if let Some(r) = opreg {
         b_bit = r & 8 != 0;
     }
-    let r_bit = reg & 8 != 0;
-    let r4_bit = reg & 16 != 0;
+    let r_bit = regn & 8 != 0;
+    let r4_bit = regn & 16 != 0;
 
-    let mut e = Encoded {
-        bytes: [0; MAX_LEN],
-        len: 0,
-        fixup: None,
-    };
+    // Prefixes, in the order they are written, REX, VEX, XOP or EVEX, and
+    // the opcode.
+    let mut h = Head { bytes: 0, len: 0 };
     if form.has(flags::FWAIT) {
-        e.push(0x9b);
+        h.push(0x9b);
     }
     // Group 1 prefixes written by the user.
-    if pf.has(Prefixes::REP) || pf.has(Prefixes::XRELEASE) {
-        e.push(0xf3);
-    }
-    if pf.has(Prefixes::REPNE) || pf.has(Prefixes::XACQUIRE) || pf.has(Prefixes::BND) {
-        e.push(0xf2);
+    if pf.0 != 0 {
+        if pf.0 & (Prefixes::REP.0 | Prefixes::XRELEASE.0) != 0 {
+            h.push(0xf3);
+        }
+        if pf.0 & (Prefixes::REPNE.0 | Prefixes::XACQUIRE.0 | Prefixes::BND.0) != 0 {
+            h.push(0xf2);
+        }
     }
     if let Some(s) = seg {
-        e.push([0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65][s.num() as usize]);
+        h.push(SEG_PREFIX[s.num() as usize % 6]);
     }
     if pf.has(Prefixes::NOTRACK) {
-        e.push(0x3e);
+        h.push(0x3e);
     }
     if addr32 {
-        e.push(0x67);
+        h.push(0x67);
     }
     let opsize16 = form.operand_size == 16 && form.encoding == Encoding::Legacy;
     if opsize16 {
-        e.push(0x66);
+        h.push(0x66);
     }
     if pf.has(Prefixes::LOCK) {
-        e.push(0xf0);
+        h.push(0xf0);
     }
-
-    let pp = match form.prefix {
-        Prefix::None | Prefix::Np => 0u8,
-        Prefix::P66 => 1,
-        Prefix::PF3 => 2,
-        Prefix::PF2 => 3,
-    };
+    let pp = pp_bits(form.prefix);
     let l = if form.lig { 0 } else { form.l };
-
+    let vvvv = vvvv.unwrap_or(0);
+    let w = form.w == W::W1;
+    let mut bits = 0;
     match form.encoding {
         Encoding::Legacy | Encoding::D3now => {
-            if pp == 1 && !opsize16 {
-                e.push(0x66);
-            } else if pp == 2 {
-                e.push(0xf3);
-            } else if pp == 3 {
-                e.push(0xf2);
-            }
-            let rex_needed = rex_w || r_bit || x_bit || b_bit || p.needs_rex;
-            if rex_needed {
+            h.legacy(form, opsize16);
+            if rex_w || r_bit || x_bit || b_bit || needs_rex {
                 if !mode.is64() {
                     return Err(EncodeError::NotInMode {
                         mnemonic: inst.mnemonic,
                         mode,
                     });
                 }
-                if let Some(h) = p.high_byte {
-                    return Err(EncodeError::HighByteWithRex { reg: h });
+                if let Some(hb) = high_byte {
+                    return Err(EncodeError::HighByteWithRex { reg: hb });
                 }
-                e.push(
+                h.push(
                     0x40 | (rex_w as u8) << 3
                         | (r_bit as u8) << 2
                         | (x_bit as u8) << 1
                         | b_bit as u8,
                 );
             }
-            match form.map {
-                Map::M0F => e.push(0x0f),
-                Map::M0F38 => {
-                    e.push(0x0f);
-                    e.push(0x38)
-                }
-                Map::M0F3A => {
-                    e.push(0x0f);
-                    e.push(0x3a)
-                }
-                _ => {}
-            }
+            h.map(form);
             if form.encoding == Encoding::D3now {
-                e.push(0x0f);
+                // 3DNow!: `0F 0F /r ib`, the opcode byte last.
+                h.push(0x0f);
+                bits |= plan::SUFFIX;
             } else {
-                push_opcode(&mut e, form, p.opreg);
+                h.opcode(form, opreg.unwrap_or(0) & 7);
             }
         }
         Encoding::Vex | Encoding::Xop => {
-            if let Some(h) = p.high_byte {
-                return Err(EncodeError::HighByteWithRex { reg: h });
+            if let Some(hb) = high_byte {
+                return Err(EncodeError::HighByteWithRex { reg: hb });
             }
-            let mmmmm = match form.map {
-                Map::M0F => 1,
-                Map::M0F38 => 2,
-                Map::M0F3A => 3,
-                Map::Xop8 => 8,
-                Map::Xop9 => 9,
-                Map::Xop10 => 10,
-                _ => 1,
-            };
-            let w = matches!(form.w, W::W1);
-            let vvvv = !p.vvvv.unwrap_or(0) & 0xf;
-            let two = form.encoding == Encoding::Vex
+            let mmmmm = vex_map(form.map);
+            let v = !vvvv & 0xf;
+            if form.encoding == Encoding::Vex
                 && !x_bit
                 && !b_bit
                 && !w
                 && mmmmm == 1
-                && !pf.has(Prefixes::VEX3);
-            if two {
-                e.push(0xc5);
-                e.push((!r_bit as u8) << 7 | vvvv << 3 | l << 2 | pp);
+                && !pf.has(Prefixes::VEX3)
+            {
+                h.push(0xc5);
+                h.push((!r_bit as u8) << 7 | v << 3 | l << 2 | pp);
             } else {
-                e.push(if form.encoding == Encoding::Xop {
+                h.push(if form.encoding == Encoding::Xop {
                     0x8f
                 } else {
                     0xc4
                 });
-                e.push((!r_bit as u8) << 7 | (!x_bit as u8) << 6 | (!b_bit as u8) << 5 | mmmmm);
-                e.push((w as u8) << 7 | vvvv << 3 | l << 2 | pp);
+                h.push((!r_bit as u8) << 7 | (!x_bit as u8) << 6 | (!b_bit as u8) << 5 | mmmmm);
+                h.push((w as u8) << 7 | v << 3 | l << 2 | pp);
             }
-            push_opcode(&mut e, form, p.opreg);
+            h.opcode(form, opreg.unwrap_or(0) & 7);
         }
         Encoding::Evex => {
             let mmm = match form.map {
@@ -1161,9 +1675,6 @@ pub fn encode_form<'a>(
                 Map::Map6 => 6,
                 _ => 1,
             };
-            let w = matches!(form.w, W::W1);
-            let v = p.vvvv.unwrap_or(0);
-            let bcst = p.mem.is_some_and(|(_, m)| m.bcst != 0);
             let (ll, b) = if let Some(rc) = d.rounding {
                 (rc as u8, true)
             } else if d.sae {
@@ -1171,162 +1682,298 @@ pub fn encode_form<'a>(
             } else {
                 (l, bcst)
             };
-            let vp = if p.mem.is_some() && modrm_mem.as_ref().is_some_and(|m| m.vsib) {
+            let vp = if modrm_mem.as_ref().is_some_and(|(_, m)| m.vsib) {
                 v_idx4
             } else {
-                v & 16 != 0
+                vvvv & 16 != 0
             };
-            e.push(0x62);
-            e.push(
+            h.push(0x62);
+            h.push(
                 (!r_bit as u8) << 7
                     | (!x_bit as u8) << 6
                     | (!b_bit as u8) << 5
                     | (!r4_bit as u8) << 4
                     | mmm,
             );
-            e.push((w as u8) << 7 | (!v & 0xf) << 3 | 1 << 2 | pp);
-            e.push(
+            h.push((w as u8) << 7 | (!vvvv & 0xf) << 3 | 1 << 2 | pp);
+            h.push(
                 (d.zeroing as u8) << 7
                     | ll << 5
                     | (b as u8) << 4
                     | (!vp as u8) << 3
                     | d.mask.map_or(0, |k| k.num()),
             );
-            push_opcode(&mut e, form, p.opreg);
+            h.opcode(form, opreg.unwrap_or(0) & 7);
         }
     }
-
+    let mut len = h.len;
     // ModRM, SIB, displacement.
-    let modrm_at_rel: Option<(u8, LabelRef<'a>, &'static FixupKind)>;
     let regf = if form.digit >= 0 {
         form.digit as u8
     } else {
-        reg & 7
+        regn & 7
     };
-    if let Some(me) = &modrm_mem {
-        e.push(me.mod_ << 6 | regf << 3 | me.rm);
-        if let Some(sib) = me.sib {
-            e.push(sib);
+    let (mut modrm, mut sib, mut disp, mut disp_len) = (0, 0, 0, 0);
+    let mut label_kind: Option<&'static FixupKind> = None;
+    let (mut label_op, mut label_at) = (plan::NONE, 0);
+    if let Some((io, me)) = &modrm_mem {
+        modrm = me.mod_ << 6 | regf << 3 | me.rm;
+        bits |= plan::MODRM;
+        len += 1;
+        if let Some(s) = me.sib {
+            sib = s;
+            bits |= plan::SIB;
+            len += 1;
         }
-        let at = e.len;
-        e.push_le(me.disp as u64, me.disp_len as usize);
-        modrm_at_rel = me.label.map(|(l, k)| (at, l, k));
-    } else {
-        modrm_at_rel = None;
-        let rm = p.rm_reg.map(|r| r & 7).or(if form.rm_digit >= 0 {
-            Some(form.rm_digit as u8)
-        } else {
-            None
-        });
-        if p.reg.is_some() || p.rm_reg.is_some() || form.digit >= 0 || form.rm_digit >= 0 {
-            e.push(0xc0 | regf << 3 | rm.unwrap_or(0));
+        if let Some((_, kind)) = me.label {
+            label_kind = Some(kind);
+            label_op = *io;
+            label_at = len;
         }
+        disp = me.disp;
+        disp_len = me.disp_len;
+        len += disp_len;
+    } else if reg.is_some() || rm_reg.is_some() || form.digit >= 0 || form.rm_digit >= 0 {
+        let rm = match rm_reg {
+            Some(r) => r & 7,
+            None if form.rm_digit >= 0 => form.rm_digit as u8,
+            None => 0,
+        };
+        modrm = 0xc0 | regf << 3 | rm;
+        bits |= plan::MODRM;
+        len += 1;
     }
-    if let Some((io, m)) = p.moffs {
-        let at = e.len;
+    let (mut moffs_op, mut moffs_len) = (plan::NONE, 0);
+    if let Some((io, m)) = moffs {
         let wide = mode.is64() && !addr32;
-        let n = if wide { 8 } else { 4 };
-        if let Some(l) = m.label {
-            e.push_le(0, n);
-            e.fixup = Some(Fixup {
-                label: l.plus(m.disp),
-                kind: if wide { &fx::ABS64 } else { &fx::ABS32 },
-                at,
-                pc: 0,
-            });
-        } else if wide || fits_u32_or_i32(m.disp) {
-            e.push_le(m.disp as u64, n);
-        } else {
+        if m.label.is_none() && !wide && !fits_u32_or_i32(m.disp) {
             return Err(EncodeError::Memory {
                 operand: io,
                 problem: MemProblem::DispOutOfRange(m.disp),
             });
         }
+        moffs_op = io;
+        moffs_len = if wide { 8 } else { 4 };
+        len += moffs_len;
     }
-
     // Immediates.
-    if let Some((sel, off, n)) = p.far {
-        e.push_le(off as u64, n as usize);
-        e.push_le(sel as u64, 2);
+    let (mut far_op, mut far_len) = (plan::NONE, 0);
+    if let Some((io, n)) = far {
+        far_op = io;
+        far_len = n;
+        len += n + 2;
     }
-    if let Some(r) = p.is4 {
-        e.push(r << 4 | p.imm4);
+    let is4_byte = match is4 {
+        Some(r) => {
+            bits |= plan::IS4;
+            len += 1;
+            r << 4 | imm4
+        }
+        None => 0,
+    };
+    if nimm < 2 {
+        imm_sizes[1] = 0;
     }
-    for &(v, size) in &p.imms[..p.nimm] {
-        e.push_le(v, size as usize);
+    len += imm_sizes[0] + imm_sizes[1];
+    if bits & plan::SUFFIX != 0 {
+        len += 1;
     }
-    if form.encoding == Encoding::D3now {
-        e.push(form.opcode as u8);
-    }
-    let mut label_field: Option<(u8, LabelRef<'a>, &'static FixupKind)> = modrm_at_rel;
-    if let Some((l, size)) = p.imm_label {
-        let at = e.len;
-        e.push_le(0, size as usize);
-        let kind: &'static FixupKind = match size {
+    let mut zeros = 0;
+    if let Some((io, size)) = imm_label {
+        label_kind = Some(match size {
             8 => &fx::ABS64,
             _ if mode.is64() && form.operand_size == 64 => &fx::ABS32S,
             _ => &fx::ABS32,
-        };
-        label_field = Some((at, l, kind));
+        });
+        label_op = io;
+        label_at = len;
+        len += size;
+        zeros += size;
     }
-    if let Some((l, n)) = p.rel {
-        let at = e.len;
-        e.push_le(0, n as usize);
-        let kind: &'static FixupKind = match (n, form.operands.first()) {
+    if let Some((io, n)) = rel {
+        label_kind = Some(match (n, form.operands.first()) {
             (1, _) => &fx::REL8,
             (2, Some(OpKind::BrDisp2)) => &fx::ABS32,
             (2, _) => &fx::REL16,
             (_, Some(OpKind::BrDisp4)) => &fx::ABS32,
             _ if mode.is64() => &fx::REL32,
             _ => &fx::REL32_WRAP,
-        };
-        label_field = Some((at, l, kind));
-    }
-    if let Some((at, label, kind)) = label_field {
-        e.fixup = Some(Fixup {
-            label,
-            kind,
-            at,
-            pc: e.len,
         });
+        label_op = io;
+        label_at = len;
+        len += n;
+        zeros += n;
     }
-    Ok(e)
+    Ok(Plan {
+        form,
+        ops,
+        head: h.bytes,
+        disp,
+        imms,
+        label_kind,
+        len,
+        head_len: h.len,
+        bits,
+        modrm,
+        sib,
+        disp_len,
+        is4: is4_byte,
+        imm_sizes,
+        zeros,
+        label_op,
+        label_at,
+        moffs_op,
+        moffs_len,
+        far_op,
+        far_len,
+    })
 }
 
-fn fits_u32_or_i32(v: i64) -> bool {
-    (-0x8000_0000..=0xffff_ffff).contains(&v)
-}
+const SEG_PREFIX: [u8; 6] = [0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65];
 
-fn unique(p: &mut Parts<'_, '_>, r: Reg) {
-    if matches!(
-        r.class(),
-        RegClass::Xmm | RegClass::Ymm | RegClass::Zmm | RegClass::Tmm
-    ) && p.nunique < 4
-    {
-        p.unique[p.nunique] = r.num();
-        p.nunique += 1;
+/// The prefixes `check_prefixes` looks at.
+const CHECKED_PREFIXES: u16 = Prefixes::LOCK.0
+    | Prefixes::REP.0
+    | Prefixes::REPNE.0
+    | Prefixes::XACQUIRE.0
+    | Prefixes::XRELEASE.0
+    | Prefixes::BND.0
+    | Prefixes::NOTRACK.0;
+
+/// VEX/XOP.mmmmm.
+#[inline]
+fn vex_map(m: Map) -> u8 {
+    match m {
+        Map::M0F => 1,
+        Map::M0F38 => 2,
+        Map::M0F3A => 3,
+        Map::Xop8 => 8,
+        Map::Xop9 => 9,
+        Map::Xop10 => 10,
+        _ => 1,
     }
 }
 
-fn gp8_rex(p: &mut Parts<'_, '_>, r: Reg) {
-    match r.class() {
-        RegClass::Gp8 if (4..8).contains(&r.num()) => p.needs_rex = true,
-        RegClass::Gp8High => p.high_byte = Some(r),
-        _ => {}
+#[inline]
+fn pp_bits(p: Prefix) -> u8 {
+    match p {
+        Prefix::None | Prefix::Np => 0u8,
+        Prefix::P66 => 1,
+        Prefix::PF3 => 2,
+        Prefix::PF2 => 3,
     }
 }
 
-fn push_opcode(e: &mut Encoded<'_>, form: &Form, opreg: Option<u8>) {
-    let n = form.opcode_len as usize;
-    for i in (0..n).rev() {
-        let mut b = (form.opcode >> (8 * i)) as u8;
-        if i == 0 {
-            if let Some(r) = opreg {
-                b += r & 7;
+/// The label of an operand that holds one: a branch target or immediate,
+/// or a memory operand's label plus its displacement.
+fn label_of<'a>(op: &Operand<'a>) -> Option<LabelRef<'a>> {
+    match op {
+        Operand::Label(l, _) => Some(*l),
+        Operand::Mem(m) => m.label.map(|l| l.plus(m.disp)),
+        _ => None,
+    }
+}
+
+/// `n` bytes (at most 8) of `v`, as the low bits of a `u128`.
+#[inline(always)]
+fn low_bytes(v: u64, n: u8) -> u128 {
+    if n >= 8 {
+        v as u128
+    } else {
+        (v & ((1u64 << (8 * n as u32)) - 1)) as u128
+    }
+}
+
+/// The instruction's bytes as they are written: the head, then fields of
+/// up to 8 bytes (each written as 8 bytes, the extra ones zero, so the
+/// bytes after the end stay zero).
+struct Tail {
+    buf: [u8; MAX_LEN + 8],
+    at: u32,
+}
+
+impl Tail {
+    #[inline(always)]
+    fn put(&mut self, v: u64, n: u8) {
+        let i = (self.at as usize).min(MAX_LEN);
+        self.buf[i..i + 8].copy_from_slice(&(low_bytes(v, n) as u64).to_le_bytes());
+        self.at += n as u32;
+    }
+}
+
+impl<'a> Plan<'a, '_> {
+    /// Places the bytes.
+    #[inline(always)]
+    fn write(&self) -> Encoded<'a> {
+        let mut t = Tail {
+            buf: [0; MAX_LEN + 8],
+            at: self.head_len as u32,
+        };
+        t.buf[..MAX_LEN].copy_from_slice(&self.head.to_le_bytes());
+        // ModRM, SIB, displacement.
+        if self.bits & plan::MODRM != 0 {
+            t.put(self.modrm as u64, 1);
+            if self.bits & plan::SIB != 0 {
+                t.put(self.sib as u64, 1);
+            }
+            t.put(self.disp as u64, self.disp_len);
+        }
+        let mut fixup = None;
+        if let Some(Operand::Mem(m)) = self.ops.get(self.moffs_op as usize) {
+            let n = self.moffs_len;
+            if let Some(l) = m.label {
+                fixup = Some(Fixup {
+                    label: l.plus(m.disp),
+                    kind: if n == 8 { &fx::ABS64 } else { &fx::ABS32 },
+                    at: t.at as u8,
+                    pc: 0,
+                });
+                t.put(0, n);
+            } else {
+                t.put(m.disp as u64, n);
             }
         }
-        e.push(b);
+        // Immediates.
+        if let Some(Operand::Far(sel, off)) = self.ops.get(self.far_op as usize) {
+            t.put(*off as u64, self.far_len);
+            t.put(*sel as u64, 2);
+        }
+        if self.bits & plan::IS4 != 0 {
+            t.put(self.is4 as u64, 1);
+        }
+        t.put(self.imms[0], self.imm_sizes[0]);
+        t.put(self.imms[1], self.imm_sizes[1]);
+        if self.bits & plan::SUFFIX != 0 {
+            t.put(self.form.opcode as u8 as u64, 1);
+        }
+        t.at += self.zeros as u32;
+        if let Some(kind) = self.label_kind {
+            if let Some(label) = self.ops.get(self.label_op as usize).and_then(label_of) {
+                fixup = Some(Fixup {
+                    label,
+                    kind,
+                    at: self.label_at,
+                    pc: t.at as u8,
+                });
+            }
+        }
+        debug_assert_eq!(
+            t.at, self.len as u32,
+            "layout and write disagree on the length"
+        );
+        let mut bytes = [0; MAX_LEN];
+        bytes.copy_from_slice(&t.buf[..MAX_LEN]);
+        Encoded {
+            bytes,
+            len: self.len,
+            fixup,
+        }
     }
+}
+
+#[inline]
+fn fits_u32_or_i32(v: i64) -> bool {
+    (-0x8000_0000..=0xffff_ffff).contains(&v)
 }
 
 fn check_decorations(
@@ -1397,6 +2044,7 @@ fn check_prefixes(form: &Form, pf: Prefixes, has_mem: bool) -> Result<(), Encode
 }
 
 /// A memory operand laid out for ModRM.
+#[derive(Clone, Copy)]
 struct MemEnc<'a> {
     mod_: u8,
     rm: u8,
@@ -1428,6 +2076,9 @@ fn mem_enc<'a>(
     vlim: u8,
     addr16: bool,
 ) -> Result<MemEnc<'a>, MemProblem> {
+    if let Some(me) = mem_enc_simple(mode, m, n, sib) {
+        return Ok(me);
+    }
     if addr16 && !mode.is64() && m.base.is_none() && m.index.is_none() {
         return mem_enc16(m, n);
     }
@@ -1614,6 +2265,58 @@ fn mem_enc<'a>(
         has_regs,
         addr_bits,
         label,
+    })
+}
+
+/// [`mem_enc`]'s result for the common 64-bit address `[base + index*s +
+/// disp]` (64-bit base, no label, no hint, an index other than rsp, a
+/// displacement that fits 32 bits), or `None` for everything else, which
+/// takes the general path.
+#[inline(always)]
+fn mem_enc_simple<'a>(mode: Mode, m: &Mem<'a>, n: i64, sib: bool) -> Option<MemEnc<'a>> {
+    let b = m.base?;
+    if !mode.is64()
+        || sib
+        || b.class() != RegClass::Gp64
+        || m.label.is_some()
+        || m.disp_size != DispSize::Auto
+        || !matches!(m.scale, 1 | 2 | 4 | 8)
+        || i32::try_from(m.disp).is_err()
+    {
+        return None;
+    }
+    let (index, ss) = match m.index {
+        None => (None, 0),
+        Some(i) if i.class() == RegClass::Gp64 && i.num() != 4 => {
+            (Some(i.num()), m.scale.trailing_zeros() as u8)
+        }
+        Some(_) => return None,
+    };
+    let bn = b.num();
+    let disp = m.disp;
+    let (mod_, disp_len, disp_val) = if disp == 0 && bn & 7 != 5 {
+        (0, 0, 0)
+    } else if disp % n == 0 && i8::try_from(disp / n).is_ok() {
+        (1, 1, disp / n)
+    } else {
+        (2, 4, disp)
+    };
+    let need_sib = index.is_some() || bn & 7 == 4;
+    let index_num = index.unwrap_or(4);
+    Some(MemEnc {
+        mod_,
+        rm: if need_sib { 4 } else { bn & 7 },
+        sib: need_sib.then_some(ss << 6 | (index_num & 7) << 3 | (bn & 7)),
+        disp: disp_val,
+        disp_len,
+        base: bn,
+        index: index.unwrap_or(0),
+        vsib: false,
+        addr32: false,
+        rip: false,
+        has_regs: true,
+        addr_bits: 64,
+        label: None,
     })
 }
 

@@ -49,6 +49,144 @@ fn types(kind: &str) -> &'static [&'static str] {
 
 const IMPLIED: &[&str] = &["SegRsi", "EsRdi", "SegRdi", "SegRbxAl"];
 
+/// Operand kinds the builder's fast path (`jitasm_x64::encode::select_fast`)
+/// lays out: registers in ModRM, vvvv or the opcode, implied registers,
+/// ModRM memory and immediate fields. An impl whose candidate forms all
+/// have only these (and a legacy or VEX form among them) gets the fast path.
+const FAST_KINDS: &[&str] = &[
+    "Al",
+    "Ax",
+    "Eax",
+    "Rax",
+    "Cl",
+    "Dx",
+    "St0",
+    "Es",
+    "Cs",
+    "Ss",
+    "Ds",
+    "Fs",
+    "Gs",
+    "R8Reg",
+    "R16Reg",
+    "R32Reg",
+    "R64Reg",
+    "CrReg",
+    "DrReg",
+    "TrReg",
+    "BndReg",
+    "MmReg",
+    "XmmReg",
+    "YmmReg",
+    "ZmmReg",
+    "KReg",
+    "TmmReg",
+    "R8OrMem",
+    "R16OrMem",
+    "R32OrMem",
+    "R64OrMem",
+    "R32OrMemMpx",
+    "R64OrMemMpx",
+    "BndOrMemMpx",
+    "MmOrMem",
+    "XmmOrMem",
+    "YmmOrMem",
+    "ZmmOrMem",
+    "KOrMem",
+    "R16Rm",
+    "R32Rm",
+    "R64Rm",
+    "MmRm",
+    "XmmRm",
+    "YmmRm",
+    "ZmmRm",
+    "KRm",
+    "TmmRm",
+    "Mem",
+    "MemMpx",
+    "R32Vvvv",
+    "R64Vvvv",
+    "XmmVvvv",
+    "YmmVvvv",
+    "ZmmVvvv",
+    "KVvvv",
+    "TmmVvvv",
+    "R8Opcode",
+    "R16Opcode",
+    "R32Opcode",
+    "R64Opcode",
+    "StiOpcode",
+    "Imm8",
+    "Imm8Const1",
+    "Imm8Sex16",
+    "Imm8Sex32",
+    "Imm8Sex64",
+    "Imm16",
+    "Imm32",
+    "Imm32Sex64",
+    "Imm64",
+];
+
+/// Whether an impl with these candidate forms gets the fast path.
+fn fast(m: &str, forms: &BTreeSet<usize>, defs: &[&jitasm_meta::x86::FormDef]) -> bool {
+    // `sal` is encoded with `shl`'s forms, which the fast path does not do.
+    m != "sal"
+        && forms.len() <= 16
+        && forms.iter().all(|&f| {
+            let d = defs[f];
+            matches!(d.encoding, "Legacy" | "Vex" | "Evex")
+                && d.operands.iter().all(|k| FAST_KINDS.contains(k))
+        })
+        && forms
+            .iter()
+            .any(|&f| matches!(defs[f].encoding, "Legacy" | "Vex"))
+}
+
+/// A form of the table as a `Form` expression, as `FORMS` holds it.
+fn form_literal(d: &jitasm_meta::x86::FormDef, mnemonic: usize, features: &[String]) -> String {
+    let ops: Vec<String> = d.operands.iter().map(|k| format!("K::{k}")).collect();
+    let flags = if d.flags.is_empty() {
+        "0".to_string()
+    } else {
+        d.flags
+            .iter()
+            .map(|f| format!("flags::{f}"))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
+    let feats: Vec<String> = d
+        .features
+        .iter()
+        .map(|f| {
+            features
+                .binary_search(f)
+                .expect("known feature")
+                .to_string()
+        })
+        .collect();
+    format!(
+        "Form {{ mnemonic: {mnemonic}, operands: &[{}], encoding: Encoding::{}, prefix: Prefix::{}, map: Map::{}, opcode: {:#x}, opcode_len: {}, digit: {}, rm_digit: {}, w: W::{}, l: {}, lig: {}, operand_size: {}, address_size: {}, mem_size: {}, bcst_size: {}, disp8_n: {}, disp8_n_bcst: {}, flags: {flags}, features: &[{}] }}",
+        ops.join(", "),
+        d.encoding,
+        d.prefix,
+        d.map,
+        d.opcode,
+        d.opcode_len,
+        d.digit.map_or(-1, |g| g as i8),
+        d.rm_digit.map_or(-1, |g| g as i8),
+        d.w,
+        d.l,
+        d.lig,
+        d.operand_size,
+        d.address_size,
+        d.mem_size,
+        d.bcst_size,
+        d.disp8_n,
+        d.disp8_n_bcst,
+        feats.join(", "),
+    )
+}
+
 /// Rust method name of a mnemonic (keywords get a trailing underscore).
 fn method(m: &str) -> String {
     match m {
@@ -82,6 +220,15 @@ fn list(forms: &BTreeSet<usize>) -> String {
         .join(", ")
 }
 
+/// The forms as the fast path's constants: `&f::F1, &f::F2`.
+fn const_list(forms: &BTreeSet<usize>) -> String {
+    forms
+        .iter()
+        .map(|f| format!("&f::F{f}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Returns the generated source and the number of impls.
 pub fn generate() -> (String, usize) {
     let defs = jitasm_meta::x86::forms();
@@ -96,6 +243,12 @@ pub fn generate() -> (String, usize) {
     for (pos, &d) in order.iter().enumerate() {
         form_index[d] = pos;
     }
+    let by_index: Vec<&jitasm_meta::x86::FormDef> = order.iter().map(|&d| &defs[d]).collect();
+    let mut features: Vec<String> = defs.iter().flat_map(|d| d.features.clone()).collect();
+    features.sort();
+    features.dedup();
+    // The forms the fast path needs as constants.
+    let mut consts: BTreeSet<usize> = BTreeSet::new();
     // mnemonic -> arity -> argument-type tuple -> indices of the forms taking it
     let mut combos: BTreeMap<String, BTreeMap<usize, Combos>> = BTreeMap::new();
     for (di, d) in defs.iter().enumerate() {
@@ -135,6 +288,7 @@ pub fn generate() -> (String, usize) {
          // table's operand kinds. Do not edit: change the generator and run it again.\n\n\
          use crate::builder::*;\n\
          use crate::operand::Mem;\n\
+         use crate::table::Form;\n\
          use crate::error::EncodeError;\n\
          use jitasm_core::CodeSink;\n\n\
          type R = Result<(), EncodeError>;\n\n",
@@ -163,10 +317,20 @@ pub fn generate() -> (String, usize) {
             .unwrap();
             if *arity == 0 {
                 writeln!(s, "pub trait {trait_name} {{\n    /// Emits `{m}`.\n    fn {name}(&mut self) -> R;\n}}").unwrap();
-                let forms = list(&set[&Vec::new()]);
+                let set0 = &set[&Vec::new()];
+                let forms = list(set0);
+                let call = if fast(m, set0, &by_index) {
+                    consts.extend(set0.iter().copied());
+                    format!(
+                        "self.emit_fast({index}, &[{forms}], &[{}], ())",
+                        const_list(set0)
+                    )
+                } else {
+                    format!("self.emit({index}, &[{forms}], &mut [])")
+                };
                 writeln!(
                     s,
-                    "impl<S: CodeSink> {trait_name} for Builder<'_, S> {{ #[inline] fn {name}(&mut self) -> R {{ self.emit({index}, &[{forms}], &mut []) }} }}"
+                    "impl<S: CodeSink> {trait_name} for Builder<'_, S> {{ #[inline] fn {name}(&mut self) -> R {{ {call} }} }}"
                 )
                 .unwrap();
                 impls += 1;
@@ -179,8 +343,12 @@ pub fn generate() -> (String, usize) {
                 args.join(", ")
             )
             .unwrap();
-            for (tuple, forms) in set {
-                let forms = list(forms);
+            for (tuple, form_set) in set {
+                let forms = list(form_set);
+                let is_fast = fast(m, form_set, &by_index);
+                if is_fast {
+                    consts.extend(form_set.iter().copied());
+                }
                 let mut generics = vec!["S: CodeSink".to_string()];
                 let mut lifetimes = Vec::new();
                 let tys: Vec<String> = tuple
@@ -210,19 +378,75 @@ pub fn generate() -> (String, usize) {
                     .enumerate()
                     .map(|(i, t)| format!("op{i}: {t}"))
                     .collect();
+                let call = if is_fast {
+                    format!(
+                        "self.emit_fast({index}, &[{forms}], &[{}], ({},))",
+                        const_list(form_set),
+                        call_args.join(", ")
+                    )
+                } else {
+                    format!(
+                        "self.emit({index}, &[{forms}], &mut [{}])",
+                        call_args.join(", ")
+                    )
+                };
                 writeln!(
                     s,
-                    "impl<{}> {trait_name}<{}> for Builder<'_, S> {{ #[inline] fn {name}(&mut self, {}) -> R {{ self.emit({index}, &[{forms}], &mut [{}]) }} }}",
+                    "impl<{}> {trait_name}<{}> for Builder<'_, S> {{ #[inline] fn {name}(&mut self, {}) -> R {{ {call} }} }}",
                     all.join(", "),
                     tys.join(", "),
                     sig.join(", "),
-                    call_args.join(", ")
                 )
                 .unwrap();
                 impls += 1;
             }
         }
     }
+    // The candidate lists, for the tests of the matcher (each distinct list
+    // once, with its mnemonic).
+    let mut lists: BTreeSet<(usize, String, String)> = BTreeSet::new();
+    for (m, arities) in &combos {
+        let index = mnemonics.binary_search(m).expect("mnemonic");
+        for set in arities.values() {
+            for forms in set.values() {
+                let fast_list = if fast(m, forms, &by_index) {
+                    const_list(forms)
+                } else {
+                    String::new()
+                };
+                lists.insert((index, list(forms), fast_list));
+            }
+        }
+    }
+    s.push_str(
+        "\n/// The candidate forms of the builder's impls: (mnemonic, forms, the\n\
+         /// forms as constants if the impl has the fast path), each distinct list\n\
+         /// once. For the tests of the matcher.\n\
+         #[doc(hidden)]\npub static CANDIDATES: &[(u16, &[u16], &[&Form])] = &[\n",
+    );
+    for (index, forms, fast_list) in &lists {
+        writeln!(s, "    ({index}, &[{forms}], &[{fast_list}]),").unwrap();
+    }
+    s.push_str("];\n");
+    // The forms of the fast path as constants: the rows of `FORMS`, so that
+    // their properties fold where the builder is inlined.
+    s.push_str(
+        "\n/// Rows of [`crate::table::FORMS`] as constants (`F<index>`), for the\n\
+         /// builder's fast path.\n\
+         #[allow(non_upper_case_globals)]\n\
+         mod f {\n    use crate::table::{flags, Encoding, Form, Map, OpKind as K, Prefix, W};\n",
+    );
+    for &i in &consts {
+        let d = by_index[i];
+        let mi = mnemonics.binary_search(&d.mnemonic).expect("mnemonic");
+        writeln!(
+            s,
+            "    pub(super) const F{i}: Form = {};",
+            form_literal(d, mi, &features)
+        )
+        .unwrap();
+    }
+    s.push_str("}\n");
     // The prelude: every trait, so `use jitasm_x64::builder::prelude::*`
     // brings every method into scope.
     s.push_str("\n/// Every builder trait.\npub mod prelude {\n");
@@ -245,7 +469,7 @@ mod tests {
         let n = jitasm_meta::x86::forms().len();
         let mut seen = vec![false; n];
         for line in src.lines().filter(|l| l.starts_with("impl")) {
-            let start = line.find("self.emit(").expect("an emit call") + "self.emit(".len();
+            let start = line.find("self.emit").expect("an emit call") + "self.emit".len();
             let rest = &line[start..];
             let list = &rest[rest.find("&[").unwrap() + 2..rest.find(']').unwrap()];
             for i in list.split(", ").filter(|x| !x.is_empty()) {

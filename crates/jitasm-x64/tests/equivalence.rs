@@ -1,0 +1,422 @@
+//! The matcher and encoder against their earlier, exhaustive versions
+//! (`jitasm_x64::encode::reference`, kept unchanged from before the fast
+//! path): for every form of the table, in each mode it exists in, random
+//! operand instances — as generated for the iced round trip, and then
+//! mutated (other register numbers, out-of-range immediates, unsized or
+//! malformed memory, segment overrides, displacement hints, label hints,
+//! prefixes, decorations) so that the error paths are taken too — must give
+//! the same result through
+//!
+//! * `encode_form` with the instance's own form, when it takes the operands
+//!   (bytes, fixup or error),
+//! * `select` under the form's mnemonic (form chosen, bytes, fixup or error),
+//! * `select_among` over every candidate list of the typed builder that
+//!   holds the form (`builder::CANDIDATES`), and over the forms `may_fit`
+//!   keeps (what `dynasm!` hands to `dynamic::emit`),
+//! * the typed builder's fast path (`select_fast`, for the impls that have
+//!   it, in 64-bit mode without prefixes or decorations): whenever it
+//!   answers, the answer must be `select_among`'s — and the constant copies
+//!   of the table rows it works on must be the rows.
+//!
+//! `cargo test -p jitasm-x64 --test equivalence -- --nocapture` prints how
+//! many comparisons were made and how many of them were errors.
+
+#[path = "support/gen.rs"]
+mod gen;
+
+use gen::{instance, Instance, Rng};
+use jitasm_core::{LabelRef, LabelTarget};
+use jitasm_x64::encode::{self, reference, Unknown};
+use jitasm_x64::table::{forms_by_index, Form, FORMS, ORACLE_NAMES};
+use jitasm_x64::{
+    Decorations, DispSize, EncodeError, Encoded, Imm, Instruction, Mnemonic, Mode, Operand,
+    Prefixes, Reg, RegClass, Rounding,
+};
+
+/// Clean instances per form and mode.
+const CLEAN: u64 = 6;
+/// Mutations of each clean instance.
+const MUTATIONS: u64 = 6;
+
+type Selected<'a> = Result<(&'static Form, Encoded<'a>), EncodeError>;
+
+fn same_selection(a: &Selected<'_>, b: &Selected<'_>) -> bool {
+    match (a, b) {
+        (Ok((fa, ea)), Ok((fb, eb))) => std::ptr::eq(*fa, *fb) && ea == eb,
+        (Err(x), Err(y)) => x == y,
+        _ => false,
+    }
+}
+
+fn show(r: &Selected<'_>) -> String {
+    match r {
+        Ok((f, e)) => {
+            let i = FORMS.iter().position(|g| std::ptr::eq(g, *f)).unwrap();
+            format!("{} {:02x?} {:?}", ORACLE_NAMES[i], e.bytes(), e.fixup)
+        }
+        Err(e) => format!("error {e:?}"),
+    }
+}
+
+fn any_reg(rng: &mut Rng, class: RegClass) -> Reg {
+    let first = class.first();
+    Reg::new(class, first + rng.below(class.count() as u64) as u8).unwrap()
+}
+
+const CLASSES: [RegClass; 8] = [
+    RegClass::Gp8,
+    RegClass::Gp16,
+    RegClass::Gp32,
+    RegClass::Gp64,
+    RegClass::Xmm,
+    RegClass::Ymm,
+    RegClass::Ip,
+    RegClass::Seg,
+];
+
+/// Changes some operands, prefixes and decorations of `inst` at random.
+fn mutate(rng: &mut Rng, inst: &Instance, mode: Mode) -> (Instance, Prefixes) {
+    let mut out = inst.clone();
+    for op in out.ops.iter_mut() {
+        if !rng.chance(40) {
+            continue;
+        }
+        match op {
+            Operand::Reg(r) => {
+                let class = if rng.chance(85) {
+                    r.class()
+                } else {
+                    rng.pick(&CLASSES)
+                };
+                *r = any_reg(rng, class);
+                if r.class() == RegClass::Gp8 && rng.chance(20) {
+                    *r = Reg::new(RegClass::Gp8High, 4 + rng.below(4) as u8).unwrap();
+                }
+            }
+            Operand::Imm(v) => {
+                v.value = match rng.below(6) {
+                    0 => rng.next() as i64,
+                    1 => rng.pick(&[
+                        -0x81,
+                        -0x80,
+                        0x7f,
+                        0x80,
+                        0xff,
+                        0x100,
+                        0x7fff,
+                        0x8000,
+                        0xffff,
+                        0x1_0000,
+                        0x7fff_ffff,
+                        0x8000_0000,
+                        0xffff_ffff,
+                        0x1_0000_0000,
+                        -0x8000_0001,
+                        i64::MIN,
+                        i64::MAX,
+                        -1,
+                    ]),
+                    2 => rng.below(256) as i64 - 128,
+                    3 => 1,
+                    _ => v.value.wrapping_add(rng.below(3) as i64 - 1),
+                };
+                if rng.chance(30) {
+                    v.size = rng.pick(&[0, 1, 2, 4, 8]);
+                }
+            }
+            Operand::Mem(m) => match rng.below(10) {
+                0 => m.size = 0,
+                1 => m.size = rng.pick(&[0, 1, 2, 4, 6, 8, 10, 16, 32, 64]),
+                2 => {
+                    m.seg = Some(if rng.chance(80) {
+                        any_reg(rng, RegClass::Seg)
+                    } else {
+                        any_reg(rng, RegClass::Gp64)
+                    })
+                }
+                3 => m.disp_size = rng.pick(&[DispSize::Auto, DispSize::Byte, DispSize::Dword]),
+                4 => {
+                    m.disp = match rng.below(4) {
+                        0 => rng.next() as i64,
+                        1 => rng.below(512) as i64 - 256,
+                        2 => 0,
+                        _ => rng.pick(&[0x7fff_ffff, 0x8000_0000, -0x8000_0000, 0xffff_ffff]),
+                    }
+                }
+                5 => {
+                    let c = rng.pick(&[
+                        RegClass::Gp64,
+                        RegClass::Gp32,
+                        RegClass::Gp16,
+                        RegClass::Ip,
+                        RegClass::Xmm,
+                    ]);
+                    m.base = if rng.chance(20) {
+                        None
+                    } else {
+                        Some(any_reg(rng, c))
+                    };
+                }
+                6 => {
+                    let c = rng.pick(&[
+                        RegClass::Gp64,
+                        RegClass::Gp32,
+                        RegClass::Xmm,
+                        RegClass::Ymm,
+                        RegClass::Zmm,
+                    ]);
+                    m.index = if rng.chance(20) {
+                        None
+                    } else {
+                        Some(any_reg(rng, c))
+                    };
+                    m.scale = rng.pick(&[1, 2, 3, 4, 8]);
+                }
+                7 => m.bcst = rng.pick(&[0, 2, 4, 8, 16, 32]),
+                8 => {
+                    m.label = Some(LabelRef::new(LabelTarget::Extern(0x1234_5678)).plus(8));
+                }
+                _ => {
+                    m.size = 0;
+                    m.bcst = 0;
+                }
+            },
+            Operand::Label(_, hint) => *hint = rng.pick(&[0, 0, 1, 2, 4, 8]),
+            Operand::Far(sel, off) => {
+                *sel = rng.next() as u16;
+                *off = rng.next() as u32;
+            }
+        }
+    }
+    if rng.chance(10) && !out.ops.is_empty() {
+        // An operand of another kind altogether.
+        let i = rng.below(out.ops.len() as u64) as usize;
+        out.ops[i] = match rng.below(3) {
+            0 => Operand::Imm(Imm {
+                value: rng.below(300) as i64,
+                size: 0,
+            }),
+            1 => {
+                let class = rng.pick(&CLASSES);
+                Operand::Reg(any_reg(rng, class))
+            }
+            _ => Operand::Mem(jitasm_x64::Mem::base(any_reg(
+                rng,
+                if mode.is64() {
+                    RegClass::Gp64
+                } else {
+                    RegClass::Gp32
+                },
+            ))),
+        };
+    }
+    let mut pf = Prefixes::NONE;
+    if rng.chance(25) {
+        for p in [
+            Prefixes::LOCK,
+            Prefixes::REP,
+            Prefixes::REPNE,
+            Prefixes::XACQUIRE,
+            Prefixes::XRELEASE,
+            Prefixes::BND,
+            Prefixes::NOTRACK,
+            Prefixes::VEX,
+            Prefixes::VEX3,
+            Prefixes::EVEX,
+        ] {
+            if rng.chance(15) {
+                pf = pf.with(p);
+            }
+        }
+    }
+    if rng.chance(15) {
+        let mut d = Decorations::NONE;
+        if rng.chance(60) {
+            d.mask = Some(any_reg(rng, RegClass::K));
+        }
+        d.zeroing = rng.chance(30);
+        if rng.chance(30) {
+            d.rounding = Some(rng.pick(&[
+                Rounding::Nearest,
+                Rounding::Down,
+                Rounding::Up,
+                Rounding::Zero,
+            ]));
+            d.sae = true;
+        } else {
+            d.sae = rng.chance(20);
+        }
+        out.dec = d;
+    }
+    (out, pf)
+}
+
+/// The candidate lists of the typed builder, by form.
+fn builder_lists() -> Vec<Vec<usize>> {
+    let mut by_form = vec![Vec::new(); FORMS.len()];
+    for (i, (_, forms, _)) in jitasm_x64::builder::CANDIDATES.iter().enumerate() {
+        for &f in *forms {
+            by_form[f as usize].push(i);
+        }
+    }
+    by_form
+}
+
+#[derive(Default)]
+struct Stats {
+    fast_tried: usize,
+    fast_answered: usize,
+    compared: usize,
+    errors: usize,
+    failures: Vec<String>,
+}
+
+impl Stats {
+    fn check(&mut self, what: &str, form: usize, ours: &Selected<'_>, theirs: &Selected<'_>) {
+        self.compared += 1;
+        if ours.is_err() {
+            self.errors += 1;
+        }
+        if !same_selection(ours, theirs) && self.failures.len() < 200 {
+            self.failures.push(format!(
+                "{} ({what}): new {} / reference {}",
+                ORACLE_NAMES[form],
+                show(ours),
+                show(theirs)
+            ));
+        }
+    }
+}
+
+fn run(mode: Mode) {
+    let lists = builder_lists();
+    let mut st = Stats::default();
+    for (i, form) in FORMS.iter().enumerate() {
+        if !form.valid_in(mode) {
+            continue;
+        }
+        let mnemonic = Mnemonic::from_index(form.mnemonic).unwrap();
+        for seed in 0..CLEAN {
+            let clean = instance(i, mode, seed);
+            let mut rng = Rng::new(seed * 7919 + i as u64 * 31 + mode.is64() as u64);
+            for m in 0..=MUTATIONS {
+                let (inst, pf) = if m == 0 {
+                    (clean.clone(), Prefixes::NONE)
+                } else {
+                    mutate(&mut rng, &clean, mode)
+                };
+                let ins = Instruction {
+                    mnemonic,
+                    operands: &inst.ops,
+                    decorations: inst.dec,
+                    prefixes: pf,
+                };
+                // The instance's own form, if it takes the operands
+                // (`encode_form`'s contract).
+                if encode::may_fit(mode, form, &ins, &[]) {
+                    let ours = encode::encode_form(mode, form, &ins).map(|e| (form, e));
+                    let theirs = reference::encode_form(mode, form, &ins).map(|e| (form, e));
+                    st.check("encode_form", i, &ours, &theirs);
+                }
+                // Every form of the mnemonic.
+                st.check(
+                    "select",
+                    i,
+                    &encode::select(mode, &ins),
+                    &reference::select(mode, &ins),
+                );
+                // The builder's candidate lists holding the form.
+                for &l in &lists[i] {
+                    let (m_index, forms, consts) = jitasm_x64::builder::CANDIDATES[l];
+                    let ins = Instruction {
+                        mnemonic: Mnemonic::from_index(m_index).unwrap(),
+                        ..ins
+                    };
+                    let cands = || forms.iter().map(|&f| &FORMS[f as usize]);
+                    let theirs = reference::select_among(mode, &ins, cands());
+                    st.check(
+                        "select_among, builder candidates",
+                        i,
+                        &encode::select_among(mode, &ins, cands()),
+                        &theirs,
+                    );
+                    // The builder's fast path, where it applies: when it
+                    // answers, the same bytes (the form it returns is the
+                    // constant copy of the table's row).
+                    if !consts.is_empty() && mode.is64() && pf.0 == 0 && !ins.decorations.any() {
+                        st.fast_tried += 1;
+                        if let Some(e) = encode::select_fast(consts, &inst.ops[..]) {
+                            st.fast_answered += 1;
+                            let ours = theirs.as_ref().map(|(f, _)| (*f, e));
+                            st.check("select_fast", i, &ours.map_err(|e| e.clone()), &theirs);
+                        }
+                    }
+                }
+                // The forms `dynasm!` would keep, registers not known.
+                let unknown: Vec<Unknown> = inst
+                    .ops
+                    .iter()
+                    .map(|op| match op {
+                        Operand::Reg(_) => Unknown::RegNumber,
+                        _ => Unknown::Nothing,
+                    })
+                    .collect();
+                let kept: Vec<&'static Form> = forms_by_index(form.mnemonic)
+                    .iter()
+                    .filter(|f| encode::may_fit(mode, f, &ins, &unknown))
+                    .collect();
+                st.check(
+                    "select_among, may_fit",
+                    i,
+                    &encode::select_among(mode, &ins, kept.iter().copied()),
+                    &reference::select_among(mode, &ins, kept.iter().copied()),
+                );
+            }
+        }
+    }
+    for f in &st.failures {
+        eprintln!("{f}");
+    }
+    eprintln!(
+        "{} mode: {} comparisons ({} of them errors), {} differences; the builder's fast \
+         path answered {} of {} calls",
+        if mode.is64() { "64-bit" } else { "32-bit" },
+        st.compared,
+        st.errors,
+        st.failures.len(),
+        st.fast_answered,
+        st.fast_tried,
+    );
+    assert!(
+        st.failures.is_empty(),
+        "the new matcher differs from the reference"
+    );
+}
+
+/// The builder's fast path takes copies of the table's rows as constants:
+/// they must be the rows.
+#[test]
+fn the_fast_path_constants_are_the_table_rows() {
+    let mut n = 0;
+    for (_, forms, consts) in jitasm_x64::builder::CANDIDATES {
+        if consts.is_empty() {
+            continue;
+        }
+        assert_eq!(forms.len(), consts.len());
+        for (&i, c) in forms.iter().zip(*consts) {
+            assert_eq!(**c, FORMS[i as usize], "{}", ORACLE_NAMES[i as usize]);
+            n += 1;
+        }
+    }
+    assert!(n > 3000, "{n}");
+}
+
+#[test]
+fn same_choices_as_the_exhaustive_matcher_in_64_bit_mode() {
+    run(Mode::Long);
+}
+
+#[test]
+fn same_choices_as_the_exhaustive_matcher_in_32_bit_mode() {
+    run(Mode::Protected);
+}
