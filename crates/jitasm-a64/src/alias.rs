@@ -212,6 +212,38 @@ const HINTS: &[(&str, i64)] = &[
 /// register as destination.
 const LSE_STORES: &[&str] = &["add", "clr", "eor", "set", "smax", "smin", "umax", "umin"];
 
+/// The `ld…` instruction an LSE store alias (`stadd`, `stsetlb`…) is
+/// written as.
+fn lse_store(m: &str) -> Option<&'static str> {
+    let body = m.strip_prefix("st")?;
+    let op = LSE_STORES.iter().find(|o| body.starts_with(**o))?;
+    let suffix = &body[op.len()..];
+    if !matches!(suffix, "" | "l" | "b" | "h" | "lb" | "lh") {
+        return None;
+    }
+    let mut name = alloc::string::String::from("ld");
+    name.push_str(body);
+    table_name(&name)
+}
+
+/// The aliases [`rewrite`] knows by a fixed name (besides the `hint`
+/// aliases, `b.<cond>` and the LSE stores).
+const NAMED: &[&str] = &[
+    "bti", "ret", "dcps1", "dcps2", "dcps3", "isb", "clrex", "ssbb", "pssbb", "mov", "cmp", "cmn",
+    "tst", "neg", "negs", "ngc", "ngcs", "mvn", "mul", "mneg", "smull", "umull", "smnegl",
+    "umnegl", "lsl", "lsr", "asr", "ror", "sxtb", "sxth", "sxtw", "uxtb", "uxth", "ubfx", "sbfx",
+    "bfxil", "ubfiz", "sbfiz", "bfi", "bfc", "cset", "csetm", "cinc", "cinv", "cneg",
+];
+
+/// Whether `m` (lower case) is an alias [`rewrite`] knows.
+pub(crate) fn is_alias(m: &str) -> bool {
+    NAMED.contains(&m)
+        || HINTS.iter().any(|(h, _)| *h == m)
+        || m.strip_prefix("b.")
+            .is_some_and(|c| Cond::parse(c).is_some())
+        || lse_store(m).is_some()
+}
+
 /// Interns an `ld…` mnemonic of the table (the rewrite needs `'static`).
 fn table_name(name: &str) -> Option<&'static str> {
     crate::table::mnemonics()
@@ -426,17 +458,7 @@ pub(crate) fn rewrite<'a>(inst: &Instruction<'a, '_>) -> Result<Option<Rewrite<'
             Rewrite::new("b.cond").op(Operand::Cond(c), 0).rest(ops, 0)
         }
         _ if m.starts_with("st") && n == 2 => {
-            let body = &m[2..];
-            let Some(op) = LSE_STORES.iter().find(|o| body.starts_with(**o)) else {
-                return Ok(None);
-            };
-            let suffix = &body[op.len()..];
-            if !matches!(suffix, "" | "l" | "b" | "h" | "lb" | "lh") {
-                return Ok(None);
-            }
-            let mut name = alloc::string::String::from("ld");
-            name.push_str(body);
-            let Some(base) = table_name(&name) else {
+            let Some(base) = lse_store(m) else {
                 return Ok(None);
             };
             let Some(rs) = r0 else { return Ok(None) };

@@ -75,6 +75,12 @@ pub fn emit<S: CodeSink + ?Sized>(
     Ok(())
 }
 
+/// Whether `mnemonic` (lower case) is an instruction of the table or an
+/// alias the encoder rewrites (`mov`, `cmp`, `b.eq`, `nop`, `stadd`…).
+pub fn is_mnemonic(mnemonic: &str) -> bool {
+    forms_of(mnemonic).is_some() || alias::is_alias(mnemonic)
+}
+
 /// Encodes `inst`, selecting its form.
 pub fn encode<'a>(inst: &Instruction<'a, '_>) -> Result<Encoded<'a>, EncodeError> {
     select(inst).map(|(_, e)| e)

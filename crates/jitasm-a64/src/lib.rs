@@ -50,7 +50,7 @@ pub mod operand;
 pub mod reg;
 pub mod table;
 
-pub use encode::{emit, encode, encode_form, select, select_among, Encoded, Fixup};
+pub use encode::{emit, encode, encode_form, is_mnemonic, select, select_among, Encoded, Fixup};
 pub use error::EncodeError;
 pub use operand::{
     Cond, Elem, Instruction, Mem, MemMode, MemOffset, ModKind, Modifier, Operand, VLaneList, VList,
