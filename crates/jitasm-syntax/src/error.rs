@@ -83,6 +83,8 @@ pub enum ErrorKind {
     BadOperand(&'static str),
     /// The encoder refused the instruction.
     Encode(EncodeError),
+    /// The AArch64 encoder refused the instruction.
+    EncodeA64(jitasm_a64::EncodeError),
     /// An error of the output (label out of range at resolution…), boxed to
     /// keep `AsmError` small.
     Output(alloc::boxed::Box<jitasm_core::Error>),
@@ -116,6 +118,7 @@ impl fmt::Display for ErrorKind {
             } => write!(f, "{what} {value} is out of range {min}..={max}"),
             ErrorKind::BadOperand(why) => f.write_str(why),
             ErrorKind::Encode(e) => write!(f, "{e}"),
+            ErrorKind::EncodeA64(e) => write!(f, "{e}"),
             ErrorKind::Output(e) => write!(f, "{e}"),
             ErrorKind::UnsupportedArch(a) => {
                 write!(f, "the text assembler does not support {a} yet")

@@ -2,7 +2,8 @@
 //!
 //! Tokens carry byte spans into the source. Newlines and `;` end a
 //! statement; comments (`//`, `/* … */`, and `#` where the architecture does
-//! not use it for immediates) are skipped. Numbers are decimal, `0x` hex,
+//! not use it for immediates; where it does, `#` starts a comment only as
+//! the first character of a line, as in GNU as for Arm) are skipped. Numbers are decimal, `0x` hex,
 //! `0b` binary, `0o` octal, or hex with an `h` suffix (`0ffh`); `1b`/`1f`
 //! are references to numeric local labels; `_` may separate digits.
 
@@ -68,7 +69,8 @@ pub struct Lexer<'a> {
 impl<'a> Lexer<'a> {
     /// A lexer over `src`. With `hash_comments`, `#` starts a comment that
     /// runs to the end of the line (x86 and RISC-V GNU syntax); without it `#`
-    /// is punctuation (AArch64 immediates).
+    /// is punctuation (AArch64 immediates), except as the first character
+    /// of a line (after blanks), where it starts a comment.
     pub fn new(src: &'a str, hash_comments: bool) -> Self {
         Lexer {
             src,
@@ -89,7 +91,7 @@ impl<'a> Lexer<'a> {
         loop {
             match b.get(self.pos) {
                 Some(b' ' | b'\t' | b'\r' | b'\x0c' | b'\x0b') => self.pos += 1,
-                Some(b'#') if self.hash_comments => self.skip_line(),
+                Some(b'#') if self.hash_comments || self.at_line_start() => self.skip_line(),
                 Some(b'/') if b.get(self.pos + 1) == Some(&b'/') => self.skip_line(),
                 Some(b'/') if b.get(self.pos + 1) == Some(&b'*') => {
                     let start = self.pos;
@@ -188,6 +190,15 @@ impl<'a> Lexer<'a> {
             tok,
             span: Span::new(start, self.pos),
         })
+    }
+
+    /// Whether only blanks precede the current position on its line.
+    fn at_line_start(&self) -> bool {
+        self.src.as_bytes()[..self.pos]
+            .iter()
+            .rev()
+            .take_while(|c| **c != b'\n')
+            .all(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\x0c' | b'\x0b'))
     }
 
     fn skip_line(&mut self) {

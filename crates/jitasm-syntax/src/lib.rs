@@ -53,6 +53,7 @@
 
 extern crate alloc;
 
+mod a64;
 pub mod dynamic;
 mod error;
 mod expr;
@@ -61,4 +62,6 @@ mod text;
 mod x86;
 
 pub use error::{AsmError, ErrorKind, Span};
+/// The AArch64 encoder's error ([`ErrorKind::EncodeA64`]).
+pub use jitasm_a64::EncodeError as A64EncodeError;
 pub use text::{assemble_into, Options, StatementInfo, Syntax, TextInfo};

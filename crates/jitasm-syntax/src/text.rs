@@ -1,5 +1,6 @@
 //! The text assembler: statements, labels and directives, arch-neutral;
-//! instructions are handed to the ISA's module ([`crate::x86`]).
+//! instructions are handed to the ISA's module ([`crate::x86`],
+//! [`crate::a64`]).
 
 use crate::dynamic::{NoExprs, Output};
 use crate::error::{AsmError, ErrorKind, Span};
@@ -143,9 +144,10 @@ pub fn assemble_into<S: LabelApi + ?Sized>(
     options: &Options,
 ) -> Result<TextInfo, AsmError> {
     let fail = |(kind, span)| AsmError::new(kind, span, text);
-    let mode = mode_of(options.arch).map_err(fail)?;
-    if options.syntax != Syntax::Gnu {
-        let mut p = Parser::new(text, options, mode, None);
+    let (mode, isa) = isa_of(options.arch).map_err(fail)?;
+    // AArch64 branches have one size: nothing to relax, so one pass.
+    if options.syntax != Syntax::Gnu || isa == Isa::A64 {
+        let mut p = Parser::new(text, options, mode, isa, None);
         p.run(&mut NoExprs(out)).map_err(fail)?;
         return Ok(p.info);
     }
@@ -163,6 +165,7 @@ pub fn assemble_into<S: LabelApi + ?Sized>(
             text,
             options,
             mode,
+            isa,
             Some(Relax::new(core::mem::take(&mut long))),
         );
         p.run(&mut rec).map_err(fail)?;
@@ -178,11 +181,23 @@ pub fn assemble_into<S: LabelApi + ?Sized>(
     }
 }
 
-/// The x86 mode an architecture is assembled in (the only ISA so far).
-fn mode_of(arch: Arch) -> EResult<Mode> {
+/// The instruction-set family of a text: which module reads its
+/// instructions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Isa {
+    /// x86-64 and x86-32 ([`crate::x86`]), in the parser's `mode`.
+    X86,
+    /// AArch64 ([`crate::a64`]).
+    A64,
+}
+
+/// The family an architecture is assembled as, and the x86 mode (unused
+/// for AArch64).
+fn isa_of(arch: Arch) -> EResult<(Mode, Isa)> {
     match arch {
-        Arch::X64 => Ok(Mode::Long),
-        Arch::X86 => Ok(Mode::Protected),
+        Arch::X64 => Ok((Mode::Long, Isa::X86)),
+        Arch::X86 => Ok((Mode::Protected, Isa::X86)),
+        Arch::Aarch64 => Ok((Mode::Long, Isa::A64)),
         other => Err((ErrorKind::UnsupportedArch(other.name()), Span::default())),
     }
 }
@@ -194,9 +209,16 @@ pub(crate) fn parse_with_exprs<S: Output + ?Sized>(
     options: &Options,
 ) -> Result<TextInfo, AsmError> {
     let fail = |(kind, span)| AsmError::new(kind, span, text);
-    let mode = mode_of(options.arch).map_err(fail)?;
+    let (mode, isa) = isa_of(options.arch).map_err(fail)?;
+    if isa != Isa::X86 {
+        // The macro reads x86 only so far.
+        return Err(fail((
+            ErrorKind::UnsupportedArch(options.arch.name()),
+            Span::default(),
+        )));
+    }
     let options = options.clone().syntax(Syntax::Dynasm);
-    let mut p = Parser::new(text, &options, mode, None);
+    let mut p = Parser::new(text, &options, mode, isa, None);
     p.exprs = true;
     p.run(out).map_err(fail)?;
     Ok(p.info)
@@ -419,10 +441,14 @@ pub(crate) struct Parser<'a, 'o> {
     pub src: &'a str,
     pub opts: &'o Options,
     pub mode: Mode,
+    /// Which module reads instructions.
+    pub isa: Isa,
     pub info: TextInfo,
     /// Output offset where the current statement started (for `.`).
     pub here: usize,
     aliases: BTreeMap<&'a str, Reg>,
+    /// AArch64 `.alias name, reg`: the register's name (without arrangement).
+    a64_aliases: BTreeMap<&'a str, &'a str>,
     equs: BTreeMap<&'a str, i64>,
     globals_defined: BTreeSet<&'a str>,
     locals_defined: BTreeSet<&'a str>,
@@ -471,9 +497,17 @@ pub(crate) fn expected(what: &'static str, t: &Token<'_>, src: &str) -> (ErrorKi
 }
 
 impl<'a, 'o> Parser<'a, 'o> {
-    fn new(src: &'a str, opts: &'o Options, mode: Mode, relax: Option<Relax<'a>>) -> Self {
+    fn new(
+        src: &'a str,
+        opts: &'o Options,
+        mode: Mode,
+        isa: Isa,
+        relax: Option<Relax<'a>>,
+    ) -> Self {
         Parser {
-            lex: Lexer::new(src, true),
+            // `#` starts a comment in x86 text; in AArch64 text it marks an
+            // immediate (and a comment only at the start of a line).
+            lex: Lexer::new(src, isa == Isa::X86),
             tok: Token {
                 tok: Tok::End,
                 span: Span::default(),
@@ -481,9 +515,11 @@ impl<'a, 'o> Parser<'a, 'o> {
             src,
             opts,
             mode,
+            isa,
             info: TextInfo::default(),
             here: 0,
             aliases: BTreeMap::new(),
+            a64_aliases: BTreeMap::new(),
             equs: BTreeMap::new(),
             globals_defined: BTreeSet::new(),
             locals_defined: BTreeSet::new(),
@@ -713,7 +749,10 @@ impl<'a, 'o> Parser<'a, 'o> {
             }
             Tok::Ident(name) if name.starts_with('.') && name.len() > 1 => self.directive(out),
             Tok::End | Tok::Eof => Ok(()),
-            _ => crate::x86::instruction(self, out),
+            _ => match self.isa {
+                Isa::X86 => crate::x86::instruction(self, out),
+                Isa::A64 => crate::a64::instruction(self, out),
+            },
         }
     }
 
@@ -824,6 +863,11 @@ impl<'a, 'o> Parser<'a, 'o> {
 
     pub fn alias(&self, name: &str) -> Option<Reg> {
         self.aliases.get(name).copied()
+    }
+
+    /// The register an AArch64 `.alias` names (`acc` for `x0`).
+    pub fn a64_alias(&self, name: &str) -> Option<&'a str> {
+        self.a64_aliases.get(name).copied()
     }
 
     /// Reads an expression (see [`Lin`]).
@@ -962,12 +1006,27 @@ impl<'a, 'o> Parser<'a, 'o> {
                 span,
             ));
         }
-        if let Some((r, dynamic)) = crate::x86::register(self, name, span)? {
-            let span = span.to(self.last_token_end());
-            return Ok(match dynamic {
-                Some(id) => Lin::dyn_reg(r, id, span),
-                None => Lin::reg(r, span),
-            });
+        match self.isa {
+            Isa::X86 => {
+                if let Some((r, dynamic)) = crate::x86::register(self, name, span)? {
+                    let span = span.to(self.last_token_end());
+                    return Ok(match dynamic {
+                        Some(id) => Lin::dyn_reg(r, id, span),
+                        None => Lin::reg(r, span),
+                    });
+                }
+            }
+            // AArch64 operands name registers outside expressions
+            // (`[x1, #8]`, not `[x1 + 8]`).
+            Isa::A64 if crate::a64::is_register_name(self, name) => {
+                return Err((
+                    ErrorKind::BadOperand(
+                        "a register cannot be part of an expression (write `[x1, #8]`, `x2, lsl #3`)",
+                    ),
+                    span,
+                ));
+            }
+            Isa::A64 => {}
         }
         self.bump()?;
         if let Some(v) = self.constant(name) {
@@ -1003,6 +1062,20 @@ impl<'a, 'o> Parser<'a, 'o> {
         let dspan = self.tok.span;
         self.bump()?;
         let lower = name.to_ascii_lowercase();
+        // GNU AArch64 sizes: `.word` is 32 bits, `.hword` 16, `.dword` and
+        // `.xword` 64 (as GNU as and llvm-mc read them for AArch64); the
+        // dynasm spelling keeps dynasm-rs's sizes.
+        if self.isa == Isa::A64 && self.opts.syntax == Syntax::Gnu {
+            match lower.as_str() {
+                ".word" => return self.data(out, 4, ".long"),
+                ".hword" | ".half" => return self.data(out, 2, ".short"),
+                ".dword" | ".xword" => return self.data(out, 8, ".quad"),
+                ".code64" | ".code32" | ".intel_syntax" => {
+                    return Err((ErrorKind::UnknownDirective(name.to_string()), dspan))
+                }
+                _ => {}
+            }
+        }
         match lower.as_str() {
             ".byte" | ".u8" | ".i8" | ".bytes" => self.data(out, 1, &lower),
             ".word" | ".short" | ".2byte" | ".u16" | ".i16" | ".value" => self.data(out, 2, &lower),
@@ -1026,7 +1099,13 @@ impl<'a, 'o> Parser<'a, 'o> {
             }
             ".align" | ".balign" | ".p2align" => {
                 let n = self.const_expr("an alignment")?;
-                let n = if lower == ".p2align" {
+                // GNU AArch64 `.align n` is 2^n bytes, as GNU as and llvm-mc
+                // read it for Arm targets.
+                let power = lower == ".p2align"
+                    || (lower == ".align"
+                        && self.isa == Isa::A64
+                        && self.opts.syntax == Syntax::Gnu);
+                let n = if power {
                     if !(0..=30).contains(&n) {
                         return Err(out_of_range(
                             "alignment power",
@@ -1099,13 +1178,26 @@ impl<'a, 'o> Parser<'a, 'o> {
                 Ok(())
             }
             ".rel8" | ".rel16" | ".rel32" | ".rel64" | ".abs32" | ".abs64" => {
-                let kind: &'static FixupKind = match lower.as_str() {
-                    ".rel8" => &fixup::x86::REL8,
-                    ".rel16" => &fixup::x86::REL16,
-                    ".rel32" => &fixup::x86::REL32,
-                    ".rel64" => &fixup::x86::REL64,
-                    ".abs32" => &fixup::x86::ABS32,
-                    _ => &fixup::x86::ABS64,
+                let kind: &'static FixupKind = match (self.isa, lower.as_str()) {
+                    (Isa::X86, ".rel8") => &fixup::x86::REL8,
+                    (Isa::X86, ".rel16") => &fixup::x86::REL16,
+                    (Isa::X86, ".rel32") => &fixup::x86::REL32,
+                    (Isa::X86, ".rel64") => &fixup::x86::REL64,
+                    (Isa::X86, ".abs32") => &fixup::x86::ABS32,
+                    (Isa::X86, _) => &fixup::x86::ABS64,
+                    // AArch64: `.rel32` is `label - .` (the field's own
+                    // address), as `.word label - .` is in GNU as.
+                    (Isa::A64, ".rel32") => &fixup::aarch64::PREL32,
+                    (Isa::A64, ".abs32") => &fixup::aarch64::ABS32,
+                    (Isa::A64, ".abs64") => &fixup::aarch64::ABS64,
+                    (Isa::A64, _) => {
+                        return Err((
+                            ErrorKind::BadOperand(
+                                "AArch64 label data is `.rel32`, `.abs32` or `.abs64`",
+                            ),
+                            dspan,
+                        ))
+                    }
                 };
                 loop {
                     let v = self.expr()?;
@@ -1129,10 +1221,26 @@ impl<'a, 'o> Parser<'a, 'o> {
                 let arch = Arch::from_name(&a.to_ascii_lowercase()).ok_or_else(|| {
                     self.expected("an architecture name (x64, x86, aarch64, riscv64, riscv32)")
                 })?;
-                self.mode = match arch {
-                    Arch::X64 => Mode::Long,
-                    Arch::X86 => Mode::Protected,
-                    other => return Err((ErrorKind::UnsupportedArch(other.name()), self.tok.span)),
+                self.mode = match (self.isa, arch) {
+                    (Isa::X86, Arch::X64) => Mode::Long,
+                    (Isa::X86, Arch::X86) => Mode::Protected,
+                    (Isa::A64, Arch::Aarch64) => self.mode,
+                    (_, Arch::Riscv64 | Arch::Riscv32) => {
+                        return Err((ErrorKind::UnsupportedArch(arch.name()), self.tok.span))
+                    }
+                    // The macro reads x86 only so far.
+                    (_, Arch::Aarch64) if self.exprs => {
+                        return Err((ErrorKind::UnsupportedArch(arch.name()), self.tok.span))
+                    }
+                    _ => {
+                        return Err((
+                            ErrorKind::BadOperand(
+                                "`.arch` cannot switch between x86 and AArch64 in one text \
+                                 (the output is for one of them): assemble each with its own architecture",
+                            ),
+                            self.tok.span,
+                        ))
+                    }
                 };
                 self.bump()
             }
@@ -1154,6 +1262,27 @@ impl<'a, 'o> Parser<'a, 'o> {
                     self.bump()?;
                     self.eat_punct(b',')?;
                 }
+                Ok(())
+            }
+            ".alias" if self.isa == Isa::A64 => {
+                let (Some(name), span) = (self.ident(), self.tok.span) else {
+                    return Err(self.expected("an alias name"));
+                };
+                self.bump()?;
+                self.expect_punct(b',', "`,`")?;
+                let target = self
+                    .ident()
+                    .map(|t| self.a64_alias(t).unwrap_or(t))
+                    .filter(|t| crate::a64::is_base_register(t))
+                    .ok_or_else(|| self.expected("a register (`x3`, `w0`, `v1`, `d2`…)"))?;
+                self.bump()?;
+                if crate::a64::is_register_name(self, name) && self.a64_alias(name).is_none() {
+                    return Err((
+                        ErrorKind::BadOperand("an alias cannot take a register's name"),
+                        span,
+                    ));
+                }
+                self.a64_aliases.insert(name, target);
                 Ok(())
             }
             ".alias" => {
@@ -1293,11 +1422,7 @@ impl<'a, 'o> Parser<'a, 'o> {
                     })
                     .map_err(|k| (k, v.span))?;
                 } else if let (true, Some(l), 4 | 8) = (v.is_dynamic(), self.label_of(&v), size) {
-                    let kind = if size == 4 {
-                        &fixup::x86::ABS32
-                    } else {
-                        &fixup::x86::ABS64
-                    };
+                    let kind = self.abs_kind(size);
                     self.dyn_label_data(out, &v, l, kind)?;
                 } else if let Some(k) = v.as_const() {
                     if k < min || k > max {
@@ -1305,12 +1430,7 @@ impl<'a, 'o> Parser<'a, 'o> {
                     }
                     out.extend_from_slice(&(k as u64).to_le_bytes()[..size]);
                 } else if let (Some(l), 4 | 8) = (self.label_of(&v), size) {
-                    let kind = if size == 4 {
-                        &fixup::x86::ABS32
-                    } else {
-                        &fixup::x86::ABS64
-                    };
-                    out.emit_label_data(l, kind);
+                    out.emit_label_data(l, self.abs_kind(size));
                 } else {
                     return Err((
                         ErrorKind::BadOperand(
@@ -1323,6 +1443,16 @@ impl<'a, 'o> Parser<'a, 'o> {
             if !self.eat_punct(b',')? {
                 return Ok(());
             }
+        }
+    }
+
+    /// The absolute fixup of a label in 4- or 8-byte data.
+    fn abs_kind(&self, size: usize) -> &'static FixupKind {
+        match (self.isa, size) {
+            (Isa::X86, 4) => &fixup::x86::ABS32,
+            (Isa::X86, _) => &fixup::x86::ABS64,
+            (Isa::A64, 4) => &fixup::aarch64::ABS32,
+            (Isa::A64, _) => &fixup::aarch64::ABS64,
         }
     }
 
@@ -1384,14 +1514,16 @@ impl<'a, 'o> Parser<'a, 'o> {
     }
 
     /// Pads to `alignment`: with `fill`, or in code with the manuals'
-    /// multi-byte NOPs.
+    /// NOPs (x86 multi-byte NOPs; AArch64 zeros to the next word, then
+    /// `nop` words).
     fn align<S: Output + ?Sized>(&mut self, out: &mut S, alignment: usize, fill: Option<u8>) {
-        match fill {
-            Some(b) => {
+        match (fill, self.isa) {
+            (Some(b), _) => {
                 // The alignment was checked to be a power of two.
                 let _ = out.align(alignment, b);
             }
-            None => jitasm_x64::dynamic::align(out, alignment),
+            (None, Isa::X86) => jitasm_x64::dynamic::align(out, alignment),
+            (None, Isa::A64) => crate::a64::align(out, alignment),
         }
     }
 }

@@ -441,3 +441,245 @@ fn every_base_statement_assembles() {
         }
     }
 }
+
+// --- AArch64 ------------------------------------------------------------------
+
+/// Representative AArch64 statements in GNU/LLVM syntax.
+const A64_GNU: &[&str] = &[
+    "add x0, x1, #12, lsl #12",
+    "add x0, x1, 12",
+    "sub sp, sp, #16",
+    "adds w3, w4, w5, uxtb #2",
+    "and x0, x1, #0xff00ff00ff00ff00",
+    "mov x0, #0x12340000",
+    "mov w1, #-1",
+    "movk x2, #0xbeef, lsl #48",
+    "ubfx x0, x1, #4, #8",
+    "csel x0, x1, x2, ne",
+    "cset w0, hs",
+    "ccmp x0, #3, #4, eq",
+    "mul x0, x1, x2",
+    "ldr x0, [x1, #8]",
+    "ldr x0, [x1, #8]!",
+    "ldr x0, [x1], #8",
+    "ldr w0, [x1, x2, lsl #2]",
+    "ldr x0, [x1, w2, sxtw #3]",
+    "ldp x29, x30, [sp, #-16]!",
+    "stp q0, q1, [sp], #32",
+    "ldaxr w0, [x1]",
+    "ldadd x0, x1, [x2]",
+    "b.eq 1f\n1:",
+    "1: cbnz w0, 1b",
+    "tbz x3, #40, 1f\n1:",
+    "adr x0, here\nhere:",
+    "adrp x0, here\nhere:",
+    "ldr x0, lit\nlit: .quad 7",
+    "bl extern 0x1000",
+    "ret",
+    "mrs x0, nzcv",
+    "msr fpcr, x1",
+    "msr daifset, #2",
+    "dmb ish",
+    "isb",
+    "prfm pldl1keep, [x0, #64]",
+    "fmov d0, #1.5",
+    "fmov s1, #-0.125",
+    "fadd d0, d1, d2",
+    "fcmp s0, #0.0",
+    "scvtf d0, x1, #16",
+    "add v0.4s, v1.4s, v2.4s",
+    "mov v0.s[1], w0",
+    "umov w0, v1.b[15]",
+    "fmla v0.4s, v1.4s, v2.s[3]",
+    "ld1 {v0.16b-v3.16b}, [x0], #64",
+    "st1 {v0.4s, v1.4s}, [x0]",
+    "ld1 {v0.s}[1], [x1], x2",
+    "movi v0.2d, #0xff00ff00ff00ff00",
+    "tbl v0.16b, {v1.16b, v2.16b}, v3.16b",
+    ".word 0x11223344, -1",
+    ".hword 5\n.balign 4",
+    ".align 3\nnop",
+    ".quad lit\nlit:",
+    ".ascii \"hi\"",
+    "# comment\nnop // and one",
+];
+
+/// AArch64 in dynasm syntax.
+const A64_DYNASM: &[&str] = &[
+    "add X(3), X(4), #1",
+    "ldr x0, [XSP(31), #8]",
+    "add v0.s4, v1.s4, v2.s4",
+    "ld1 {v0.b16 * 4}, [x0]",
+    "add V(1).s4, V(2).s4, V(3).s4",
+    "->start: nop",
+    "b ->start\n->start:",
+    "back: subs x0, x0, #1\nb.ne <back",
+    "cbz x0, >fwd\nfwd:",
+    ".alias acc, x0\nadd acc, acc, #1",
+];
+
+/// Pieces that break AArch64 text in interesting ways.
+const A64_SNIPPETS: &[&str] = &[
+    "#",
+    "#-",
+    "#0x",
+    "#1.5",
+    "lsl ",
+    "lsl #",
+    "sxtw ",
+    "msl #8",
+    "[",
+    "]",
+    "]!",
+    "{",
+    "}",
+    "-v3.4s",
+    "* 4",
+    "[1]",
+    "[99]",
+    ".4s",
+    ".s4",
+    ".b",
+    ".16b",
+    "v31",
+    "v32.4s",
+    "x31",
+    "wsp",
+    "sp",
+    "xzr",
+    "X(",
+    "V(1)",
+    "XSP(31)",
+    "eq",
+    "al",
+    "nv",
+    ":lo12:",
+    "=",
+    "!",
+    "1f",
+    "1b",
+    "->",
+    ">",
+    "<",
+    "=>",
+    "extern ",
+    "nzcv",
+    "s3_3_c4_c2_0",
+    "c7",
+    "ish",
+    "pldl1keep",
+    ".align 2",
+    ".byte 1",
+    "é",
+    "\0",
+    "\n",
+];
+
+fn mutate_a64(rng: &mut Rng, base: &str) -> String {
+    let mut s = mutate(rng, base);
+    if rng.below(2) == 0 {
+        let at = rng.below(s.chars().count() + 1);
+        let at = s.char_indices().nth(at).map_or(s.len(), |(i, _)| i);
+        let snippet = *rng.pick(A64_SNIPPETS);
+        s.insert_str(at, snippet);
+    }
+    s
+}
+
+fn run_a64(stats: &mut Stats, text: &str, what: &str) {
+    if may_be_huge(text) {
+        stats.skipped += 1;
+        return;
+    }
+    for syntax in [Syntax::Gnu, Syntax::Dynasm] {
+        let options = AsmOptions::new(Arch::Aarch64).syntax(syntax);
+        let start = Instant::now();
+        let result = jitasm::assemble_with(text, &options, 0);
+        let took = start.elapsed();
+        stats.calls += 1;
+        if took > stats.slowest.0 {
+            stats.slowest = (took, format!("{text:?} ({syntax:?})"));
+        }
+        assert!(
+            took < Duration::from_secs(2),
+            "{what}: {text:?} ({syntax:?}) took {took:?}"
+        );
+        match result {
+            Ok(a) => {
+                stats.ok += 1;
+                // One instruction is one word, nothing before or after it.
+                if !a.bytes.is_empty() && single_instruction(text, &a.info) {
+                    stats.decoded += 1;
+                    assert_eq!(
+                        a.bytes.len(),
+                        4,
+                        "{what}: {text:?} ({syntax:?}) gave {:02x?}",
+                        a.bytes
+                    );
+                }
+            }
+            Err(e) => {
+                assert!(
+                    e.span.start <= e.span.end && e.span.end as usize <= text.len(),
+                    "{what}: {text:?}: span {:?} outside the text",
+                    e.span
+                );
+                assert!(
+                    e.line >= 1 && e.line as usize <= text.split('\n').count(),
+                    "{what}: {text:?}: line {}",
+                    e.line
+                );
+                assert!(e.render().contains('^'));
+            }
+        }
+    }
+}
+
+#[test]
+fn aarch64_hostile_input_never_panics_or_hangs() {
+    let (tx, rx) = mpsc::channel();
+    let worker = std::thread::spawn(move || {
+        let mut rng = Rng(0xA64A_64A6_4A64_A64A);
+        let mut stats = Stats::default();
+        for i in 0..2000 {
+            let text = random_text(&mut rng);
+            run_a64(&mut stats, &text, &format!("random #{i}"));
+        }
+        for (b, base) in A64_GNU.iter().chain(A64_DYNASM).enumerate() {
+            run_a64(&mut stats, base, &format!("base #{b}"));
+            for i in 0..150 {
+                let text = mutate_a64(&mut rng, base);
+                run_a64(&mut stats, &text, &format!("mutation #{i} of base #{b}"));
+            }
+        }
+        let _ = tx.send(());
+        stats
+    });
+    match rx.recv_timeout(Duration::from_secs(120)) {
+        Ok(()) | Err(mpsc::RecvTimeoutError::Disconnected) => {}
+        Err(mpsc::RecvTimeoutError::Timeout) => {
+            panic!("the AArch64 hostile inputs did not finish in 120 s")
+        }
+    }
+    let stats = worker.join().expect("a hostile input panicked (see above)");
+    println!(
+        "AArch64: {} calls: {} assembled, {} single instructions, {} skipped; slowest {:?}: {}",
+        stats.calls, stats.ok, stats.decoded, stats.skipped, stats.slowest.0, stats.slowest.1
+    );
+    assert!(stats.ok > 500 && stats.decoded > 300, "too few valid texts");
+    assert!(stats.calls - stats.ok > 3000, "too few errors");
+}
+
+#[test]
+fn every_aarch64_base_statement_assembles() {
+    for (list, syntax) in [(A64_GNU, Syntax::Gnu), (A64_DYNASM, Syntax::Dynasm)] {
+        for text in list {
+            let options = AsmOptions::new(Arch::Aarch64).syntax(syntax);
+            let a = jitasm::assemble_with(text, &options, 0)
+                .unwrap_or_else(|e| panic!("{text:?}: {}", e.render()));
+            if single_instruction(text, &a.info) {
+                assert_eq!(a.bytes.len(), 4, "{text:?}");
+            }
+        }
+    }
+}

