@@ -46,9 +46,9 @@ pub(crate) fn command(argv: &[String]) -> Result<(), CliError> {
     }
     let arch = o.arch.unwrap_or(Arch::X64);
     let output = output(&o)?;
-    if output == Output::Disasm && !matches!(arch, Arch::X64 | Arch::X86) {
+    if output == Output::Disasm && !matches!(arch, Arch::X64 | Arch::X86 | Arch::Aarch64) {
         return Err(CliError::Usage(format!(
-            "`--disasm` is available for x64 and x86 only, not {}",
+            "`--disasm` is available for x64, x86 and aarch64, not {}",
             arch.name()
         )));
     }
@@ -69,7 +69,8 @@ pub(crate) fn command(argv: &[String]) -> Result<(), CliError> {
             out.write_all(&line)
         }
         Output::Rust => writeln!(out, "{}", rust_array(&assembled.bytes)),
-        Output::Listing => listing(out, &assembled, &text, base),
+        Output::Listing => listing(out, &assembled, &text, arch, base),
+        Output::Disasm if arch == Arch::Aarch64 => disasm_a64(out, &assembled.bytes, base),
         Output::Disasm => disasm(out, &assembled.bytes, arch, base),
     })
 }
@@ -169,11 +170,11 @@ fn address_width(base: u64, len: usize) -> usize {
 /// The source of a statement on one line: from its first token to its last
 /// (found with the assembler's own lexer, so `#`, `//` or `;` inside a
 /// string or character literal do not end it, and comments after it are
-/// left out).
-fn statement_source(text: &str, span: Span) -> String {
+/// left out). `#` is a comment in x86 text, an immediate's mark in AArch64.
+fn statement_source(text: &str, span: Span, arch: Arch) -> String {
     let start = span.start as usize;
     let rest = text.get(start..).unwrap_or_default();
-    let mut lexer = Lexer::new(rest, true);
+    let mut lexer = Lexer::new(rest, !matches!(arch, Arch::Aarch64));
     let mut end = Some(0);
     loop {
         match lexer.next_token() {
@@ -205,12 +206,18 @@ fn statement_source(text: &str, span: Span) -> String {
 /// Bytes shown on one listing line.
 const LISTING_BYTES: usize = 8;
 
-fn listing(out: &mut dyn Write, a: &Assembled, text: &str, base: u64) -> io::Result<()> {
+fn listing(
+    out: &mut dyn Write,
+    a: &Assembled,
+    text: &str,
+    arch: Arch,
+    base: u64,
+) -> io::Result<()> {
     let w = address_width(base, a.bytes.len());
     let cols = LISTING_BYTES * 3 - 1;
     for s in &a.info.statements {
         let bytes = a.bytes.get(s.start..s.end).unwrap_or_default();
-        let src = statement_source(text, s.span);
+        let src = statement_source(text, s.span, arch);
         let addr = base.wrapping_add(s.start as u64);
         let mut chunks = bytes.chunks(LISTING_BYTES);
         let first = hex(chunks.next().unwrap_or_default());
@@ -254,6 +261,73 @@ fn disasm(out: &mut dyn Write, bytes: &[u8], arch: Arch, base: u64) -> io::Resul
     Ok(())
 }
 
+/// `--disasm` of AArch64 code: one line per word: address, bytes, and the
+/// instruction as disarm64 decodes it, shown only when the text assembles
+/// back to the same word (disarm64 0.2 misnames some structure loads and
+/// stores: those words, and words that decode to nothing, are shown as
+/// `.word`); a tail shorter than a word is `.byte`. A PC-relative operand is
+/// written as the offset jitasm reads (`b #-8`), its target in a comment.
+fn disasm_a64(out: &mut dyn Write, bytes: &[u8], base: u64) -> io::Result<()> {
+    let w = address_width(base, bytes.len());
+    for (i, chunk) in bytes.chunks(4).enumerate() {
+        let pc = base.wrapping_add(4 * i as u64);
+        let text = match <[u8; 4]>::try_from(chunk) {
+            Ok(word) => a64_instruction(u32::from_le_bytes(word), pc),
+            Err(_) => {
+                let list: Vec<String> = chunk.iter().map(|b| format!("{b:#04x}")).collect();
+                format!(".byte {}", list.join(", "))
+            }
+        };
+        writeln!(out, "{pc:0w$x}: {:29}  {text}", hex(chunk))?;
+    }
+    Ok(())
+}
+
+/// One word as text (see [`disasm_a64`]).
+fn a64_instruction(word: u32, pc: u64) -> String {
+    use disarm64::InsnDisplay;
+    let as_word = || format!(".word {word:#010x}");
+    let Some(insn) = disarm64::decoder::decode(word) else {
+        return as_word();
+    };
+    // Mnemonic and operands separated by one space (disarm64 pads with tabs).
+    let tidy = |s: String| {
+        let s = s.trim();
+        match s.split_once(char::is_whitespace) {
+            Some((m, rest)) => format!("{m} {}", rest.trim()),
+            None => s.to_string(),
+        }
+    };
+    // At PC 0 a PC-relative operand is the offset itself, at `pc` the target.
+    let at_zero = tidy(insn.to_string());
+    let at_pc = tidy(insn.display_at(pc).to_string());
+    let (text, target) = if at_zero == at_pc {
+        (at_zero, None)
+    } else {
+        let split = |s: &str| {
+            s.rsplit_once(' ')
+                .map(|(h, t)| (h.to_string(), t.to_string()))
+        };
+        let (Some((head, offset)), Some((_, target))) = (split(&at_zero), split(&at_pc)) else {
+            return as_word();
+        };
+        let Some(offset) = offset
+            .strip_prefix("0x")
+            .and_then(|h| u64::from_str_radix(h, 16).ok())
+        else {
+            return as_word();
+        };
+        (format!("{head} #{}", offset as i64), Some(target))
+    };
+    match jitasm::assemble(Arch::Aarch64, &text) {
+        Ok(back) if back == word.to_le_bytes() => match target {
+            Some(t) => format!("{text:31} // {t}"),
+            None => text,
+        },
+        _ => as_word(),
+    }
+}
+
 /// `--batch`: every input line is a text of its own; one output line per
 /// input line.
 fn batch(input: &Input, options: &AsmOptions, base: u64) -> Result<(), CliError> {
@@ -268,6 +342,7 @@ fn batch(input: &Input, options: &AsmOptions, base: u64) -> Result<(), CliError>
     match options.arch {
         Arch::X64 => batch_reusing::<isa::X64>(input, &options, base),
         Arch::X86 => batch_reusing::<isa::X86>(input, &options, base),
+        Arch::Aarch64 => batch_reusing::<isa::Aarch64>(input, &options, base),
         _ => batch_lines(input, |line, bytes| {
             let a = jitasm::assemble_with(line, &options, base).map_err(Box::new)?;
             bytes.extend_from_slice(&a.bytes);
@@ -357,12 +432,21 @@ mod tests {
     fn statement_source_is_one_line() {
         let text = "mov eax, /* a\n b */ 1 # one";
         let span = Span::new(0, text.len());
-        assert_eq!(statement_source(text, span), "mov eax, /* a b */ 1");
+        assert_eq!(
+            statement_source(text, span, Arch::X64),
+            "mov eax, /* a b */ 1"
+        );
         let text = "nop; .ascii \"a#b;c//d\" // e\nret";
         assert_eq!(
-            statement_source(text, Span::new(5, 9)),
+            statement_source(text, Span::new(5, 9), Arch::X64),
             ".ascii \"a#b;c//d\""
         );
-        assert_eq!(statement_source(text, Span::new(28, 31)), "ret");
+        assert_eq!(statement_source(text, Span::new(28, 31), Arch::X64), "ret");
+        let text = "add x0, x1, #1 // one";
+        let span = Span::new(0, text.len());
+        assert_eq!(
+            statement_source(text, span, Arch::Aarch64),
+            "add x0, x1, #1"
+        );
     }
 }

@@ -1,26 +1,27 @@
-//! Built-in examples: small functions for the host CPU, hand-encoded, placed
-//! in executable memory through the runtime's labels and fixups, and run.
-//! (The encoders, `dynasm!` and the text assembler will replace the
-//! hand-written bytes.)
+//! Built-in examples: small functions for the host CPU, placed in executable
+//! memory through the runtime's labels and fixups, and run. The AArch64
+//! ones are assembled from text; the x86-64 and RISC-V ones are still
+//! hand-encoded bytes.
 
 use crate::run::HostAssembler;
 use crate::CliError;
-use jitasm::{
-    AssemblyOffset, ByteSink, CodeSink, ExecutableBuffer, LabelApi, LabelRef, LabelTarget,
-};
+use jitasm::{AssemblyOffset, ExecutableBuffer};
+#[cfg(not(target_arch = "aarch64"))]
+use jitasm::{ByteSink, CodeSink, LabelApi, LabelRef, LabelTarget};
 
 extern "C" fn host_square(x: i64) -> i64 {
     x * x
 }
 
 /// A reference to `host_square`'s address.
+#[cfg(not(target_arch = "aarch64"))]
 fn host_square_ref() -> LabelRef<'static> {
     LabelRef::new(LabelTarget::Extern(host_square as *const () as u64))
 }
 
 /// Local label `addr`: an 8-aligned literal holding `host_square`'s address,
-/// loaded PC-relative by the AArch64 and RISC-V call sequences.
-#[cfg(any(target_arch = "aarch64", target_arch = "riscv64"))]
+/// loaded PC-relative by the RISC-V call sequence.
+#[cfg(target_arch = "riscv64")]
 fn address_literal(
     asm: &mut HostAssembler,
     abs64: &'static jitasm::FixupKind,
@@ -31,6 +32,7 @@ fn address_literal(
     Ok(())
 }
 
+#[cfg(not(target_arch = "aarch64"))]
 fn local(name: &str, forward: bool) -> LabelRef<'_> {
     LabelRef::new(LabelTarget::Local { name, forward })
 }
@@ -62,37 +64,28 @@ fn emit(asm: &mut HostAssembler) -> Result<[AssemblyOffset; 3], jitasm::Error> {
 }
 
 #[cfg(target_arch = "aarch64")]
-/// Emits the three demo functions; returns their entry offsets.
-fn emit(asm: &mut HostAssembler) -> Result<[AssemblyOffset; 3], jitasm::Error> {
-    use jitasm::fixup::aarch64::{ABS64, BCOND19};
-    let w = |asm: &mut HostAssembler, i: u32| asm.extend_from_slice(&i.to_le_bytes());
-    let answer = asm.offset();
-    w(asm, 0xD280_0540); // mov x0, #42
-    w(asm, 0xD65F_03C0); // ret
-    let sum = asm.offset();
-    w(asm, 0xAA00_03E1); // mov x1, x0
-    w(asm, 0xD280_0000); // mov x0, #0
-    let o = asm.offset().0;
-    w(asm, 0xB400_0001); // cbz x1, >done
-    asm.fixup(local("done", true), &BCOND19, o, o);
-    asm.define_local("top")?;
-    w(asm, 0x8B01_0000); // add x0, x0, x1
-    w(asm, 0xF100_0421); // subs x1, x1, #1
-    let o = asm.offset().0;
-    w(asm, 0x5400_0001); // b.ne <top
-    asm.fixup(local("top", false), &BCOND19, o, o);
-    asm.define_local("done")?;
-    w(asm, 0xD65F_03C0); // ret
-    let call = asm.offset();
-    w(asm, 0xA9BF_7BFD); // stp x29, x30, [sp, #-16]!
-    let o = asm.offset().0;
-    w(asm, 0x5800_0010); // ldr x16, >addr
-    asm.fixup(local("addr", true), &BCOND19, o, o);
-    w(asm, 0xD63F_0200); // blr x16
-    w(asm, 0x9100_0400); // add x0, x0, #1
-    w(asm, 0xA8C1_7BFD); // ldp x29, x30, [sp], #16
-    w(asm, 0xD65F_03C0); // ret
-    address_literal(asm, &ABS64)?;
+/// Emits the three demo functions from text; returns their entry offsets.
+fn emit(asm: &mut HostAssembler) -> Result<[AssemblyOffset; 3], CliError> {
+    let options = jitasm::AsmOptions::new(jitasm::Arch::Aarch64)
+        .symbol("host_square", host_square as *const () as u64);
+    let mut entry = |text: &str| {
+        let at = asm.offset();
+        jitasm::assemble_into(asm, text, &options)
+            .map(|_| at)
+            .map_err(|e| CliError::asm(e, "<demo>"))
+    };
+    let answer = entry("mov x0, #42\nret")?;
+    // sum(n) = n + (n-1) + … + 1, a loop with a forward and a backward branch
+    let sum = entry(
+        "mov x1, x0\nmov x0, #0\ncbz x1, 2f\n\
+         1: add x0, x0, x1\nsubs x1, x1, #1\nb.ne 1b\n2: ret",
+    )?;
+    // call(x) = host_square(x) + 1, calling back into Rust through an
+    // address beside the code
+    let call = entry(
+        "stp x29, x30, [sp, #-16]!\nldr x16, 1f\nblr x16\nadd x0, x0, #1\n\
+         ldp x29, x30, [sp], #16\nret\n.balign 8\n1: .quad host_square",
+    )?;
     Ok([answer, sum, call])
 }
 

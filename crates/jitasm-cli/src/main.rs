@@ -7,15 +7,15 @@
 //!     --base ADDR      address of the first byte (default 0)
 //!     --format FMT     hex (default: "b8 2a 00 00 00 c3") or rust ("[0xb8, …]")
 //!     --listing        address, bytes and source of every statement
-//!     --disasm         the bytes decoded back (x64 and x86)
+//!     --disasm         the bytes decoded back (x64, x86, aarch64)
 //!     --batch          every input line assembled on its own, one output
 //!                      line each: hex, empty, or `error: MESSAGE`
 //! jitasm run [--arch ARCH] [--syntax SYNTAX] (-e TEXT… | FILE | -) [ARGS…]
 //! jitasm run --hex BYTES [ARGS…]
 //!                                  assemble text (or take hex bytes) for this
-//!                                  CPU, place it in executable memory, call it
-//!                                  with up to six integer arguments, print the
-//!                                  integer result
+//!                                  CPU (x86-64 or AArch64), place it in
+//!                                  executable memory, call it with up to six
+//!                                  integer arguments, print the integer result
 //! jitasm demo                      assemble and run the built-in examples for this CPU
 //! ```
 //!
@@ -45,13 +45,15 @@ USAGE:
         Assemble text and print the machine code. The text comes from the
         -e options (joined by newlines), from FILE, or from standard input
         (no FILE, or `-`). Statements end at a newline or `;`; comments are
-        `#`, `//` and `/* */`.
+        `//` and `/* */`, and `#` (in AArch64 text, where `#` marks an
+        immediate, only at the start of a line).
 
         --arch ARCH      x64 (default), x86, aarch64, riscv64 or riscv32
-                         (the text assembler reads x64 and x86 so far)
-        --syntax SYNTAX  gnu (default): GNU/LLVM Intel syntax, as
-                         `objdump -M intel` prints it; dynasm: the syntax of
-                         dynasm-rs (`->global:`, `>local`, `=>dynamic`)
+                         (the text assembler reads x64, x86 and aarch64)
+        --syntax SYNTAX  gnu (default): GNU/LLVM syntax, as `objdump -M intel`
+                         (x86) or `objdump` (AArch64) prints it; dynasm: the
+                         syntax of dynasm-rs (`->global:`, `>local`,
+                         `=>dynamic`, `v0.s4`, `X(3)`)
         --base ADDR      address the first byte is placed at (default 0;
                          decimal or 0x hex), for `.align` and absolute
                          references, and shown by --listing and --disasm
@@ -61,7 +63,8 @@ USAGE:
         --listing        one line per statement: address, bytes, source
                          (long data wraps onto more lines)
         --disasm         decode the bytes back: address, bytes and the
-                         instruction in Intel syntax (x64 and x86 only)
+                         instruction (x64 and x86 in Intel syntax with
+                         iced-x86; aarch64 with disarm64)
         --batch          assemble every input line as a text of its own and
                          print one line per input line: its bytes in hex,
                          an empty line when it emits nothing (blank or
@@ -73,11 +76,12 @@ USAGE:
     jitasm run --hex BYTES [ARGS...]
         Assemble the text for this CPU (or take machine code given as hex,
         spaces allowed), place it in executable memory, call it as a C
-        function of up to six 64-bit integer arguments (System V on Unix:
-        rdi, rsi, rdx, rcx, r8, r9) and print the integer it returns as a
-        signed decimal. ARGS are decimal or 0x hex, negative allowed (an
-        argument of `-` and a digit is a number, not an option). Only x64
-        text runs, and only on an x86-64 host.
+        function of up to six 64-bit integer arguments (x86-64 System V:
+        rdi, rsi, rdx, rcx, r8, r9; AArch64: x0 to x5) and print the integer
+        it returns (rax, x0) as a signed decimal. ARGS are decimal or 0x hex,
+        negative allowed (an argument of `-` and a digit is a number, not an
+        option). Text runs on the CPU it is written for: x64 on x86-64
+        hosts, aarch64 on AArch64 hosts.
 
     jitasm demo
         Assemble the built-in example functions for this CPU (with labels,

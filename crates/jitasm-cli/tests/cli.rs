@@ -424,10 +424,10 @@ fn assembly_errors_show_the_place() {
     let o = jitasm_with_stdin(&["asm"], "jmp nowhere");
     assert!(stderr(&o).contains("<stdin>:1:5"), "{o:?}");
     // an architecture the text assembler does not read yet
-    let o = jitasm(&["asm", "--arch", "aarch64", "-e", "nop"]);
+    let o = jitasm(&["asm", "--arch", "riscv64", "-e", "nop"]);
     assert_eq!(o.status.code(), Some(1), "{o:?}");
-    assert!(stderr(&o).contains("aarch64"), "{o:?}");
-    let o = jitasm(&["asm", "--arch", "aarch64", "--batch", "-e", "nop"]);
+    assert!(stderr(&o).contains("riscv64"), "{o:?}");
+    let o = jitasm(&["asm", "--arch", "riscv64", "--batch", "-e", "nop"]);
     assert_eq!(o.status.code(), Some(1), "{o:?}");
     // a file that does not exist
     let o = jitasm(&["asm", "/nonexistent/jitasm/input.s"]);
@@ -456,4 +456,186 @@ fn asm_usage_errors_exit_with_status_2() {
         assert_eq!(o.status.code(), Some(2), "{args:?}: {o:?}");
         assert!(stderr(&o).starts_with("error: "), "{args:?}");
     }
+}
+
+// --- AArch64 ------------------------------------------------------------------
+
+#[path = "../../jitasm-a64/tests/support/known.rs"]
+mod known;
+
+/// jitasm-a64's golden vectors (llvm-mc 19's words) through `--batch`: one
+/// output line per line, llvm-mc's bytes or an error where llvm-mc refuses.
+#[test]
+fn aarch64_batch_matches_llvm_mc() {
+    let golden = include_str!("../../jitasm-a64/tests/data/golden_a64.txt");
+    let lines: Vec<(&str, &str)> = golden
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(|l| l.split_once('\t').expect("word TAB text"))
+        .map(|(word, asm)| (asm, word))
+        .collect();
+    let input: String = lines.iter().map(|(asm, _)| format!("{asm}\n")).collect();
+    let o = jitasm_with_stdin(&["asm", "--arch", "aarch64", "--batch"], &input);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let got: Vec<&str> = out.lines().collect();
+    assert_eq!(got.len(), lines.len());
+    let mut checked = 0;
+    for ((asm, word), got) in lines.iter().zip(got) {
+        if known::known(asm, word).is_some() {
+            continue;
+        }
+        if *word == "error" {
+            assert!(got.starts_with("error: "), "{asm}: {got}");
+        } else {
+            let bytes = u32::from_str_radix(word, 16).unwrap().to_le_bytes();
+            let want: Vec<String> = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            assert_eq!(got, want.join(" "), "{asm}");
+        }
+        checked += 1;
+    }
+    assert!(checked > 8000, "{checked}");
+}
+
+/// The library's bytes, which the oracle tests check against llvm-mc.
+fn a64_bytes(text: &str) -> Vec<u8> {
+    jitasm::assemble(jitasm::Arch::Aarch64, text).unwrap_or_else(|e| panic!("{}", e.render()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn aarch64_hex_rust_and_listing() {
+    let text = "# sum of 1..=x0\nmov x1, x0 // counter\nmov x0, #0\n1: add x0, x0, x1\nsubs x1, x1, #1\nb.ne 1b\nret";
+    let bytes = a64_bytes(text);
+    let o = jitasm(&["asm", "--arch", "aarch64", "-e", text]);
+    assert!(o.status.success(), "{o:?}");
+    assert_eq!(stdout(&o), format!("{}\n", hex(&bytes)));
+    let o = jitasm(&["asm", "--arch", "aarch64", "--format", "rust", "-e", "ret"]);
+    let ret: Vec<String> = a64_bytes("ret")
+        .iter()
+        .map(|b| format!("{b:#04x}"))
+        .collect();
+    assert_eq!(stdout(&o), format!("[{}]\n", ret.join(", ")));
+    // The listing keeps `#` immediates and leaves `//` comments out.
+    let o = jitasm(&[
+        "asm",
+        "--arch",
+        "aarch64",
+        "--listing",
+        "--base",
+        "0x1000",
+        "-e",
+        text,
+    ]);
+    let out = stdout(&o);
+    let rows: Vec<&str> = out.lines().collect();
+    assert_eq!(rows.len(), 6, "{out}");
+    assert!(
+        rows[0].starts_with("1000  ") && rows[0].ends_with("mov x1, x0"),
+        "{out}"
+    );
+    assert!(
+        rows[3].starts_with("100c  ") && rows[3].ends_with("subs x1, x1, #1"),
+        "{out}"
+    );
+    assert!(rows[3].contains(&hex(&bytes[12..16])), "{out}");
+    // dynasm syntax
+    let o = jitasm(&[
+        "asm",
+        "--arch",
+        "aarch64",
+        "--syntax",
+        "dynasm",
+        "-e",
+        "add v0.s4, v1.s4, v2.s4",
+    ]);
+    assert_eq!(
+        stdout(&o).trim(),
+        hex(&a64_bytes("add v0.4s, v1.4s, v2.4s"))
+    );
+}
+
+/// `--disasm` prints what disarm64 decodes where that text assembles back
+/// to the word, PC-relative operands as offsets with the target beside;
+/// words disarm64 misreads (its `ld1` of four registers reads as `ld4`) or
+/// cannot decode are `.word`.
+#[test]
+fn aarch64_disasm_reads_back() {
+    let text = "add x0, x1, #16\nldr x2, [sp, #8]\n1: stp x29, x30, [sp, #-16]!\nfadd v0.4s, v1.4s, v2.4s\nb.ne 1b\nld1 {v0.16b-v3.16b}, [x0], #64\nret\n.word 0\n.byte 1, 2";
+    let bytes = a64_bytes(text);
+    let o = jitasm(&[
+        "asm", "--arch", "aarch64", "--disasm", "--base", "0x1000", "-e", text,
+    ]);
+    assert!(o.status.success(), "{o:?}");
+    let out = stdout(&o);
+    let rows: Vec<&str> = out.lines().collect();
+    assert_eq!(rows.len(), 9, "{out}");
+    for (i, row) in rows.iter().enumerate() {
+        assert!(
+            row.starts_with(&format!("{:04x}: ", 0x1000 + 4 * i)),
+            "{row}"
+        );
+    }
+    let insn = |row: &str| row[37..].split(" //").next().unwrap().trim().to_string();
+    for i in [0, 1, 2, 3, 4, 6] {
+        let text = insn(rows[i]);
+        assert!(!text.starts_with('.'), "{}", rows[i]);
+        assert_eq!(a64_bytes(&text), bytes[4 * i..4 * i + 4], "{}", rows[i]);
+    }
+    assert!(rows[4].ends_with("// 0x1008"), "{out}");
+    assert_eq!(
+        insn(rows[5]),
+        format!(
+            ".word {:#010x}",
+            u32::from_le_bytes(bytes[20..24].try_into().unwrap())
+        )
+    );
+    // `.word 0` is `udf #0`, and reads back.
+    assert_eq!(a64_bytes(&insn(rows[7])), [0, 0, 0, 0], "{}", rows[7]);
+    assert!(rows[8].ends_with(".byte 0x01, 0x02"), "{out}");
+}
+
+#[cfg(not(target_arch = "aarch64"))]
+#[test]
+fn aarch64_text_does_not_run_elsewhere() {
+    let o = jitasm(&["run", "--arch", "aarch64", "-e", "ret"]);
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    assert!(stderr(&o).contains("aarch64"), "{o:?}");
+}
+
+#[cfg(all(target_arch = "aarch64", target_os = "linux"))]
+#[test]
+fn aarch64_run_text_returns_the_result() {
+    let o = jitasm(&["run", "-e", "add x0, x0, x1; ret", "40", "2"]);
+    assert_eq!(stdout(&o), "42\n", "{o:?}");
+    let o = jitasm(&[
+        "run",
+        "-e",
+        "mov x0, x5\nret",
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        "-6",
+    ]);
+    assert_eq!(stdout(&o), "-6\n", "{o:?}");
+    let sum = "mov x1, x0\nmov x0, #0\ncbz x1, done\ntop: add x0, x0, x1\nsubs x1, x1, #1\nb.ne top\ndone: ret";
+    let o = jitasm(&["run", "-e", sum, "100"]);
+    assert_eq!(stdout(&o), "5050\n", "{o:?}");
+    let o = jitasm(&[
+        "run",
+        "--syntax",
+        "dynasm",
+        "-e",
+        "mov x0, #1; b >out; mov x0, #2; out: ret",
+    ]);
+    assert_eq!(stdout(&o), "1\n", "{o:?}");
 }
