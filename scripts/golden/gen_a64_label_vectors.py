@@ -86,6 +86,14 @@ p("ldr x0, lit; ret; .balign 8; lit: .quad 0x1122334455667788")
 p("1: b 1f; 1: b 1b; 1: b 1f; 1: ret")
 p("tbz w0, #0, odd; mov x0, #2; ret; odd: mov x0, #1; ret")
 p("f: ret; .zero 4092; adrp x0, f")
+# Data directives and padding, with AArch64's sizes (`.word` 32 bits,
+# `.hword` 16, `.dword`/`.xword` 64) and `.align n` as 2^n.
+p(".word 0x11223344, -1; .hword 0x5566; .short -2; .byte 1, 255; .balign 4; "
+  ".long 4; .int 5; .dword 0x1122334455667788; .xword -3; .quad 6; .8byte 7")
+p("nop; .byte 1; .align 3; nop; .balign 16; nop; .p2align 5; ret")
+p(".byte 1, 2; .balign 8, 0xaa; .ascii \"ab\"; .asciz \"c\"; .string \"de\"; .balign 4; nop")
+p(".float 1.5, -2.25; .single 0.1; .double 3.5, -0.0; ret")
+p(".zero 6; .balign 4; .skip 8; .space 4, 0x7f; .fill 3, 4, 0x01020304; ret")
 # Absolute data: the address of a label, at the base.
 p("f: ret; .balign 8; .quad f; .xword g; g: .word 0")
 p("f: ret; .word f; .word f + 4")

@@ -10,10 +10,14 @@
 //! * [`AsmError`]: every error with its line, column, span and source line,
 //!   rendered with a caret by [`AsmError::render`].
 //!
-//! Two spellings are read (see [`Syntax`]): GNU/LLVM Intel syntax as
-//! `llvm-mc -output-asm-variant=1` and `objdump -M intel` print it, and
-//! dynasm-rs syntax as the `dynasm!` macro reads it, with literals and
-//! named constants in place of Rust expressions.
+//! Two spellings are read (see [`Syntax`]): GNU/LLVM syntax (for x86 the
+//! Intel syntax `llvm-mc -output-asm-variant=1` and `objdump -M intel`
+//! print; for AArch64 what `llvm-mc` and `objdump` print, `#` before
+//! immediates optional), and dynasm-rs syntax as the `dynasm!` macro reads
+//! it, with literals and named constants in place of Rust expressions.
+//! x86-64, x86-32 and AArch64 are read (AArch64 instructions are lowered to
+//! `jitasm_a64` and encoded there; the `dynasm!` macro reads x86 only so
+//! far).
 //!
 //! ```
 //! use jitasm_core::{Arch, ByteSink};
@@ -25,6 +29,11 @@
 //!
 //! let err = assemble_into(&mut Collect(&mut out), "nop\nmovv eax, 1", &Options::new(Arch::X64)).unwrap_err();
 //! assert_eq!((err.line, err.column), (2, 1));
+//!
+//! let mut a64: Vec<u8> = Vec::new();
+//! let text = "ld1 {v0.4s}, [x0], #16\nfadd v0.4s, v0.4s, v1.4s\nret";
+//! assemble_into(&mut Collect(&mut a64), text, &Options::new(Arch::Aarch64)).unwrap();
+//! assert_eq!(a64.len(), 12);
 //! # use jitasm_core::{CodeSink, DynamicLabel, Error, FixupKind, LabelApi, LabelRef};
 //! # struct Collect<'v>(&'v mut Vec<u8>);
 //! # impl ByteSink for Collect<'_> {

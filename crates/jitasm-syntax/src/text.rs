@@ -15,7 +15,11 @@ use jitasm_core::{
 };
 use jitasm_x64::{Mode, Reg};
 
-/// The spelling of the text.
+/// The spelling of the text. For AArch64 both spellings of operands are
+/// read either way (`v0.4s` and `v0.s4`, `{v0.16b-v3.16b}` and
+/// `{v0.b16 * 4}`, `X(3)`); the syntax decides what labels and names mean,
+/// and in GNU syntax the AArch64 data sizes (`.word` is 32 bits) and
+/// `.align n` as 2^n bytes, as GNU as and llvm-mc read them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Syntax {
     /// GNU/LLVM Intel syntax: `dword ptr [rax + 8*rcx]`, labels `name:`

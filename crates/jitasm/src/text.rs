@@ -13,9 +13,9 @@ pub struct Assembled {
     pub info: TextInfo,
 }
 
-/// Assembles `text` (GNU/LLVM Intel syntax, with dynasm's label forms) for
-/// `arch`, as code placed at address 0. Every label must be defined in the
-/// text.
+/// Assembles `text` (GNU/LLVM syntax, with dynasm's label forms) for
+/// `arch` (x64, x86 or aarch64), as code placed at address 0. Every label
+/// must be defined in the text.
 ///
 /// ```
 /// let code = jitasm::assemble(jitasm::Arch::X64, "
@@ -25,6 +25,19 @@ pub struct Assembled {
 ///     jnz 1b
 ///     ret").unwrap();
 /// assert_eq!(code.len(), 9); // `jnz 1b` is near: rel8
+///
+/// let code = jitasm::assemble(jitasm::Arch::Aarch64, "
+///     mov x1, x0
+///     mov x0, #0
+/// 1:  add x0, x0, x1
+///     subs x1, x1, #1
+///     b.ne 1b
+///     ret").unwrap();
+/// assert_eq!(code.len(), 24);
+///
+/// let err = jitasm::assemble(jitasm::Arch::Aarch64, "and x0, x1, #0x1234").unwrap_err();
+/// assert!(err.to_string().contains("not a valid bitmask immediate"));
+/// assert_eq!((err.line, err.column), (1, 13));
 /// ```
 pub fn assemble(arch: Arch, text: &str) -> Result<Vec<u8>, AsmError> {
     assemble_with(text, &Options::new(arch), 0).map(|a| a.bytes)

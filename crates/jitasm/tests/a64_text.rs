@@ -90,3 +90,84 @@ fn word(hex: &str) -> Vec<u8> {
         .to_le_bytes()
         .to_vec()
 }
+
+/// Spellings of one instruction (GNU, dynasm-rs, optional `#`, case,
+/// aliases, register families, constant expressions) give the same bytes
+/// as the first, which is a golden line (checked against llvm-mc above).
+#[test]
+fn spellings_agree() {
+    let groups: &[&[(&str, Syntax)]] = &[
+        &[
+            ("add v29.4s, v5.4s, v29.4s", Syntax::Gnu),
+            ("add v29.s4, v5.s4, v29.s4", Syntax::Gnu),
+            ("add V(29).s4, V(5).s4, V(29).s4", Syntax::Dynasm),
+            ("ADD V29.4S, V5.4S, V29.4S", Syntax::Gnu),
+            (".alias vec, v5\nadd v29.4s, vec.4s, v29.4s", Syntax::Gnu),
+        ],
+        &[
+            ("ld1 {v29.16b, v30.16b, v31.16b, v0.16b}, [x1]", Syntax::Gnu),
+            ("ld1 {v29.16b-v0.16b}, [x1]", Syntax::Gnu),
+            ("ld1 { v29.16b - v0.16b }, [ x1 ]", Syntax::Gnu),
+            ("ld1 {v29.b16 * 4}, [x1]", Syntax::Dynasm),
+            ("ld1 {V(29).b16 * 4}, [X(1)]", Syntax::Dynasm),
+        ],
+        &[
+            ("ld1 {v2.s}[3], [x4]", Syntax::Gnu),
+            ("ld1 {v2.s * 1}[3], [x4]", Syntax::Dynasm),
+            (".equ LANE, 3\nld1 {v2.s}[LANE], [x4]", Syntax::Gnu),
+        ],
+        &[
+            ("add x0, x1, #4095", Syntax::Gnu),
+            ("add x0, x1, 4095", Syntax::Gnu),
+            ("add x0, x1, #(1 << 12) - 1", Syntax::Gnu),
+            ("add X(0), XSP(1), #0xfff", Syntax::Dynasm),
+            (".equ K, 4095\nadd x0, x1, K", Syntax::Gnu),
+        ],
+        &[
+            ("add x3, sp, #0", Syntax::Gnu),
+            ("add x3, XSP(31), #0", Syntax::Dynasm),
+            ("mov x3, sp", Syntax::Gnu),
+        ],
+        &[
+            ("ldr x12, [x1, #8]!", Syntax::Gnu),
+            ("ldr x12, [x1, 8]!", Syntax::Gnu),
+            ("LDR X12, [X1, #8]!", Syntax::Gnu),
+            (".alias base, x1\nldr x12, [base, #8]!", Syntax::Dynasm),
+        ],
+        &[
+            ("ldr x12, [x7, x2, lsl #3]", Syntax::Gnu),
+            ("ldr x12, [x7, x2, LSL 3]", Syntax::Dynasm),
+        ],
+        &[
+            ("fmov v3.8h, #-0.5", Syntax::Gnu),
+            ("fmov v3.h8, -0.5", Syntax::Dynasm),
+        ],
+        &[
+            ("msr spsel, #1", Syntax::Gnu),
+            ("MSR SPSel, 1", Syntax::Gnu),
+        ],
+        &[
+            ("b.eq #8", Syntax::Gnu),
+            ("b.eq 1f\nnop\n1:", Syntax::Gnu),
+            ("b.eq >x\nnop\nx:", Syntax::Dynasm),
+        ],
+    ];
+    let golden: std::collections::HashMap<&str, &str> = GOLDEN
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .filter_map(|l| l.split_once('\t').map(|(w, a)| (a, w)))
+        .collect();
+    for group in groups {
+        let (first, _) = group[0];
+        let want = word(
+            golden
+                .get(first)
+                .unwrap_or_else(|| panic!("{first} is not a golden line")),
+        );
+        for (text, syntax) in *group {
+            let got =
+                assemble(text, *syntax).unwrap_or_else(|e| panic!("{text:?}: {}", e.render()));
+            assert_eq!(got[..4], want[..], "{text:?} differs from {first:?}");
+        }
+    }
+}
