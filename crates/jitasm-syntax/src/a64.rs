@@ -276,8 +276,9 @@ pub(crate) fn instruction<'a, S: Output + ?Sized>(
     let mut ops = [Operand::Imm(0); MAX_OPERANDS];
     let mut spans = [Span::default(); MAX_OPERANDS];
     let mut n = 0usize;
-    // A bare `[base]` just read: the next operand is its post-index.
-    let mut post_of: Option<usize> = None;
+    // A bare `[base]` just read (its place and value): the next operand is
+    // its post-index.
+    let mut post_of: Option<(usize, Mem)> = None;
     // `msr`'s first operand when its name is also a PSTATE field (`spsel`):
     // a system register unless an immediate follows.
     let mut pstate = None;
@@ -291,10 +292,7 @@ pub(crate) fn instruction<'a, S: Output + ?Sized>(
             }
             let (op, bare) = operand(p, &ctx)?;
             let span = start.to(p.last_token_end());
-            if let Some(at) = post_of.take() {
-                let Operand::Mem(mem) = ops[at] else {
-                    unreachable!("post_of marks a memory operand")
-                };
+            if let Some((at, mem)) = post_of.take() {
                 let offset = match op {
                     Operand::Imm(v) => MemOffset::Imm(v),
                     Operand::Reg(r) if r.is_gpr() => MemOffset::Reg(r, None),
@@ -317,8 +315,8 @@ pub(crate) fn instruction<'a, S: Output + ?Sized>(
                 }
                 ops[n] = op;
                 spans[n] = span;
-                if bare {
-                    post_of = Some(n);
+                if let (true, Operand::Mem(mem)) = (bare, op) {
+                    post_of = Some((n, mem));
                 }
                 n += 1;
             }
