@@ -126,11 +126,30 @@ fn select_at<'a>(
                 {
                     o
                 }
-                _ => r.map_error(e),
+                // A count is the count of the operands as written, not of
+                // the rewrite's (`b.eq` alone is `b.cond eq`).
+                _ => match r.map_error(e) {
+                    EncodeError::OperandCount { .. } => EncodeError::OperandCount {
+                        given: written_count(inst.operands),
+                    },
+                    e => e,
+                },
             }),
         };
     }
-    Err(own_err.unwrap_or(EncodeError::UnknownMnemonic))
+    Err(own_err.unwrap_or(if alias::is_alias(inst.mnemonic) {
+        EncodeError::NoMatchingForm
+    } else {
+        EncodeError::UnknownMnemonic
+    }))
+}
+
+/// Operands as counted in errors: shifts and extends are not counted.
+fn written_count(operands: &[Operand<'_>]) -> u8 {
+    operands
+        .iter()
+        .filter(|o| !matches!(o, Operand::Modifier(_)))
+        .count() as u8
 }
 
 /// The first of `forms` that takes `operands`, encoded. When none does,
@@ -156,10 +175,7 @@ pub fn select_among<'a>(
         None => EncodeError::UnknownMnemonic,
         Some(Fail::Value(e)) => e,
         Some(Fail::Shape { operand, expected }) => {
-            let given = operands
-                .iter()
-                .filter(|o| !matches!(o, Operand::Modifier(_)))
-                .count() as u8;
+            let given = written_count(operands);
             // Too many operands (the form ended) or too few.
             if expected == END || operand as usize >= operands.len() {
                 EncodeError::OperandCount { given }

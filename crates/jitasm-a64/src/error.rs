@@ -9,6 +9,9 @@ use core::fmt;
 pub enum EncodeError {
     /// The mnemonic is not an A64 instruction (of the table's scope).
     UnknownMnemonic,
+    /// An alias (`mov`, `cmp`, `lsl`, `cset`…) whose operands fit none of
+    /// the ways it is written.
+    NoMatchingForm,
     /// No form of the mnemonic takes this many operands.
     OperandCount {
         /// Operands given (shifts and extends not counted).
@@ -147,7 +150,7 @@ impl EncodeError {
     pub fn operand(&self) -> Option<u8> {
         use EncodeError::*;
         match *self {
-            UnknownMnemonic | OperandCount { .. } => None,
+            UnknownMnemonic | NoMatchingForm | OperandCount { .. } => None,
             OperandMismatch { operand, .. }
             | ImmediateOutOfRange { operand, .. }
             | NotBitmaskImmediate { operand, .. }
@@ -171,6 +174,7 @@ impl fmt::Display for EncodeError {
         use EncodeError::*;
         match self {
             UnknownMnemonic => write!(f, "unknown mnemonic"),
+            NoMatchingForm => write!(f, "no form of the instruction takes these operands"),
             OperandCount { given } => write!(f, "no form takes {given} operands"),
             OperandMismatch { operand, expected } => {
                 write!(f, "operand {}: expected {expected}", operand + 1)

@@ -340,5 +340,14 @@ fn wrong_register_kinds() {
         "{e:?}"
     );
     assert_eq!(err("frobnicate", &[]), EncodeError::UnknownMnemonic);
+    // An alias whose operands fit none of its shapes is not unknown.
+    assert_eq!(
+        err("mov", &[R(X0), Operand::Float(-1.5)]),
+        EncodeError::NoMatchingForm
+    );
+    assert_eq!(err("lsl", &[R(X0), R(X1)]), EncodeError::NoMatchingForm);
+    assert_eq!(err("cset", &[R(X0)]), EncodeError::NoMatchingForm);
+    // Counts are of the operands as written (`b.eq` is `b.cond eq`).
+    assert_eq!(err("b.eq", &[]), EncodeError::OperandCount { given: 0 });
     assert_eq!(err("add", &[R(X0)]), EncodeError::OperandCount { given: 1 });
 }

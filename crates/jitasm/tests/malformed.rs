@@ -577,3 +577,6 @@ fn a64_render_and_valid_corners() {
         }
     }
 }
+
+case!(a64_alias_operands: Aarch64 Gnu "mov x0, #-1.5" => K::EncodeA64(A::NoMatchingForm), 1, 1, 0..13);
+case!(a64_alias_count: Aarch64 Gnu "nop\nb.eq" => K::EncodeA64(A::OperandCount { given: 0 }), 2, 1, 4..8);
