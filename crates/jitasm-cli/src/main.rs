@@ -64,7 +64,10 @@ USAGE:
                          (long data wraps onto more lines)
         --disasm         decode the bytes back: address, bytes and the
                          instruction (x64 and x86 in Intel syntax with
-                         iced-x86; aarch64 with disarm64)
+                         iced-x86; aarch64 with disarm64, shown only where
+                         the text assembles back to the same word, else
+                         `.word`; PC-relative operands as offsets, the
+                         target in a comment)
         --batch          assemble every input line as a text of its own and
                          print one line per input line: its bytes in hex,
                          an empty line when it emits nothing (blank or
