@@ -54,6 +54,8 @@ pub use jitasm_syntax as syntax;
 pub use jitasm_syntax::{assemble_into, AsmError, Options as AsmOptions, Syntax};
 /// x86-64 and x86-32: registers, the form table, the encoder.
 pub use jitasm_x64 as x64;
+/// The AArch64 instruction set: form table, encoder, registers and operands.
+pub use jitasm_a64 as a64;
 pub use text::{assemble, assemble_with, Assembled};
 
 pub use jitasm_core::{
