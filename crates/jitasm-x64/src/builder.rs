@@ -269,9 +269,13 @@ pub trait Args<'a>: Operands<'a> + Copy {
     fn to_array(&self) -> ([Arg<'a>; 5], usize);
 }
 
+/// Stands for an operand past the last (never asked for).
+const NO_OPERAND: Operand<'static> = Operand::Imm(Imm { value: 0, size: 0 });
+
 macro_rules! args_tuple {
     ($n:literal: $($i:tt)*) => {
         impl<'a> Operands<'a> for ($(args_tuple!(@arg $i),)*) {
+            type Op<'s> = Operand<'a> where Self: 's;
             #[inline(always)]
             fn count(&self) -> usize {
                 $n
@@ -281,7 +285,7 @@ macro_rules! args_tuple {
             fn op(&self, i: usize) -> Operand<'a> {
                 match i {
                     $($i => self.$i.op,)*
-                    _ => Operand::Imm(Imm { value: 0, size: 0 }),
+                    _ => NO_OPERAND,
                 }
             }
         }
@@ -308,6 +312,17 @@ args_tuple!(2: 0 1);
 args_tuple!(3: 0 1 2);
 args_tuple!(4: 0 1 2 3);
 args_tuple!(5: 0 1 2 3 4);
+
+impl<'a> Arg<'a> {
+    /// An argument without decorations (for the tests of the fast path).
+    #[doc(hidden)]
+    pub const fn from_operand(op: Operand<'a>) -> Self {
+        Arg {
+            op,
+            deco: Deco::NONE,
+        }
+    }
+}
 
 /// Lowers a builder argument.
 pub trait IntoOperand<'a> {

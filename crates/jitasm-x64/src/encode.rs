@@ -18,6 +18,7 @@ use crate::error::{EncodeError, MemProblem};
 use crate::operand::{DispSize, Instruction, Mem, Mode, Operand, Prefixes};
 use crate::reg::{regs, Reg, RegClass};
 use crate::table::{flags, forms_by_index, Encoding, Form, Map, OpKind, Prefix, W};
+use core::borrow::Borrow;
 use jitasm_core::fixup::x86 as fx;
 use jitasm_core::{CodeSink, FixupKind, LabelRef};
 
@@ -273,6 +274,89 @@ const IMM_FIELDS: [(u8, i64, i64); N_KINDS] = {
     t
 };
 
+/// Bits of an operand's shape: one per register class (bit = the class's
+/// discriminant), then these.
+const SHAPE_MEM: u32 = 1 << 24;
+const SHAPE_IMM: u32 = 1 << 25;
+const SHAPE_LABEL: u32 = 1 << 26;
+const SHAPE_FAR: u32 = 1 << 27;
+
+const fn class_bits(c: RegClass) -> u32 {
+    let b = 1 << c as u32;
+    match c {
+        RegClass::Gp8 => b | 1 << RegClass::Gp8High as u32,
+        _ => b,
+    }
+}
+
+/// The shapes of operand a slot may take: [`operand_fits`] fails for every
+/// other (a necessary condition, for a quick test).
+const fn accepts_of(s: Slot) -> u32 {
+    match s {
+        Slot::Fixed(r) => 1 << r.class() as u32,
+        Slot::ModReg(c) | Slot::Vvvv(c) | Slot::OpReg(c) | Slot::Is4(c) | Slot::Is5(c) => {
+            class_bits(c)
+        }
+        Slot::ModRm(Some(c), true) => class_bits(c) | SHAPE_MEM,
+        Slot::ModRm(Some(c), false) => class_bits(c),
+        Slot::ModRm(None, true) => SHAPE_MEM,
+        Slot::ModRm(None, false) => 0,
+        Slot::Vsib(_)
+        | Slot::SibMem
+        | Slot::Moffs
+        | Slot::StrSrc
+        | Slot::StrDst
+        | Slot::SegRdi
+        | Slot::Xlat => SHAPE_MEM,
+        Slot::Imm(_) => SHAPE_IMM | SHAPE_LABEL,
+        Slot::Rel(_) | Slot::AbsBranch(_) => SHAPE_LABEL,
+        Slot::Far(_) => SHAPE_FAR,
+    }
+}
+
+/// [`accepts_of`] for every kind.
+const ACCEPTS: [u32; N_KINDS] = {
+    let mut t = [0; N_KINDS];
+    let mut i = 0;
+    while i < N_KINDS {
+        t[i] = accepts_of(SLOTS[i]);
+        i += 1;
+    }
+    t
+};
+
+/// An operand's shape bit.
+#[inline(always)]
+fn shape(op: &Operand<'_>) -> u32 {
+    match op {
+        Operand::Reg(r) => 1 << r.class() as u32,
+        Operand::Mem(_) => SHAPE_MEM,
+        Operand::Imm(_) => SHAPE_IMM,
+        Operand::Label(..) => SHAPE_LABEL,
+        Operand::Far(..) => SHAPE_FAR,
+    }
+}
+
+/// Whether `form` cannot take operands of these shapes, seen before
+/// [`form_fits`] would find a value to complain about: `form_fits` then
+/// fails with `Mismatch::Shape` (so skipping the form changes nothing).
+#[inline(always)]
+fn cannot_fit(form: &Form, shapes: &[u32]) -> bool {
+    if form.operands.len() != shapes.len() {
+        return false;
+    }
+    for (k, &sh) in form.operands.iter().zip(shapes) {
+        if ACCEPTS[*k as usize] & sh == 0 {
+            return true;
+        }
+        if sh == SHAPE_IMM && matches!(slot(*k), Slot::Imm(_)) {
+            // An immediate out of this field's range is reported.
+            return false;
+        }
+    }
+    false
+}
+
 #[inline(always)]
 fn slot(k: OpKind) -> Slot {
     SLOTS[k as usize]
@@ -450,20 +534,29 @@ fn string_mem_ok(s: Slot, m: &Mem<'_>, mode: Mode) -> bool {
 /// then knows the kinds of.
 #[doc(hidden)]
 pub trait Operands<'a> {
+    /// An operand: a reference into a slice, a copy out of a tuple (which
+    /// then stays in registers).
+    type Op<'s>: Borrow<Operand<'a>>
+    where
+        Self: 's;
     /// How many.
     fn count(&self) -> usize;
     /// Operand `i` (`i < count()`).
-    fn op(&self, i: usize) -> Operand<'a>;
+    fn op(&self, i: usize) -> Self::Op<'_>;
 }
 
 impl<'a> Operands<'a> for [Operand<'a>] {
+    type Op<'s>
+        = &'s Operand<'a>
+    where
+        Self: 's;
     #[inline(always)]
     fn count(&self) -> usize {
         self.len()
     }
     #[inline(always)]
-    fn op(&self, i: usize) -> Operand<'a> {
-        self[i]
+    fn op(&self, i: usize) -> &Operand<'a> {
+        &self[i]
     }
 }
 
@@ -480,7 +573,7 @@ fn form_fits<'a, O: Operands<'a> + ?Sized>(
         return form_fits_implied(form, ops.count());
     }
     for i in 0..n {
-        operand_fits(form, form.operands[i], &ops.op(i), mode).map_err(|m| (i as u8, m))?;
+        operand_fits(form, form.operands[i], ops.op(i).borrow(), mode).map_err(|m| (i as u8, m))?;
     }
     Ok(())
 }
@@ -626,7 +719,7 @@ fn preferred_on_tie<'a, O: Operands<'a> + ?Sized>(form: &Form, best: &Form, ops:
     // REX.W forms of `movd` (`66 REX.W 0F 6E`…).
     let mem_kind = |f: &Form| {
         (0..f.operands.len().min(ops.count()))
-            .find(|&i| matches!(ops.op(i), Operand::Mem(_)))
+            .find(|&i| matches!(ops.op(i).borrow(), Operand::Mem(_)))
             .map(|i| f.operands[i])
     };
     if let (Some(a), Some(b)) = (mem_kind(form), mem_kind(best)) {
@@ -684,6 +777,13 @@ pub fn select_among<'a>(
         _ => None,
     };
     let mut mem = MemCache::default();
+    let mut shapes = [0u32; 5];
+    let nshapes = inst.operands.len().min(5);
+    for (sh, op) in shapes.iter_mut().zip(inst.operands) {
+        *sh = shape(op);
+    }
+    // With more operands than any form has, no form is skipped early.
+    let shapes = &shapes[..if inst.operands.len() > 5 { 0 } else { nshapes }];
     for form in forms {
         if !form.valid_in(mode) {
             continue;
@@ -700,6 +800,9 @@ pub fn select_among<'a>(
             || (want_vex && form.encoding != Encoding::Vex)
             || (!want_vex && form.has(flags::VEX_EXPLICIT))
         {
+            continue;
+        }
+        if cannot_fit(form, shapes) {
             continue;
         }
         match form_fits(form, inst.operands, mode) {
@@ -920,7 +1023,7 @@ fn consider_fast<'a, 'm, O: Operands<'a> + ?Sized>(
 #[inline(always)]
 fn unsized_mem_size<'a, O: Operands<'a> + ?Sized>(form: &Form, ops: &O) -> u16 {
     for i in 0..ops.count() {
-        if let Operand::Mem(m) = ops.op(i) {
+        if let Operand::Mem(m) = ops.op(i).borrow() {
             if m.size == 0 && m.bcst == 0 {
                 return form.mem_size;
             }
@@ -1128,7 +1231,7 @@ fn layout_simple<'a, 'm, O: Operands<'a> + ?Sized>(
     let mut high = false;
     for i in 0..form.operands.len() {
         let k = &form.operands[i];
-        match (slot(*k), &ops.op(i)) {
+        match (slot(*k), ops.op(i).borrow()) {
             (Slot::Fixed(_), _) => {}
             (Slot::ModReg(_), Operand::Reg(r)) => {
                 if r.num() >= 16 || *k == OpKind::KP1Reg || r.class() == RegClass::Seg {
@@ -1884,19 +1987,17 @@ fn low_bytes(v: u64, n: u8) -> u128 {
     }
 }
 
-/// The instruction's bytes as they are written: the head, then fields of
-/// up to 8 bytes (each written as 8 bytes, the extra ones zero, so the
-/// bytes after the end stay zero).
+/// The instruction's bytes as they are written, in a register: the head,
+/// then fields of up to 8 bytes (the bytes after the end stay zero).
 struct Tail {
-    buf: [u8; MAX_LEN + 8],
+    acc: u128,
     at: u32,
 }
 
 impl Tail {
     #[inline(always)]
     fn put(&mut self, v: u64, n: u8) {
-        let i = (self.at as usize).min(MAX_LEN);
-        self.buf[i..i + 8].copy_from_slice(&(low_bytes(v, n) as u64).to_le_bytes());
+        self.acc |= low_bytes(v, n) << (8 * (self.at & 15));
         self.at += n as u32;
     }
 }
@@ -1906,10 +2007,9 @@ impl<'a> Plan<'a, '_> {
     #[inline(always)]
     fn write(&self) -> Encoded<'a> {
         let mut t = Tail {
-            buf: [0; MAX_LEN + 8],
+            acc: self.head,
             at: self.head_len as u32,
         };
-        t.buf[..MAX_LEN].copy_from_slice(&self.head.to_le_bytes());
         // ModRM, SIB, displacement.
         if self.bits & plan::MODRM != 0 {
             t.put(self.modrm as u64, 1);
@@ -1961,10 +2061,8 @@ impl<'a> Plan<'a, '_> {
             t.at, self.len as u32,
             "layout and write disagree on the length"
         );
-        let mut bytes = [0; MAX_LEN];
-        bytes.copy_from_slice(&t.buf[..MAX_LEN]);
         Encoded {
-            bytes,
+            bytes: t.acc.to_le_bytes(),
             len: self.len,
             fixup,
         }

@@ -251,6 +251,21 @@ fn mutate(rng: &mut Rng, inst: &Instance, mode: Mode) -> (Instance, Prefixes) {
     (out, pf)
 }
 
+/// `select_fast` with the operands as the typed builder passes them.
+fn fast_tuple<'a>(consts: &[&'static Form], ops: &[Operand<'a>]) -> Option<Encoded<'a>> {
+    use jitasm_x64::builder::Arg;
+    let a = |i: usize| Arg::from_operand(ops[i]);
+    match ops.len() {
+        0 => encode::select_fast(consts, &()),
+        1 => encode::select_fast(consts, &(a(0),)),
+        2 => encode::select_fast(consts, &(a(0), a(1))),
+        3 => encode::select_fast(consts, &(a(0), a(1), a(2))),
+        4 => encode::select_fast(consts, &(a(0), a(1), a(2), a(3))),
+        5 => encode::select_fast(consts, &(a(0), a(1), a(2), a(3), a(4))),
+        _ => None,
+    }
+}
+
 /// The candidate lists of the typed builder, by form.
 fn builder_lists() -> Vec<Vec<usize>> {
     let mut by_form = vec![Vec::new(); FORMS.len()];
@@ -345,7 +360,15 @@ fn run(mode: Mode) {
                     // constant copy of the table's row).
                     if !consts.is_empty() && mode.is64() && pf.0 == 0 && !ins.decorations.any() {
                         st.fast_tried += 1;
-                        if let Some(e) = encode::select_fast(consts, &inst.ops[..]) {
+                        let fast = encode::select_fast(consts, &inst.ops[..]);
+                        // As the builder calls it: the arguments in a tuple.
+                        if fast != fast_tuple(consts, &inst.ops) {
+                            st.failures.push(format!(
+                                "{}: select_fast differs between a slice and a tuple",
+                                ORACLE_NAMES[i]
+                            ));
+                        }
+                        if let Some(e) = fast {
                             st.fast_answered += 1;
                             let ours = theirs.as_ref().map(|(f, _)| (*f, e));
                             st.check("select_fast", i, &ours.map_err(|e| e.clone()), &theirs);
