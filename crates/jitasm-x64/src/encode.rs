@@ -17,7 +17,7 @@
 use crate::error::{EncodeError, MemProblem};
 use crate::operand::{DispSize, Instruction, Mem, Mode, Operand, Prefixes};
 use crate::reg::{regs, Reg, RegClass};
-use crate::table::{flags, forms_by_index, Encoding, Form, Map, OpKind, Prefix, W};
+use crate::table::{flags, forms_by_index, Encoding, Form, Map, OpKind, Prefix, FORMS, W};
 use core::borrow::Borrow;
 use jitasm_core::fixup::x86 as fx;
 use jitasm_core::{CodeSink, FixupKind, LabelRef};
@@ -669,6 +669,60 @@ pub fn imm_size(form: &Form, i: usize) -> u8 {
     }
 }
 
+/// The forms of `inst`'s mnemonic that may take operands of its shapes (a
+/// register's class, memory, immediate, label, far pointer), in table
+/// order, from the index the generator writes beside the builder (every
+/// other form fails `form_fits`); `None` where the index has no entry.
+#[doc(hidden)]
+#[inline]
+pub fn indexed_forms(inst: &Instruction<'_, '_>) -> Option<&'static [u16]> {
+    use crate::generated::builder::{SHAPE_FORMS, SHAPE_INDEX, SHAPE_START};
+    let ops = inst.operands;
+    if ops.len() > 5 {
+        return None;
+    }
+    let mut key = ops.len() as u32;
+    for (i, op) in ops.iter().enumerate() {
+        let code = match op {
+            Operand::Reg(r) => match r.class() {
+                RegClass::Gp8High => RegClass::Gp8 as u32 + 1,
+                RegClass::Ip => return None,
+                c => c as u32 + 1,
+            },
+            Operand::Mem(_) => 19,
+            Operand::Imm(_) => 20,
+            Operand::Label(..) => 21,
+            Operand::Far(..) => 22,
+        };
+        key |= code << (3 + 5 * i);
+    }
+    let m = inst.mnemonic.index() as usize;
+    let (lo, hi) = (
+        *SHAPE_START.get(m)? as usize,
+        *SHAPE_START.get(m + 1)? as usize,
+    );
+    let &(_, start, n) = SHAPE_INDEX.get(lo..hi)?.iter().find(|e| e.0 == key)?;
+    SHAPE_FORMS.get(start as usize..start as usize + n as usize)
+}
+
+/// [`select_among`] over every form of the mnemonic, looking first at the
+/// forms the index gives for the operands' shapes: the others cannot take
+/// them, so where those give an encoding it is the one the full scan gives.
+/// Errors come from the full scan (an error names, for instance, the
+/// widest immediate field of any form).
+fn select_all<'a>(
+    mode: Mode,
+    inst: &Instruction<'a, '_>,
+) -> Result<(&'static Form, Encoded<'a>), EncodeError> {
+    if let Some(forms) = indexed_forms(inst) {
+        let r = select_among(mode, inst, forms.iter().map(|&i| &FORMS[i as usize]));
+        if r.is_ok() {
+            return r;
+        }
+    }
+    select_among(mode, inst, forms_by_index(inst.mnemonic.index()).iter())
+}
+
 /// Picks the form for `inst` and encodes it: the shortest encoding among the
 /// forms that accept the operands; among equal lengths the first in table
 /// order, except where llvm-mc chooses otherwise (see `preferred_on_tie`;
@@ -683,8 +737,7 @@ pub fn select<'a>(
     mode: Mode,
     inst: &Instruction<'a, '_>,
 ) -> Result<(&'static Form, Encoded<'a>), EncodeError> {
-    let forms = forms_by_index(inst.mnemonic.index());
-    let chosen = select_among(mode, inst, forms.iter());
+    let chosen = select_all(mode, inst);
     if inst.operands.len() == 2 && inst.mnemonic.name() == "xchg" {
         // `xchg` is symmetric: `xchg eax, ebp` is `95` (`xchg r32, eax`),
         // `xchg reg, [mem]` is `87 /r`. Of two registers, the first goes
@@ -694,7 +747,7 @@ pub fn select<'a>(
             operands: &swapped,
             ..*inst
         };
-        if let Ok((f, e)) = select_among(mode, &other, forms.iter()) {
+        if let Ok((f, e)) = select_all(mode, &other) {
             if !matches!(&chosen, Ok((_, c)) if c.len() < e.len()) {
                 return Ok((f, e));
             }

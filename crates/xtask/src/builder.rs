@@ -127,6 +127,47 @@ const FAST_KINDS: &[&str] = &[
     "Imm64",
 ];
 
+/// The shape code of a builder argument type in `select`'s index: a
+/// register class's discriminant plus one (`jitasm_x64::encode`'s
+/// `shape_code`; the generated file asserts the correspondence), then
+/// memory, immediate, label, far pointer.
+fn shape_code(ty: &str) -> u32 {
+    match ty {
+        "Gpb" => 1,
+        "Gpw" => 3,
+        "Gpd" => 4,
+        "Gpq" => 5,
+        "Seg" => 6,
+        "Cr" => 7,
+        "Dr" => 8,
+        "Tr" => 9,
+        "St" => 10,
+        "Mm" => 11,
+        "Xmm" => 12,
+        "Ymm" => 13,
+        "Zmm" => 14,
+        "K" => 15,
+        "Tmm" => 16,
+        "Bnd" => 17,
+        "Mem" => 19,
+        "Imm" => 20,
+        "Label" => 21,
+        "Far" => 22,
+        other => panic!("no shape code for {other}"),
+    }
+}
+
+/// The operand shapes an operand kind may take, for `select`'s index: the
+/// builder's argument types, and a label where an immediate goes (`mov
+/// rax, offset label`).
+fn shapes(kind: &str) -> Vec<&'static str> {
+    let mut v = types(kind).to_vec();
+    if v == ["Imm"] {
+        v.push("Label");
+    }
+    v
+}
+
 /// Whether an impl with these candidate forms gets the fast path.
 fn fast(m: &str, forms: &BTreeSet<usize>, defs: &[&jitasm_meta::x86::FormDef]) -> bool {
     // `sal` is encoded with `shl`'s forms, which the fast path does not do.
@@ -447,6 +488,80 @@ pub fn generate() -> (String, usize) {
         .unwrap();
     }
     s.push_str("}\n");
+    // `select`'s index: for each mnemonic and tuple of operand shapes, the
+    // forms that may take such operands (in table order).
+    let mut index: BTreeMap<(usize, u32), BTreeSet<usize>> = BTreeMap::new();
+    for (di, d) in defs.iter().enumerate() {
+        let mi = mnemonics.binary_search(&d.mnemonic).expect("mnemonic");
+        let implied = !d.operands.is_empty()
+            && d.operands.iter().any(|o| IMPLIED.contains(o))
+            && d.operands
+                .iter()
+                .all(|o| IMPLIED.contains(o) || matches!(*o, "Al" | "Ax" | "Eax" | "Rax" | "Dx"));
+        if implied {
+            index.entry((mi, 0)).or_default().insert(form_index[di]);
+        }
+        let mut keys: Vec<u32> = vec![d.operands.len() as u32];
+        for (i, o) in d.operands.iter().enumerate() {
+            keys = keys
+                .iter()
+                .flat_map(|k| {
+                    shapes(o)
+                        .into_iter()
+                        .map(move |t| k | shape_code(t) << (3 + 5 * i))
+                })
+                .collect();
+        }
+        for k in keys {
+            index.entry((mi, k)).or_default().insert(form_index[di]);
+        }
+    }
+    s.push_str(
+        "\n/// `select`'s index: (mnemonic, key of the operand shapes, start in\n\
+         /// [`SHAPE_FORMS`], count), sorted; the entries of mnemonic `m` are\n\
+         /// `SHAPE_START[m]..SHAPE_START[m + 1]`. A key holds the operand count\n\
+         /// in bits 2:0 and each operand's shape code in 5 bits from bit 3.\n\
+         #[doc(hidden)]\npub static SHAPE_INDEX: &[(u32, u16, u8)] = &[\n",
+    );
+    let mut pool: Vec<usize> = Vec::new();
+    let mut starts: Vec<usize> = vec![0; mnemonics.len() + 1];
+    for (n, ((mi, key), forms)) in index.iter().enumerate() {
+        writeln!(s, "    ({key:#x}, {}, {}),", pool.len(), forms.len()).unwrap();
+        pool.extend(forms.iter().copied());
+        starts[*mi + 1] = n + 1;
+    }
+    for i in 1..starts.len() {
+        starts[i] = starts[i].max(starts[i - 1]);
+    }
+    assert!(pool.len() < 1 << 16, "the index's form pool outgrew u16");
+    assert!(
+        index.values().all(|f| f.len() < 256),
+        "an index entry has 256 forms or more"
+    );
+    s.push_str("];\n\n/// The forms of [`SHAPE_INDEX`]'s entries.\n#[doc(hidden)]\npub static SHAPE_FORMS: &[u16] = &[");
+    for (i, f) in pool.iter().enumerate() {
+        if i % 24 == 0 {
+            s.push_str("\n   ");
+        }
+        write!(s, " {f},").unwrap();
+    }
+    s.push_str("\n];\n\n/// Where each mnemonic's entries of [`SHAPE_INDEX`] start.\n#[doc(hidden)]\npub static SHAPE_START: &[u16] = &[");
+    for (i, f) in starts.iter().enumerate() {
+        if i % 24 == 0 {
+            s.push_str("\n   ");
+        }
+        write!(s, " {f},").unwrap();
+    }
+    s.push_str(
+        "\n];\n\n// The shape codes above are the register classes' discriminants plus one.\n\
+         const _: () = {\n    use crate::reg::RegClass as C;\n    assert!(\n        \
+         C::Gp8 as u32 + 1 == 1 && C::Gp16 as u32 + 1 == 3 && C::Gp32 as u32 + 1 == 4\n            \
+         && C::Gp64 as u32 + 1 == 5 && C::Seg as u32 + 1 == 6 && C::Cr as u32 + 1 == 7\n            \
+         && C::Dr as u32 + 1 == 8 && C::Tr as u32 + 1 == 9 && C::St as u32 + 1 == 10\n            \
+         && C::Mm as u32 + 1 == 11 && C::Xmm as u32 + 1 == 12 && C::Ymm as u32 + 1 == 13\n            \
+         && C::Zmm as u32 + 1 == 14 && C::K as u32 + 1 == 15 && C::Tmm as u32 + 1 == 16\n            \
+         && C::Bnd as u32 + 1 == 17 && C::Ip as u32 + 1 == 18\n    );\n};\n",
+    );
     // The prelude: every trait, so `use jitasm_x64::builder::prelude::*`
     // brings every method into scope.
     s.push_str("\n/// Every builder trait.\npub mod prelude {\n");
