@@ -91,14 +91,31 @@ pub fn encode<'a>(inst: &Instruction<'a, '_>) -> Result<Encoded<'a>, EncodeError
 /// taken by the form llvm-mc falls back to (`ldr x0, [x1, #-8]` is `ldur`,
 /// `add x0, x1, #-1` is `sub x0, x1, #1`).
 pub fn select<'a>(inst: &Instruction<'a, '_>) -> Result<(&'static Form, Encoded<'a>), EncodeError> {
-    select_at(inst, 0)
+    select_at(inst, forms_of(inst.mnemonic), 0)
+}
+
+/// [`select`] with the instruction's own forms narrowed to `own`: a run of
+/// its mnemonic's forms, in table order, holding every form that may take
+/// the operands (the `dynasm!` macro narrows them while expanding, see
+/// [`crate::dynamic`]). Aliases and llvm-mc's fallbacks apply as in
+/// `select`; when nothing takes the operands the error is `select`'s.
+pub fn select_in<'a>(
+    inst: &Instruction<'a, '_>,
+    own: &'static [Form],
+) -> Result<(&'static Form, Encoded<'a>), EncodeError> {
+    match select_at(inst, Some(own), 0) {
+        Ok(x) => Ok(x),
+        // The forms left out could only have failed on shape: the whole
+        // mnemonic names the error as `select` does.
+        Err(_) => select(inst),
+    }
 }
 
 fn select_at<'a>(
     inst: &Instruction<'a, '_>,
+    own: Option<&'static [Form]>,
     depth: u8,
 ) -> Result<(&'static Form, Encoded<'a>), EncodeError> {
-    let own = forms_of(inst.mnemonic);
     let own_err = match own {
         Some(forms) => match select_among(forms, inst.operands) {
             Ok(x) => return Ok(x),
@@ -112,7 +129,7 @@ fn select_at<'a>(
     };
     if let Some(r) = alias.filter(|_| depth < 3) {
         let sub = Instruction::new(r.mnemonic, &r.operands);
-        return match select_at(&sub, depth + 1) {
+        return match select_at(&sub, forms_of(sub.mnemonic), depth + 1) {
             Ok(x) => Ok(x),
             Err(e) => Err(match own_err {
                 // A value the instruction's own form rejects is the better
@@ -195,6 +212,12 @@ pub fn encode_form<'a>(
         Fail::Value(e) => e,
         Fail::Shape { operand, expected } => EncodeError::OperandMismatch { operand, expected },
     })
+}
+
+/// Whether `operands` have the shapes `form` takes: they encode, or fail
+/// only on a value (an immediate out of range, an odd register of a pair).
+pub(crate) fn shape_fits(form: &'static Form, operands: &[Operand<'_>]) -> bool {
+    !matches!(encode_inner(form, operands), Err(Fail::Shape { .. }))
 }
 
 const END: &str = "no more operands";

@@ -10,6 +10,9 @@
 //!   form's fields — and the form matcher; aliases (`mov`, `cmp`, `lsl`,
 //!   `cset`, `nop`, …) are rewritten to their base instruction by rules
 //!   written once ([`select`]).
+//! * [`dynamic`]: the run-time half of `dynasm!` instructions with Rust
+//!   values (registers, immediates, offsets known only when the code is
+//!   generated).
 //!
 //! Values are never masked: a value that does not fit gives an
 //! [`EncodeError`] naming the rule it breaks. A label operand leaves its
@@ -41,6 +44,7 @@
 extern crate alloc;
 
 mod alias;
+pub mod dynamic;
 pub mod encode;
 pub mod error;
 #[rustfmt::skip]
@@ -50,7 +54,9 @@ pub mod operand;
 pub mod reg;
 pub mod table;
 
-pub use encode::{emit, encode, encode_form, is_mnemonic, select, select_among, Encoded, Fixup};
+pub use encode::{
+    emit, encode, encode_form, is_mnemonic, select, select_among, select_in, Encoded, Fixup,
+};
 pub use error::EncodeError;
 pub use operand::{
     Cond, Elem, Instruction, Mem, MemMode, MemOffset, ModKind, Modifier, Operand, VLaneList, VList,

@@ -79,6 +79,7 @@ pub mod __private {
     pub use jitasm_core as core;
     pub use jitasm_macros::dynasm_impl;
     pub use jitasm_x64 as x64;
+    pub use jitasm_a64 as a64;
 }
 
 /// Assembles dynasm-syntax assembly into an assembler of this crate (or

@@ -8,8 +8,11 @@
 //! the invoking crate passed (`$crate::…`), so the expansion works from
 //! `jitasm` and `jitasm-dynasmrt` alike.
 
+#[path = "emit_a64.rs"]
+mod emit_a64;
+
 use crate::text::{Fail, Leaf, Text};
-use jitasm_core::{DynamicLabel, Error, FixupKind, LabelApi, LabelRef, LabelTarget};
+use jitasm_core::{Arch, DynamicLabel, Error, FixupKind, LabelApi, LabelRef, LabelTarget};
 use jitasm_syntax::dynamic::{DynInstruction, DynLabel, ExprId, Item, Output, Parts, Value};
 use jitasm_syntax::{ErrorKind, Options};
 use jitasm_x64::{DispSize, Mem, Operand, Reg};
@@ -39,8 +42,9 @@ pub fn generate(
         chunk_start: 0,
         fixups: Vec::new(),
         error: None,
+        arch: text.arch(),
     };
-    let options = Options::new(jitasm_core::Arch::X64);
+    let options = Options::new(text.arch());
     let result = jitasm_syntax::dynamic::parse_macro(&mut c, &text.src, &options);
     if let Err(e) = result {
         let span = text.span_at(e.span.start as usize);
@@ -94,6 +98,8 @@ struct Collector<'t> {
     /// not yet defined here, which a definition in the same segment resolves.
     pending: Vec<Pending>,
     error: Option<Fail>,
+    /// The architecture of the invocation (x64, or AArch64 after `.arch`).
+    arch: Arch,
 }
 
 /// A run of static bytes, or other generated statements.
@@ -109,8 +115,8 @@ struct Fix {
     lets: TokenStream,
     /// The `LabelRef` expression.
     label: TokenStream,
-    /// Index of the kind in `fixup::x86::ALL`.
-    kind: usize,
+    /// The kind.
+    kind: KindRef,
     /// Field and PC, from the start of the chunk.
     at: usize,
     pc: usize,
@@ -132,11 +138,38 @@ struct Pending {
     fix: usize,
 }
 
-/// The index of `kind` in `jitasm_core::fixup::x86::ALL`.
-fn kind_index(kind: &FixupKind) -> Option<usize> {
-    jitasm_core::fixup::x86::ALL
-        .iter()
-        .position(|k| k.name == kind.name)
+/// The fixup kinds the macro emits, by architecture: the module of
+/// `jitasm_core::fixup` and its `ALL`.
+const KIND_SETS: [(&str, &[&FixupKind]); 2] = [
+    ("x86", jitasm_core::fixup::x86::ALL),
+    ("aarch64", jitasm_core::fixup::aarch64::ALL),
+];
+
+/// A fixup kind as the generated code names it: `fixup::<set>::ALL[index]`.
+#[derive(Clone, Copy)]
+struct KindRef {
+    set: usize,
+    index: usize,
+}
+
+impl KindRef {
+    fn kind(self) -> &'static FixupKind {
+        KIND_SETS[self.set].1[self.index]
+    }
+
+    fn tokens(self, p: &TokenStream) -> TokenStream {
+        let set = format_ident!("{}", KIND_SETS[self.set].0);
+        let k = self.index;
+        quote!(#p::core::fixup::#set::ALL[#k])
+    }
+}
+
+/// Where `kind` is among the kinds the generated code can name.
+fn kind_index(kind: &FixupKind) -> Option<KindRef> {
+    KIND_SETS.iter().enumerate().find_map(|(set, (_, all))| {
+        let index = all.iter().position(|k| k.name == kind.name)?;
+        Some(KindRef { set, index })
+    })
 }
 
 fn lit_i64(v: i64) -> Literal {
@@ -178,9 +211,9 @@ impl Collector<'_> {
             let bytes = bytes.iter().map(|b| Literal::u8_unsuffixed(*b));
             let live: Vec<&Fix> = fixups.iter().filter(|f| !f.resolved).collect();
             let fixups = live.iter().map(|f| {
-                let (label, k, at, pc) = (&f.label, f.kind, f.at, f.pc);
+                let (label, k, at, pc) = (&f.label, f.kind.tokens(p), f.at, f.pc);
                 quote! {
-                    #p::core::CodeSink::fixup(__ops, #label, #p::core::fixup::x86::ALL[#k], __s + #at, __s + #pc);
+                    #p::core::CodeSink::fixup(__ops, #label, #k, __s + #at, __s + #pc);
                 }
             });
             let start = if live.is_empty() {
@@ -215,7 +248,7 @@ impl Collector<'_> {
             },
         };
         let f = &mut fixups[fix];
-        let kind = jitasm_core::fixup::x86::ALL[f.kind];
+        let kind = f.kind.kind();
         if kind.value != jitasm_core::fixup::Value::Relative || f.resolved {
             return;
         }
@@ -730,6 +763,7 @@ impl Output for Collector<'_> {
         let out = self.output();
         let code = match item {
             Item::Instruction(d) => self.instruction(&d)?,
+            Item::A64Instruction(d) => return self.a64_instruction(&d),
             Item::Data {
                 size,
                 signed,
@@ -775,12 +809,15 @@ impl Output for Collector<'_> {
                             #p::core::generated_code::align(#out, __a, #f);
                         }
                     },
-                    None => quote! {
-                        {
-                            let __a = #n;
-                            #p::x64::dynamic::align(#out, __a);
+                    None => {
+                        let nops = self.code_align();
+                        quote! {
+                            {
+                                let __a = #n;
+                                #nops(#out, __a);
+                            }
                         }
-                    },
+                    }
                 }
             }
             Item::DefineDynamic(id) => {
@@ -862,11 +899,13 @@ impl Collector<'_> {
         l: &DynLabel<'_>,
     ) -> Result<TokenStream, ErrorKind> {
         let p = &self.p;
-        let k = kind_index(kind).ok_or(ErrorKind::BadOperand("no such data kind"))?;
+        let k = kind_index(kind)
+            .ok_or(ErrorKind::BadOperand("no such data kind"))?
+            .tokens(p);
         let mut b = Bindings::default();
         let label = b.label(self, &l.label, l.target_expr, l.addend_expr)?;
         let body = quote! {
-            #p::core::LabelApi::emit_label_data(__ops, #label, #p::core::fixup::x86::ALL[#k]);
+            #p::core::LabelApi::emit_label_data(__ops, #label, #k);
         };
         Ok(b.finish(self, body))
     }

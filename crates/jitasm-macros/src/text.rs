@@ -7,7 +7,12 @@
 //! are is decided here, by the shape of dynasm's operands: a register family
 //! call `Rq(e)`, `=>e`, `extern e`, and whatever part of a sum (an immediate,
 //! a displacement) is neither a register, a label nor a number.
+//!
+//! After `.arch aarch64` the lines are read with AArch64's operand shapes
+//! (`Text::a64_instruction`): `#imm`, `[base, #off]`, `{list}`, `v0.4s`, family calls
+//! `X(e)` … `V(e).s4`, and names glued to their dots (`b.eq`, `v0.s4`).
 
+use jitasm_core::Arch;
 use proc_macro2::{Delimiter, Spacing, Span, TokenStream, TokenTree};
 use quote::quote_spanned;
 use std::collections::HashSet;
@@ -29,6 +34,13 @@ pub struct Text {
     aliases: HashSet<String>,
     /// The next piece follows the last without a space (`->`, `<<`).
     glue: bool,
+    /// The lines are AArch64 (after `.arch aarch64`).
+    pub(crate) a64: bool,
+    /// The architecture the invocation starts in: the first `.arch` when
+    /// nothing but labels comes before it, else the default (x64).
+    first_arch: Option<Arch>,
+    /// An instruction or data line was read.
+    started: bool,
 }
 
 /// An error found while reading the tokens.
@@ -51,11 +63,11 @@ const FAMILIES: &[&str] = &[
     "Rbnd", "st",
 ];
 
-fn is_punct(t: &TokenTree, c: char) -> bool {
+pub(crate) fn is_punct(t: &TokenTree, c: char) -> bool {
     matches!(t, TokenTree::Punct(p) if p.as_char() == c)
 }
 
-fn ident(t: &TokenTree) -> Option<String> {
+pub(crate) fn ident(t: &TokenTree) -> Option<String> {
     match t {
         TokenTree::Ident(i) => {
             let s = i.to_string();
@@ -66,13 +78,13 @@ fn ident(t: &TokenTree) -> Option<String> {
 }
 
 /// `->` at `i`.
-fn is_arrow(t: &[TokenTree], i: usize) -> bool {
+pub(crate) fn is_arrow(t: &[TokenTree], i: usize) -> bool {
     matches!(&t[i], TokenTree::Punct(p) if p.as_char() == '-' && p.spacing() == Spacing::Joint)
         && t.get(i + 1).is_some_and(|n| is_punct(n, '>'))
 }
 
 /// `=>` at `i`.
-fn is_fat_arrow(t: &[TokenTree], i: usize) -> bool {
+pub(crate) fn is_fat_arrow(t: &[TokenTree], i: usize) -> bool {
     matches!(&t[i], TokenTree::Punct(p) if p.as_char() == '=' && p.spacing() == Spacing::Joint)
         && t.get(i + 1).is_some_and(|n| is_punct(n, '>'))
 }
@@ -120,6 +132,11 @@ fn literal_text(lit: &str) -> String {
 }
 
 impl Text {
+    /// The architecture the invocation is assembled for.
+    pub fn arch(&self) -> Arch {
+        self.first_arch.unwrap_or(Arch::X64)
+    }
+
     /// The span of the piece holding text offset `at`.
     pub fn span_at(&self, at: usize) -> Span {
         let i = self.spans.partition_point(|(s, _)| *s <= at);
@@ -128,7 +145,7 @@ impl Text {
             .map_or_else(Span::call_site, |(_, sp)| *sp)
     }
 
-    fn push(&mut self, s: &str, span: Span) {
+    pub(crate) fn push(&mut self, s: &str, span: Span) {
         if !self.glue && !self.src.is_empty() && !self.src.ends_with(['\n', ' ']) {
             self.src.push(' ');
         }
@@ -137,7 +154,13 @@ impl Text {
         self.src.push_str(s);
     }
 
-    fn leaf(&mut self, tokens: &[TokenTree]) {
+    /// `s` right after the last piece (`.` and what follows it in `v0.4s`).
+    pub(crate) fn push_glued(&mut self, s: &str, span: Span) {
+        self.glue = true;
+        self.push(s, span);
+    }
+
+    pub(crate) fn leaf(&mut self, tokens: &[TokenTree]) {
         let span = tokens.first().map_or_else(Span::call_site, TokenTree::span);
         let id = self.leaves.len();
         self.push(&format!("${id}"), span);
@@ -147,7 +170,7 @@ impl Text {
     }
 
     /// Tokens written out as they are (groups with their delimiters).
-    fn raw(&mut self, tokens: &[TokenTree]) {
+    pub(crate) fn raw(&mut self, tokens: &[TokenTree]) {
         for t in tokens {
             match t {
                 TokenTree::Group(g) => {
@@ -179,8 +202,14 @@ impl Text {
         self.src.push('\n');
     }
 
-    fn is_register(&self, name: &str) -> bool {
-        if self.aliases.contains(name) || jitasm_x64::Reg::parse(name).is_some() {
+    pub(crate) fn is_register(&self, name: &str) -> bool {
+        if self.aliases.contains(name) {
+            return true;
+        }
+        if self.a64 {
+            return a64_is_register(name);
+        }
+        if jitasm_x64::Reg::parse(name).is_some() {
             return true;
         }
         // dynasm's numbered names: r0…r15 with an optional d/w/b suffix.
@@ -193,9 +222,18 @@ impl Text {
             && digits.parse::<u8>().is_ok_and(|n| n < 16)
     }
 
+    /// Whether `name` followed by `(…)` is a register family call.
+    pub(crate) fn is_family(&self, name: &str) -> bool {
+        if self.a64 {
+            A64_FAMILIES.contains(&name)
+        } else {
+            FAMILIES.contains(&name)
+        }
+    }
+
     /// Whether the tokens are numbers and operators only (folded by the
     /// grammar, as dynasm-rs folds constants).
-    fn literal_only(tokens: &[TokenTree]) -> bool {
+    pub(crate) fn literal_only(tokens: &[TokenTree]) -> bool {
         tokens.iter().all(|t| match t {
             TokenTree::Literal(l) => {
                 let s = l.to_string();
@@ -226,6 +264,17 @@ impl Text {
                 return Err(("expected a directive name after `.`".into(), t[0].span()));
             };
             self.push(&format!(".{name}"), t[0].span());
+            if name == "arch" {
+                if let Some(arch) = t.get(2).and_then(ident) {
+                    let arch = Arch::from_name(&arch.to_ascii_lowercase());
+                    if !self.started && self.first_arch.is_none() {
+                        self.first_arch = arch;
+                    }
+                    self.a64 = arch == Some(Arch::Aarch64);
+                }
+            } else if !matches!(name.as_str(), "alias" | "feature") {
+                self.started = true;
+            }
             return self.directive(&name, &t[2..]);
         }
         // `->name:`
@@ -251,6 +300,10 @@ impl Text {
         if t.len() == 2 && ident(&t[0]).is_some() && is_punct(&t[1], ':') {
             self.raw(t);
             return Ok(());
+        }
+        self.started = true;
+        if self.a64 {
+            return self.a64_instruction(t);
         }
         self.instruction(t)
     }
@@ -463,7 +516,7 @@ impl Text {
     /// registers, labels and numbers are written out; the other terms are
     /// one Rust expression (with the numbers, when there is one, so that the
     /// expression keeps Rust's meaning).
-    fn sum(&mut self, t: &[TokenTree]) -> Result<(), Fail> {
+    pub(crate) fn sum(&mut self, t: &[TokenTree]) -> Result<(), Fail> {
         // Terms with their sign.
         let mut terms: Vec<(bool, &[TokenTree], Span)> = Vec::new();
         let mut start = 0;
@@ -509,7 +562,7 @@ impl Text {
                 || term.iter().enumerate().any(|(k, x)| {
                     ident(x).is_some_and(|n| {
                         self.is_register(&n)
-                            || (FAMILIES.contains(&n.as_str())
+                            || (self.is_family(&n)
                                 && matches!(term.get(k + 1), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis))
                     })
                 });
@@ -593,7 +646,7 @@ impl Text {
             let x = &term[k];
             match (ident(x), term.get(k + 1)) {
                 (Some(n), Some(TokenTree::Group(g)))
-                    if FAMILIES.contains(&n.as_str()) && g.delimiter() == Delimiter::Parenthesis =>
+                    if self.is_family(&n) && g.delimiter() == Delimiter::Parenthesis =>
                 {
                     self.push(&n, x.span());
                     self.push("(", g.span_open());
@@ -622,6 +675,243 @@ impl Text {
                 }
             }
             k += 1;
+        }
+        Ok(())
+    }
+}
+
+/// AArch64 register families (dynasm-rs's): `X(n)`, `V(n).s4`…
+const A64_FAMILIES: &[&str] = &["X", "W", "XSP", "WSP", "B", "H", "S", "D", "Q", "V"];
+
+/// Shift and extend names.
+const A64_MODIFIERS: &[&str] = &[
+    "lsl", "lsr", "asr", "ror", "msl", "uxtb", "uxth", "uxtw", "uxtx", "sxtb", "sxth", "sxtw",
+    "sxtx",
+];
+
+/// Whether `name` is an AArch64 register (`x3`, `wzr`, `sp`, `d0`, `v1`).
+fn a64_is_register(name: &str) -> bool {
+    if jitasm_a64::Reg::parse(name).is_some() {
+        return true;
+    }
+    let Some(digits) = name.strip_prefix(['v', 'V']) else {
+        return false;
+    };
+    !digits.is_empty()
+        && digits.len() <= 2
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && digits.parse::<u8>().is_ok_and(|n| n < 32)
+}
+
+/// Whether a bare name is one of the operand names AArch64 instructions
+/// take (a condition, a barrier, a prefetch operation, a system register,
+/// a PSTATE field, `c0`…`c15`, `bti`'s targets): written out for the
+/// grammar, where any other bare name is a Rust value.
+fn a64_is_operand_name(name: &str) -> bool {
+    use jitasm_a64::operand::{barrier_option, prefetch_op, pstate_field, system_register};
+    let creg = name
+        .strip_prefix(['c', 'C'])
+        .is_some_and(|d| !d.is_empty() && d.len() <= 2 && d.bytes().all(|b| b.is_ascii_digit()));
+    jitasm_a64::Cond::parse(name).is_some()
+        || barrier_option(name).is_some()
+        || prefetch_op(name).is_some()
+        || system_register(name).is_some()
+        || pstate_field(name).is_some()
+        || creg
+        || ["c", "j", "jc", "csync"]
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(name))
+}
+
+impl Text {
+    /// An AArch64 instruction: the mnemonic (with its `.cond`), then the
+    /// operands.
+    fn a64_instruction(&mut self, t: &[TokenTree]) -> Result<(), Fail> {
+        let Some(name) = ident(&t[0]) else {
+            return Err(("expected a mnemonic".into(), t[0].span()));
+        };
+        self.push(&name, t[0].span());
+        let mut i = 1;
+        // `b.eq`: one name.
+        while i + 1 < t.len() && is_punct(&t[i], '.') {
+            let Some(part) = ident(&t[i + 1]) else { break };
+            self.push_glued(".", t[i].span());
+            self.push_glued(&part, t[i + 1].span());
+            i += 2;
+        }
+        let rest = &t[i..];
+        if rest.is_empty() {
+            return Ok(());
+        }
+        for (n, op) in split(rest, ',').into_iter().enumerate() {
+            if n > 0 {
+                self.push(",", op.first().map_or_else(Span::call_site, |t| t.span()));
+            }
+            if op.is_empty() {
+                return Err(("expected an operand".into(), rest[0].span()));
+            }
+            self.a64_operand(op)?;
+        }
+        Ok(())
+    }
+
+    /// One operand (or one item of a memory operand).
+    fn a64_operand(&mut self, op: &[TokenTree]) -> Result<(), Fail> {
+        match &op[0] {
+            t if is_punct(t, '#') => {
+                self.push("#", t.span());
+                if op.len() == 1 {
+                    return Err(("expected a value after `#`".into(), t.span()));
+                }
+                return self.sum(&op[1..]);
+            }
+            TokenTree::Group(g) if g.delimiter() == Delimiter::Bracket => {
+                self.push("[", g.span_open());
+                let inner: Vec<TokenTree> = g.stream().into_iter().collect();
+                for (n, item) in split(&inner, ',').into_iter().enumerate() {
+                    if n > 0 {
+                        self.push(",", item.first().map_or_else(|| g.span(), |t| t.span()));
+                    }
+                    if item.is_empty() {
+                        return Err(("expected a register or an offset".into(), g.span()));
+                    }
+                    self.a64_operand(item)?;
+                }
+                self.push("]", g.span_close());
+                // `[x0, #8]!`
+                self.raw(&op[1..]);
+                return Ok(());
+            }
+            TokenTree::Group(g) if g.delimiter() == Delimiter::Brace => {
+                self.push("{", g.span_open());
+                let inner: Vec<TokenTree> = g.stream().into_iter().collect();
+                self.a64_list(&inner)?;
+                self.push("}", g.span_close());
+                // `{v0.s, v1.s}[1]`
+                return self.a64_lane(&op[1..]);
+            }
+            _ => {}
+        }
+        if let Some(name) = ident(&op[0]) {
+            // `lsl #3`, `uxtw 2`, `lsl #n`.
+            if op.len() > 1 && A64_MODIFIERS.iter().any(|m| m.eq_ignore_ascii_case(&name)) {
+                self.push(&name, op[0].span());
+                let rest = &op[1..];
+                if is_punct(&rest[0], '#') {
+                    self.push("#", rest[0].span());
+                    if rest.len() == 1 {
+                        return Err(("expected a shift amount after `#`".into(), rest[0].span()));
+                    }
+                    return self.sum(&rest[1..]);
+                }
+                return self.sum(rest);
+            }
+            if let Some(used) = self.a64_register(op)? {
+                return self.a64_lane(&op[used..]);
+            }
+            if op.len() == 1
+                && (a64_is_operand_name(&name)
+                    || A64_MODIFIERS.iter().any(|m| m.eq_ignore_ascii_case(&name)))
+            {
+                self.push(&name, op[0].span());
+                return Ok(());
+            }
+        }
+        // A number, a label, or a Rust value.
+        self.sum(op)
+    }
+
+    /// A register at the start of `t` (`x3`, `v0.4s`, `v1.s`, `X(e)`,
+    /// `V(e).b16`), written out: how many tokens it took, `None` if `t`
+    /// does not start with one.
+    fn a64_register(&mut self, t: &[TokenTree]) -> Result<Option<usize>, Fail> {
+        let Some(name) = t.first().and_then(ident) else {
+            return Ok(None);
+        };
+        let mut used = 1;
+        match t.get(1) {
+            Some(TokenTree::Group(g))
+                if g.delimiter() == Delimiter::Parenthesis
+                    && A64_FAMILIES.contains(&name.as_str()) =>
+            {
+                self.push(&name, t[0].span());
+                self.push("(", g.span_open());
+                let inner: Vec<TokenTree> = g.stream().into_iter().collect();
+                if inner.is_empty() {
+                    return Err(("expected a register number".into(), g.span()));
+                }
+                if Text::literal_only(&inner) {
+                    self.raw(&inner);
+                } else {
+                    self.leaf(&inner);
+                }
+                self.push(")", g.span_close());
+                used = 2;
+            }
+            _ if self.is_register(&name) => self.push(&name, t[0].span()),
+            _ => return Ok(None),
+        }
+        // `.4s`, `.s4`, `.s`: glued, as the grammar reads `v0.4s` as one name.
+        if let (Some(dot), Some(suffix)) = (t.get(used), t.get(used + 1)) {
+            let text = match suffix {
+                TokenTree::Ident(_) => ident(suffix),
+                TokenTree::Literal(l) => Some(l.to_string()),
+                _ => None,
+            };
+            if let (true, Some(text)) = (is_punct(dot, '.'), text) {
+                self.push_glued(".", dot.span());
+                self.push_glued(&text, suffix.span());
+                used += 2;
+            }
+        }
+        Ok(Some(used))
+    }
+
+    /// What follows a register or a list: a lane `[i]` (a number or a Rust
+    /// value), or nothing.
+    fn a64_lane(&mut self, t: &[TokenTree]) -> Result<(), Fail> {
+        match t {
+            [] => Ok(()),
+            [TokenTree::Group(g)] if g.delimiter() == Delimiter::Bracket => {
+                self.push("[", g.span_open());
+                let inner: Vec<TokenTree> = g.stream().into_iter().collect();
+                if inner.is_empty() {
+                    return Err(("expected a lane index".into(), g.span()));
+                }
+                self.sum(&inner)?;
+                self.push("]", g.span_close());
+                Ok(())
+            }
+            _ => {
+                self.raw(t);
+                Ok(())
+            }
+        }
+    }
+
+    /// Inside `{…}`: registers separated by `,` or `-`, or `reg * count`.
+    fn a64_list(&mut self, t: &[TokenTree]) -> Result<(), Fail> {
+        let mut i = 0;
+        while i < t.len() {
+            if let Some(used) = self.a64_register(&t[i..])? {
+                i += used;
+                continue;
+            }
+            if is_punct(&t[i], '*') {
+                self.push("*", t[i].span());
+                let count = &t[i + 1..];
+                if count.is_empty() {
+                    return Err(("expected a register count".into(), t[i].span()));
+                }
+                if Text::literal_only(count) {
+                    self.raw(count);
+                } else {
+                    self.leaf(count);
+                }
+                return Ok(());
+            }
+            self.raw(&t[i..=i]);
+            i += 1;
         }
         Ok(())
     }

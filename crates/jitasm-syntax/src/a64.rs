@@ -18,11 +18,17 @@
 //! A number where a branch target goes is an offset from the instruction
 //! (`b #8`), as llvm-mc reads it.
 //!
+//! In the `dynasm!` macro a placeholder `$n` (a Rust expression) may be a
+//! family's register number (`X($0)`, `V($1).s4`, `{V($2).b16 * 2}`), an
+//! immediate, an offset, a shift amount, a lane, or a label target or
+//! addend; the instruction then goes to the output as an
+//! [`Item::A64Instruction`] with stand-ins and [`Parts`].
+//!
 //! [`Syntax`]: crate::Syntax
 
-use crate::dynamic::Output;
+use crate::dynamic::{A64Instruction, ExprId, Item, Output, Parts};
 use crate::error::{ErrorKind, Span};
-use crate::expr::{to_i64, EResult};
+use crate::expr::{to_i64, EResult, Lin};
 use crate::lex::Tok;
 use crate::text::{out_of_range, Parser};
 use alloc::string::ToString;
@@ -137,24 +143,7 @@ pub(crate) fn is_base_register(name: &str) -> bool {
 /// Pads to `alignment` (a power of two) in code: zero bytes up to the next
 /// word, then `nop` words, as GNU as and llvm-mc pad AArch64 code.
 pub(crate) fn align<S: LabelApi + ?Sized>(out: &mut S, alignment: usize) {
-    let pad = match out.padding(alignment) {
-        Ok(pad) => pad,
-        Err(e) => return out.record_error(e),
-    };
-    let nop = match jitasm_a64::encode(&Instruction::new("nop", &[])) {
-        Ok(e) => e.bytes(),
-        Err(_) => {
-            return out.record_error(jitasm_core::Error::Unsupported {
-                what: "AArch64 `nop` padding",
-            })
-        }
-    };
-    for _ in 0..pad % 4 {
-        out.push(0);
-    }
-    for _ in 0..pad / 4 {
-        out.extend_from_slice(&nop);
-    }
+    jitasm_a64::dynamic::align(out, alignment)
 }
 
 /// What the names of a mnemonic's operands may be, beyond registers,
@@ -261,9 +250,11 @@ pub(crate) fn instruction<'a, S: Output + ?Sized>(
         .filter(|m| jitasm_a64::is_mnemonic(m))
         .ok_or_else(|| (ErrorKind::UnknownMnemonic(name.to_string()), mspan))?;
     // An instruction lands on a word: `llvm-mc` would emit it after a
-    // `.byte` as is, which no CPU can run.
+    // `.byte` as is, which no CPU can run. (`dynasm!` knows only the bytes
+    // encoded while expanding, not what a `.align` or a Rust statement
+    // emits at run time, so it cannot check.)
     let off = out.offset();
-    if out.address_of(off).unwrap_or(off as u64) % 4 != 0 {
+    if !p.exprs && out.address_of(off).unwrap_or(off as u64) % 4 != 0 {
         return Err((
             ErrorKind::BadOperand(
                 "an A64 instruction must start at a multiple of 4 bytes: align the data before it (`.balign 4`)",
@@ -275,6 +266,7 @@ pub(crate) fn instruction<'a, S: Output + ?Sized>(
     let ctx = Context::of(m);
     let mut ops = [Operand::Imm(0); MAX_OPERANDS];
     let mut spans = [Span::default(); MAX_OPERANDS];
+    let mut parts = [Parts::default(); MAX_OPERANDS];
     let mut n = 0usize;
     // A bare `[base]` just read (its place and value): the next operand is
     // its post-index.
@@ -290,12 +282,18 @@ pub(crate) fn instruction<'a, S: Output + ?Sized>(
                     pstate = pstate_field(name);
                 }
             }
-            let (op, bare) = operand(p, &ctx)?;
+            let (op, bare, part) = operand(p, &ctx)?;
             let span = start.to(p.last_token_end());
             if let Some((at, mem)) = post_of.take() {
                 let offset = match op {
-                    Operand::Imm(v) => MemOffset::Imm(v),
-                    Operand::Reg(r) if r.is_gpr() => MemOffset::Reg(r, None),
+                    Operand::Imm(v) if !part.label_expr => {
+                        parts[at].value = part.value;
+                        MemOffset::Imm(v)
+                    }
+                    Operand::Reg(r) if r.is_gpr() => {
+                        parts[at].index = part.reg;
+                        MemOffset::Reg(r, None)
+                    }
                     _ => return Err((
                         ErrorKind::BadOperand(
                             "a post-index is an immediate or a register: `[x0], #8`, `[x0], x2`",
@@ -315,6 +313,7 @@ pub(crate) fn instruction<'a, S: Output + ?Sized>(
                 }
                 ops[n] = op;
                 spans[n] = span;
+                parts[n] = part;
                 if let (true, Operand::Mem(mem)) = (bare, op) {
                     post_of = Some((n, mem));
                 }
@@ -332,6 +331,9 @@ pub(crate) fn instruction<'a, S: Output + ?Sized>(
         ops[0] = Operand::PState(f);
     }
     let ops = &ops[..n];
+    if parts[..n].iter().any(Parts::is_dynamic) {
+        return emit_dynamic(out, m, ops, &parts[..n], &spans[..n], mspan);
+    }
     match jitasm_a64::encode(&Instruction::new(m, ops)) {
         Ok(enc) => {
             enc.emit(out);
@@ -351,50 +353,117 @@ fn ops_span(mspan: Span, spans: &[Span]) -> Span {
     spans.iter().fold(mspan, |a, s| a.to(*s))
 }
 
-/// One operand; the flag says it is a bare `[base]`, which a post-index
-/// may follow.
-fn operand<'a>(p: &mut Parser<'a, '_>, ctx: &Context) -> EResult<(Operand<'a>, bool)> {
+/// An instruction with operands from Rust (`dynasm!`): the forms that may
+/// take them go to the output with the stand-ins, or the error no value
+/// can avoid is placed on its operand.
+fn emit_dynamic<S: Output + ?Sized>(
+    out: &mut S,
+    mnemonic: &str,
+    ops: &[Operand<'_>],
+    parts: &[Parts],
+    spans: &[Span],
+    mspan: Span,
+) -> EResult<()> {
+    let whole = ops_span(mspan, spans);
+    let mut unknown = [jitasm_a64::dynamic::Unknown::default(); MAX_OPERANDS];
+    for (u, x) in unknown.iter_mut().zip(parts) {
+        *u = jitasm_a64::dynamic::Unknown {
+            reg: x.reg.is_some(),
+            index: x.index.is_some(),
+            value: x.value.is_some(),
+        };
+    }
+    let forms =
+        jitasm_a64::dynamic::may_fit(mnemonic, ops, &unknown[..ops.len()]).map_err(|e| {
+            let at = e.operand().and_then(|i| spans.get(i as usize).copied());
+            (ErrorKind::EncodeA64(e), at.unwrap_or(whole))
+        })?;
+    let item = Item::A64Instruction(A64Instruction {
+        mnemonic,
+        operands: ops,
+        parts,
+        forms,
+    });
+    out.dynamic(item).map_err(|k| (k, whole))
+}
+
+/// One operand, and what of it comes from Rust; the flag says it is a
+/// bare `[base]`, which a post-index may follow.
+fn operand<'a>(p: &mut Parser<'a, '_>, ctx: &Context) -> EResult<(Operand<'a>, bool, Parts)> {
+    let not_bare = |(o, parts)| (o, false, parts);
     match p.tok.tok {
         Tok::Punct(b'[') => return memory(p),
-        Tok::Punct(b'{') => return list(p).map(|o| (o, false)),
+        Tok::Punct(b'{') => return list(p).map(not_bare),
         Tok::Punct(b'#') => {
             p.bump()?;
-            return value(p).map(|o| (o, false));
+            return value(p).map(not_bare);
         }
         Tok::Ident(name) => {
-            if let Some((r, span)) = register(p, name)? {
-                return reg_operand(p, r, span).map(|o| (o, false));
+            if let Some(r) = register(p, name)? {
+                return reg_operand(p, r).map(not_bare);
             }
             if let Some(kind) = ModKind::parse(name) {
-                return modifier(p, kind).map(|m| (Operand::Modifier(m), false));
+                let (m, amount) = modifier(p, kind)?;
+                let parts = Parts {
+                    value: amount,
+                    ..Parts::default()
+                };
+                return Ok((Operand::Modifier(m), false, parts));
             }
             if let Some(op) = ctx.named(name) {
                 p.bump()?;
-                return Ok((op, false));
+                return Ok((op, false, Parts::default()));
             }
         }
         _ => {}
     }
-    value(p).map(|o| (o, false))
+    value(p).map(not_bare)
 }
 
+/// A register read by [`register`]: the register (a stand-in when its
+/// number is a Rust value), its span, and the Rust value.
+type RegRead<'a> = (RegTok<'a>, Span, Option<ExprId>);
+
 /// A register at `name` (the current token), read with what belongs to it
-/// (a family's `(n)`, `V(n)`'s arrangement): the register and its span.
-fn register<'a>(p: &mut Parser<'a, '_>, name: &'a str) -> EResult<Option<(RegTok<'a>, Span)>> {
+/// (a family's `(n)`, `V(n)`'s arrangement): the register and its span. In
+/// `dynasm!` the number may be a Rust value: the register is then the
+/// family's stand-in (number 0 of its class; `sp`/`wsp` for `XSP`/`WSP`,
+/// whose 31 is the stack pointer).
+fn register<'a>(p: &mut Parser<'a, '_>, name: &'a str) -> EResult<Option<RegRead<'a>>> {
     let start = p.tok.span;
     if let Some(&(_, classes)) = FAMILIES.iter().find(|(f, _)| *f == name) {
         if p.peek()?.tok == Tok::Punct(b'(') {
             p.bump()?;
             p.bump()?;
             let t = p.tok;
-            let n = p.const_expr("a register number")?;
+            let v = p.expr()?;
             let nspan = t.span.to(p.last_token_end());
             p.expect_punct(b')', "`)`")?;
+            let dynamic = if v.is_dynamic() {
+                let id = v.sole_expr().ok_or((
+                    ErrorKind::BadOperand(
+                        "a register number from Rust is one expression: `X(n)`, `V(n).s4`",
+                    ),
+                    nspan,
+                ))?;
+                Some(id)
+            } else {
+                None
+            };
+            let n = match dynamic {
+                Some(_) => 0,
+                None => v
+                    .as_const()
+                    .ok_or_else(|| crate::text::expected("a register number", &t, p.src))?,
+            };
             let num = u8::try_from(n)
                 .ok()
                 .filter(|n| *n <= 31)
                 .ok_or_else(|| out_of_range("register number", n, 0, 31, nspan))?;
             let r = match classes {
+                Some((class, last)) if dynamic.is_some() && last != class => {
+                    RegTok::Scalar(Reg::new(last, 31).expect("sp and wsp are number 31"))
+                }
                 Some((class, last)) => {
                     let class = if num == 31 { last } else { class };
                     RegTok::Scalar(
@@ -412,13 +481,13 @@ fn register<'a>(p: &mut Parser<'a, '_>, name: &'a str) -> EResult<Option<(RegTok
                     RegTok::Vector { num, suffix }
                 }
             };
-            return Ok(Some((r, start.to(p.last_token_end()))));
+            return Ok(Some((r, start.to(p.last_token_end()), dynamic)));
         }
     }
     match reg_tok(p, name) {
         Some(r) => {
             p.bump()?;
-            Ok(Some((r, start)))
+            Ok(Some((r, start, None)))
         }
         None if vector_num(p.a64_alias(name).unwrap_or(name)).is_some() => Err((
             ErrorKind::BadOperand(
@@ -432,9 +501,14 @@ fn register<'a>(p: &mut Parser<'a, '_>, name: &'a str) -> EResult<Option<(RegTok
 
 /// A register operand: a scalar, a vector with its arrangement, or an
 /// element (`v1.s[2]`).
-fn reg_operand<'a>(p: &mut Parser<'a, '_>, r: RegTok<'a>, span: Span) -> EResult<Operand<'a>> {
+fn reg_operand<'a>(p: &mut Parser<'a, '_>, r: RegRead<'a>) -> EResult<(Operand<'a>, Parts)> {
+    let (r, span, dynamic) = r;
+    let mut parts = Parts {
+        reg: dynamic,
+        ..Parts::default()
+    };
     let (num, suffix) = match r {
-        RegTok::Scalar(r) => return Ok(Operand::Reg(r)),
+        RegTok::Scalar(r) => return Ok((Operand::Reg(r), parts)),
         RegTok::Vector { num, suffix } => (num, suffix),
     };
     if p.is_punct(b'[') {
@@ -444,12 +518,14 @@ fn reg_operand<'a>(p: &mut Parser<'a, '_>, r: RegTok<'a>, span: Span) -> EResult
             ),
             span,
         ))?;
-        let index = lane(p)?;
-        return Ok(Operand::Elem(Elem {
+        let (index, value) = lane(p)?;
+        parts.value = value;
+        let elem = Elem {
             reg: num,
             size,
             index,
-        }));
+        };
+        return Ok((Operand::Elem(elem), parts));
     }
     let arr = arrangement(suffix).ok_or((
         ErrorKind::BadOperand(
@@ -457,39 +533,64 @@ fn reg_operand<'a>(p: &mut Parser<'a, '_>, r: RegTok<'a>, span: Span) -> EResult
         ),
         span,
     ))?;
-    Ok(Operand::Reg(Reg::v(num, arr)))
+    Ok((Operand::Reg(Reg::v(num, arr)), parts))
 }
 
-/// `[i]`: a lane index.
-fn lane(p: &mut Parser<'_, '_>) -> EResult<u8> {
+/// A number that may hold a Rust value (`dynasm!`): the constant part and
+/// the Rust expression with its coefficient.
+type Number = (i128, Option<(ExprId, i128)>);
+
+/// The number an expression read at `t` is (`what` names it in errors).
+fn number(
+    p: &Parser<'_, '_>,
+    v: &Lin<'_, jitasm_x64::Reg>,
+    t: &crate::lex::Token<'_>,
+    what: &'static str,
+) -> EResult<Number> {
+    if v.label_coef != 0 || v.registers().next().is_some() {
+        return Err(crate::text::expected(what, t, p.src));
+    }
+    Ok((v.k, v.ext.filter(|(_, c)| *c != 0)))
+}
+
+/// `[i]`: a lane index (a Rust value in `dynasm!`).
+fn lane(p: &mut Parser<'_, '_>) -> EResult<(u8, Option<(ExprId, i128)>)> {
     let open = p.tok.span;
     p.bump()?;
-    let v = p.const_expr("a lane index")?;
+    let t = p.tok;
+    let v = p.expr()?;
+    let (k, ext) = number(p, &v, &t, "a lane index")?;
     let close = p.tok.span;
     p.expect_punct(b']', "`]`")?;
-    u8::try_from(v).map_err(|_| out_of_range("lane index", v, 0, 15, open.to(close)))
+    let index =
+        u8::try_from(k).map_err(|_| out_of_range("lane index", k, 0, 15, open.to(close)))?;
+    Ok((index, ext))
 }
 
-/// A shift or extend at its name, with its amount if one is written.
-fn modifier(p: &mut Parser<'_, '_>, kind: ModKind) -> EResult<Modifier> {
+/// A shift or extend at its name, with its amount if one is written (a
+/// Rust value in `dynasm!`).
+fn modifier(p: &mut Parser<'_, '_>, kind: ModKind) -> EResult<(Modifier, Option<(ExprId, i128)>)> {
     p.bump()?;
     if p.at_end() || p.is_punct(b',') || p.is_punct(b']') {
-        return Ok(Modifier { kind, amount: None });
+        return Ok((Modifier { kind, amount: None }, None));
     }
     p.eat_punct(b'#')?;
     let t = p.tok;
-    let v = p.const_expr("a shift amount")?;
-    let amount = u8::try_from(v)
-        .map_err(|_| out_of_range("shift amount", v, 0, 255, t.span.to(p.last_token_end())))?;
-    Ok(Modifier {
+    let v = p.expr()?;
+    let (k, ext) = number(p, &v, &t, "a shift amount")?;
+    let amount = u8::try_from(k)
+        .map_err(|_| out_of_range("shift amount", k, 0, 255, t.span.to(p.last_token_end())))?;
+    let m = Modifier {
         kind,
         amount: Some(amount),
-    })
+    };
+    Ok((m, ext))
 }
 
 /// An immediate, a floating-point immediate or a label (after an optional
-/// `#`).
-fn value<'a>(p: &mut Parser<'a, '_>) -> EResult<Operand<'a>> {
+/// `#`); in `dynasm!` the number, the label's target or its addend may be
+/// Rust values.
+fn value<'a>(p: &mut Parser<'a, '_>) -> EResult<(Operand<'a>, Parts)> {
     let mut sign = 1.0;
     if let Tok::Punct(c @ (b'-' | b'+')) = p.tok.tok {
         if matches!(p.peek()?.tok, Tok::Float(_)) {
@@ -501,14 +602,22 @@ fn value<'a>(p: &mut Parser<'a, '_>) -> EResult<Operand<'a>> {
     }
     if let Tok::Float(f) = p.tok.tok {
         p.bump()?;
-        return Ok(Operand::Float(sign * f));
+        return Ok((Operand::Float(sign * f), Parts::default()));
     }
     let v = p.expr()?;
+    let parts = Parts {
+        value: v.ext.filter(|(_, c)| *c != 0),
+        label_expr: v.label_ext && v.label_coef != 0,
+        ..Parts::default()
+    };
     if let Some(k) = v.as_const() {
-        return Ok(Operand::Imm(to_i64(k, v.span)?));
+        return Ok((Operand::Imm(to_i64(k, v.span)?), parts));
     }
     if let Some(l) = p.label_of(&v) {
-        return Ok(Operand::Label(l));
+        return Ok((Operand::Label(l), parts));
+    }
+    if v.is_dynamic() && v.label_coef == 0 && v.registers().next().is_none() {
+        return Ok((Operand::Imm(to_i64(v.k, v.span)?), parts));
     }
     Err((
         ErrorKind::BadOperand(
@@ -520,19 +629,23 @@ fn value<'a>(p: &mut Parser<'a, '_>) -> EResult<Operand<'a>> {
 
 /// `[base]`, `[base, #imm]`, `[base, #imm]!`, `[base, index{, extend}]`;
 /// the flag says only a base was written (a post-index may follow).
-fn memory<'a>(p: &mut Parser<'a, '_>) -> EResult<(Operand<'a>, bool)> {
+fn memory<'a>(p: &mut Parser<'a, '_>) -> EResult<(Operand<'a>, bool, Parts)> {
     p.bump()?;
     let base_tok = p.tok;
     let base = match p.ident() {
         Some(name) => register(p, name)?,
         None => None,
     };
-    let Some((RegTok::Scalar(base), _)) = base else {
+    let Some((RegTok::Scalar(base), _, base_dyn)) = base else {
         return Err(crate::text::expected(
             "a base register (`x0`…`x30` or `sp`)",
             &base_tok,
             p.src,
         ));
+    };
+    let mut parts = Parts {
+        reg: base_dyn,
+        ..Parts::default()
     };
     let mut offset = MemOffset::Imm(0);
     let mut written = false;
@@ -543,18 +656,21 @@ fn memory<'a>(p: &mut Parser<'a, '_>) -> EResult<(Operand<'a>, bool)> {
             None => None,
         };
         match index {
-            Some((RegTok::Scalar(r), _)) => {
+            Some((RegTok::Scalar(r), _, index_dyn)) => {
+                parts.index = index_dyn;
                 let m = if p.eat_punct(b',')? {
                     let kind = p.ident().and_then(ModKind::parse).ok_or_else(|| {
                         p.expected("an extend or shift (`lsl`, `uxtw`, `sxtw`, `sxtx`)")
                     })?;
-                    Some(modifier(p, kind)?)
+                    let (m, amount) = modifier(p, kind)?;
+                    parts.value = amount;
+                    Some(m)
                 } else {
                     None
                 };
                 offset = MemOffset::Reg(r, m);
             }
-            Some((RegTok::Vector { .. }, span)) => {
+            Some((RegTok::Vector { .. }, span, _)) => {
                 return Err((
                     ErrorKind::BadOperand("an index register is an x or w register"),
                     span,
@@ -562,13 +678,18 @@ fn memory<'a>(p: &mut Parser<'a, '_>) -> EResult<(Operand<'a>, bool)> {
             }
             None => {
                 p.eat_punct(b'#')?;
+                let t = p.tok;
                 let v = p.expr()?;
-                let k = v.as_const().ok_or((
-                    ErrorKind::BadOperand(
-                        "a memory offset is a number (`:lo12:` and other relocation operators are not supported yet)",
-                    ),
-                    v.span,
-                ))?;
+                if v.label_coef != 0 || v.registers().next().is_some() {
+                    return Err((
+                        ErrorKind::BadOperand(
+                            "a memory offset is a number (`:lo12:` and other relocation operators are not supported yet)",
+                        ),
+                        v.span,
+                    ));
+                }
+                let (k, ext) = number(p, &v, &t, "an offset")?;
+                parts.value = ext;
                 offset = MemOffset::Imm(to_i64(k, v.span)?);
             }
         }
@@ -592,18 +713,20 @@ fn memory<'a>(p: &mut Parser<'a, '_>) -> EResult<(Operand<'a>, bool)> {
     } else {
         MemMode::Offset
     };
-    Ok((Operand::Mem(Mem { base, offset, mode }), !written && !pre))
+    let mem = Operand::Mem(Mem { base, offset, mode });
+    Ok((mem, !written && !pre, parts))
 }
 
-/// A vector register in a list: its number, suffix and span.
-fn list_reg<'a>(p: &mut Parser<'a, '_>) -> EResult<(u8, &'a str, Span)> {
+/// A vector register in a list: its number, suffix, span and the Rust
+/// value giving its number (`V($0).s4`).
+fn list_reg<'a>(p: &mut Parser<'a, '_>) -> EResult<(u8, &'a str, Span, Option<ExprId>)> {
     let t = p.tok;
     let r = match p.ident() {
         Some(name) => register(p, name)?,
         None => None,
     };
     match r {
-        Some((RegTok::Vector { num, suffix }, span)) => Ok((num, suffix, span)),
+        Some((RegTok::Vector { num, suffix }, span, dynamic)) => Ok((num, suffix, span, dynamic)),
         _ => Err(crate::text::expected(
             "a vector register with its arrangement (`v0.4s`, `v0.s4`) or element size (`v0.s`)",
             &t,
@@ -620,14 +743,34 @@ fn same_suffix(a: &str, b: &str) -> bool {
 }
 
 /// `{v0.4s, v1.4s}`, `{v0.16b-v3.16b}`, `{v0.b16 * 4}`, and with a lane
-/// after the braces `{v0.s, v1.s}[1]`.
-fn list<'a>(p: &mut Parser<'a, '_>) -> EResult<Operand<'a>> {
+/// after the braces `{v0.s, v1.s}[1]`. A first register from Rust is
+/// written `{V(n).s4 * count}` (or alone).
+fn list<'a>(p: &mut Parser<'a, '_>) -> EResult<(Operand<'a>, Parts)> {
     let open = p.tok.span;
     p.bump()?;
-    let (first, suffix, first_span) = list_reg(p)?;
+    let (first, suffix, first_span, first_dyn) = list_reg(p)?;
+    let mut parts = Parts {
+        reg: first_dyn,
+        ..Parts::default()
+    };
+    let only_count = (
+        ErrorKind::BadOperand(
+            "a list whose first register is a Rust value is written `{V(n).s4 * count}`",
+        ),
+        first_span,
+    );
     let mut count: i128 = 1;
     if p.eat_punct(b'-')? {
-        let (last, s, span) = list_reg(p)?;
+        if first_dyn.is_some() {
+            return Err(only_count);
+        }
+        let (last, s, span, last_dyn) = list_reg(p)?;
+        if last_dyn.is_some() {
+            return Err((
+                ErrorKind::BadOperand("the last register of a range is a number: `{v0.4s-v3.4s}`"),
+                span,
+            ));
+        }
         if !same_suffix(suffix, s) {
             return Err((
                 ErrorKind::BadOperand("the registers of a list have one arrangement"),
@@ -651,7 +794,10 @@ fn list<'a>(p: &mut Parser<'a, '_>) -> EResult<Operand<'a>> {
         }
     } else {
         while p.eat_punct(b',')? {
-            let (num, s, span) = list_reg(p)?;
+            let (num, s, span, dynamic) = list_reg(p)?;
+            if first_dyn.is_some() || dynamic.is_some() {
+                return Err(only_count);
+            }
             if !same_suffix(suffix, s) || num as i128 != (first as i128 + count) % 32 {
                 return Err((
                     ErrorKind::BadOperand(
@@ -677,13 +823,15 @@ fn list<'a>(p: &mut Parser<'a, '_>) -> EResult<Operand<'a>> {
             ErrorKind::BadOperand("a one-lane list names element sizes: `{v0.s, v1.s}[1]`"),
             first_span,
         ))?;
-        let index = lane(p)?;
-        return Ok(Operand::LaneList(VLaneList {
+        let (index, value) = lane(p)?;
+        parts.value = value;
+        let list = VLaneList {
             first,
             count,
             size,
             index,
-        }));
+        };
+        return Ok((Operand::LaneList(list), parts));
     }
     let arr = arrangement(suffix).ok_or((
         ErrorKind::BadOperand(
@@ -691,5 +839,5 @@ fn list<'a>(p: &mut Parser<'a, '_>) -> EResult<Operand<'a>> {
         ),
         first_span,
     ))?;
-    Ok(Operand::List(VList { first, count, arr }))
+    Ok((Operand::List(VList { first, count, arr }), parts))
 }

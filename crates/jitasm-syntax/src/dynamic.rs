@@ -8,7 +8,8 @@
 //! Everything known while parsing goes to the output as usual (bytes, labels,
 //! fixups); a statement that needs a Rust value is handed to
 //! [`Output::dynamic`] as an [`Item`], with the instruction's forms already
-//! narrowed to those that may take the operands (`jitasm_x64::encode::may_fit`).
+//! narrowed to those that may take the operands (`jitasm_x64::encode::may_fit`,
+//! `jitasm_a64::dynamic::may_fit`).
 
 use crate::error::{AsmError, ErrorKind};
 use crate::text::{Options, TextInfo};
@@ -88,11 +89,37 @@ pub struct DynInstruction<'a, 'o> {
     pub forms: Vec<u16>,
 }
 
+/// An AArch64 instruction some of whose operands come from Rust
+/// expressions: the stand-in operands, what each takes from Rust, and the
+/// forms [`jitasm_a64::dynamic::may_fit`] kept. What an operand's [`Parts`]
+/// mean: `reg` is the number of its register (a register, a vector
+/// register, an element's or a list's first, a memory operand's base),
+/// `index` of a memory operand's index or post-index register, `value`
+/// adds to its number (an immediate, an offset or the index's shift, a
+/// shift amount, a lane, a label's addend), `label_expr` as for x86. A
+/// register stand-in is number 0 of the family's class (`sp`/`wsp` for the
+/// `XSP`/`WSP` families); a number's stand-in is the constant part.
+#[derive(Clone, Debug)]
+pub struct A64Instruction<'a, 'o> {
+    /// The mnemonic, lower case.
+    pub mnemonic: &'o str,
+    /// The operands, with stand-ins for what `parts` gives at run time.
+    pub operands: &'o [jitasm_a64::Operand<'a>],
+    /// What each operand takes from Rust.
+    pub parts: &'o [Parts],
+    /// The mnemonic's forms that may take the operands, as indices into
+    /// `jitasm_a64::table::forms()`; empty for an alias (`mov`, `cmp`…),
+    /// which the whole matcher reads at run time.
+    pub forms: core::ops::Range<u16>,
+}
+
 /// A statement that needs Rust values.
 #[derive(Clone, Debug)]
 pub enum Item<'a, 'o> {
     /// An instruction.
     Instruction(DynInstruction<'a, 'o>),
+    /// An AArch64 instruction.
+    A64Instruction(A64Instruction<'a, 'o>),
     /// `.u32 $0`, `.f64 $1`…: one data unit of `size` bytes.
     Data {
         /// Bytes.
@@ -111,7 +138,8 @@ pub enum Item<'a, 'o> {
     Align {
         /// The alignment.
         alignment: Value,
-        /// The fill byte; NOPs without one.
+        /// The fill byte; the architecture's NOPs without one (the output
+        /// knows which: an AArch64 invocation starts with `.arch aarch64`).
         fill: Option<u8>,
     },
     /// `=>$0:` defines the dynamic label that expression gives.

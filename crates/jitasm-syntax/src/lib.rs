@@ -16,8 +16,8 @@
 //! immediates optional), and dynasm-rs syntax as the `dynasm!` macro reads
 //! it, with literals and named constants in place of Rust expressions.
 //! x86-64, x86-32 and AArch64 are read (AArch64 instructions are lowered to
-//! `jitasm_a64` and encoded there; the `dynasm!` macro reads x86 only so
-//! far).
+//! `jitasm_a64` and encoded there), by the text assembler and by the
+//! `dynasm!` macro ([`dynamic`]).
 //!
 //! ```
 //! use jitasm_core::{Arch, ByteSink};

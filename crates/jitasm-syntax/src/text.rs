@@ -214,13 +214,6 @@ pub(crate) fn parse_with_exprs<S: Output + ?Sized>(
 ) -> Result<TextInfo, AsmError> {
     let fail = |(kind, span)| AsmError::new(kind, span, text);
     let (mode, isa) = isa_of(options.arch).map_err(fail)?;
-    if isa != Isa::X86 {
-        // The macro reads x86 only so far.
-        return Err(fail((
-            ErrorKind::UnsupportedArch(options.arch.name()),
-            Span::default(),
-        )));
-    }
     let options = options.clone().syntax(Syntax::Dynasm);
     let mut p = Parser::new(text, &options, mode, isa, None);
     p.exprs = true;
@@ -1230,10 +1223,6 @@ impl<'a, 'o> Parser<'a, 'o> {
                     (Isa::X86, Arch::X86) => Mode::Protected,
                     (Isa::A64, Arch::Aarch64) => self.mode,
                     (_, Arch::Riscv64 | Arch::Riscv32) => {
-                        return Err((ErrorKind::UnsupportedArch(arch.name()), self.tok.span))
-                    }
-                    // The macro reads x86 only so far.
-                    (_, Arch::Aarch64) if self.exprs => {
                         return Err((ErrorKind::UnsupportedArch(arch.name()), self.tok.span))
                     }
                     _ => {

@@ -47,6 +47,8 @@
 pub mod abi;
 mod text;
 
+/// The AArch64 instruction set: form table, encoder, registers and operands.
+pub use jitasm_a64 as a64;
 pub use jitasm_core as core;
 pub use jitasm_runtime as runtime;
 /// The grammar and the text assembler (`assemble_into` emits text into any output).
@@ -54,8 +56,6 @@ pub use jitasm_syntax as syntax;
 pub use jitasm_syntax::{assemble_into, AsmError, Options as AsmOptions, Syntax};
 /// x86-64 and x86-32: registers, the form table, the encoder.
 pub use jitasm_x64 as x64;
-/// The AArch64 instruction set: form table, encoder, registers and operands.
-pub use jitasm_a64 as a64;
 pub use text::{assemble, assemble_with, Assembled};
 
 pub use jitasm_core::{
@@ -70,6 +70,7 @@ pub use jitasm_runtime::{
 /// What `dynasm!` expansions refer to; not part of the API.
 #[doc(hidden)]
 pub mod __private {
+    pub use jitasm_a64 as a64;
     pub use jitasm_core as core;
     pub use jitasm_macros::dynasm_impl;
     pub use jitasm_x64 as x64;
