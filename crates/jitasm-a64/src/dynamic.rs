@@ -46,7 +46,7 @@
 
 use crate::encode::{select, select_in, shape_fits};
 use crate::error::EncodeError;
-use crate::operand::{Instruction, Mem, MemOffset, Operand};
+use crate::operand::{Elem, Instruction, Mem, MemOffset, Operand};
 use crate::reg::{Reg, RegClass};
 use crate::table::{forms, forms_of};
 use alloc::string::ToString;
@@ -386,7 +386,7 @@ fn reg_variants(like: Reg, base: bool) -> Vec<Reg> {
 /// The operands each unknown part may turn an operand into, as far as
 /// shapes are concerned (values only decide value errors, except a few a
 /// form reads as shape: `#0` of `cmeq …, #0`, `#0.0` of `fcmp`, a memory
-/// operand without offset).
+/// operand without offset, lane 1 of `fmov x0, v1.d[1]`, `xzr` and `sp`).
 fn variants<'a>(op: Operand<'a>, unknown: Unknown) -> Vec<Operand<'a>> {
     let mut out = alloc::vec![op];
     if unknown.reg {
@@ -455,6 +455,11 @@ fn variants<'a>(op: Operand<'a>, unknown: Unknown) -> Vec<Operand<'a>> {
                                 ..m
                             })
                         })
+                        .collect(),
+                    // `fmov x0, v1.d[1]` takes lane 1 only, as a shape.
+                    Operand::Elem(e) => [0, 1]
+                        .into_iter()
+                        .map(|index| Operand::Elem(Elem { index, ..e }))
                         .collect(),
                     o => alloc::vec![o],
                 }
