@@ -43,7 +43,9 @@ impl Values {
         }
         let name = format_ident!("__v{}", id);
         let value = conv(c.leaf(id));
-        self.lets.extend(quote!(let #name = #value;));
+        // `#(n + 1)` is the user's parenthesized expression, kept whole.
+        self.lets
+            .extend(quote!(#[allow(unused_parens)] let #name = #value;));
         self.names.insert(id, name.clone());
         name
     }

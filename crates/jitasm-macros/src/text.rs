@@ -137,11 +137,18 @@ impl Text {
         self.first_arch.unwrap_or(Arch::X64)
     }
 
-    /// The span of the piece holding text offset `at`.
+    /// The span of the piece holding text offset `at` (an AArch64 `#`
+    /// points at the value after it).
     pub fn span_at(&self, at: usize) -> Span {
-        let i = self.spans.partition_point(|(s, _)| *s <= at);
+        let mut i = self
+            .spans
+            .partition_point(|(s, _)| *s <= at)
+            .saturating_sub(1);
+        if self.src[at.min(self.src.len())..].starts_with('#') && i + 1 < self.spans.len() {
+            i += 1;
+        }
         self.spans
-            .get(i.saturating_sub(1))
+            .get(i)
             .map_or_else(Span::call_site, |(_, sp)| *sp)
     }
 

@@ -1,24 +1,525 @@
-use jitasm::{dynasm, isa::Aarch64, VecAssembler};
+//! `dynasm!` with `.arch aarch64`: labels of every kind, Rust values in
+//! every place an operand takes one, and the limits of those values.
+//!
+//! The expected bytes are the text assembler's for the same program with
+//! the values written out (its AArch64 output is held to llvm-mc's by
+//! `a64_text.rs` and `a64_labels.rs`); a value that does not fit must be an
+//! error returned by `finalize`, never masked. Every golden line of
+//! jitasm-a64 also goes through the macro in `generated/macro_corpus_a64.rs`.
+
+use jitasm::VecAssembler;
+use jitasm::{dynasm, isa::Aarch64, Arch, AsmOptions, DynamicLabel, Error, LabelApi, Syntax};
+use std::hint::black_box;
+
+const BASE: u64 = 0x10_0000;
+
+/// The text assembler's bytes for `text` (dynasm syntax), at `BASE`, with
+/// `dynamic` dynamic labels made first.
+fn text_with(text: &str, dynamic: usize) -> Vec<u8> {
+    let mut a = VecAssembler::<Aarch64>::new(BASE);
+    for _ in 0..dynamic {
+        a.new_dynamic_label();
+    }
+    let opts = AsmOptions::new(Arch::Aarch64).syntax(Syntax::Dynasm);
+    jitasm::assemble_into(&mut a, text, &opts).unwrap_or_else(|e| panic!("{}", e.render()));
+    a.finalize().unwrap()
+}
+
+fn text(text: &str) -> Vec<u8> {
+    text_with(text, 0)
+}
+
+/// A value the optimizer cannot see through.
+fn rt<T>(x: T) -> T {
+    black_box(x)
+}
 
 #[test]
-fn smoke() {
-    let mut ops = VecAssembler::<Aarch64>::new(0);
-    let r: u8 = 3;
-    let imm: u32 = 0xff;
+fn the_default_stays_x64() {
+    let mut ops = VecAssembler::<jitasm::isa::X64>::new(0);
+    dynasm!(ops ; ret);
+    assert_eq!(ops.finalize().unwrap(), [0xC3]);
+}
+
+#[test]
+fn spellings_of_one_instruction() {
+    let mut ops = VecAssembler::<Aarch64>::new(BASE);
     dynasm!(ops
         ; .arch aarch64
-        ; add x0, x1, #4
-        ; add X(r), x1, #imm
-        ; and x0, X(r), #imm
-        ; ldr x0, [X(r), #8]
-        ; ldr q0, [x0]
-        ; ld1 {v0.b16 * 4}, [x1]
-        ; b.eq >done
-        ; mov x0, #imm
+        ; add v29.4s, v5.4s, v29.4s
+        ; add v29.s4, v5.s4, v29.s4
+        ; add V(29).s4, V(5).s4, V(29).s4
+        ; ld1 {v29.16b, v30.16b, v31.16b, v0.16b}, [x1]
+        ; ld1 {v29.16b-v0.16b}, [x1]
+        ; ld1 {V(29).b16 * 4}, [X(1)]
+        ; ld1 {v2.s}[3], [x4]
+        ; ld1 {v2.s * 1}[3], [x4]
+        ; ADD X0, XSP(31), #4095, LSL #12
+        ; add x0, sp, 4095, lsl 12
+    );
+    let want = text(
+        "add v29.4s, v5.4s, v29.4s
+         add v29.4s, v5.4s, v29.4s
+         add v29.4s, v5.4s, v29.4s
+         ld1 {v29.16b-v0.16b}, [x1]
+         ld1 {v29.16b-v0.16b}, [x1]
+         ld1 {v29.16b-v0.16b}, [x1]
+         ld1 {v2.s}[3], [x4]
+         ld1 {v2.s}[3], [x4]
+         add x0, sp, #4095, lsl #12
+         add x0, sp, #4095, lsl #12",
+    );
+    assert_eq!(ops.finalize().unwrap(), want);
+}
+
+/// Every label kind of the text, the same program through the macro: global,
+/// local forward and backward, dynamic, `extern`, in each A64 fixup kind
+/// (b26, imm19, tbz14, adr21, adrp21) and in data (`.rel32`, `.abs32`,
+/// `.abs64`), in one invocation and across two.
+#[test]
+fn labels_of_every_kind() {
+    let program = "
+        ->start:
+        b >fwd
+        bl ->start
+        b.ne ->start
+        cbz x0, =>0
+        tbz w3, #5, >fwd
+        adr x1, ->data
+        adrp x2, ->data
+        ldr x3, ->data
+        b extern 0x100000
+        bl extern 0x100040
+        back_never_mind:
+        fwd:
+        cbnz x9, <fwd
+        =>0:
+        b ->start
+        ->data:
+        .rel32 ->start
+        .abs32 >fwd2
+        .abs64 =>0
+        fwd2:
+        .u32 7";
+    let mut ops = VecAssembler::<Aarch64>::new(BASE);
+    let l = ops.new_dynamic_label();
+    let (near, far): (usize, u64) = (rt(0x10_0000), rt(0x10_0040));
+    dynasm!(ops
+        ; .arch aarch64
+        ; ->start:
+        ; b >fwd
+        ; bl ->start
+        ; b.ne ->start
+        ; cbz x0, =>l
+        ; tbz w3, #5, >fwd
+        ; adr x1, ->data
+        ; adrp x2, ->data
+        ; ldr x3, ->data
+        ; b extern near
+        ; bl extern far
+    );
+    // The rest from another invocation: labels cross invocations.
+    dynasm!(ops
+        ; .arch aarch64
+        ; back_never_mind:
+        ; fwd:
+        ; cbnz x9, <fwd
+        ; =>l
+        ; b ->start
+        ; ->data:
+        ; .rel32 ->start
+        ; .abs32 >fwd2
+        ; .abs64 =>l
+        ; fwd2:
+        ; .u32 7
+    );
+    assert_eq!(ops.finalize().unwrap(), text_with(program, 1));
+}
+
+/// Labels around instructions with Rust values: an AArch64 instruction is
+/// one word whatever its values, so the references stay resolved while
+/// expanding; the bytes are the text's.
+#[test]
+fn labels_around_rust_values() {
+    let mut ops = VecAssembler::<Aarch64>::new(BASE);
+    let (n, imm): (u8, u32) = (rt(7), rt(12));
+    dynasm!(ops
+        ; .arch aarch64
+        ; top:
+        ; cbz X(n), >done
+        ; add X(n), X(n), #imm
+        ; sub W(n), W(n), #1
+        ; cbnz W(n), <top
+        ; b.lo >done
         ; done:
         ; ret
     );
-    let code = ops.finalize().unwrap();
-    let text = jitasm::assemble(jitasm::Arch::Aarch64, "add x0, x1, #4\nadd x3, x1, #255\nand x0, x3, #255\nldr x0, [x3, #8]\nldr q0, [x0]\nld1 {v0.16b-v3.16b}, [x1]\nb.eq 1f\nmov x0, #255\n1: ret").unwrap();
-    assert_eq!(code, text);
+    let want = text(
+        "top: cbz x7, >done
+         add x7, x7, #12
+         sub w7, w7, #1
+         cbnz w7, <top
+         b.lo >done
+         done: ret",
+    );
+    assert_eq!(ops.finalize().unwrap(), want);
+}
+
+#[test]
+fn rust_values_in_every_place() {
+    let mut ops = VecAssembler::<Aarch64>::new(BASE);
+    let r: [u8; 32] = rt(core::array::from_fn(|i| i as u8));
+    let (imm, off, shift, lane): (u32, i32, u8, usize) = (rt(0xff), rt(-16), rt(16), rt(2));
+    let (mask, big, f, g): (u64, u64, f64, f32) = (
+        rt(0x00ff_00ff_00ff_00ff),
+        rt(0xffff_0000_0000_0000),
+        rt(-1.25),
+        rt(0.5),
+    );
+    let data = ops.new_dynamic_label();
+    dynasm!(ops
+        ; .arch aarch64
+        // registers: scalars, 31 as xzr or sp by family, vectors, elements, lists
+        ; add X(r[1]), X(r[2]), X(r[31])
+        ; add XSP(r[31]), XSP(r[31]), #imm
+        ; mov WSP(r[31]), W(r[5])
+        ; orr W(r[3]), WSP(r[4]), #imm
+        ; fadd D(r[1]), D(r[2]), D(r[3])
+        ; fmul S(r[30]), S(r[31]), S(r[0])
+        ; ldr Q(r[4]), [XSP(r[31]), #off]
+        ; ldr B(r[4]), [X(r[5])]
+        ; ldr H(r[4]), [X(r[5]), X(r[6]), lsl #1]
+        ; add V(r[1]).s4, V(r[2]).s4, V(r[3]).s4
+        ; mov V(r[1]).s[lane], W(r[9])
+        ; dup V(r[4]).h8, V(r[5]).h[lane]
+        ; ld1 {V(r[30]).b16 * 4}, [X(r[1])], X(r[2])
+        ; st2 {V(r[6]).d * 2}[1], [X(r[7])]
+        ; ld1 {V(r[2]).s}[lane], [X(r[4])], #4
+        // numbers: immediates (integers any type, floats), offsets,
+        // shift amounts, lanes, label addends
+        ; and x0, x1, #mask
+        ; mov x0, #big
+        ; movz x0, #imm, lsl #shift
+        ; movk W(r[2]), #imm, lsl #16
+        ; add x0, x1, #off
+        ; sub x0, x1, #imm, lsl #12
+        ; ldr x0, [x1, #off]
+        ; ldr x0, [x1, #off]!
+        ; ldr x0, [x1], #off
+        ; str w0, [x1, W(r[2]), sxtw #2]
+        ; ldp x0, x1, [XSP(r[31]), #off]!
+        ; add x0, x1, x2, lsl #shift
+        ; ubfx x0, x1, #shift, #8
+        ; fmov d0, #f
+        ; fmov s1, #g
+        ; ext v0.b16, v1.b16, v2.b16, #lane
+        ; adr x0, =>data
+        ; adr x0, ->here + off
+        ; ->here:
+        ; =>data
+        ; ret
+    );
+    let want = text_with(
+        "add x1, x2, xzr
+         add sp, sp, #255
+         mov wsp, w5
+         orr w3, w4, #255
+         fadd d1, d2, d3
+         fmul s30, s31, s0
+         ldr q4, [sp, #-16]
+         ldr b4, [x5]
+         ldr h4, [x5, x6, lsl #1]
+         add v1.4s, v2.4s, v3.4s
+         mov v1.s[2], w9
+         dup v4.8h, v5.h[2]
+         ld1 {v30.16b-v1.16b}, [x1], x2
+         st2 {v6.d, v7.d}[1], [x7]
+         ld1 {v2.s}[2], [x4], #4
+         and x0, x1, #0x00ff00ff00ff00ff
+         mov x0, #0xffff000000000000
+         movz x0, #255, lsl #16
+         movk w2, #255, lsl #16
+         add x0, x1, #-16
+         sub x0, x1, #255, lsl #12
+         ldr x0, [x1, #-16]
+         ldr x0, [x1, #-16]!
+         ldr x0, [x1], #-16
+         str w0, [x1, w2, sxtw #2]
+         ldp x0, x1, [sp, #-16]!
+         add x0, x1, x2, lsl #16
+         ubfx x0, x1, #16, #8
+         fmov d0, #-1.25
+         fmov s1, #0.5
+         ext v0.16b, v1.16b, v2.16b, #2
+         adr x0, =>0
+         adr x0, ->here - 16
+         ->here:
+         =>0:
+         ret",
+        1,
+    );
+    assert_eq!(ops.finalize().unwrap(), want);
+}
+
+/// The error `finalize` returns after `emit`, which must be one.
+fn error_of(ops: VecAssembler<Aarch64>) -> Error {
+    match ops.finalize() {
+        Ok(code) => panic!("no error; emitted {code:02x?}"),
+        Err(e) => e,
+    }
+}
+
+fn is_register_error(e: &Error, n: u8) -> bool {
+    matches!(e, Error::ValueOutOfRange { what: "register number", value, min: 0, max: 31 } if *value == n as i128)
+}
+
+#[test]
+fn register_numbers_31_and_32() {
+    for (n, ok) in [(0u8, true), (31, true), (32, false), (255, false)] {
+        // A general register, a vector register, an element, a list, a base.
+        let lines: [fn(&mut VecAssembler<Aarch64>, u8); 5] = [
+            |ops, n| dynasm!(ops ; .arch aarch64 ; add x0, x1, X(n)),
+            |ops, n| dynasm!(ops ; .arch aarch64 ; add v0.s4, v1.s4, V(n).s4),
+            |ops, n| dynasm!(ops ; .arch aarch64 ; mov w0, V(n).s[1]),
+            |ops, n| dynasm!(ops ; .arch aarch64 ; ld1 {V(n).d2 * 2}, [x0]),
+            |ops, n| dynasm!(ops ; .arch aarch64 ; ldr x0, [XSP(n), #8]),
+        ];
+        let texts = [
+            "add x0, x1, X(N)",
+            "add v0.s4, v1.s4, V(N).s4",
+            "mov w0, V(N).s[1]",
+            "ld1 {V(N).d2 * 2}, [x0]",
+            "ldr x0, [XSP(N), #8]",
+        ];
+        for (line, t) in lines.iter().zip(texts) {
+            let mut ops = VecAssembler::<Aarch64>::new(BASE);
+            line(&mut ops, rt(n));
+            if ok {
+                let want = text(&t.replace('N', &n.to_string()));
+                assert_eq!(ops.finalize().unwrap(), want, "{t} with {n}");
+            } else {
+                let e = error_of(ops);
+                assert!(is_register_error(&e, n), "{t} with {n}: {e:?}");
+            }
+        }
+    }
+    // X(31) is xzr, which `add` (immediate) cannot write: an error, never
+    // sp (that is XSP(31)).
+    let mut ops = VecAssembler::<Aarch64>::new(BASE);
+    dynasm!(ops ; .arch aarch64 ; add X(rt(31u8)), x1, #1);
+    assert_eq!(ops.offset().0, 0);
+    assert!(matches!(error_of(ops), Error::Encode { .. }));
+}
+
+/// An immediate at its limit encodes; one past is the encoder's error,
+/// returned by `finalize`, with the rule it breaks; nothing is emitted for
+/// it and nothing after it is committed.
+#[test]
+fn immediates_at_the_limit_and_one_past() {
+    type Line = fn(&mut VecAssembler<Aarch64>, i64);
+    let cases: &[(&str, Line, i64, i64, &str)] = &[
+        (
+            "add x0, x1, #{v}",
+            |ops, v| dynasm!(ops ; .arch aarch64 ; add x0, x1, #v),
+            4095,
+            4097,
+            "12-bit",
+        ),
+        (
+            "ldr x0, [x1, #{v}]",
+            |ops, v| dynasm!(ops ; .arch aarch64 ; ldr x0, [x1, #v]),
+            32760,
+            32768,
+            "multiple of 8 in 0..=32760",
+        ),
+        (
+            "ldr x0, [x1, #{v}]",
+            |ops, v| dynasm!(ops ; .arch aarch64 ; ldr x0, [x1, #v]),
+            -256,
+            -257,
+            "offset must be",
+        ),
+        (
+            "ldp x0, x1, [x2, #{v}]",
+            |ops, v| dynasm!(ops ; .arch aarch64 ; ldp x0, x1, [x2, #v]),
+            504,
+            512,
+            "multiple of 8 in -512..=504",
+        ),
+        (
+            "movz x0, #{v}, lsl #16",
+            |ops, v| dynasm!(ops ; .arch aarch64 ; movz x0, #v, lsl #16),
+            0xffff,
+            0x10000,
+            "0..=65535",
+        ),
+        (
+            "and x0, x1, #{v}",
+            |ops, v| dynasm!(ops ; .arch aarch64 ; and x0, x1, #v),
+            0x7fff_ffff_ffff_ffff,
+            0,
+            "not a valid bitmask immediate",
+        ),
+        (
+            "and w0, w1, #{v}",
+            |ops, v| dynasm!(ops ; .arch aarch64 ; and w0, w1, #v),
+            0xffff_fffe,
+            0x1_ffff_fffe,
+            "not a valid bitmask immediate",
+        ),
+        (
+            "lsl x0, x1, #{v}",
+            |ops, v| dynasm!(ops ; .arch aarch64 ; lsl x0, x1, #v),
+            63,
+            64,
+            "0..=63",
+        ),
+        (
+            "add x0, x1, x2, lsl #{v}",
+            |ops, v| dynasm!(ops ; .arch aarch64 ; add x0, x1, x2, lsl #v),
+            63,
+            64,
+            "0..=63",
+        ),
+        (
+            "mov w0, v1.s[{v}]",
+            |ops, v| dynasm!(ops ; .arch aarch64 ; mov w0, v1.s[v]),
+            3,
+            4,
+            "0..=3",
+        ),
+        (
+            "b #{v}",
+            |ops, v| dynasm!(ops ; .arch aarch64 ; b #v),
+            (1 << 27) - 4,
+            1 << 27,
+            "multiple of 4",
+        ),
+        (
+            "tbz x0, #{v}, #8",
+            |ops, v| dynasm!(ops ; .arch aarch64 ; tbz x0, #v, #8),
+            63,
+            64,
+            "0..=63",
+        ),
+    ];
+    for &(t, line, good, bad, rule) in cases {
+        let mut ops = VecAssembler::<Aarch64>::new(BASE);
+        line(&mut ops, rt(good));
+        assert_eq!(
+            ops.finalize().unwrap(),
+            text(&t.replace("{v}", &good.to_string())),
+            "{t} with {good}"
+        );
+        let mut ops = VecAssembler::<Aarch64>::new(BASE);
+        line(&mut ops, rt(bad));
+        let before = ops.offset().0;
+        dynasm!(ops ; .arch aarch64 ; ret);
+        assert_eq!(before, 0, "{t} with {bad}: nothing emitted");
+        let e = error_of(ops);
+        assert!(
+            matches!(&e, Error::Encode { message, .. } if message.contains(rule)),
+            "{t} with {bad}: {e}"
+        );
+    }
+}
+
+#[test]
+fn values_wider_than_a_field_are_errors() {
+    // A lane or shift amount past 255 does not fit the operand at all.
+    let mut ops = VecAssembler::<Aarch64>::new(BASE);
+    dynasm!(ops ; .arch aarch64 ; add x0, x1, x2, lsl #rt(256u32));
+    let e = error_of(ops);
+    assert!(
+        matches!(
+            e,
+            Error::ValueOutOfRange {
+                what: "shift amount",
+                value: 256,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    // A floating-point value where an integer goes.
+    let mut ops = VecAssembler::<Aarch64>::new(BASE);
+    dynasm!(ops ; .arch aarch64 ; ldr x0, [x1, #rt(8.0f64)]);
+    assert!(matches!(error_of(ops), Error::Encode { .. }));
+    // An integer where only floating point goes (`fmov d0, #1.5`): the
+    // encoder's rule.
+    let mut ops = VecAssembler::<Aarch64>::new(BASE);
+    dynasm!(ops ; .arch aarch64 ; fmov d0, #rt(0.1f64));
+    let e = error_of(ops);
+    assert!(
+        matches!(&e, Error::Encode { message, .. } if message.contains("floating-point")),
+        "{e}"
+    );
+}
+
+#[test]
+fn the_first_error_sticks() {
+    let mut ops = VecAssembler::<Aarch64>::new(BASE);
+    dynasm!(ops
+        ; .arch aarch64
+        ; add x0, x1, X(rt(40u8))
+        ; and x0, x1, #rt(0u64)
+        ; ret
+    );
+    assert!(is_register_error(&error_of(ops), 40));
+}
+
+#[test]
+fn align_pads_with_nops() {
+    let mut ops = VecAssembler::<Aarch64>::new(BASE);
+    dynasm!(ops
+        ; .arch aarch64
+        ; mov x0, #1
+        ; .align 16
+        ; add x0, x0, #2
+        ; .align 32
+        ; .u8 7
+        ; .align 8
+        ; ret
+    );
+    let want = text("mov x0, #1\n.align 16\nadd x0, x0, #2\n.align 32\n.u8 7\n.align 8\nret");
+    assert_eq!(ops.finalize().unwrap(), want);
+}
+
+#[test]
+fn data_and_aliases() {
+    let mut ops = VecAssembler::<Aarch64>::new(BASE);
+    let (a, b): (u32, f64) = (rt(0xdead_beef), rt(2.5));
+    dynasm!(ops
+        ; .arch aarch64
+        ; .alias acc, x3
+        ; add acc, acc, #1
+        ; .u32 a
+        ; .f64 b
+        ; .bytes [1u8, 2, 3, 4]
+    );
+    let want = text(".alias acc, x3\nadd acc, acc, #1\n.u32 0xdeadbeef\n.f64 2.5\n.u8 1, 2, 3, 4");
+    assert_eq!(ops.finalize().unwrap(), want);
+}
+
+#[test]
+fn dynamic_labels_defined_and_referenced_from_rust() {
+    let mut ops = VecAssembler::<Aarch64>::new(BASE);
+    let labels: Vec<DynamicLabel> = (0..3).map(|_| ops.new_dynamic_label()).collect();
+    for (i, &l) in labels.iter().enumerate() {
+        let next = labels[(i + 1) % labels.len()];
+        dynasm!(ops
+            ; .arch aarch64
+            ; =>l
+            ; add x0, x0, #(i as u32)
+            ; cbz x0, =>next
+            ; b.eq =>l
+        );
+    }
+    let want = text_with(
+        "=>0: add x0, x0, #0\ncbz x0, =>1\nb.eq =>0
+         =>1: add x0, x0, #1\ncbz x0, =>2\nb.eq =>1
+         =>2: add x0, x0, #2\ncbz x0, =>0\nb.eq =>2",
+        3,
+    );
+    assert_eq!(ops.finalize().unwrap(), want);
 }

@@ -8,7 +8,11 @@
 //! scalar floating point, calls into Rust `extern "C"` functions through
 //! `blr` (one prints a string the code holds), multiplication by a constant
 //! specialized at run time, an expression compiler, flags read with `mrs`,
-//! an exclusive-access atomic add, and code padded with `.align`.
+//! an exclusive-access atomic add, and code padded with `.align`. The same
+//! kinds of functions are also written with `dynasm!(ops ; .arch aarch64 ;
+//! …)`, with registers, immediates, shifts and offsets chosen when the code
+//! is generated (Rust values), bitmask immediates known only then, a
+//! struct read at `offset_of!` offsets, and a jump table of dynamic labels.
 #![cfg(target_arch = "aarch64")]
 
 use jitasm::{isa::Aarch64, Arch, AsmOptions, Assembler, AssemblyOffset, ExecutableBuffer, Syntax};
@@ -428,4 +432,383 @@ fn alignment_padding_runs_as_nops() {
     let f = unsafe { code.func::<extern "C" fn(u64, u64) -> u64>(ENTRY) }.unwrap();
     assert_eq!(f(0, 0), 13);
     assert_eq!(code.len() % 4, 0);
+}
+
+// --- The same kinds of functions written with `dynasm!` ----------------------
+//
+// Registers, immediates and offsets chosen when the code is generated
+// (Rust values), labels of the macro, each run and checked against Rust.
+
+use jitasm::{dynasm, DynamicLabel, LabelApi};
+
+/// A fresh assembler for `dynasm!`.
+fn asm() -> Assembler<Aarch64> {
+    Assembler::<Aarch64>::new().expect("code memory")
+}
+
+/// `a + b` in registers picked at run time: every pair of argument
+/// registers (x0..x7 and the scratch x9..x15) through the macro's families.
+#[test]
+fn dynasm_add_in_registers_picked_at_run_time() {
+    let mut rng = Rng(11);
+    for (a, b, d) in [(9u8, 10u8, 11u8), (15, 14, 13), (2, 2, 3), (12, 9, 9)] {
+        let mut ops = asm();
+        let entry = ops.offset();
+        dynasm!(ops
+            ; .arch aarch64
+            ; mov X(a), x0
+            ; mov X(b), x1
+            ; add X(d), X(a), X(b)
+            ; mov x0, X(d)
+            ; ret
+        );
+        let code = ops.finalize().unwrap();
+        let f = unsafe { code.func::<extern "C" fn(i64, i64) -> i64>(entry) }.unwrap();
+        for _ in 0..20 {
+            let (x, y) = (rng.next() as i64, rng.next() as i64);
+            let want = if a == b {
+                y.wrapping_add(y)
+            } else {
+                x.wrapping_add(y)
+            };
+            assert_eq!(f(x, y), want, "x{d} = x{a} + x{b}");
+        }
+    }
+}
+
+/// Recursive factorial: a frame with `stp`/`ldp` (pre/post-index through
+/// `XSP(31)`), a callee-saved register picked at run time, `bl` to a
+/// dynamic label.
+#[test]
+fn dynasm_factorial_recursive() {
+    let mut ops = asm();
+    let fact = ops.new_dynamic_label();
+    let saved: u8 = std::hint::black_box(19);
+    let frame: i32 = std::hint::black_box(-32);
+    dynasm!(ops
+        ; .arch aarch64
+        ; =>fact
+        ; stp x29, x30, [XSP(31), #frame]!
+        ; mov x29, sp
+        ; str X(saved), [sp, #16]
+        ; mov X(saved), x0
+        ; cmp x0, #1
+        ; b.ls >base
+        ; sub x0, x0, #1
+        ; bl =>fact
+        ; mul x0, x0, X(saved)
+        ; b >out
+        ; base:
+        ; mov x0, #1
+        ; out:
+        ; ldr X(saved), [sp, #16]
+        ; ldp x29, x30, [sp], #(-frame)
+        ; ret
+    );
+    let code = ops.finalize().unwrap();
+    let f = unsafe { code.func::<extern "C" fn(u64) -> u64>(ENTRY) }.unwrap();
+    for n in 0..=20 {
+        assert_eq!(f(n), factorial(n), "{n}!");
+    }
+}
+
+/// Array sum with post-indexed loads whose step is the element size, for
+/// 8-, 16-, 32- and 64-bit elements (`ldrb`/`ldrh`/`ldr w`/`ldr x`).
+#[test]
+fn dynasm_array_sum_by_element_size() {
+    fn sum_code(size: i32) -> ExecutableBuffer {
+        let mut ops = asm();
+        dynasm!(ops
+            ; .arch aarch64
+            ; mov x2, #0
+            ; cbz x1, >done
+            ; top:
+        );
+        match size {
+            1 => dynasm!(ops ; .arch aarch64 ; ldrb w3, [x0], #size),
+            2 => dynasm!(ops ; .arch aarch64 ; ldrh w3, [x0], #size),
+            4 => dynasm!(ops ; .arch aarch64 ; ldr w3, [x0], #size),
+            _ => dynasm!(ops ; .arch aarch64 ; ldr x3, [x0], #size),
+        }
+        dynasm!(ops
+            ; .arch aarch64
+            ; add x2, x2, x3
+            ; subs x1, x1, #1
+            ; b.ne <top
+            ; done:
+            ; mov x0, x2
+            ; ret
+        );
+        ops.finalize().unwrap()
+    }
+    let mut rng = Rng(12);
+    let data: Vec<u64> = (0..300).map(|_| rng.next()).collect();
+    for size in [1usize, 2, 4, 8] {
+        let code = sum_code(size as i32);
+        let f = unsafe { code.func::<extern "C" fn(*const u8, usize) -> u64>(ENTRY) }.unwrap();
+        let bytes: Vec<u8> = data.iter().flat_map(|x| x.to_le_bytes()).collect();
+        for n in [0usize, 1, 7, 300] {
+            let want = bytes[..n * size]
+                .chunks(size)
+                .map(|c| {
+                    let mut b = [0u8; 8];
+                    b[..size].copy_from_slice(c);
+                    u64::from_le_bytes(b)
+                })
+                .fold(0u64, u64::wrapping_add);
+            assert_eq!(f(bytes.as_ptr(), n), want, "{n} elements of {size} bytes");
+        }
+    }
+}
+
+/// NEON `f32` vector add with the vector registers picked at run time.
+#[test]
+fn dynasm_neon_vector_add_in_registers_picked_at_run_time() {
+    for (va, vb) in [(0u8, 1u8), (30, 31), (17, 5)] {
+        let mut ops = asm();
+        dynasm!(ops
+            ; .arch aarch64
+            ; cbz x3, >done
+            ; top:
+            ; ld1 {V(va).s4 * 1}, [x0], #16
+            ; ld1 {V(vb).s4}, [x1], #16
+            ; fadd V(va).s4, V(va).s4, V(vb).s4
+            ; st1 {V(va).s4}, [x2], #16
+            ; subs x3, x3, #4
+            ; b.ne <top
+            ; done:
+            ; ret
+        );
+        check_vector_add(&ops.finalize().unwrap());
+    }
+}
+
+/// `x * c` specialized for `c` when the code is generated, with the
+/// constant's pieces and shifts as Rust values: `lsl` by `c`'s power of
+/// two, or `movz`/`movk` of each 16-bit piece and `mul`.
+fn dynasm_multiply_by(c: u64) -> ExecutableBuffer {
+    let mut ops = asm();
+    if c.is_power_of_two() {
+        let shift = c.trailing_zeros();
+        dynasm!(ops ; .arch aarch64 ; lsl x0, x0, #shift ; ret);
+    } else {
+        let low = (c & 0xffff) as u32;
+        dynasm!(ops ; .arch aarch64 ; movz x1, #low);
+        for k in 1..4u32 {
+            let part = ((c >> (16 * k)) & 0xffff) as u32;
+            if part != 0 {
+                dynasm!(ops ; .arch aarch64 ; movk x1, #part, lsl #(16 * k));
+            }
+        }
+        dynasm!(ops ; .arch aarch64 ; mul x0, x0, x1 ; ret);
+    }
+    ops.finalize().unwrap()
+}
+
+#[test]
+fn dynasm_multiply_by_a_constant_specialized_at_run_time() {
+    let mut rng = Rng(13);
+    for c in [
+        0,
+        1,
+        2,
+        3,
+        8,
+        10,
+        1 << 40,
+        0xdead_beef,
+        u64::MAX,
+        0x1234_5678_9abc_def0,
+    ] {
+        let code = dynasm_multiply_by(c);
+        let f = unsafe { code.func::<extern "C" fn(u64) -> u64>(ENTRY) }.unwrap();
+        for _ in 0..20 {
+            let x = rng.next();
+            assert_eq!(f(x), x.wrapping_mul(c), "{x} * {c}");
+        }
+    }
+}
+
+/// Logical immediates known only at run time: each valid bitmask encodes
+/// and masks as Rust does; an invalid one is an error from `finalize`.
+#[test]
+fn dynasm_bitmask_immediates_chosen_at_run_time() {
+    let mut rng = Rng(14);
+    for mask in [
+        0xffu64,
+        0xff00_ff00_ff00_ff00,
+        0x5555_5555_5555_5555,
+        1 << 63,
+        !1,
+    ] {
+        let mut ops = asm();
+        dynasm!(ops ; .arch aarch64 ; and x0, x0, #mask ; ret);
+        let code = ops.finalize().unwrap();
+        let f = unsafe { code.func::<extern "C" fn(u64) -> u64>(ENTRY) }.unwrap();
+        for _ in 0..10 {
+            let x = rng.next();
+            assert_eq!(f(x), x & mask, "{x:#x} & {mask:#x}");
+        }
+    }
+    let mut ops = asm();
+    dynasm!(ops ; .arch aarch64 ; and x0, x0, #std::hint::black_box(0x1234u64) ; ret);
+    let e = ops.finalize().map(|_| ()).unwrap_err();
+    assert!(
+        e.to_string().contains("not a valid bitmask immediate"),
+        "{e}"
+    );
+}
+
+#[repr(C)]
+struct Point {
+    x: i64,
+    y: i32,
+    z: i16,
+    w: u8,
+}
+
+/// Struct fields read with offsets from `offset_of!` into registers picked
+/// at run time.
+#[test]
+fn dynasm_struct_fields_at_run_time_offsets() {
+    let (rx, ry, rz, rw): (u8, u8, u8, u8) = (9, 10, 11, 12);
+    let mut ops = asm();
+    dynasm!(ops
+        ; .arch aarch64
+        ; ldr X(rx), [x0, #std::mem::offset_of!(Point, x)]
+        ; ldrsw X(ry), [x0, #std::mem::offset_of!(Point, y)]
+        ; ldrsh X(rz), [x0, #std::mem::offset_of!(Point, z)]
+        ; ldrb W(rw), [x0, #std::mem::offset_of!(Point, w)]
+        ; add x0, X(rx), X(ry)
+        ; add x0, x0, X(rz)
+        ; add x0, x0, X(rw), lsl #(std::hint::black_box(8u8))
+        ; ret
+    );
+    let code = ops.finalize().unwrap();
+    let f = unsafe { code.func::<extern "C" fn(*const Point) -> i64>(ENTRY) }.unwrap();
+    let p = Point {
+        x: 1 << 40,
+        y: -7,
+        z: -300,
+        w: 200,
+    };
+    assert_eq!(f(&p), (1i64 << 40) - 7 - 300 + (200 << 8));
+}
+
+/// A call into Rust through an address kept beside the code (`.u64` of a
+/// Rust value, read by `ldr` literal from a global label), a frame, and a
+/// tail string addressed with `adr`: hello world.
+#[test]
+fn dynasm_hello_world_through_a_rust_function() {
+    let msg = "hello, world from dynasm! on AArch64";
+    let mut ops = asm();
+    let len = msg.len() as u32;
+    let target = print as extern "C" fn(*const u8, usize) -> usize as usize as u64;
+    dynasm!(ops
+        ; .arch aarch64
+        ; stp x29, x30, [sp, #-16]!
+        ; mov x29, sp
+        ; adr x0, ->hello
+        ; movz x1, #len
+        ; ldr x16, ->addr
+        ; blr x16
+        ; ldp x29, x30, [sp], #16
+        ; ret
+        ; ->hello:
+        ; .bytes msg.as_bytes()
+        ; .align 8
+        ; ->addr:
+        ; .u64 target
+    );
+    let code = ops.finalize().unwrap();
+    let f = unsafe { code.func::<extern "C" fn() -> usize>(ENTRY) }.unwrap();
+    assert_eq!(f(), msg.len());
+    assert!(PRINTED.lock().unwrap().contains(&msg.to_string()));
+}
+
+/// The expression compiler with a register stack: each value lives in a
+/// register picked while compiling (x9 upwards, spilled to the stack past
+/// x15), constants loaded 16 bits at a time with Rust immediates.
+#[test]
+fn dynasm_expression_compiler_with_registers() {
+    fn compile(e: &Expr, ops: &mut Assembler<Aarch64>, depth: u8) {
+        let r = 9 + depth.min(6);
+        match e {
+            Expr::Const(k) => {
+                let low = (k & 0xffff) as u32;
+                dynasm!(ops ; .arch aarch64 ; movz X(r), #low);
+                for s in 1..4u32 {
+                    let part = ((k >> (16 * s)) & 0xffff) as u32;
+                    dynasm!(ops ; .arch aarch64 ; movk X(r), #part, lsl #(16 * s));
+                }
+            }
+            Expr::Add(a, b) | Expr::Mul(a, b) => {
+                compile(a, ops, depth);
+                // Deep trees spill the left value to the stack.
+                let spill = depth + 1 > 6;
+                if spill {
+                    dynasm!(ops ; .arch aarch64 ; str X(r), [sp, #-16]!);
+                }
+                compile(b, ops, depth + 1);
+                let rb = 9 + (depth + 1).min(6);
+                if spill {
+                    dynasm!(ops ; .arch aarch64 ; mov x17, X(rb) ; ldr X(r), [sp], #16);
+                    if matches!(e, Expr::Add(..)) {
+                        dynasm!(ops ; .arch aarch64 ; add X(r), X(r), x17);
+                    } else {
+                        dynasm!(ops ; .arch aarch64 ; mul X(r), X(r), x17);
+                    }
+                } else if matches!(e, Expr::Add(..)) {
+                    dynasm!(ops ; .arch aarch64 ; add X(r), X(r), X(rb));
+                } else {
+                    dynasm!(ops ; .arch aarch64 ; mul X(r), X(r), X(rb));
+                }
+            }
+        }
+    }
+    let mut rng = Rng(15);
+    for depth in [0, 3, 6, 9] {
+        for _ in 0..10 {
+            let e = Expr::random(&mut rng, depth);
+            let mut ops = asm();
+            compile(&e, &mut ops, 0);
+            dynasm!(ops ; .arch aarch64 ; mov x0, x9 ; ret);
+            let code = ops.finalize().unwrap();
+            let f = unsafe { code.func::<extern "C" fn() -> u64>(ENTRY) }.unwrap();
+            assert_eq!(f(), e.eval());
+        }
+    }
+}
+
+/// A jump table of dynamic labels: `adr` of the table, an indexed load of
+/// a `.rel32` entry, `add` and `br`; each case returns its own constant.
+#[test]
+fn dynasm_jump_table_of_dynamic_labels() {
+    let mut ops = asm();
+    let cases: Vec<DynamicLabel> = (0..5).map(|_| ops.new_dynamic_label()).collect();
+    let table = ops.new_dynamic_label();
+    dynasm!(ops
+        ; .arch aarch64
+        ; adr x1, =>table
+        ; ldrsw x2, [x1, x0, lsl #2]
+        ; add x1, x1, x2
+        ; br x1
+        ; .align 4
+        ; =>table
+    );
+    for (i, &c) in cases.iter().enumerate() {
+        // `.rel32` is relative to its own field; the table holds each
+        // case's offset from the table's start.
+        let from_table = (i * 4) as isize;
+        dynasm!(ops ; .arch aarch64 ; .rel32 =>c + from_table);
+    }
+    for (i, &c) in cases.iter().enumerate() {
+        let value = (i as u32 + 1) * 100;
+        dynasm!(ops ; .arch aarch64 ; =>c ; mov x0, #value ; ret);
+    }
+    let code = ops.finalize().unwrap();
+    let f = unsafe { code.func::<extern "C" fn(u64) -> u64>(ENTRY) }.unwrap();
+    for i in 0..5 {
+        assert_eq!(f(i), (i + 1) * 100, "case {i}");
+    }
 }

@@ -28,7 +28,12 @@ mod support {
                 bad.push(format!("`{text}`: dynasm! {got:02x?}, llvm-mc {word:08x}"));
             }
         }
-        assert!(bad.is_empty(), "{} lines differ:\n{}", bad.len(), bad.join("\n"));
+        assert!(
+            bad.is_empty(),
+            "{} lines differ:\n{}",
+            bad.len(),
+            bad.join("\n")
+        );
     }
 }
 

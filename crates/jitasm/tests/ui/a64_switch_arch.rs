@@ -1,0 +1,11 @@
+use jitasm::{dynasm, isa::Aarch64, VecAssembler};
+
+fn main() {
+    let mut ops = VecAssembler::<Aarch64>::new(0);
+    dynasm!(ops
+        ; .arch aarch64
+        ; ret
+        ; .arch x64
+        ; ret
+    );
+}
