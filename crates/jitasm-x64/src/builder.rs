@@ -42,13 +42,13 @@
 //! registers carry AVX-512 decorations: `zmm1.k(k2).z()`, `zmm3.rz_sae()`,
 //! `zmm3.sae()`.
 
-use crate::encode::{select_among, Operands};
+use crate::encode::{select_among, FastForms, Operands};
 use crate::error::EncodeError;
 use crate::operand::{
     Decorations, Imm, Instruction, Mem, Mnemonic, Mode, Operand, Prefixes, Rounding,
 };
 use crate::reg::{Reg, RegClass};
-use crate::table::{Form, FORMS};
+use crate::table::FORMS;
 use core::ops::{Add, Mul, Sub};
 use jitasm_core::{CodeSink, DynamicLabel, LabelRef};
 
@@ -171,18 +171,20 @@ impl<'s, S: CodeSink + ?Sized> Builder<'s, S> {
     /// ([`crate::encode::select_fast`]); the arguments come as a tuple, so
     /// that their kinds are known too. In 64-bit mode, without prefixes or
     /// decorations, for the forms that path lays out; anything else (and
-    /// every error) goes through [`Builder::emit`].
+    /// every error) goes through [`Builder::emit`]. (Inlined only in
+    /// optimized builds: a debug build calls it.)
     #[doc(hidden)]
-    #[inline(always)]
-    pub fn emit_fast<'a, A: Args<'a>>(
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    pub fn emit_fast<'a, A: Args<'a>, F: FastForms>(
         &mut self,
         mnemonic: u16,
         forms: &[u16],
-        consts: &[&'static Form],
+        consts: &F,
         args: A,
     ) -> Result<(), EncodeError> {
         if self.mode == Mode::Long && self.prefixes.0 == 0 && !args.decorated() {
-            if let Some(enc) = crate::encode::select_fast(consts, &args) {
+            if let Some(enc) = consts.select(&args) {
                 // No label on this path: the bytes are the instruction.
                 self.sink.extend_from_slice(enc.bytes());
                 return Ok(());

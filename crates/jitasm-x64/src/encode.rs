@@ -429,7 +429,8 @@ fn mem_size_ok(form: &Form, m: &Mem<'_>) -> bool {
     m.size == 0 || form.mem_size == 0 || m.size == form.mem_size
 }
 
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline)]
 fn operand_fits(form: &Form, k: OpKind, op: &Operand<'_>, mode: Mode) -> Result<(), Mismatch> {
     let s = slot(k);
     let ok = match (s, op) {
@@ -562,7 +563,8 @@ impl<'a> Operands<'a> for [Operand<'a>] {
 
 /// Whether a form matches the operands, ignoring register numbers (checked
 /// when encoding). Implied string operands may be left out altogether.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline)]
 fn form_fits<'a, O: Operands<'a> + ?Sized>(
     form: &Form,
     ops: &O,
@@ -759,7 +761,8 @@ pub fn select<'a>(
 /// Among two forms whose encodings have the same length, whether `form` is
 /// preferred to `best`: the choices llvm-mc makes (checked by
 /// `tests/golden.rs`), where table order alone would differ.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline)]
 fn preferred_on_tie<'a, O: Operands<'a> + ?Sized>(form: &Form, best: &Form, ops: &O) -> bool {
     use OpKind::*;
     let has = |f: &Form, pred: fn(OpKind) -> bool| f.operands.iter().any(|k| pred(*k));
@@ -958,7 +961,8 @@ pub fn select_among<'a>(
 /// memory sizes. `stack_sized` says whether the mnemonic is a stack
 /// instruction, when that matters (`None`: not known, and then neither is
 /// the answer).
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline)]
 fn preferred<'a, O: Operands<'a> + ?Sized>(
     best: &Plan<'_, '_>,
     plan: &Plan<'_, '_>,
@@ -1008,31 +1012,71 @@ fn writable_size(s: u16) -> bool {
 /// out, memory sizes that differ, a stack instruction's width, no
 /// candidate at all — every error), and the caller then takes the general
 /// path. `tests/equivalence.rs` checks that whenever it answers, the answer
-/// is `select_among`'s.
+/// is `select_among`'s. The builder calls [`FastForms::select`] on an
+/// array of its candidates (one implementation per length, so that a call
+/// site holds exactly its candidates); this takes a slice.
 #[doc(hidden)]
-#[inline(always)]
+#[inline]
 pub fn select_fast<'a, O: Operands<'a> + ?Sized>(
     forms: &[&'static Form],
     ops: &O,
 ) -> Option<Encoded<'a>> {
-    let mut best: Option<Plan<'a, '_>> = None;
-    let mut size_of_best = 0u16;
-    macro_rules! candidates {
-        ($($i:literal)*) => {$(
-            if $i < forms.len() {
-                consider_fast(forms[$i], ops, &mut best, &mut size_of_best)?;
+    macro_rules! by_count {
+        ($($n:literal)*) => {
+            match forms.len() {
+                $($n => <&[&'static Form; $n]>::try_from(forms).ok()?.select(ops),)*
+                _ => None,
             }
-        )*};
+        };
     }
-    candidates!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15);
-    if forms.len() > 16 {
-        return None;
-    }
-    best.map(|p| p.write())
+    by_count!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16)
+}
+
+/// The candidate forms of a builder impl, as an array of constants: the
+/// fast path over exactly them.
+#[doc(hidden)]
+pub trait FastForms {
+    /// [`select_fast`] over these forms.
+    fn select<'a, O: Operands<'a> + ?Sized>(&self, ops: &O) -> Option<Encoded<'a>>;
+}
+
+macro_rules! fast_forms {
+    ($($n:literal: $($i:literal)*;)*) => {$(
+        impl FastForms for [&'static Form; $n] {
+            #[cfg_attr(not(debug_assertions), inline(always))]
+            #[cfg_attr(debug_assertions, inline)]
+            fn select<'a, O: Operands<'a> + ?Sized>(&self, ops: &O) -> Option<Encoded<'a>> {
+                let mut best: Option<Plan<'a, '_>> = None;
+                let mut size_of_best = 0u16;
+                $(consider_fast(self[$i], ops, &mut best, &mut size_of_best)?;)*
+                best.map(|p| p.write())
+            }
+        }
+    )*};
+}
+
+fast_forms! {
+    1: 0;
+    2: 0 1;
+    3: 0 1 2;
+    4: 0 1 2 3;
+    5: 0 1 2 3 4;
+    6: 0 1 2 3 4 5;
+    7: 0 1 2 3 4 5 6;
+    8: 0 1 2 3 4 5 6 7;
+    9: 0 1 2 3 4 5 6 7 8;
+    10: 0 1 2 3 4 5 6 7 8 9;
+    11: 0 1 2 3 4 5 6 7 8 9 10;
+    12: 0 1 2 3 4 5 6 7 8 9 10 11;
+    13: 0 1 2 3 4 5 6 7 8 9 10 11 12;
+    14: 0 1 2 3 4 5 6 7 8 9 10 11 12 13;
+    15: 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14;
+    16: 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15;
 }
 
 /// One candidate of [`select_fast`]: `None` to give up.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline)]
 fn consider_fast<'a, 'm, O: Operands<'a> + ?Sized>(
     form: &'static Form,
     ops: &O,
@@ -1073,7 +1117,8 @@ fn consider_fast<'a, 'm, O: Operands<'a> + ?Sized>(
 
 /// The memory size a form gives an operand whose size was not written (0 if
 /// every memory operand states its size or there is none).
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline)]
 fn unsized_mem_size<'a, O: Operands<'a> + ?Sized>(form: &Form, ops: &O) -> u16 {
     for i in 0..ops.count() {
         if let Operand::Mem(m) = ops.op(i).borrow() {
@@ -1255,7 +1300,8 @@ fn layout<'a, 'm>(
 /// including every operand that would be an error — which
 /// [`layout_general`] then lays out; where both apply they give the same
 /// plan (`tests/equivalence.rs`).
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline)]
 fn layout_simple<'a, 'm, O: Operands<'a> + ?Sized>(
     form: &'static Form,
     ops: &O,
@@ -2057,7 +2103,8 @@ impl Tail {
 
 impl<'a> Plan<'a, '_> {
     /// Places the bytes.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn write(&self) -> Encoded<'a> {
         let mut t = Tail {
             acc: self.head,
@@ -2423,7 +2470,8 @@ fn mem_enc<'a>(
 /// disp]` (64-bit base, no label, no hint, an index other than rsp, a
 /// displacement that fits 32 bits), or `None` for everything else, which
 /// takes the general path.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline)]
 fn mem_enc_simple<'a>(mode: Mode, m: &Mem<'a>, n: i64, sib: bool) -> Option<MemEnc<'a>> {
     let b = m.base?;
     if !mode.is64()

@@ -3,7 +3,9 @@
 //! (`tests/equivalence.rs`): every form of the table with random operands
 //! must give the same form, bytes and errors through [`super::select`] /
 //! [`super::encode_form`] as through [`select`] / [`encode_form`] here.
-//! Not part of the API; not for use outside tests.
+//! Not part of the API; not for use outside tests. Every function is
+//! `#[inline]` so that it is compiled only where a test calls it, not into
+//! the library.
 #![allow(missing_docs, clippy::all)]
 
 use super::{Encoded, Fixup, MAX_LEN};
@@ -57,6 +59,7 @@ enum Slot {
     Far(u8),
 }
 
+#[inline]
 const fn slot(k: OpKind) -> Slot {
     use OpKind::*;
     use RegClass as C;
@@ -152,6 +155,7 @@ const ST0: Reg = match Reg::new(RegClass::St, 0) {
 };
 
 /// The size in bytes of an immediate kind's field, and the values it takes.
+#[inline]
 const fn imm_field(k: OpKind) -> (u8, i64, i64) {
     use OpKind::*;
     match k {
@@ -172,6 +176,7 @@ const fn imm_field(k: OpKind) -> (u8, i64, i64) {
 /// Whether `v` fits the immediate kind `k`, as the manuals allow: an
 /// immediate sign-extended from 8 bits takes the values whose operand-sized
 /// view is such an extension (`add ax, 0xffff` is `add ax, -1`).
+#[inline]
 const fn imm_fits(k: OpKind, v: i64) -> bool {
     use OpKind::*;
     let (_, min, max) = imm_field(k);
@@ -191,11 +196,13 @@ enum Mismatch {
     Imm { min: i64, max: i64 },
 }
 
+#[inline]
 fn class_accepts(slot_class: RegClass, r: Reg) -> bool {
     r.class() == slot_class || (slot_class == RegClass::Gp8 && r.class() == RegClass::Gp8High)
 }
 
 /// Whether `m` can be the memory of a form whose memory size is `form`.
+#[inline]
 fn mem_size_ok(form: &Form, m: &Mem<'_>) -> bool {
     if m.bcst != 0 {
         return form.bcst_size != 0
@@ -205,6 +212,7 @@ fn mem_size_ok(form: &Form, m: &Mem<'_>) -> bool {
     m.size == 0 || form.mem_size == 0 || m.size == form.mem_size
 }
 
+#[inline]
 fn operand_fits(form: &Form, k: OpKind, op: &Operand<'_>, mode: Mode) -> Result<(), Mismatch> {
     let s = slot(k);
     let ok = match (s, op) {
@@ -269,12 +277,14 @@ fn operand_fits(form: &Form, k: OpKind, op: &Operand<'_>, mode: Mode) -> Result<
     }
 }
 
+#[inline]
 fn has_rel4(form: &Form) -> bool {
     forms_by_index(form.mnemonic)
         .iter()
         .any(|f| f.operands.iter().any(|k| matches!(slot(*k), Slot::Rel(4))))
 }
 
+#[inline]
 const fn is_gp(c: RegClass) -> bool {
     matches!(
         c,
@@ -282,6 +292,7 @@ const fn is_gp(c: RegClass) -> bool {
     )
 }
 
+#[inline]
 fn string_mem_ok(s: Slot, m: &Mem<'_>, mode: Mode) -> bool {
     let want = match s {
         Slot::StrSrc => 6,
@@ -305,6 +316,7 @@ fn string_mem_ok(s: Slot, m: &Mem<'_>, mode: Mode) -> bool {
 
 /// Whether a form matches the operands, ignoring register numbers (checked
 /// when encoding). Implied string operands may be left out altogether.
+#[inline]
 fn form_fits(form: &Form, ops: &[Operand<'_>], mode: Mode) -> Result<(), (u8, Mismatch)> {
     if ops.is_empty() && !form.operands.is_empty() {
         let implied = form.operands.iter().all(|k| {
@@ -343,6 +355,7 @@ fn form_fits(form: &Form, ops: &[Operand<'_>], mode: Mode) -> Result<(), (u8, Mi
 /// clone CPU's variant of the same mnemonic. `sal` is encoded as `shl`.
 /// `xchg` is symmetric: the form returned for it may take the two operands
 /// in the other order.
+#[inline]
 pub fn select<'a>(
     mode: Mode,
     inst: &Instruction<'a, '_>,
@@ -370,6 +383,7 @@ pub fn select<'a>(
 /// Among two forms whose encodings have the same length, whether `form` is
 /// preferred to `best`: the choices llvm-mc makes (checked by
 /// `tests/golden.rs`), where table order alone would differ.
+#[inline]
 fn preferred_on_tie(form: &Form, best: &Form, ops: &[Operand<'_>]) -> bool {
     use OpKind::*;
     let has = |f: &Form, pred: fn(OpKind) -> bool| f.operands.iter().any(|k| pred(*k));
@@ -408,6 +422,7 @@ fn preferred_on_tie(form: &Form, best: &Form, ops: &[Operand<'_>]) -> bool {
 /// [`select`] among some of the mnemonic's forms only: the typed builder
 /// passes the forms whose operand kinds take its argument types, known when
 /// the builder is generated.
+#[inline]
 pub fn select_among<'a>(
     mode: Mode,
     inst: &Instruction<'a, '_>,
@@ -571,6 +586,7 @@ pub fn select_among<'a>(
 
 /// The memory size a form gives an operand whose size was not written (0 if
 /// every memory operand states its size or there is none).
+#[inline]
 fn unsized_mem_size(form: &Form, ops: &[Operand<'_>]) -> u16 {
     for op in ops {
         if let Operand::Mem(m) = op {
@@ -609,6 +625,7 @@ struct Parts<'m, 'a> {
     nunique: usize,
 }
 
+#[inline]
 fn check_num(op: u8, r: Reg, limit: u8) -> Result<u8, EncodeError> {
     // spl bpl sil dil need a REX prefix: limit 8 (32-bit mode) leaves al..bl.
     let limit = if r.class() == RegClass::Gp8 && limit == 8 {
@@ -629,6 +646,7 @@ fn check_num(op: u8, r: Reg, limit: u8) -> Result<u8, EncodeError> {
 /// Encodes `inst` with `form` (which must accept the operands; see
 /// [`select`]). This is the path for a form chosen ahead of time, as the
 /// `dynasm!` macro does for operands only known at run time.
+#[inline]
 pub fn encode_form<'a>(
     mode: Mode,
     form: &'static Form,
@@ -1133,10 +1151,12 @@ pub fn encode_form<'a>(
     Ok(e)
 }
 
+#[inline]
 fn fits_u32_or_i32(v: i64) -> bool {
     (-0x8000_0000..=0xffff_ffff).contains(&v)
 }
 
+#[inline]
 fn unique(p: &mut Parts<'_, '_>, r: Reg) {
     if matches!(
         r.class(),
@@ -1148,6 +1168,7 @@ fn unique(p: &mut Parts<'_, '_>, r: Reg) {
     }
 }
 
+#[inline]
 fn gp8_rex(p: &mut Parts<'_, '_>, r: Reg) {
     match r.class() {
         RegClass::Gp8 if (4..8).contains(&r.num()) => p.needs_rex = true,
@@ -1156,6 +1177,7 @@ fn gp8_rex(p: &mut Parts<'_, '_>, r: Reg) {
     }
 }
 
+#[inline]
 fn push_opcode(e: &mut Encoded<'_>, form: &Form, opreg: Option<u8>) {
     let n = form.opcode_len as usize;
     for i in (0..n).rev() {
@@ -1169,6 +1191,7 @@ fn push_opcode(e: &mut Encoded<'_>, form: &Form, opreg: Option<u8>) {
     }
 }
 
+#[inline]
 fn check_decorations(
     form: &Form,
     inst: &Instruction<'_, '_>,
@@ -1206,6 +1229,7 @@ fn check_decorations(
     Ok(())
 }
 
+#[inline]
 fn check_prefixes(form: &Form, pf: Prefixes, has_mem: bool) -> Result<(), EncodeError> {
     let checks: [(Prefixes, u32, &'static str); 6] = [
         (Prefixes::LOCK, flags::LOCK, "lock"),
@@ -1260,6 +1284,7 @@ struct MemEnc<'a> {
 
 /// Lays out `m` (Intel SDM vol. 2, tables 2-2 and 2-3). `n` is the disp8×N
 /// scale; `sib` forces a SIB byte; `vlim` bounds vector index numbers.
+#[inline]
 fn mem_enc<'a>(
     mode: Mode,
     m: &Mem<'a>,
@@ -1459,6 +1484,7 @@ fn mem_enc<'a>(
 
 /// Lays out a 16-bit address (x86-32 with a 67 prefix; Intel SDM vol. 2,
 /// table 2-1): `[bx|bp + si|di + disp]`.
+#[inline]
 fn mem_enc16<'a>(m: &Mem<'a>, n: i64) -> Result<MemEnc<'a>, MemProblem> {
     use crate::reg::regs::{bp, bx, di, si};
     if m.label.is_some() || (m.index.is_some() && m.scale != 1) {
