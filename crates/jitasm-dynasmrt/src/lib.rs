@@ -54,6 +54,7 @@
 //! * AArch64 and RISC-V assemblers come with jitasm's encoders for them.
 #![deny(missing_docs)]
 
+pub mod aarch64;
 mod api;
 mod assembler;
 mod error;
@@ -76,10 +77,10 @@ use relocations::Relocation;
 /// What `dynasm!` expansions refer to; not part of the API.
 #[doc(hidden)]
 pub mod __private {
+    pub use jitasm_a64 as a64;
     pub use jitasm_core as core;
     pub use jitasm_macros::dynasm_impl;
     pub use jitasm_x64 as x64;
-    pub use jitasm_a64 as a64;
 }
 
 /// Assembles dynasm-syntax assembly into an assembler of this crate (or
