@@ -523,3 +523,97 @@ fn dynamic_labels_defined_and_referenced_from_rust() {
     );
     assert_eq!(ops.finalize().unwrap(), want);
 }
+
+/// An output that counts the label references left for it to resolve.
+#[derive(Default)]
+struct Counting {
+    bytes: Vec<u8>,
+    fixups: Vec<String>,
+}
+
+impl jitasm::ByteSink for Counting {
+    fn push(&mut self, b: u8) {
+        self.bytes.push(b)
+    }
+    fn extend_from_slice(&mut self, b: &[u8]) {
+        self.bytes.extend_from_slice(b)
+    }
+    fn offset(&self) -> usize {
+        self.bytes.len()
+    }
+}
+
+impl jitasm::CodeSink for Counting {
+    fn fixup(
+        &mut self,
+        label: jitasm::LabelRef<'_>,
+        kind: &'static jitasm::FixupKind,
+        _: usize,
+        _: usize,
+    ) {
+        self.fixups
+            .push(format!("{:?} {}", label.target, kind.name));
+    }
+    fn record_error(&mut self, e: Error) {
+        panic!("{e}")
+    }
+}
+
+impl LabelApi for Counting {
+    fn define_global(&mut self, _: &str) -> Result<(), Error> {
+        Ok(())
+    }
+    fn define_local(&mut self, _: &str) -> Result<(), Error> {
+        Ok(())
+    }
+    fn define_dynamic(&mut self, _: DynamicLabel) -> Result<(), Error> {
+        Ok(())
+    }
+    fn new_dynamic_label(&mut self) -> DynamicLabel {
+        DynamicLabel::from_index(0)
+    }
+    fn address_of(&self, _: usize) -> Option<u64> {
+        None
+    }
+}
+
+/// References to labels of the same invocation are patched while
+/// expanding, also across instructions with Rust values (one word each);
+/// the output only sees what it must resolve (a label of another
+/// invocation, a dynamic label, a reference inside an instruction with
+/// Rust values, absolute data).
+#[test]
+fn labels_of_the_invocation_are_resolved_while_expanding() {
+    let mut out = Counting::default();
+    let (n, k): (u8, u32) = (rt(5), rt(3));
+    dynasm!(out
+        ; .arch aarch64
+        ; ->top:
+        ; b.eq >next
+        ; add X(n), X(n), #k
+        ; next:
+        ; cbz x0, ->top
+        ; tbnz x5, #1, <next
+        ; .rel32 ->top
+    );
+    assert!(out.fixups.is_empty(), "{:?}", out.fixups);
+    // The same program through the text assembler, for the bytes.
+    let want = text(
+        "->top: b.eq >next\nadd x5, x5, #3\nnext: cbz x0, ->top\ntbnz x5, #1, <next\n.rel32 ->top",
+    );
+    assert_eq!(out.bytes, want);
+    // Left to the output: `.align` makes the distance unknown; a label of
+    // another invocation; an instruction with a Rust value.
+    let mut out = Counting::default();
+    dynasm!(out
+        ; .arch aarch64
+        ; b >after
+        ; .align 16
+        ; after:
+        ; b ->elsewhere
+        ; cbz X(n), >after2
+        ; after2:
+        ; .abs64 ->top
+    );
+    assert_eq!(out.fixups.len(), 4, "{:?}", out.fixups);
+}
