@@ -461,9 +461,10 @@ fn register<'a>(p: &mut Parser<'a, '_>, name: &'a str) -> EResult<Option<RegRead
                 .filter(|n| *n <= 31)
                 .ok_or_else(|| out_of_range("register number", n, 0, 31, nspan))?;
             let r = match classes {
-                Some((class, last)) if dynamic.is_some() && last != class => {
-                    RegTok::Scalar(Reg::new(last, 31).expect("sp and wsp are number 31"))
-                }
+                Some((class, last)) if dynamic.is_some() && last != class => RegTok::Scalar(
+                    Reg::new(last, 31)
+                        .ok_or_else(|| out_of_range("register number", 31, 0, 31, nspan))?,
+                ),
                 Some((class, last)) => {
                     let class = if num == 31 { last } else { class };
                     RegTok::Scalar(
