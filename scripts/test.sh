@@ -57,7 +57,7 @@ for t in "${CROSS_TARGETS[@]}"; do
   cargo test "${CROSS_CRATES[@]}" --target "$t"
   if [ "$t" = aarch64-unknown-linux-gnu ]; then
     step "AArch64 text assembled and run under qemu"
-    cargo test -p jitasm --test a64_exec --target "$t"
+    cargo test -p jitasm --test a64_exec -p jitasm-dynasmrt --test aarch64 --target "$t"
     out=$(cargo run -q -p jitasm-cli --target "$t" -- run -e 'add x0, x0, x1; ret' 40 2)
     [ "$out" = 42 ] || die "jitasm run of AArch64 text gave '$out' on $t"
   fi

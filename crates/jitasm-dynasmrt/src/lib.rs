@@ -51,7 +51,7 @@
 //! * `DynasmApi` requires jitasm's output traits (the macro writes through
 //!   them), so a type of your own implementing only dynasmrt's methods does
 //!   not satisfy it (a compile error, never wrong code);
-//! * AArch64 and RISC-V assemblers come with jitasm's encoders for them.
+//! * a RISC-V assembler comes with jitasm's encoder for it.
 #![deny(missing_docs)]
 
 pub mod aarch64;
