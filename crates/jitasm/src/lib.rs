@@ -100,6 +100,10 @@ pub mod __private {
 /// keywords, `.arch`, `.alias`, `.align`, data directives. A Rust value
 /// that does not fit its field (a register number, an immediate) is never
 /// masked: the error is recorded and returned by `commit`/`finalize`.
+///
+/// `.arch aarch64` as the first line switches an invocation to AArch64
+/// (`add X(r), x1, #imm`, `ld1 {v0.s4}, [x0]`, families `X W XSP WSP B H S
+/// D Q V`); x64 is the default and `.arch x86` gives 32-bit x86.
 #[macro_export]
 macro_rules! dynasm {
     ($($t:tt)*) => {
