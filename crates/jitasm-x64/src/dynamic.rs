@@ -9,10 +9,11 @@
 //! masked: the error is recorded in the output and returned by its
 //! `commit`/`finalize`.
 
-use crate::encode::{select, select_among};
+use crate::encode::{select, select_among, select_fast};
+use crate::generated::builder::{FAST_FORMS, XCHG};
 use crate::operand::{Decorations, Instruction, Mnemonic, Mode, Operand, Prefixes};
 use crate::reg::{Reg, RegClass};
-use crate::table::FORMS;
+use crate::table::{Form, FORMS};
 use alloc::string::ToString;
 use jitasm_core::{CodeSink, Error};
 
@@ -98,8 +99,60 @@ impl<T: ?Sized> Address for *mut T {
 /// Encodes mnemonic number `mnemonic` with `operands`, choosing the shortest
 /// of `forms` (indices into [`FORMS`]) that takes them, into `sink`; or
 /// records why none does.
-#[inline]
+///
+/// The code `dynasm!` generates passes the forms and the operands' kinds as
+/// constants: inlined there (in optimized builds), the common case — 64-bit
+/// mode, no prefix or decoration, forms the builder's fast path lays out —
+/// goes through [`crate::encode::select_fast`] on the forms as constants,
+/// which leaves only the checks of the values; anything else, and every
+/// error, through [`select_among`].
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline)]
 pub fn emit<S: CodeSink + ?Sized>(
+    sink: &mut S,
+    mode: Mode,
+    mnemonic: u16,
+    forms: &[u16],
+    operands: &[Operand<'_>],
+    decorations: Decorations,
+    prefixes: Prefixes,
+) {
+    if mode == Mode::Long
+        && prefixes.0 == 0
+        && !decorations.any()
+        && mnemonic != XCHG
+        && !forms.is_empty()
+        && forms.len() <= 16
+    {
+        let mut consts: [&'static Form; 16] = [&FORMS[0]; 16];
+        let mut all = true;
+        for (c, &i) in consts.iter_mut().zip(forms) {
+            match FAST_FORMS.get(i as usize) {
+                Some(Some(f)) => *c = f,
+                _ => all = false,
+            }
+        }
+        if all {
+            if let Some(enc) = select_fast(&consts[..forms.len()], operands) {
+                // No label on this path: the bytes are the instruction.
+                sink.extend_from_slice(enc.bytes());
+                return;
+            }
+        }
+    }
+    emit_slow(sink, mode, mnemonic, forms, operands, decorations, prefixes)
+}
+
+/// The constant copy of form `i` that [`emit`]'s fast path uses, if there
+/// is one (for the tests: it must be the table's row).
+#[doc(hidden)]
+pub fn fast_form(i: usize) -> Option<&'static Form> {
+    FAST_FORMS.get(i).copied().flatten()
+}
+
+/// [`emit`] through the general matcher.
+#[inline(never)]
+fn emit_slow<S: CodeSink + ?Sized>(
     sink: &mut S,
     mode: Mode,
     mnemonic: u16,
@@ -115,7 +168,7 @@ pub fn emit<S: CodeSink + ?Sized>(
         prefixes,
     };
     // `xchg` is symmetric: `select` tries both operand orders.
-    let chosen = if inst.mnemonic.name() == "xchg" {
+    let chosen = if mnemonic == XCHG {
         select(mode, &inst)
     } else {
         select_among(mode, &inst, forms.iter().map(|&i| &FORMS[i as usize]))

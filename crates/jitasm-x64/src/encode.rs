@@ -1016,7 +1016,8 @@ fn writable_size(s: u16) -> bool {
 /// array of its candidates (one implementation per length, so that a call
 /// site holds exactly its candidates); this takes a slice.
 #[doc(hidden)]
-#[inline]
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline)]
 pub fn select_fast<'a, O: Operands<'a> + ?Sized>(
     forms: &[&'static Form],
     ops: &O,

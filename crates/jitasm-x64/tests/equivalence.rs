@@ -13,6 +13,9 @@
 //! * `select_among` over every candidate list of the typed builder that
 //!   holds the form (`builder::CANDIDATES`), and over the forms `may_fit`
 //!   keeps (what `dynasm!` hands to `dynamic::emit`),
+//! * `dynamic::emit` (what `dynasm!` calls for an instruction with Rust
+//!   values) with the forms `may_fit` keeps: the bytes emitted or the error
+//!   recorded,
 //! * the typed builder's fast path (`select_fast`, for the impls that have
 //!   it, in 64-bit mode without prefixes or decorations): whenever it
 //!   answers, the answer must be `select_among`'s — and the constant copies
@@ -251,6 +254,40 @@ fn mutate(rng: &mut Rng, inst: &Instance, mode: Mode) -> (Instance, Prefixes) {
     (out, pf)
 }
 
+/// A sink that keeps the bytes, counts the fixups and keeps the first error.
+#[derive(Default)]
+struct Sink {
+    bytes: Vec<u8>,
+    fixups: usize,
+    error: Option<String>,
+}
+
+impl jitasm_core::ByteSink for Sink {
+    fn push(&mut self, byte: u8) {
+        self.bytes.push(byte);
+    }
+    fn extend_from_slice(&mut self, bytes: &[u8]) {
+        self.bytes.extend_from_slice(bytes);
+    }
+    fn offset(&self) -> usize {
+        self.bytes.len()
+    }
+}
+
+impl jitasm_core::CodeSink for Sink {
+    fn fixup(&mut self, _: LabelRef<'_>, _: &'static jitasm_core::FixupKind, _: usize, _: usize) {
+        self.fixups += 1;
+    }
+    fn record_error(&mut self, error: jitasm_core::Error) {
+        if self.error.is_none() {
+            self.error = Some(match error {
+                jitasm_core::Error::Encode { message, .. } => message,
+                other => format!("{other:?}"),
+            });
+        }
+    }
+}
+
 /// `select_fast` with the operands as the typed builder passes them.
 fn fast_tuple<'a>(consts: &[&'static Form], ops: &[Operand<'a>]) -> Option<Encoded<'a>> {
     use jitasm_x64::builder::Arg;
@@ -401,12 +438,52 @@ fn run(mode: Mode) {
                     .iter()
                     .filter(|f| encode::may_fit(mode, f, &ins, &unknown))
                     .collect();
+                let theirs = reference::select_among(mode, &ins, kept.iter().copied());
                 st.check(
                     "select_among, may_fit",
                     i,
                     &encode::select_among(mode, &ins, kept.iter().copied()),
-                    &reference::select_among(mode, &ins, kept.iter().copied()),
+                    &theirs,
                 );
+                // `dynasm!`'s run-time entry point, with those forms: the
+                // bytes, or the error recorded.
+                let indices: Vec<u16> = kept
+                    .iter()
+                    .map(|f| FORMS.iter().position(|g| std::ptr::eq(g, *f)).unwrap() as u16)
+                    .collect();
+                let mut sink = Sink::default();
+                jitasm_x64::dynamic::emit(
+                    &mut sink,
+                    mode,
+                    form.mnemonic,
+                    &indices,
+                    &inst.ops,
+                    inst.dec,
+                    pf,
+                );
+                st.compared += 1;
+                // `xchg` tries both operand orders (as `select` does).
+                let theirs = if form.mnemonic() == "xchg" {
+                    reference::select(mode, &ins)
+                } else {
+                    theirs
+                };
+                let same = match (&theirs, &sink.error) {
+                    (Ok((_, e)), None) => {
+                        sink.bytes == e.bytes() && sink.fixups == e.fixup.is_some() as usize
+                    }
+                    (Err(e), Some(msg)) => *msg == e.to_string(),
+                    _ => false,
+                };
+                if !same && st.failures.len() < 200 {
+                    st.failures.push(format!(
+                        "{} (dynamic::emit): {:02x?} {:?} / reference {}",
+                        ORACLE_NAMES[i],
+                        sink.bytes,
+                        sink.error,
+                        show(&theirs)
+                    ));
+                }
             }
         }
     }
@@ -433,6 +510,14 @@ fn run(mode: Mode) {
 /// they must be the rows.
 #[test]
 fn the_fast_path_constants_are_the_table_rows() {
+    let mut n = 0;
+    for (i, row) in FORMS.iter().enumerate() {
+        if let Some(c) = jitasm_x64::dynamic::fast_form(i) {
+            assert_eq!(c, row, "{}", ORACLE_NAMES[i]);
+            n += 1;
+        }
+    }
+    assert!(n > 2900, "{n}");
     let mut n = 0;
     for (_, forms, consts) in jitasm_x64::builder::CANDIDATES {
         if consts.is_empty() {

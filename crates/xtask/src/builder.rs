@@ -488,6 +488,33 @@ pub fn generate() -> (String, usize) {
         .unwrap();
     }
     s.push_str("}\n");
+    // The same constants by form index, for `dynamic::emit` (the forms of
+    // a `dynasm!` instruction come as indices).
+    writeln!(
+        s,
+        "\n/// [`f`]'s constants by index in [`crate::table::FORMS`] (`None` for the\n\
+         /// forms without one), for `dynamic::emit`'s fast path: a `const`, not a\n\
+         /// `static`, so that where `emit` is inlined the entry is known while\n\
+         /// compiling (and the array itself left out).\n\
+         #[allow(clippy::large_const_arrays)]\n\
+         pub(crate) const FAST_FORMS: [Option<&Form>; {}] = [",
+        by_index.len()
+    )
+    .unwrap();
+    for i in 0..by_index.len() {
+        if consts.contains(&i) {
+            writeln!(s, "    Some(&f::F{i}),").unwrap();
+        } else {
+            s.push_str("    None,\n");
+        }
+    }
+    s.push_str("];\n");
+    writeln!(
+        s,
+        "\n/// The index of `xchg` in [`crate::table::MNEMONICS`].\npub(crate) const XCHG: u16 = {};",
+        mnemonics.binary_search(&"xchg".to_string()).expect("xchg")
+    )
+    .unwrap();
     // `select`'s index: for each mnemonic and tuple of operand shapes, the
     // forms that may take such operands (in table order).
     let mut index: BTreeMap<(usize, u32), BTreeSet<usize>> = BTreeMap::new();
