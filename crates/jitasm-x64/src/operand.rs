@@ -24,18 +24,15 @@ impl Mnemonic {
         for (d, s) in buf.iter_mut().zip(bytes) {
             *d = s.to_ascii_lowercase();
         }
-        let lower = core::str::from_utf8(&buf[..bytes.len()]).ok()?;
+        let lower = &buf[..bytes.len()];
         let mut alias = [0u8; 24];
         let canonical = canonical_condition(lower, &mut alias).unwrap_or(lower);
-        let name = match canonical {
-            "sal" => "shl",
-            "xlat" => "xlatb",
+        let name: &[u8] = match canonical {
+            b"sal" => b"shl",
+            b"xlat" => b"xlatb",
             other => other,
         };
-        MNEMONICS
-            .binary_search(&name)
-            .ok()
-            .map(|i| Mnemonic(i as u16))
+        find(name).map(|i| Mnemonic(i as u16))
     }
 
     /// The mnemonic's index in [`MNEMONICS`].
@@ -92,16 +89,36 @@ macro_rules! condition_alias_table {
 with_condition_aliases!(condition_alias_table);
 
 /// `j`/`set`/`cmov` + an alias condition, rewritten into `buf`.
-fn canonical_condition<'b>(m: &str, buf: &'b mut [u8; 24]) -> Option<&'b str> {
-    let prefix = ["cmov", "set", "j"]
-        .into_iter()
-        .find(|p| m.starts_with(p))?;
+fn canonical_condition<'b>(m: &[u8], buf: &'b mut [u8; 24]) -> Option<&'b [u8]> {
+    let prefix: &[u8] = match m.first()? {
+        b'c' if m.starts_with(b"cmov") => b"cmov",
+        b's' if m.starts_with(b"set") => b"set",
+        b'j' => b"j",
+        _ => return None,
+    };
     let cond = &m[prefix.len()..];
-    let (_, to) = CONDITION_ALIASES.iter().find(|(from, _)| *from == cond)?;
+    let (_, to) = CONDITION_ALIASES
+        .iter()
+        .find(|(from, _)| from.as_bytes() == cond)?;
     let n = prefix.len() + to.len();
-    buf[..prefix.len()].copy_from_slice(prefix.as_bytes());
+    buf[..prefix.len()].copy_from_slice(prefix);
     buf[prefix.len()..n].copy_from_slice(to.as_bytes());
-    core::str::from_utf8(&buf[..n]).ok()
+    Some(&buf[..n])
+}
+
+/// The index of `name` in [`MNEMONICS`]: a binary search on the first 8
+/// bytes as a number, then the names that share them.
+fn find(name: &[u8]) -> Option<usize> {
+    use crate::generated::builder::MNEMONIC_KEYS;
+    let mut k = [0u8; 8];
+    for (d, b) in k.iter_mut().zip(name) {
+        *d = *b;
+    }
+    let key = u64::from_be_bytes(k);
+    let start = MNEMONIC_KEYS.partition_point(|&x| x < key);
+    (start..MNEMONIC_KEYS.len())
+        .take_while(|&i| MNEMONIC_KEYS[i] == key)
+        .find(|&i| MNEMONICS.get(i).is_some_and(|m| m.as_bytes() == name))
 }
 
 /// A size hint for a displacement (`[BYTE rax + 8]` / `[DWORD rax + 8]`).

@@ -151,74 +151,55 @@ impl Reg {
     /// (case-insensitive): `rax`, `r8d`, `r8w`, `r8b`/`r8l`, `ah`, `xmm17`,
     /// `st(1)`/`st1`/`st`, `k3`, `cr0`, `dr7`, `fs`, `tmm0`, `bnd1`, `rip`.
     pub fn parse(name: &str) -> Option<Reg> {
-        let mut buf = [0u8; 16];
-        let n = name.len();
-        if n == 0 || n > buf.len() {
+        let b = name.as_bytes();
+        let n = b.len();
+        if n == 0 || n > 16 {
             return None;
         }
-        for (d, s) in buf.iter_mut().zip(name.bytes()) {
+        let mut buf = [0u8; 16];
+        for (d, s) in buf.iter_mut().zip(b) {
             *d = s.to_ascii_lowercase();
         }
-        let s = core::str::from_utf8(&buf[..n]).ok()?;
-        let find = |list: &[&str]| list.iter().position(|x| *x == s).map(|i| i as u8);
-        if let Some(i) = find(&GP64) {
-            return Reg::new(RegClass::Gp64, i);
-        }
-        if let Some(i) = find(&GP32) {
-            return Reg::new(RegClass::Gp32, i);
-        }
-        if let Some(i) = find(&GP16) {
-            return Reg::new(RegClass::Gp16, i);
-        }
-        if let Some(i) = find(&GP8) {
-            return Reg::new(RegClass::Gp8, i);
-        }
-        if let Some(i) = find(&GP8H) {
-            return Reg::new(RegClass::Gp8High, i + 4);
-        }
-        if let Some(i) = find(&SEG) {
-            return Reg::new(RegClass::Seg, i);
-        }
-        match s {
-            "rip" => return Reg::new(RegClass::Ip, 0),
-            "eip" => return Reg::new(RegClass::Ip, 1),
-            "st" => return Reg::new(RegClass::St, 0),
-            _ => {}
+        let s = &buf[..n];
+        // The names of three letters or fewer (`rax`, `r8`, `ax`, `spl`,
+        // `fs`, `rip`, `st`…), by binary search on their bytes as a number.
+        if n <= 3 {
+            let key = short_key(s);
+            if let Ok(i) = SHORT_NAMES.binary_search_by_key(&key, |e| e.0) {
+                return Some(SHORT_NAMES[i].1);
+            }
         }
         // r8..r15 with a size suffix.
-        if let Some(rest) = s.strip_prefix('r') {
-            let (digits, class) = match rest.as_bytes().last()? {
+        if let Some(rest) = s.strip_prefix(b"r") {
+            let (digits, class) = match rest.last()? {
                 b'd' => (&rest[..rest.len() - 1], RegClass::Gp32),
                 b'w' => (&rest[..rest.len() - 1], RegClass::Gp16),
                 b'b' | b'l' => (&rest[..rest.len() - 1], RegClass::Gp8),
-                _ => ("", RegClass::Gp64),
+                _ => (&[][..], RegClass::Gp64),
             };
             if !digits.is_empty() {
                 let i = number(digits)?;
                 return if i >= 8 { Reg::new(class, i) } else { None };
             }
         }
-        if let Some(rest) = s.strip_prefix("st(").and_then(|r| r.strip_suffix(')')) {
+        if let Some(rest) = s.strip_prefix(b"st(").and_then(|r| r.strip_suffix(b")")) {
             return Reg::new(RegClass::St, number(rest)?);
         }
-        for (prefix, class) in [
-            ("xmm", RegClass::Xmm),
-            ("ymm", RegClass::Ymm),
-            ("zmm", RegClass::Zmm),
-            ("tmm", RegClass::Tmm),
-            ("bnd", RegClass::Bnd),
-            ("mm", RegClass::Mm),
-            ("st", RegClass::St),
-            ("cr", RegClass::Cr),
-            ("dr", RegClass::Dr),
-            ("tr", RegClass::Tr),
-            ("k", RegClass::K),
-        ] {
-            if let Some(rest) = s.strip_prefix(prefix) {
-                return Reg::new(class, number(rest)?);
-            }
-        }
-        None
+        let (class, rest) = match s {
+            [b'x', b'm', b'm', rest @ ..] => (RegClass::Xmm, rest),
+            [b'y', b'm', b'm', rest @ ..] => (RegClass::Ymm, rest),
+            [b'z', b'm', b'm', rest @ ..] => (RegClass::Zmm, rest),
+            [b't', b'm', b'm', rest @ ..] => (RegClass::Tmm, rest),
+            [b'b', b'n', b'd', rest @ ..] => (RegClass::Bnd, rest),
+            [b'm', b'm', rest @ ..] => (RegClass::Mm, rest),
+            [b's', b't', rest @ ..] => (RegClass::St, rest),
+            [b'c', b'r', rest @ ..] => (RegClass::Cr, rest),
+            [b'd', b'r', rest @ ..] => (RegClass::Dr, rest),
+            [b't', b'r', rest @ ..] => (RegClass::Tr, rest),
+            [b'k', rest @ ..] => (RegClass::K, rest),
+            _ => return None,
+        };
+        Reg::new(class, number(rest)?)
     }
 
     /// The register's name (as [`parse`](Self::parse) reads it).
@@ -228,17 +209,94 @@ impl Reg {
 }
 
 /// Decimal digits without sign or leading zeros (`"0"` is fine), at most 2.
-fn number(s: &str) -> Option<u8> {
-    let b = s.as_bytes();
-    if b.is_empty()
-        || b.len() > 2
-        || (b.len() == 2 && b[0] == b'0')
-        || !b.iter().all(u8::is_ascii_digit)
-    {
-        return None;
+fn number(b: &[u8]) -> Option<u8> {
+    match *b {
+        [d] if d.is_ascii_digit() => Some(d - b'0'),
+        [d, e] if (b'1'..=b'9').contains(&d) && e.is_ascii_digit() => {
+            Some((d - b'0') * 10 + e - b'0')
+        }
+        _ => None,
     }
-    s.parse().ok()
 }
+
+/// A name of up to three bytes as a number (the bytes, then the length).
+const fn short_key(s: &[u8]) -> u32 {
+    let mut k = s.len() as u32;
+    let mut i = 0;
+    while i < s.len() {
+        k |= (s[i] as u32) << (8 * (i + 1));
+        i += 1;
+    }
+    k
+}
+
+/// Every register name of three bytes or fewer, with its register, sorted
+/// by [`short_key`].
+const SHORT_NAMES: [(u32, Reg); 53] = {
+    const LISTS: [(&[&str], RegClass, u8); 6] = [
+        (&GP64, RegClass::Gp64, 0),
+        (&GP32, RegClass::Gp32, 0),
+        (&GP16, RegClass::Gp16, 0),
+        (&GP8, RegClass::Gp8, 0),
+        (&GP8H, RegClass::Gp8High, 4),
+        (&SEG, RegClass::Seg, 0),
+    ];
+    const OTHERS: [(&str, RegClass, u8); 3] = [
+        ("rip", RegClass::Ip, 0),
+        ("eip", RegClass::Ip, 1),
+        ("st", RegClass::St, 0),
+    ];
+    let mut t = [(
+        0u32,
+        Reg {
+            class: RegClass::Gp8,
+            num: 0,
+        },
+    ); 53];
+    let mut n = 0;
+    let mut l = 0;
+    while l < LISTS.len() {
+        let (names, class, first) = LISTS[l];
+        let mut i = 0;
+        while i < names.len() {
+            let s = names[i].as_bytes();
+            if s.len() <= 3 {
+                t[n] = (
+                    short_key(s),
+                    Reg {
+                        class,
+                        num: first + i as u8,
+                    },
+                );
+                n += 1;
+            }
+            i += 1;
+        }
+        l += 1;
+    }
+    let mut i = 0;
+    while i < OTHERS.len() {
+        let (name, class, num) = OTHERS[i];
+        t[n] = (short_key(name.as_bytes()), Reg { class, num });
+        n += 1;
+        i += 1;
+    }
+    assert!(n == t.len());
+    // Insertion sort by key; no key twice.
+    let mut i = 1;
+    while i < n {
+        let mut j = i;
+        while j > 0 && t[j - 1].0 > t[j].0 {
+            let x = t[j];
+            t[j] = t[j - 1];
+            t[j - 1] = x;
+            j -= 1;
+        }
+        assert!(j == 0 || t[j - 1].0 != t[j].0);
+        i += 1;
+    }
+    t
+};
 
 /// Displays a register's name.
 #[derive(Clone, Copy)]

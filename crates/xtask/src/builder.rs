@@ -509,6 +509,24 @@ pub fn generate() -> (String, usize) {
         }
     }
     s.push_str("];\n");
+    // Each mnemonic's first 8 bytes as a big-endian number (zero-padded):
+    // sorted as the names are, for `Mnemonic::parse`'s binary search.
+    s.push_str(
+        "\n/// The first 8 bytes of each of [`crate::table::MNEMONICS`] as a\n\
+         /// big-endian number, zero-padded: in the same order.\n\
+         pub(crate) static MNEMONIC_KEYS: &[u64] = &[",
+    );
+    for (i, m) in mnemonics.iter().enumerate() {
+        let mut k = [0u8; 8];
+        for (d, b) in k.iter_mut().zip(m.bytes()) {
+            *d = b;
+        }
+        if i % 6 == 0 {
+            s.push_str("\n   ");
+        }
+        write!(s, " {:#018x},", u64::from_be_bytes(k)).unwrap();
+    }
+    s.push_str("\n];\n");
     writeln!(
         s,
         "\n/// The index of `xchg` in [`crate::table::MNEMONICS`].\npub(crate) const XCHG: u16 = {};",
