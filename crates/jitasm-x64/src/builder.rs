@@ -52,8 +52,16 @@ use crate::table::FORMS;
 use core::ops::{Add, Mul, Sub};
 use jitasm_core::{CodeSink, DynamicLabel, LabelRef};
 
+/// The candidate lists of the builder's impls: (mnemonic, forms, whether
+/// the impl has the fast path), each distinct list once. For the tests.
 #[doc(hidden)]
-pub use crate::generated::builder::CANDIDATES;
+pub fn candidates() -> impl Iterator<Item = (u16, &'static [u16], bool)> {
+    use crate::generated::builder::{CANDIDATES, CANDIDATE_FORMS};
+    CANDIDATES.iter().map(|&(m, start, n, fast)| {
+        let start = start as usize;
+        (m, &CANDIDATE_FORMS[start..start + n as usize], fast)
+    })
+}
 
 /// Every builder trait (one per mnemonic and operand count) and
 /// [`ConditionAliases`]: `use jitasm_x64::builder::prelude::*`.
@@ -169,10 +177,10 @@ impl<'s, S: CodeSink + ?Sized> Builder<'s, S> {
     /// the caller every property of the forms is known while compiling and
     /// only the checks of the operand values are left
     /// ([`crate::encode::select_fast`]); the arguments come as a tuple, so
-    /// that their kinds are known too. In 64-bit mode, without prefixes or
-    /// decorations, for the forms that path lays out; anything else (and
-    /// every error) goes through [`Builder::emit`]. (Inlined only in
-    /// optimized builds: a debug build calls it.)
+    /// that their kinds are known too. In 64-bit mode, without prefixes,
+    /// for the forms that path lays out; anything else (and every error)
+    /// goes through [`Builder::emit`]. (Inlined only in optimized builds: a
+    /// debug build calls it.)
     #[doc(hidden)]
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
@@ -183,8 +191,8 @@ impl<'s, S: CodeSink + ?Sized> Builder<'s, S> {
         consts: &F,
         args: A,
     ) -> Result<(), EncodeError> {
-        if self.mode == Mode::Long && self.prefixes.0 == 0 && !args.decorated() {
-            if let Some(enc) = consts.select(&args) {
+        if self.mode == Mode::Long && self.prefixes.0 == 0 {
+            if let Some(enc) = consts.select(&args, args.decorations()) {
                 // No label on this path: the bytes are the instruction.
                 self.sink.extend_from_slice(enc.bytes());
                 return Ok(());
@@ -265,8 +273,8 @@ pub struct Arg<'a> {
 /// [`Builder::emit_fast`].
 #[doc(hidden)]
 pub trait Args<'a>: Operands<'a> + Copy {
-    /// Whether an argument has decorations.
-    fn decorated(&self) -> bool;
+    /// The decorations of the arguments.
+    fn decorations(&self) -> Decorations;
     /// The arguments as an array, and how many.
     fn to_array(&self) -> ([Arg<'a>; 5], usize);
 }
@@ -293,8 +301,13 @@ macro_rules! args_tuple {
         }
         impl<'a> Args<'a> for ($(args_tuple!(@arg $i),)*) {
             #[inline(always)]
-            fn decorated(&self) -> bool {
-                false $(|| self.$i.deco != Deco::NONE)*
+            fn decorations(&self) -> Decorations {
+                #[allow(unused_mut)]
+                let mut d = Decorations::NONE;
+                $(if self.$i.deco != Deco::NONE {
+                    self.$i.deco.apply(&mut d);
+                })*
+                d
             }
             #[inline]
             fn to_array(&self) -> ([Arg<'a>; 5], usize) {

@@ -102,7 +102,7 @@ impl<T: ?Sized> Address for *mut T {
 ///
 /// The code `dynasm!` generates passes the forms and the operands' kinds as
 /// constants: inlined there (in optimized builds), the common case — 64-bit
-/// mode, no prefix or decoration, forms the builder's fast path lays out —
+/// mode, no prefix, forms the builder's fast path lays out —
 /// goes through [`crate::encode::select_fast`] on the forms as constants,
 /// which leaves only the checks of the values; anything else, and every
 /// error, through [`select_among`].
@@ -119,7 +119,6 @@ pub fn emit<S: CodeSink + ?Sized>(
 ) {
     if mode == Mode::Long
         && prefixes.0 == 0
-        && !decorations.any()
         && mnemonic != XCHG
         && !forms.is_empty()
         && forms.len() <= 16
@@ -133,7 +132,7 @@ pub fn emit<S: CodeSink + ?Sized>(
             }
         }
         if all {
-            if let Some(enc) = select_fast(&consts[..forms.len()], operands) {
+            if let Some(enc) = select_fast(&consts[..forms.len()], operands, decorations) {
                 // No label on this path: the bytes are the instruction.
                 sink.extend_from_slice(enc.bytes());
                 return;

@@ -15,7 +15,7 @@
 //! compares the lengths and writes only the chosen one.
 
 use crate::error::{EncodeError, MemProblem};
-use crate::operand::{DispSize, Instruction, Mem, Mode, Operand, Prefixes};
+use crate::operand::{Decorations, DispSize, Instruction, Mem, Mode, Operand, Prefixes};
 use crate::reg::{regs, Reg, RegClass};
 use crate::table::{flags, forms_by_index, Encoding, Form, Map, OpKind, Prefix, FORMS, W};
 use core::borrow::Borrow;
@@ -1006,8 +1006,7 @@ fn writable_size(s: u16) -> bool {
 /// inlined where the candidate forms are constants (the builder passes
 /// copies of the table rows as `const` items, so that every property of a
 /// form folds away and what is left is the checks of the operand values):
-/// 64-bit mode, no prefix, no decoration, the forms laid out by
-/// `layout_simple`. The same rules in the same order as `select_among`;
+/// 64-bit mode, no prefix, the forms laid out by `layout_simple`. The same rules in the same order as `select_among`;
 /// `None` whenever a rule needs more than that (a candidate it cannot lay
 /// out, memory sizes that differ, a stack instruction's width, no
 /// candidate at all — every error), and the caller then takes the general
@@ -1021,11 +1020,12 @@ fn writable_size(s: u16) -> bool {
 pub fn select_fast<'a, O: Operands<'a> + ?Sized>(
     forms: &[&'static Form],
     ops: &O,
+    d: Decorations,
 ) -> Option<Encoded<'a>> {
     macro_rules! by_count {
         ($($n:literal)*) => {
             match forms.len() {
-                $($n => <&[&'static Form; $n]>::try_from(forms).ok()?.select(ops),)*
+                $($n => <&[&'static Form; $n]>::try_from(forms).ok()?.select(ops, d),)*
                 _ => None,
             }
         };
@@ -1038,7 +1038,7 @@ pub fn select_fast<'a, O: Operands<'a> + ?Sized>(
 #[doc(hidden)]
 pub trait FastForms {
     /// [`select_fast`] over these forms.
-    fn select<'a, O: Operands<'a> + ?Sized>(&self, ops: &O) -> Option<Encoded<'a>>;
+    fn select<'a, O: Operands<'a> + ?Sized>(&self, ops: &O, d: Decorations) -> Option<Encoded<'a>>;
 }
 
 macro_rules! fast_forms {
@@ -1046,10 +1046,14 @@ macro_rules! fast_forms {
         impl FastForms for [&'static Form; $n] {
             #[cfg_attr(not(debug_assertions), inline(always))]
             #[cfg_attr(debug_assertions, inline)]
-            fn select<'a, O: Operands<'a> + ?Sized>(&self, ops: &O) -> Option<Encoded<'a>> {
+            fn select<'a, O: Operands<'a> + ?Sized>(
+                &self,
+                ops: &O,
+                d: Decorations,
+            ) -> Option<Encoded<'a>> {
                 let mut best: Option<Plan<'a, '_>> = None;
                 let mut size_of_best = 0u16;
-                $(consider_fast(self[$i], ops, &mut best, &mut size_of_best)?;)*
+                $(consider_fast(self[$i], ops, d, &mut best, &mut size_of_best)?;)*
                 best.map(|p| p.write())
             }
         }
@@ -1081,6 +1085,7 @@ fast_forms! {
 fn consider_fast<'a, 'm, O: Operands<'a> + ?Sized>(
     form: &'static Form,
     ops: &O,
+    d: Decorations,
     best: &mut Option<Plan<'a, 'm>>,
     size_of_best: &mut u16,
 ) -> Option<()> {
@@ -1097,7 +1102,12 @@ fn consider_fast<'a, 'm, O: Operands<'a> + ?Sized>(
     {
         return Some(());
     }
-    let plan = layout_simple(form, ops)?;
+    let plan = match layout_simple(form, ops, d) {
+        Ok(p) => p,
+        // `select_among` skips a form that gives an error.
+        Err(Fail::Error) => return Some(()),
+        Err(Fail::Unsure) => return None,
+    };
     let size = unsized_mem_size(form, ops);
     match best {
         None => {
@@ -1194,6 +1204,8 @@ struct Head {
 }
 
 impl Head {
+    const EMPTY: Head = Head { bytes: 0, len: 0 };
+
     #[inline(always)]
     fn push(&mut self, b: u8) {
         self.bytes |= (b as u128) << (8 * (self.len as u32 & 15));
@@ -1286,42 +1298,63 @@ fn layout<'a, 'm>(
     inst: &Instruction<'a, 'm>,
     cache: &mut MemCache<'a>,
 ) -> Result<Plan<'a, 'm>, EncodeError> {
-    if mode.is64() && inst.prefixes.0 == 0 && !inst.decorations.any() {
-        if let Some(p) = layout_simple(form, inst.operands) {
+    if mode.is64() && inst.prefixes.0 == 0 {
+        if let Ok(p) = layout_simple(form, inst.operands, inst.decorations) {
             return Ok(p);
         }
     }
     layout_general(mode, form, inst, cache)
 }
 
-/// The layout of the common case, 64-bit mode without prefixes or
-/// decorations: a legacy or VEX form whose operands are registers (numbers
-/// below 16), immediates and at most one simple memory operand
-/// ([`mem_enc_simple`], no segment override). `None` for anything else —
-/// including every operand that would be an error — which
-/// [`layout_general`] then lays out; where both apply they give the same
-/// plan (`tests/equivalence.rs`).
+/// Why [`layout_simple`] gives no plan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fail {
+    /// [`layout_general`] gives an error for this form (which, the error).
+    Error,
+    /// Not a case `layout_simple` lays out: ask `layout_general`.
+    Unsure,
+}
+
+/// The layout of the common case, 64-bit mode without prefixes: a legacy,
+/// VEX or EVEX form (decorations included) whose operands are registers,
+/// immediates and at most one simple memory operand ([`mem_enc_simple`],
+/// no segment override). [`Fail::Error`] where [`layout_general`]
+/// certainly gives an error (a register number too large for its field,
+/// decorations the form does not take, a high-byte register with REX or
+/// VEX), [`Fail::Unsure`] for every other case it does not lay out; where
+/// it gives a plan, it is `layout_general`'s (`tests/equivalence.rs`).
 #[cfg_attr(not(debug_assertions), inline(always))]
 #[cfg_attr(debug_assertions, inline)]
 fn layout_simple<'a, 'm, O: Operands<'a> + ?Sized>(
     form: &'static Form,
     ops: &O,
-) -> Option<Plan<'a, 'm>> {
-    let legacy = match form.encoding {
-        Encoding::Legacy => true,
-        Encoding::Vex => false,
-        _ => return None,
+    d: Decorations,
+) -> Result<Plan<'a, 'm>, Fail> {
+    let (legacy, evex) = match form.encoding {
+        Encoding::Legacy => (true, false),
+        Encoding::Vex => (false, false),
+        Encoding::Evex => (false, true),
+        _ => return Err(Fail::Unsure),
     };
-    if form.flags & (flags::FWAIT | flags::UNIQUE_REGS | flags::UNIQUE_DEST | flags::MASK_REQUIRED)
-        != 0
+    if form.flags & (flags::FWAIT | flags::UNIQUE_REGS | flags::UNIQUE_DEST) != 0
         || form.address_size != 0
         || form.operands.len() != ops.count()
     {
-        return None;
+        return Err(Fail::Unsure);
     }
+    // Register numbers: vector registers reach 31 with EVEX.
+    let vec_lim = if evex { 32 } else { 16 };
+    let lim = |c: RegClass| {
+        if matches!(c, RegClass::Xmm | RegClass::Ymm | RegClass::Zmm) {
+            vec_lim
+        } else {
+            16
+        }
+    };
     let mut reg: Option<u8> = None;
     let mut rm_reg: Option<u8> = None;
     let mut mem: Option<MemEnc<'a>> = None;
+    let mut bcst = false;
     let mut vvvv = 0u8;
     let mut opreg: Option<u8> = None;
     let mut imms = [0u64; 2];
@@ -1333,37 +1366,46 @@ fn layout_simple<'a, 'm, O: Operands<'a> + ?Sized>(
         let k = &form.operands[i];
         match (slot(*k), ops.op(i).borrow()) {
             (Slot::Fixed(_), _) => {}
-            (Slot::ModReg(_), Operand::Reg(r)) => {
-                if r.num() >= 16 || *k == OpKind::KP1Reg || r.class() == RegClass::Seg {
-                    return None;
+            (Slot::ModReg(c), Operand::Reg(r)) => {
+                if *k == OpKind::KP1Reg || r.class() == RegClass::Seg {
+                    return Err(Fail::Unsure);
+                }
+                if r.num() >= lim(c) {
+                    return Err(Fail::Error);
                 }
                 needs_rex |= r.class() == RegClass::Gp8 && (4..8).contains(&r.num());
                 high |= r.class() == RegClass::Gp8High;
                 reg = Some(r.num());
             }
             (Slot::ModRm(_, _), Operand::Reg(r)) => {
-                if r.num() >= 16 {
-                    return None;
+                if r.num() >= lim(r.class()) {
+                    return Err(Fail::Error);
                 }
                 needs_rex |= r.class() == RegClass::Gp8 && (4..8).contains(&r.num());
                 high |= r.class() == RegClass::Gp8High;
                 rm_reg = Some(r.num());
             }
             (Slot::ModRm(_, true), Operand::Mem(m)) => {
-                if m.seg.is_some() || m.bcst != 0 {
-                    return None;
+                if m.seg.is_some() || (m.bcst != 0 && !evex) {
+                    return Err(Fail::Unsure);
                 }
-                mem = Some(mem_enc_simple(Mode::Long, m, 1, false)?);
+                bcst = m.bcst != 0;
+                let n = match (evex, bcst) {
+                    (false, _) => 1,
+                    (true, false) => form.disp8_n,
+                    (true, true) => form.disp8_n_bcst,
+                };
+                mem = Some(mem_enc_simple(Mode::Long, m, n as i64, false).ok_or(Fail::Unsure)?);
             }
-            (Slot::Vvvv(_), Operand::Reg(r)) => {
-                if r.num() >= 16 {
-                    return None;
+            (Slot::Vvvv(c), Operand::Reg(r)) => {
+                if r.num() >= lim(c) {
+                    return Err(Fail::Error);
                 }
                 vvvv = r.num();
             }
             (Slot::OpReg(_), Operand::Reg(r)) => {
                 if r.num() >= 16 {
-                    return None;
+                    return Err(Fail::Error);
                 }
                 needs_rex |= r.class() == RegClass::Gp8 && (4..8).contains(&r.num());
                 high |= r.class() == RegClass::Gp8High;
@@ -1375,12 +1417,18 @@ fn layout_simple<'a, 'm, O: Operands<'a> + ?Sized>(
                 imm_sizes[nimm & 1] = imm_field(k).0;
                 nimm += 1;
             }
-            _ => return None,
+            _ => return Err(Fail::Unsure),
         }
     }
     // `xchg eax, eax` (an error) and everything else unusual: the general path.
     if opreg == Some(0) && form.opcode == 0x90 {
-        return None;
+        return Err(Fail::Unsure);
+    }
+    if d.any() || form.has(flags::MASK_REQUIRED) {
+        let mem_dest = ops.count() > 0 && matches!(ops.op(0).borrow(), Operand::Mem(_));
+        if check_decorations(form, d, mem_dest, mem.is_some()).is_err() {
+            return Err(Fail::Error);
+        }
     }
     let (mut x_bit, mut b_bit) = (false, false);
     if let Some(me) = &mem {
@@ -1389,21 +1437,24 @@ fn layout_simple<'a, 'm, O: Operands<'a> + ?Sized>(
     }
     if let Some(r) = rm_reg {
         b_bit = r & 8 != 0;
-        x_bit = false;
+        x_bit = evex && r & 16 != 0;
     }
     if let Some(r) = opreg {
         b_bit = r & 8 != 0;
     }
-    let r_bit = reg.unwrap_or(0) & 8 != 0;
+    let regn = reg.unwrap_or(0);
+    let r_bit = regn & 8 != 0;
     let opsize16 = legacy && form.operand_size == 16;
     let pp = pp_bits(form.prefix);
-    let mut h = Head { bytes: 0, len: 0 };
+    let l = if form.lig { 0 } else { form.l };
+    let w = form.w == W::W1;
+    let mut h = Head::EMPTY;
     if legacy {
-        let rex_w = form.w == W::W1
-            || (form.operand_size == 64 && form.flags & (flags::DEFAULT64 | flags::FORCE64) == 0);
+        let rex_w =
+            w || (form.operand_size == 64 && form.flags & (flags::DEFAULT64 | flags::FORCE64) == 0);
         let rex = rex_w || r_bit || x_bit || b_bit || needs_rex;
         if rex && high {
-            return None;
+            return Err(Fail::Error);
         }
         if opsize16 {
             h.push(0x66);
@@ -1415,12 +1466,10 @@ fn layout_simple<'a, 'm, O: Operands<'a> + ?Sized>(
             );
         }
         h.map(form);
-    } else {
+    } else if !evex {
         if high {
-            return None;
+            return Err(Fail::Error);
         }
-        let l = if form.lig { 0 } else { form.l };
-        let w = form.w == W::W1;
         let mmmmm = vex_map(form.map);
         let v = !vvvv & 0xf;
         if !x_bit && !b_bit && !w && mmmmm == 1 {
@@ -1431,13 +1480,49 @@ fn layout_simple<'a, 'm, O: Operands<'a> + ?Sized>(
             h.push((!r_bit as u8) << 7 | (!x_bit as u8) << 6 | (!b_bit as u8) << 5 | mmmmm);
             h.push((w as u8) << 7 | v << 3 | l << 2 | pp);
         }
+    } else {
+        if high {
+            return Err(Fail::Unsure);
+        }
+        let mmm = match form.map {
+            Map::M0F => 1,
+            Map::M0F38 => 2,
+            Map::M0F3A => 3,
+            Map::Map5 => 5,
+            Map::Map6 => 6,
+            _ => 1,
+        };
+        let (ll, b) = if let Some(rc) = d.rounding {
+            (rc as u8, true)
+        } else if d.sae {
+            (0, true)
+        } else {
+            (l, bcst)
+        };
+        let vp = vvvv & 16 != 0;
+        h.push(0x62);
+        h.push(
+            (!r_bit as u8) << 7
+                | (!x_bit as u8) << 6
+                | (!b_bit as u8) << 5
+                | ((regn & 16 == 0) as u8) << 4
+                | mmm,
+        );
+        h.push((w as u8) << 7 | (!vvvv & 0xf) << 3 | 1 << 2 | pp);
+        h.push(
+            (d.zeroing as u8) << 7
+                | ll << 5
+                | (b as u8) << 4
+                | (!vp as u8) << 3
+                | d.mask.map_or(0, |k| k.num()),
+        );
     }
     h.opcode(form, opreg.unwrap_or(0) & 7);
     let mut len = h.len;
     let regf = if form.digit >= 0 {
         form.digit as u8
     } else {
-        reg.unwrap_or(0) & 7
+        regn & 7
     };
     let mut bits = 0;
     let (mut modrm, mut sib, mut disp, mut disp_len) = (0, 0, 0, 0);
@@ -1466,7 +1551,7 @@ fn layout_simple<'a, 'm, O: Operands<'a> + ?Sized>(
         imm_sizes[1] = 0;
     }
     len += imm_sizes[0] + imm_sizes[1];
-    Some(Plan {
+    Ok(Plan {
         form,
         ops: &[],
         head: h.bytes,
@@ -1684,7 +1769,8 @@ fn layout_general<'a, 'm>(
     let d = inst.decorations;
     let pf = inst.prefixes;
     if d.any() || form.has(flags::MASK_REQUIRED) {
-        check_decorations(form, inst, mem.is_some())?;
+        let mem_dest = matches!(inst.operands.first(), Some(Operand::Mem(_)));
+        check_decorations(form, d, mem_dest, mem.is_some())?;
     }
     if pf.0 & CHECKED_PREFIXES != 0 {
         check_prefixes(
@@ -1780,7 +1866,7 @@ fn layout_general<'a, 'm>(
 
     // Prefixes, in the order they are written, REX, VEX, XOP or EVEX, and
     // the opcode.
-    let mut h = Head { bytes: 0, len: 0 };
+    let mut h = Head::EMPTY;
     if form.has(flags::FWAIT) {
         h.push(0x9b);
     }
@@ -2175,12 +2261,14 @@ fn fits_u32_or_i32(v: i64) -> bool {
     (-0x8000_0000..=0xffff_ffff).contains(&v)
 }
 
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline)]
 fn check_decorations(
     form: &Form,
-    inst: &Instruction<'_, '_>,
+    d: Decorations,
+    mem_dest: bool,
     has_mem: bool,
 ) -> Result<(), EncodeError> {
-    let d = inst.decorations;
     if let Some(k) = d.mask {
         if k.class() != RegClass::K || !form.has(flags::MASK) {
             return Err(EncodeError::Decoration {
@@ -2197,7 +2285,6 @@ fn check_decorations(
             what: "leaving out the write mask",
         });
     }
-    let mem_dest = matches!(inst.operands.first(), Some(Operand::Mem(_)));
     if d.zeroing && (!form.has(flags::ZEROING) || d.mask.is_none() || mem_dest) {
         return Err(EncodeError::Decoration { what: "{z}" });
     }

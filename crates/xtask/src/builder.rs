@@ -51,8 +51,8 @@ const IMPLIED: &[&str] = &["SegRsi", "EsRdi", "SegRdi", "SegRbxAl"];
 
 /// Operand kinds the builder's fast path (`jitasm_x64::encode::select_fast`)
 /// lays out: registers in ModRM, vvvv or the opcode, implied registers,
-/// ModRM memory and immediate fields. An impl whose candidate forms all
-/// have only these (and a legacy or VEX form among them) gets the fast path.
+/// ModRM memory and immediate fields. An impl whose candidate forms (legacy,
+/// VEX or EVEX) all have only these gets the fast path.
 const FAST_KINDS: &[&str] = &[
     "Al",
     "Ax",
@@ -178,9 +178,6 @@ fn fast(m: &str, forms: &BTreeSet<usize>, defs: &[&jitasm_meta::x86::FormDef]) -
             matches!(d.encoding, "Legacy" | "Vex" | "Evex")
                 && d.operands.iter().all(|k| FAST_KINDS.contains(k))
         })
-        && forms
-            .iter()
-            .any(|&f| matches!(defs[f].encoding, "Legacy" | "Vex"))
 }
 
 /// A form of the table as a `Form` expression, as `FORMS` holds it.
@@ -444,31 +441,43 @@ pub fn generate() -> (String, usize) {
         }
     }
     // The candidate lists, for the tests of the matcher (each distinct list
-    // once, with its mnemonic).
-    let mut lists: BTreeSet<(usize, String, String)> = BTreeSet::new();
+    // once, with its mnemonic and whether the impl has the fast path).
+    let mut lists: BTreeSet<(usize, Vec<usize>, bool)> = BTreeSet::new();
     for (m, arities) in &combos {
         let index = mnemonics.binary_search(m).expect("mnemonic");
         for set in arities.values() {
             for forms in set.values() {
-                let fast_list = if fast(m, forms, &by_index) {
-                    const_list(forms)
-                } else {
-                    String::new()
-                };
-                lists.insert((index, list(forms), fast_list));
+                let is_fast = fast(m, forms, &by_index);
+                lists.insert((index, forms.iter().copied().collect(), is_fast));
             }
         }
     }
     s.push_str(
-        "\n/// The candidate forms of the builder's impls: (mnemonic, forms, the\n\
-         /// forms as constants if the impl has the fast path), each distinct list\n\
-         /// once. For the tests of the matcher.\n\
-         #[doc(hidden)]\npub static CANDIDATES: &[(u16, &[u16], &[&Form])] = &[\n",
+        "\n/// The candidate forms of the builder's impls: (mnemonic, start in\n\
+         /// [`CANDIDATE_FORMS`], count, whether the impl has the fast path), each\n\
+         /// distinct list once. For the tests of the matcher.\n\
+         #[doc(hidden)]\npub static CANDIDATES: &[(u16, u16, u8, bool)] = &[\n",
     );
-    for (index, forms, fast_list) in &lists {
-        writeln!(s, "    ({index}, &[{forms}], &[{fast_list}]),").unwrap();
+    let mut pool: Vec<usize> = Vec::new();
+    for (index, forms, is_fast) in &lists {
+        writeln!(
+            s,
+            "    ({index}, {}, {}, {is_fast}),",
+            pool.len(),
+            forms.len()
+        )
+        .unwrap();
+        pool.extend(forms.iter().copied());
     }
-    s.push_str("];\n");
+    assert!(pool.len() < 1 << 16, "the candidate pool outgrew u16");
+    s.push_str("];\n\n/// The forms of [`CANDIDATES`]' lists.\n#[doc(hidden)]\npub static CANDIDATE_FORMS: &[u16] = &[");
+    for (i, f) in pool.iter().enumerate() {
+        if i % 24 == 0 {
+            s.push_str("\n   ");
+        }
+        write!(s, " {f},").unwrap();
+    }
+    s.push_str("\n];\n");
     // The forms of the fast path as constants: the rows of `FORMS`, so that
     // their properties fold where the builder is inlined.
     s.push_str(
