@@ -9,7 +9,7 @@
 //! Every rule lives here once; the macro, the builder and the text assembler
 //! all come through these two functions.
 //!
-//! Encoding is done in two steps: [`layout`] checks the operands against one
+//! Encoding is done in two steps: `layout` checks the operands against one
 //! form and works out every field and the length (no byte is written), and
 //! `Plan::write` places the bytes. The matcher lays out each candidate form,
 //! compares the lengths and writes only the chosen one.
