@@ -9,7 +9,7 @@
 //! masked: the error is recorded in the output and returned by its
 //! `commit`/`finalize`.
 
-use crate::encode::{select, select_among, select_fast};
+use crate::encode::{select, select_among, FastForms};
 use crate::generated::builder::{FAST_FORMS, XCHG};
 use crate::operand::{Decorations, Instruction, Mnemonic, Mode, Operand, Prefixes};
 use crate::reg::{Reg, RegClass};
@@ -117,29 +117,45 @@ pub fn emit<S: CodeSink + ?Sized>(
     decorations: Decorations,
     prefixes: Prefixes,
 ) {
-    if mode == Mode::Long
-        && prefixes.0 == 0
-        && mnemonic != XCHG
-        && !forms.is_empty()
-        && forms.len() <= 16
-    {
-        let mut consts: [&'static Form; 16] = [&FORMS[0]; 16];
-        let mut all = true;
-        for (c, &i) in consts.iter_mut().zip(forms) {
-            match FAST_FORMS.get(i as usize) {
-                Some(Some(f)) => *c = f,
-                _ => all = false,
-            }
-        }
-        if all {
-            if let Some(enc) = select_fast(&consts[..forms.len()], operands, decorations) {
-                // No label on this path: the bytes are the instruction.
-                sink.extend_from_slice(enc.bytes());
-                return;
-            }
+    if mode == Mode::Long && prefixes.0 == 0 && mnemonic != XCHG {
+        if let Some(enc) = fast(forms, operands, decorations) {
+            // No label on this path: the bytes are the instruction.
+            sink.extend_from_slice(enc.bytes());
+            return;
         }
     }
     emit_slow(sink, mode, mnemonic, forms, operands, decorations, prefixes)
+}
+
+/// [`emit`]'s fast path: the forms' constant copies in an array of their
+/// number (where `emit` is inlined, `forms` is a constant and so is every
+/// element), to [`FastForms::select`].
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline)]
+fn fast<'a>(
+    forms: &[u16],
+    operands: &[Operand<'a>],
+    decorations: Decorations,
+) -> Option<crate::Encoded<'a>> {
+    let c = |i: usize| FAST_FORMS.get(*forms.get(i)? as usize).copied().flatten();
+    macro_rules! by_len {
+        ($($n:literal: $($i:literal)*;)*) => {
+            match forms.len() {
+                $($n => [$(c($i)?,)*].select(operands, decorations),)*
+                _ => None,
+            }
+        };
+    }
+    by_len! {
+        1: 0;
+        2: 0 1;
+        3: 0 1 2;
+        4: 0 1 2 3;
+        5: 0 1 2 3 4;
+        6: 0 1 2 3 4 5;
+        7: 0 1 2 3 4 5 6;
+        8: 0 1 2 3 4 5 6 7;
+    }
 }
 
 /// The constant copy of form `i` that [`emit`]'s fast path uses, if there

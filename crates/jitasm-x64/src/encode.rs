@@ -929,7 +929,13 @@ pub fn select_among<'a>(
                     }
                     continue;
                 }
-                let prefer = preferred(bp, &plan, inst.operands, mode, || Some(stack_sized()));
+                let prefer = preferred(
+                    (bp.form, bp.len),
+                    (plan.form, plan.len),
+                    inst.operands,
+                    mode,
+                    || Some(stack_sized()),
+                );
                 if prefer == Some(true) {
                     best = Some(plan);
                 }
@@ -964,13 +970,12 @@ pub fn select_among<'a>(
 #[cfg_attr(not(debug_assertions), inline(always))]
 #[cfg_attr(debug_assertions, inline)]
 fn preferred<'a, O: Operands<'a> + ?Sized>(
-    best: &Plan<'_, '_>,
-    plan: &Plan<'_, '_>,
+    (bf, best_len): (&Form, u8),
+    (form, len): (&Form, u8),
     ops: &O,
     mode: Mode,
     stack_sized: impl FnOnce() -> Option<bool>,
 ) -> Option<bool> {
-    let (bf, form) = (best.form, plan.form);
     let width = if mode.is64() { 64 } else { 32 };
     Some(
         if bf.encoding == Encoding::Vex && form.encoding == Encoding::Evex {
@@ -987,8 +992,8 @@ fn preferred<'a, O: Operands<'a> + ?Sized>(
             // width, not a shorter 16-bit form, which would push
             // two bytes.
             form.operand_size == width
-        } else if plan.len != best.len {
-            plan.len < best.len
+        } else if len != best_len {
+            len < best_len
         } else {
             preferred_on_tie(form, bf, ops)
         },
@@ -1051,10 +1056,10 @@ macro_rules! fast_forms {
                 ops: &O,
                 d: Decorations,
             ) -> Option<Encoded<'a>> {
-                let mut best: Option<Plan<'a, '_>> = None;
+                let mut best: Option<Best<'a>> = None;
                 let mut size_of_best = 0u16;
                 $(consider_fast(self[$i], ops, d, &mut best, &mut size_of_best)?;)*
-                best.map(|p| p.write())
+                best.map(|b| b.enc)
             }
         }
     )*};
@@ -1082,11 +1087,11 @@ fast_forms! {
 /// One candidate of [`select_fast`]: `None` to give up.
 #[cfg_attr(not(debug_assertions), inline(always))]
 #[cfg_attr(debug_assertions, inline)]
-fn consider_fast<'a, 'm, O: Operands<'a> + ?Sized>(
+fn consider_fast<'a, O: Operands<'a> + ?Sized>(
     form: &'static Form,
     ops: &O,
     d: Decorations,
-    best: &mut Option<Plan<'a, 'm>>,
+    best: &mut Option<Best<'a>>,
     size_of_best: &mut u16,
 ) -> Option<()> {
     if !form.valid_in(Mode::Long) || form.has(flags::VEX_EXPLICIT) {
@@ -1102,28 +1107,44 @@ fn consider_fast<'a, 'm, O: Operands<'a> + ?Sized>(
     {
         return Some(());
     }
-    let plan = match layout_simple(form, ops, d) {
+    let plan: Plan<'a, '_> = match layout_simple(form, ops, d) {
         Ok(p) => p,
         // `select_among` skips a form that gives an error.
         Err(Fail::Error) => return Some(()),
         Err(Fail::Unsure) => return None,
     };
     let size = unsized_mem_size(form, ops);
+    // A candidate that becomes the best is written at once: its fields are
+    // constants here, where after the choice they would not be.
+    let take = |plan: &Plan<'a, '_>| Best {
+        form,
+        len: plan.len,
+        enc: plan.write(),
+    };
     match best {
         None => {
-            *best = Some(plan);
+            *best = Some(take(&plan));
             *size_of_best = size;
         }
         Some(bp) => {
             if size != *size_of_best && (writable_size(size) || writable_size(*size_of_best)) {
                 return None;
             }
-            if preferred(bp, &plan, ops, Mode::Long, || None)? {
-                *best = Some(plan);
+            if preferred((bp.form, bp.len), (form, plan.len), ops, Mode::Long, || {
+                None
+            })? {
+                *best = Some(take(&plan));
             }
         }
     }
     Some(())
+}
+
+/// The best candidate so far of [`select_fast`], written.
+struct Best<'a> {
+    form: &'static Form,
+    len: u8,
+    enc: Encoded<'a>,
 }
 
 /// The memory size a form gives an operand whose size was not written (0 if
