@@ -29,10 +29,14 @@
 //! `use builder::prelude::*` brings them all into scope. A mnemonic with
 //! several operand counts has its smallest under its own name and the others
 //! with a suffix (`imul(rcx)`, `imul_2(rax, rcx)`, `imul_3(rax, rcx, 10)`).
-//! Each call goes through [`crate::encode::select_among`] with the forms its
-//! argument types can match (listed when the builder is generated), so the
-//! encoding is the one [`crate::select`] gives, the one the
-//! text assembler and the macro choose for the same operands.
+//! Each call chooses among the forms its argument types can match (listed
+//! when the builder is generated) with the rules of
+//! [`crate::encode::select_among`], so the encoding is the one
+//! [`crate::select`] gives, the one the text assembler and the macro choose
+//! for the same operands. In 64-bit mode without prefixes, the common forms
+//! go through a fast path that the compiler specializes at each call site
+//! (the forms are constants there; see [`mod@crate::encode`]), and everything
+//! else through `select_among` itself.
 //!
 //! Argument types: [`Gpb`] [`Gpw`] [`Gpd`] [`Gpq`] [`Seg`] [`Cr`] [`Dr`]
 //! [`Tr`] [`Bnd`] [`St`] [`Mm`] [`Xmm`] [`Ymm`] [`Zmm`] [`K`] [`Tmm`],

@@ -12,7 +12,24 @@
 //! Encoding is done in two steps: `layout` checks the operands against one
 //! form and works out every field and the length (no byte is written), and
 //! `Plan::write` places the bytes. The matcher lays out each candidate form,
-//! compares the lengths and writes only the chosen one.
+//! compares the lengths and writes only the chosen one. A shape test (each
+//! operand kind's accepted register classes, memory, immediate…) skips
+//! most forms before their operands are checked, and [`select`] looks
+//! first at the forms an index (written by the builder's generator) gives
+//! for the operands' shapes.
+//!
+//! The common case — 64-bit mode, no prefix, legacy/VEX/EVEX forms whose
+//! operands are registers, immediates and a plain `[base + index*s + disp]`
+//! — has a lean layout (`layout_simple`) that everything above uses, and a
+//! fast path for the typed builder and `dynasm!` ([`select_fast`],
+//! [`FastForms`]): the same rules in the same order, written to be inlined
+//! where the candidate forms are constants (copies of the table's rows that
+//! the generator writes as `const` items), so that every property of a form
+//! folds away and only the checks of the operand values are left. It
+//! answers only when it is sure (otherwise the general path runs), so
+//! bytes and errors are those of the general path; `tests/equivalence.rs`
+//! compares all of this with the matcher as it was before
+//! ([`mod@reference`]) on the whole table.
 
 use crate::error::{EncodeError, MemProblem};
 use crate::operand::{Decorations, DispSize, Instruction, Mem, Mode, Operand, Prefixes};
