@@ -2231,10 +2231,10 @@ impl<'a> Plan<'a, '_> {
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
     fn write(&self) -> Encoded<'a> {
-        let mut t = Tail {
-            acc: self.head,
-            at: self.head_len as u32,
-        };
+        // The bytes after the head are gathered from offset 0 (their places
+        // are mostly constants) and shifted after the head once.
+        let head = self.head_len as u32;
+        let mut t = Tail { acc: 0, at: 0 };
         // ModRM, SIB, displacement.
         if self.bits & plan::MODRM != 0 {
             t.put(self.modrm as u64, 1);
@@ -2250,7 +2250,7 @@ impl<'a> Plan<'a, '_> {
                 fixup = Some(Fixup {
                     label: l.plus(m.disp),
                     kind: if n == 8 { &fx::ABS64 } else { &fx::ABS32 },
-                    at: t.at as u8,
+                    at: (head + t.at) as u8,
                     pc: 0,
                 });
                 t.put(0, n);
@@ -2278,16 +2278,19 @@ impl<'a> Plan<'a, '_> {
                     label,
                     kind,
                     at: self.label_at,
-                    pc: t.at as u8,
+                    pc: (head + t.at) as u8,
                 });
             }
         }
         debug_assert_eq!(
-            t.at, self.len as u32,
+            head + t.at,
+            self.len as u32,
             "layout and write disagree on the length"
         );
+        // A head of 16 bytes leaves no room for more.
+        let acc = self.head | t.acc << (8 * (head & 15));
         Encoded {
-            bytes: t.acc.to_le_bytes(),
+            bytes: acc.to_le_bytes(),
             len: self.len,
             fixup,
         }
