@@ -164,6 +164,15 @@ impl KindRef {
     }
 }
 
+/// Whether an instruction's one Rust value is its label target (its bytes
+/// are then known while expanding).
+fn only_a_label_target(parts: &[Parts]) -> bool {
+    let values = parts
+        .iter()
+        .any(|x| x.reg.is_some() || x.index.is_some() || x.value.is_some());
+    !values && parts.iter().filter(|x| x.label_expr).count() == 1
+}
+
 /// Where `kind` is among the kinds the generated code can name.
 fn kind_index(kind: &FixupKind) -> Option<KindRef> {
     KIND_SETS.iter().enumerate().find_map(|(set, (_, all))| {
@@ -467,7 +476,7 @@ impl Bindings {
         // The expression is the user's (or a typed reference's offset
         // arithmetic): lints about its shape are not theirs to fix here.
         self.lets.extend(quote! {
-            #[allow(clippy::unnecessary_cast, clippy::identity_op)]
+            #[allow(clippy::unnecessary_cast, clippy::identity_op, unused_parens)]
             let #name = #value;
         });
         self.names.insert(id, name.clone());
@@ -848,11 +857,7 @@ impl Collector<'_> {
     /// current run of static bytes, with a fixup whose target is evaluated
     /// at run time. Returns whether the instruction was handled so.
     fn label_only(&mut self, d: &DynInstruction<'_, '_>) -> Result<bool, ErrorKind> {
-        let dynamic_values = d
-            .parts
-            .iter()
-            .any(|x| x.reg.is_some() || x.index.is_some() || x.value.is_some());
-        if dynamic_values || d.parts.iter().filter(|x| x.label_expr).count() != 1 {
+        if !only_a_label_target(d.parts) {
             return Ok(false);
         }
         let inst = jitasm_x64::Instruction {
@@ -873,23 +878,37 @@ impl Collector<'_> {
         let Some(kind) = kind_index(fx.kind) else {
             return Ok(false);
         };
+        self.push_with_label(&fx.label, kind, fx.at, fx.pc, enc.bytes())
+    }
+
+    /// Appends the static bytes of an instruction whose label target is a
+    /// Rust value, with the fixup (field at `at`, PC at `pc`, from the
+    /// instruction's start) whose target is evaluated at run time.
+    fn push_with_label(
+        &mut self,
+        label: &LabelRef<'_>,
+        kind: KindRef,
+        at: u8,
+        pc: u8,
+        bytes: &[u8],
+    ) -> Result<bool, ErrorKind> {
         let mut b = Bindings::default();
-        let label = b.label(self, &fx.label, true, None)?;
+        let tokens = b.label(self, label, true, None)?;
         if !b.checks.is_empty() {
             return Ok(false);
         }
-        let at = self.offset - self.chunk_start;
+        let start = self.offset - self.chunk_start;
         self.fixups.push(Fix {
             lets: b.lets,
-            label,
+            label: tokens,
             kind,
-            at: at + fx.at as usize,
-            pc: at + fx.pc as usize,
+            at: start + at as usize,
+            pc: start + pc as usize,
             origin: self.chunk_start,
-            addend: fx.label.addend,
+            addend: label.addend,
             resolved: false,
         });
-        jitasm_core::ByteSink::extend_from_slice(self, enc.bytes());
+        jitasm_core::ByteSink::extend_from_slice(self, bytes);
         Ok(true)
     }
 

@@ -14,42 +14,13 @@
 //! its label target (`b =>l`, `bl extern f`) is encoded now and joins the
 //! static bytes, with a fixup whose target is evaluated at run time.
 
-use super::{kind_index, lit_i64, Collector, Fix, Piece};
+use super::{kind_index, lit_i64, only_a_label_target, Bindings, Collector, Piece};
 use jitasm_a64::{Arrangement, ElemSize, Mem, MemOffset, Modifier, Operand, Reg, RegClass};
-use jitasm_core::{Arch, LabelRef, LabelTarget};
-use jitasm_syntax::dynamic::{A64Instruction, ExprId, Parts};
+use jitasm_core::Arch;
+use jitasm_syntax::dynamic::{A64Instruction, Parts};
 use jitasm_syntax::ErrorKind;
-use proc_macro2::{Ident, Literal, TokenStream};
+use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
-use std::collections::HashMap;
-
-/// The Rust values of one instruction, each bound once, in order.
-#[derive(Default)]
-struct Values {
-    lets: TokenStream,
-    names: HashMap<ExprId, Ident>,
-}
-
-impl Values {
-    /// Binds expression `id` (once) as `conv` of it.
-    fn bind(
-        &mut self,
-        c: &Collector<'_>,
-        id: ExprId,
-        conv: impl FnOnce(TokenStream) -> TokenStream,
-    ) -> Ident {
-        if let Some(n) = self.names.get(&id) {
-            return n.clone();
-        }
-        let name = format_ident!("__v{}", id);
-        let value = conv(c.leaf(id));
-        // `#(n + 1)` is the user's parenthesized expression, kept whole.
-        self.lets
-            .extend(quote!(#[allow(unused_parens)] let #name = #value;));
-        self.names.insert(id, name.clone());
-        name
-    }
-}
 
 impl Collector<'_> {
     /// The function that pads code to an alignment with the invocation's
@@ -68,13 +39,13 @@ impl Collector<'_> {
             return Ok(());
         }
         let p = self.p.clone();
-        let mut v = Values::default();
+        let mut v = Bindings::default();
         let mut ops = Vec::new();
         let mut patches = Vec::new();
         for (i, (op, parts)) in d.operands.iter().zip(d.parts).enumerate() {
             let at = i as u8;
             ops.push(self.a64_operand(&mut v, op, parts)?);
-            let reg = |v: &mut Values, id, part: TokenStream| {
+            let reg = |v: &mut Bindings, id, part: TokenStream| {
                 let n = v.bind(self, id, |e| quote!(::core::convert::Into::<u8>::into(#e)));
                 quote!(#p::a64::dynamic::Patch::reg(#at, #p::a64::dynamic::Part::#part, #n))
             };
@@ -116,11 +87,7 @@ impl Collector<'_> {
     /// joins the static bytes with a fixup whose target is the Rust value.
     /// Returns whether the instruction was handled so.
     fn a64_label_only(&mut self, d: &A64Instruction<'_, '_>) -> Result<bool, ErrorKind> {
-        let values = d
-            .parts
-            .iter()
-            .any(|x| x.reg.is_some() || x.index.is_some() || x.value.is_some());
-        if values || d.parts.iter().filter(|x| x.label_expr).count() != 1 {
+        if !only_a_label_target(d.parts) {
             return Ok(false);
         }
         let inst = jitasm_a64::Instruction::new(d.mnemonic, d.operands);
@@ -131,60 +98,13 @@ impl Collector<'_> {
         let Some(kind) = kind_index(fx.kind) else {
             return Ok(false);
         };
-        let mut v = Values::default();
-        let label = self.a64_label(&mut v, &fx.label, true)?;
-        let at = self.offset - self.chunk_start;
-        self.fixups.push(Fix {
-            lets: v.lets,
-            label,
-            kind,
-            at: at + fx.at as usize,
-            pc: at + fx.pc as usize,
-            origin: self.chunk_start,
-            addend: fx.label.addend,
-            resolved: false,
-        });
-        jitasm_core::ByteSink::extend_from_slice(self, &enc.bytes());
-        Ok(true)
-    }
-
-    /// A label whose target may be a Rust value (`=>e`: a `DynamicLabel`;
-    /// `extern e`: an address).
-    fn a64_label(
-        &self,
-        v: &mut Values,
-        l: &LabelRef<'_>,
-        target_expr: bool,
-    ) -> Result<TokenStream, ErrorKind> {
-        self.uses_labels.set(true);
-        let p = &self.p;
-        let binding = match (target_expr, l.target) {
-            (false, _) => None,
-            (true, LabelTarget::Dynamic(d)) => Some(v.bind(
-                self,
-                d.index(),
-                |e| quote!({ let __l: #p::core::DynamicLabel = #e; __l }),
-            )),
-            (true, LabelTarget::Extern(a)) => Some(v.bind(
-                self,
-                a as ExprId,
-                |e| quote!(#p::x64::dynamic::Address::address(#e)),
-            )),
-            (true, _) => {
-                return Err(ErrorKind::BadOperand(
-                    "a label target from Rust is `=>expr` or `extern expr`",
-                ))
-            }
-        };
-        let target = self.target_tokens(&l.target, binding.as_ref())?;
-        let addend = lit_i64(l.addend);
-        Ok(quote!(#p::core::LabelRef { target: #target, addend: #addend }))
+        self.push_with_label(&fx.label, kind, fx.at, fx.pc, &enc.bytes())
     }
 
     /// A stand-in operand as an expression of `jitasm_a64::Operand`.
     fn a64_operand(
         &self,
-        v: &mut Values,
+        v: &mut Bindings,
         op: &Operand<'_>,
         parts: &Parts,
     ) -> Result<TokenStream, ErrorKind> {
@@ -229,7 +149,7 @@ impl Collector<'_> {
                 quote!(#a::Operand::Mem(#m))
             }
             Operand::Label(l) => {
-                let l = self.a64_label(v, &l, parts.label_expr)?;
+                let l = v.label(self, &l, parts.label_expr, None)?;
                 quote!(#a::Operand::Label(#l))
             }
             Operand::Cond(c) => {
