@@ -1,6 +1,6 @@
 //! `cargo xtask codegen [--check]`: regenerates every checked-in generated
 //! file (`crates/*/src/generated/`: the x86 forms and builder, the AArch64
-//! forms) from `jitasm-meta`'s definitions, or with
+//! forms and builder) from `jitasm-meta`'s definitions, or with
 //! `--check` fails if any file differs from what would be generated.
 //! `cargo xtask golden-x86 [--check]`: the x86 golden vectors from llvm-mc
 //! (runs `crates/jitasm-x64/examples/golden_x86.rs`, which uses the encoder:
@@ -8,6 +8,7 @@
 //! broken generated file never stops the generator).
 
 mod builder;
+mod builder_a64;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -56,13 +57,16 @@ fn root() -> PathBuf {
 /// path contains it (`cargo xtask codegen jitasm-a64`).
 fn codegen(check: bool, only: Option<&String>) -> ExitCode {
     type Gen = fn() -> String;
-    let outputs: [(&str, Gen); 4] = [
+    let outputs: [(&str, Gen); 5] = [
         ("crates/jitasm-x64/src/generated/forms.rs", x86_forms),
         ("crates/jitasm-x64/src/generated/builder.rs", || {
             builder::generate().0
         }),
         ("docs/ISA-COVERAGE.md", coverage),
         ("crates/jitasm-a64/src/generated/forms.rs", a64_forms),
+        ("crates/jitasm-a64/src/generated/builder.rs", || {
+            builder_a64::generate().0
+        }),
     ];
     let mut stale = false;
     for (rel, generate) in outputs {
