@@ -282,3 +282,5 @@ impl fmt::Display for EncodeError {
         }
     }
 }
+
+impl core::error::Error for EncodeError {}

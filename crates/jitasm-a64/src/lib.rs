@@ -44,6 +44,7 @@
 extern crate alloc;
 
 mod alias;
+pub mod builder;
 pub mod dynamic;
 pub mod encode;
 pub mod error;
