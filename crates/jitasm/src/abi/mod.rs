@@ -1,10 +1,14 @@
-//! Calling conventions for x86-64: calls into native functions and stack
-//! frames, emitted with the typed builder ([`crate::x64::builder`]).
+//! Calling conventions: calls into native functions and stack frames.
 //!
-//! Two conventions are covered, **System V AMD64** ([`CallConv::SysV`]: Linux,
-//! the BSDs, macOS) and **Microsoft x64** ([`CallConv::Win64`]: Windows);
-//! [`CallConv::host`] is the one of the target being compiled for. AArch64
-//! (AAPCS64) and RISC-V are out of scope until their encoders exist.
+//! This module itself covers x86-64, emitting with the typed builder
+//! ([`crate::x64::builder`]); [`aarch64`] covers AArch64 (AAPCS64, and
+//! Apple's variant) with the same shape, emitting with the AArch64 encoder
+//! into any [`CodeSink`]. RISC-V is out of scope for now.
+//!
+//! Two x86-64 conventions are covered, **System V AMD64**
+//! ([`CallConv::SysV`]: Linux, the BSDs, macOS) and **Microsoft x64**
+//! ([`CallConv::Win64`]: Windows); [`CallConv::host`] is the one of the
+//! target being compiled for.
 //!
 //! * [`Call`] emits a call to an absolute address or a label with a list of
 //!   [`Arg`]s (integers/pointers, `f64`, `f32`) taken from 64-bit registers,
@@ -80,6 +84,8 @@
 //! outgoing argument area is built there). Memory sources based on `rsp`, and
 //! `rsp` itself as an integer source, mean their value *before* the call
 //! sequence: the displacement is adjusted for what the sequence pushes.
+
+pub mod aarch64;
 
 use crate::x64::builder::prelude::*;
 use crate::x64::builder::regs::*;
