@@ -734,6 +734,15 @@ fn select_all<'a>(
     inst: &Instruction<'a, '_>,
 ) -> Result<(&'static Form, Encoded<'a>), EncodeError> {
     if let Some(forms) = indexed_forms(inst) {
+        // The common case (64-bit mode, no prefix) by the fast path's rules
+        // over the indexed forms: where it answers, the answer is
+        // `select_among`'s over the same forms (`sal` is left to
+        // `select_among`, which reads it as `shl`).
+        if mode.is64() && inst.prefixes.0 == 0 && inst.mnemonic.name() != "sal" {
+            if let Some(r) = select_fast_indexed(forms, inst.operands, inst.decorations) {
+                return Ok(r);
+            }
+        }
         let r = select_among(mode, inst, forms.iter().map(|&i| &FORMS[i as usize]));
         if r.is_ok() {
             return r;
@@ -1053,6 +1062,23 @@ pub fn select_fast<'a, O: Operands<'a> + ?Sized>(
         };
     }
     by_count!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16)
+}
+
+/// [`select_fast`] over forms of the table given by index (not constants:
+/// one loop for every list), for [`select`] in 64-bit mode without
+/// prefixes: `None` wherever `select_fast` gives up.
+#[inline]
+fn select_fast_indexed<'a>(
+    forms: &[u16],
+    ops: &[Operand<'a>],
+    d: Decorations,
+) -> Option<(&'static Form, Encoded<'a>)> {
+    let mut best: Option<Best<'a>> = None;
+    let mut size_of_best = 0u16;
+    for &i in forms {
+        consider_fast(&FORMS[i as usize], ops, d, &mut best, &mut size_of_best)?;
+    }
+    best.map(|b| (b.form, b.enc))
 }
 
 /// The candidate forms of a builder impl, as an array of constants: the
