@@ -242,7 +242,7 @@ impl<'a, R: Copy + PartialEq> Lin<'a, R> {
 
 /// Values anywhere in `-2^64..2^64` may appear while folding; a result is
 /// checked against what its place takes.
-fn in_range(v: i128) -> bool {
+pub(crate) fn in_range(v: i128) -> bool {
     (-(1i128 << 64)..(1i128 << 64)).contains(&v)
 }
 

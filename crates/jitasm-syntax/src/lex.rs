@@ -85,35 +85,93 @@ impl<'a> Lexer<'a> {
     }
 
     /// The next token, or an error with its span.
+    #[inline]
     pub fn next_token(&mut self) -> Result<Token<'a>, (ErrorKind, Span)> {
         let b = self.src.as_bytes();
-        // Whitespace and comments.
+        let mut pos = self.pos;
+        // Blanks, then the common tokens at once; comments and the rarer
+        // tokens in `other`.
         loop {
-            match b.get(self.pos) {
-                Some(b' ' | b'\t' | b'\r' | b'\x0c' | b'\x0b') => self.pos += 1,
-                Some(b'#') if self.hash_comments || self.at_line_start() => self.skip_line(),
-                Some(b'/') if b.get(self.pos + 1) == Some(&b'/') => self.skip_line(),
-                Some(b'/') if b.get(self.pos + 1) == Some(&b'*') => {
-                    let start = self.pos;
-                    match self.src[self.pos + 2..].find("*/") {
-                        Some(n) => self.pos += 2 + n + 2,
+            let Some(&c) = b.get(pos) else {
+                self.pos = pos;
+                return Ok(Token {
+                    tok: Tok::Eof,
+                    span: Span::new(pos, pos),
+                });
+            };
+            let (tok, end) = match CLASS[c as usize] {
+                BLANK => {
+                    pos += 1;
+                    continue;
+                }
+                NAME => {
+                    let mut end = pos + 1;
+                    while end < b.len() && CLASS[b[end] as usize] & NAME_PART != 0 {
+                        end += 1;
+                    }
+                    (Tok::Ident(&self.src[pos..end]), end)
+                }
+                DIGIT => {
+                    self.pos = pos;
+                    return self.number(pos);
+                }
+                END => (Tok::End, pos + 1),
+                PUNCT => (Tok::Punct(c), pos + 1),
+                _ => {
+                    self.pos = pos;
+                    match self.other()? {
+                        Some(t) => return Ok(t),
+                        // A comment was skipped.
                         None => {
-                            return Err((
-                                ErrorKind::Unterminated("comment"),
-                                Span::new(start, start + 2),
-                            ))
+                            pos = self.pos;
+                            continue;
                         }
                     }
                 }
-                _ => break,
+            };
+            self.pos = end;
+            return Ok(Token {
+                tok,
+                span: Span::new(pos, end),
+            });
+        }
+    }
+
+    /// The token at the current position, which [`CLASS`] does not make a
+    /// name, number, end or plain punctuation; `None` after skipping a
+    /// comment.
+    fn other(&mut self) -> Result<Option<Token<'a>>, (ErrorKind, Span)> {
+        let b = self.src.as_bytes();
+        match b.get(self.pos) {
+            Some(b'#') if self.hash_comments || self.at_line_start() => {
+                self.skip_line();
+                return Ok(None);
             }
+            Some(b'/') if b.get(self.pos + 1) == Some(&b'/') => {
+                self.skip_line();
+                return Ok(None);
+            }
+            Some(b'/') if b.get(self.pos + 1) == Some(&b'*') => {
+                let start = self.pos;
+                match self.src[self.pos + 2..].find("*/") {
+                    Some(n) => self.pos += 2 + n + 2,
+                    None => {
+                        return Err((
+                            ErrorKind::Unterminated("comment"),
+                            Span::new(start, start + 2),
+                        ))
+                    }
+                }
+                return Ok(None);
+            }
+            _ => {}
         }
         let start = self.pos;
         let Some(&c) = b.get(self.pos) else {
-            return Ok(Token {
+            return Ok(Some(Token {
                 tok: Tok::Eof,
                 span: Span::new(start, start),
-            });
+            }));
         };
         let tok = match c {
             b'\n' | b';' => {
@@ -133,7 +191,7 @@ impl<'a> Lexer<'a> {
                 }
                 Tok::Ident(&self.src[start..self.pos])
             }
-            b'0'..=b'9' => return self.number(start),
+            b'0'..=b'9' => return self.number(start).map(Some),
             b'"' => {
                 self.pos += 1;
                 loop {
@@ -156,7 +214,7 @@ impl<'a> Lexer<'a> {
                 }
                 Tok::Str(&self.src[start + 1..self.pos - 1])
             }
-            b'\'' => return self.char_literal(start),
+            b'\'' => return self.char_literal(start).map(Some),
             b'-' if b.get(self.pos + 1) == Some(&b'>') => {
                 self.pos += 2;
                 Tok::Arrow
@@ -186,10 +244,10 @@ impl<'a> Lexer<'a> {
                 ));
             }
         };
-        Ok(Token {
+        Ok(Some(Token {
             tok,
             span: Span::new(start, self.pos),
-        })
+        }))
     }
 
     /// Whether only blanks precede the current position on its line.
@@ -210,6 +268,16 @@ impl<'a> Lexer<'a> {
 
     fn number(&mut self, start: usize) -> Result<Token<'a>, (ErrorKind, Span)> {
         let b = self.src.as_bytes();
+        // The usual numbers, decimal and `0x` hex, read at once; whatever
+        // else (a suffix, `_`, a fraction, an exponent, a label reference,
+        // an overflow) is left to the general reading below.
+        if let Some((v, end)) = plain_number(b, start) {
+            self.pos = end;
+            return Ok(Token {
+                tok: Tok::Int(v),
+                span: Span::new(start, end),
+            });
+        }
         while let Some(c) = b.get(self.pos) {
             if c.is_ascii_alphanumeric() || *c == b'_' {
                 self.pos += 1;
@@ -302,6 +370,81 @@ impl<'a> Lexer<'a> {
             tok: Tok::Char(value),
             span: Span::new(start, self.pos),
         })
+    }
+}
+
+/// Byte classes of [`Lexer::next_token`]'s fast path.
+const BLANK: u8 = 1;
+/// Starts a name (and continues one).
+const NAME: u8 = 2 | NAME_PART;
+/// Starts a number (and continues a name).
+const DIGIT: u8 = 4 | NAME_PART;
+const END: u8 = 6;
+/// Punctuation that is a token alone whatever follows.
+const PUNCT: u8 = 8;
+/// Continues a name (a flag of `NAME` and `DIGIT`).
+const NAME_PART: u8 = 0x10;
+
+/// Each byte's class; 0 for everything [`Lexer::other`] reads (comments,
+/// strings, `->`, `=>`, `<<`, `>>`, `#`, `/`, invalid characters).
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = match b {
+            b' ' | b'\t' | b'\r' | b'\x0c' | b'\x0b' => BLANK,
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' | b'.' | b'$' | b'@' => NAME,
+            b'0'..=b'9' => DIGIT,
+            b'\n' | b';' => END,
+            b',' | b':' | b'[' | b']' | b'{' | b'}' | b'(' | b')' | b'+' | b'*' | b'%' | b'&'
+            | b'|' | b'^' | b'~' | b'!' => PUNCT,
+            _ => 0,
+        };
+        c += 1;
+    }
+    t
+};
+
+/// A decimal number or a `0x` hex number at `start` that nothing but a
+/// separator follows (not a name character or `.`), and that fits 64
+/// bits: its value and end. What [`classify_number`] gives for it.
+#[inline]
+fn plain_number(b: &[u8], start: usize) -> Option<(u64, usize)> {
+    let mut pos = start;
+    let mut v: u64 = 0;
+    let hex = b.get(start) == Some(&b'0') && matches!(b.get(start + 1), Some(b'x' | b'X'));
+    if hex {
+        pos += 2;
+        let digits = pos;
+        while let Some(&c) = b.get(pos) {
+            let d = match c {
+                b'0'..=b'9' => c - b'0',
+                b'a'..=b'f' => c - b'a' + 10,
+                b'A'..=b'F' => c - b'A' + 10,
+                _ => break,
+            };
+            if v >> 60 != 0 {
+                return None;
+            }
+            v = v << 4 | d as u64;
+            pos += 1;
+        }
+        if pos == digits {
+            return None;
+        }
+    } else {
+        while let Some(&c) = b.get(pos) {
+            if !c.is_ascii_digit() {
+                break;
+            }
+            v = v.checked_mul(10)?.checked_add((c - b'0') as u64)?;
+            pos += 1;
+        }
+    }
+    match b.get(pos) {
+        Some(&c) if CLASS[c as usize] & NAME_PART != 0 => None,
+        _ => Some((v, pos)),
     }
 }
 

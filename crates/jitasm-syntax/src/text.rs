@@ -472,6 +472,19 @@ pub(crate) struct Parser<'a, 'o> {
     pub(crate) label_spans: Vec<Span>,
     /// `$n` names the caller's Rust expression `n` (the `dynasm!` macro).
     pub exprs: bool,
+    /// Mnemonics already looked up ([`crate::x86::MnemonicCache`]).
+    pub(crate) mnemonics: crate::x86::MnemonicCache,
+}
+
+/// Where the parser is: what [`Parser::save`] keeps for
+/// [`Parser::restore`], so a fast path can read ahead and give the tokens
+/// back when the text is not the shape it reads.
+#[derive(Clone)]
+pub(crate) struct Snapshot<'a> {
+    lex: Lexer<'a>,
+    tok: Token<'a>,
+    prev_end: u32,
+    peeked: Option<(Token<'a>, Lexer<'a>)>,
 }
 
 /// How deep parentheses may nest.
@@ -531,7 +544,28 @@ impl<'a, 'o> Parser<'a, 'o> {
             peeked: None,
             label_spans: Vec::new(),
             exprs: false,
+            mnemonics: crate::x86::MnemonicCache::new(),
         }
+    }
+
+    /// The parser's place in the text (see [`Snapshot`]).
+    #[inline]
+    pub(crate) fn save(&self) -> Snapshot<'a> {
+        Snapshot {
+            lex: self.lex.clone(),
+            tok: self.tok,
+            prev_end: self.prev_end,
+            peeked: self.peeked.clone(),
+        }
+    }
+
+    /// Goes back to a place [`save`](Self::save) kept.
+    #[inline]
+    pub(crate) fn restore(&mut self, s: Snapshot<'a>) {
+        self.lex = s.lex;
+        self.tok = s.tok;
+        self.prev_end = s.prev_end;
+        self.peeked = s.peeked;
     }
 
     /// Moves to the next token.

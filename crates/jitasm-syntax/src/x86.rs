@@ -36,13 +36,250 @@ const FAMILIES: [(&str, RegClass); 16] = [
     ("Rbnd", RegClass::Bnd),
 ];
 
+/// Every name [`Reg::parse`] reads, in lower case, with its register: the
+/// entries of [`REG_TABLE`]. At most five bytes (`xmm31`, `st(7)`).
+const REG_NAMES: &[(&[u8], RegClass, u8, u8)] = &[
+    // (prefix, class, first number, count): names `prefix` + decimal number,
+    // or the listed names below.
+    (b"xmm", RegClass::Xmm, 0, 32),
+    (b"ymm", RegClass::Ymm, 0, 32),
+    (b"zmm", RegClass::Zmm, 0, 32),
+    (b"tmm", RegClass::Tmm, 0, 8),
+    (b"bnd", RegClass::Bnd, 0, 4),
+    (b"mm", RegClass::Mm, 0, 8),
+    (b"st", RegClass::St, 0, 8),
+    (b"cr", RegClass::Cr, 0, 16),
+    (b"dr", RegClass::Dr, 0, 16),
+    (b"tr", RegClass::Tr, 0, 8),
+    (b"k", RegClass::K, 0, 8),
+    (b"r", RegClass::Gp64, 8, 8),
+];
+
+/// Register names that are not a prefix and a number, by class: the
+/// names of numbers 0, 1, … (`r8d`… are `r` + number + suffix).
+const REG_LISTS: &[(&[&[u8]], RegClass, u8)] = &[
+    (
+        &[
+            b"rax", b"rcx", b"rdx", b"rbx", b"rsp", b"rbp", b"rsi", b"rdi",
+        ],
+        RegClass::Gp64,
+        0,
+    ),
+    (
+        &[
+            b"eax", b"ecx", b"edx", b"ebx", b"esp", b"ebp", b"esi", b"edi",
+        ],
+        RegClass::Gp32,
+        0,
+    ),
+    (
+        &[b"ax", b"cx", b"dx", b"bx", b"sp", b"bp", b"si", b"di"],
+        RegClass::Gp16,
+        0,
+    ),
+    (
+        &[b"al", b"cl", b"dl", b"bl", b"spl", b"bpl", b"sil", b"dil"],
+        RegClass::Gp8,
+        0,
+    ),
+    (&[b"ah", b"ch", b"dh", b"bh"], RegClass::Gp8High, 4),
+    (
+        &[b"es", b"cs", b"ss", b"ds", b"fs", b"gs"],
+        RegClass::Seg,
+        0,
+    ),
+    (&[b"rip", b"eip"], RegClass::Ip, 0),
+    (&[b"st"], RegClass::St, 0),
+];
+
+/// Slots of [`REG_TABLE`] (a power of two, about twice the names).
+const REG_SLOTS: usize = 1024;
+
+/// A name of up to eight bytes as a number (its bytes, big-endian); every
+/// register name is at most five bytes of printable ASCII, so none is 0.
+const fn reg_key(b: &[u8]) -> u64 {
+    let mut k = 0u64;
+    let mut i = 0;
+    while i < b.len() {
+        k = k << 8 | b[i] as u64;
+        i += 1;
+    }
+    k
+}
+
+/// Where the search for `key` starts in [`REG_TABLE`].
+const fn reg_slot(key: u64) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - REG_SLOTS.trailing_zeros())) as usize
+}
+
+const fn reg_insert(t: &mut [(u64, Reg); REG_SLOTS], key: u64, r: Reg) {
+    let mut i = reg_slot(key);
+    loop {
+        if t[i].0 == 0 {
+            t[i] = (key, r);
+            return;
+        }
+        assert!(t[i].0 != key, "a register name twice");
+        i = (i + 1) & (REG_SLOTS - 1);
+    }
+}
+
+const fn reg_of(class: RegClass, num: u8) -> Reg {
+    match Reg::new(class, num) {
+        Some(r) => r,
+        None => panic!("a register of the table does not exist"),
+    }
+}
+
+/// Every register name (lower case) to its register: open addressing,
+/// linear probing, key 0 for an empty slot. Built at compile time from
+/// [`REG_NAMES`] and [`REG_LISTS`]; `reg_lookup_is_reg_parse` checks that
+/// it reads exactly what [`Reg::parse`] reads.
+static REG_TABLE: [(u64, Reg); REG_SLOTS] = {
+    let mut t = [(0u64, jitasm_x64::regs::rax); REG_SLOTS];
+    let mut l = 0;
+    while l < REG_LISTS.len() {
+        let (names, class, first) = REG_LISTS[l];
+        let mut i = 0;
+        while i < names.len() {
+            reg_insert(&mut t, reg_key(names[i]), reg_of(class, first + i as u8));
+            i += 1;
+        }
+        l += 1;
+    }
+    let mut p = 0;
+    while p < REG_NAMES.len() {
+        let (prefix, class, first, count) = REG_NAMES[p];
+        let mut n = first;
+        while n < first + count {
+            let base = reg_key(prefix);
+            let num = if n < 10 {
+                base << 8 | (b'0' + n) as u64
+            } else {
+                (base << 8 | (b'0' + n / 10) as u64) << 8 | (b'0' + n % 10) as u64
+            };
+            let r = reg_of(class, n);
+            reg_insert(&mut t, num, r);
+            if matches!(class, RegClass::St) {
+                // `st(3)`.
+                reg_insert(
+                    &mut t,
+                    ((base << 8 | b'(' as u64) << 8 | num & 0xff) << 8 | b')' as u64,
+                    r,
+                );
+            }
+            if matches!(class, RegClass::Gp64) {
+                // `r8d`, `r8w`, `r8b`, `r8l`.
+                reg_insert(&mut t, num << 8 | b'd' as u64, reg_of(RegClass::Gp32, n));
+                reg_insert(&mut t, num << 8 | b'w' as u64, reg_of(RegClass::Gp16, n));
+                reg_insert(&mut t, num << 8 | b'b' as u64, reg_of(RegClass::Gp8, n));
+                reg_insert(&mut t, num << 8 | b'l' as u64, reg_of(RegClass::Gp8, n));
+            }
+            n += 1;
+        }
+        p += 1;
+    }
+    t
+};
+
+/// The register `name` names (any case), as [`Reg::parse`] reads it, by
+/// one hash lookup.
+#[inline]
+pub(crate) fn reg_lookup(name: &str) -> Option<Reg> {
+    let b = name.as_bytes();
+    if b.is_empty() || b.len() > 5 {
+        return None;
+    }
+    let mut key = 0u64;
+    for &c in b {
+        key = key << 8 | c.to_ascii_lowercase() as u64;
+    }
+    let mut i = reg_slot(key);
+    loop {
+        let (k, r) = REG_TABLE[i];
+        if k == key {
+            return Some(r);
+        }
+        if k == 0 {
+            return None;
+        }
+        i = (i + 1) & (REG_SLOTS - 1);
+    }
+}
+
+/// A name of up to 16 bytes in lower case as a number (its bytes,
+/// little-endian): names are printable ASCII, so two names have the same
+/// key only if they are the same up to case. `None` if longer.
+#[inline]
+fn name_key(name: &str) -> Option<u128> {
+    let b = name.as_bytes();
+    if b.len() > 16 {
+        return None;
+    }
+    let mut buf = [0u8; 16];
+    for (d, &c) in buf.iter_mut().zip(b) {
+        *d = c.to_ascii_lowercase();
+    }
+    Some(u128::from_le_bytes(buf))
+}
+
+/// [`name_key`] of a lower-case name, at compile time.
+const fn const_key(name: &str) -> u128 {
+    let b = name.as_bytes();
+    let mut k = 0u128;
+    let mut i = 0;
+    while i < b.len() {
+        k |= (b[i] as u128) << (8 * i);
+        i += 1;
+    }
+    k
+}
+
+/// Slots of [`MnemonicCache`].
+const MNEMONIC_SLOTS: usize = 64;
+
+/// The mnemonics a text has used, by [`name_key`]: [`Mnemonic::parse`]
+/// (a search of the whole table) once per name and slot, then one
+/// comparison. A direct-mapped cache: a name whose slot another holds is
+/// looked up again.
+#[derive(Clone)]
+pub(crate) struct MnemonicCache {
+    slots: [(u128, Option<Mnemonic>); MNEMONIC_SLOTS],
+}
+
+impl MnemonicCache {
+    pub(crate) fn new() -> Self {
+        MnemonicCache {
+            slots: [(0, None); MNEMONIC_SLOTS],
+        }
+    }
+
+    /// [`Mnemonic::parse`]`(name)`, where `key` is `name`'s [`name_key`].
+    #[inline]
+    fn parse(&mut self, key: Option<u128>, name: &str) -> Option<Mnemonic> {
+        let Some(key) = key else {
+            return Mnemonic::parse(name);
+        };
+        let h = ((key as u64) ^ ((key >> 64) as u64)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let slot = &mut self.slots[(h >> (64 - MNEMONIC_SLOTS.trailing_zeros())) as usize];
+        if slot.0 == key && slot.1.is_some() {
+            return slot.1;
+        }
+        let m = Mnemonic::parse(name);
+        if m.is_some() {
+            *slot = (key, m);
+        }
+        m
+    }
+}
+
 /// A register named without arguments: an alias, a register name, or
 /// `r0`…`r7` with an optional `d`/`w`/`b` suffix (dynasm's numbered names).
 pub(crate) fn register_name(p: &Parser<'_, '_>, name: &str) -> Option<Reg> {
     if let Some(r) = p.alias(name) {
         return Some(r);
     }
-    if let Some(r) = Reg::parse(name) {
+    if let Some(r) = reg_lookup(name) {
         return Some(r);
     }
     let rest = name.strip_prefix(['r', 'R'])?;
@@ -181,19 +418,27 @@ fn size_keyword(w: &str, mode: Mode) -> Option<u16> {
     })
 }
 
-const PREFIXES: [(&str, Prefixes); 11] = [
-    ("lock", Prefixes::LOCK),
-    ("rep", Prefixes::REP),
-    ("repe", Prefixes::REP),
-    ("repz", Prefixes::REP),
-    ("repne", Prefixes::REPNE),
-    ("repnz", Prefixes::REPNE),
-    ("xacquire", Prefixes::XACQUIRE),
-    ("xrelease", Prefixes::XRELEASE),
-    ("bnd", Prefixes::BND),
-    ("notrack", Prefixes::NOTRACK),
-    ("data16", Prefixes::NONE),
+/// The prefixes written before a mnemonic, by [`name_key`].
+const PREFIXES: [(u128, Prefixes); 11] = [
+    (const_key("lock"), Prefixes::LOCK),
+    (const_key("rep"), Prefixes::REP),
+    (const_key("repe"), Prefixes::REP),
+    (const_key("repz"), Prefixes::REP),
+    (const_key("repne"), Prefixes::REPNE),
+    (const_key("repnz"), Prefixes::REPNE),
+    (const_key("xacquire"), Prefixes::XACQUIRE),
+    (const_key("xrelease"), Prefixes::XRELEASE),
+    (const_key("bnd"), Prefixes::BND),
+    (const_key("notrack"), Prefixes::NOTRACK),
+    (const_key("data16"), Prefixes::NONE),
 ];
+
+/// The prefix `name` is (any case), if it is one.
+#[inline]
+fn prefix_named(key: Option<u128>) -> Option<Prefixes> {
+    let key = key?;
+    PREFIXES.iter().find(|(k, _)| *k == key).map(|(_, p)| *p)
+}
 
 fn st(n: u8) -> Reg {
     Reg::new(RegClass::St, n).unwrap_or(jitasm_x64::regs::rax)
@@ -251,6 +496,8 @@ pub(crate) fn instruction<'a, S: Output + ?Sized>(
 ) -> EResult<()> {
     let mut prefixes = Prefixes::NONE;
     let mut seg: Option<(Reg, Span)> = None;
+    // The last name's `name_key`, and where the name is.
+    let mut keyed: Option<(u32, Option<u128>)> = None;
     loop {
         match p.tok.tok {
             Tok::Punct(b'{') => {
@@ -270,11 +517,12 @@ pub(crate) fn instruction<'a, S: Output + ?Sized>(
                 if !matches!(next.tok, Tok::Ident(_) | Tok::Punct(b'{')) {
                     break;
                 }
-                if let Some((_, bits)) = PREFIXES.iter().find(|(n, _)| n.eq_ignore_ascii_case(name))
-                {
-                    prefixes = prefixes.with(*bits);
-                } else if is_seg(Reg::parse(name)) && matches!(next.tok, Tok::Ident(_)) {
-                    seg = Some((Reg::parse(name).unwrap_or(jitasm_x64::regs::ds), p.tok.span));
+                let key = name_key(name);
+                keyed = Some((p.tok.span.start, key));
+                if let Some(bits) = prefix_named(key) {
+                    prefixes = prefixes.with(bits);
+                } else if is_seg(reg_lookup(name)) && matches!(next.tok, Tok::Ident(_)) {
+                    seg = Some((reg_lookup(name).unwrap_or(jitasm_x64::regs::ds), p.tok.span));
                 } else {
                     break;
                 }
@@ -289,17 +537,27 @@ pub(crate) fn instruction<'a, S: Output + ?Sized>(
     let mspan = p.tok.span;
     let mut movabs = false;
     let mut far = false;
-    let mnemonic = if name.eq_ignore_ascii_case("movabs") {
-        movabs = true;
-        Mnemonic::parse("mov")
-    } else if name.eq_ignore_ascii_case("ljmp") {
-        far = true;
-        Mnemonic::parse("jmp")
-    } else if name.eq_ignore_ascii_case("lcall") {
-        far = true;
-        Mnemonic::parse("call")
-    } else {
-        Mnemonic::parse(name)
+    let key = match keyed {
+        Some((at, key)) if at == mspan.start => key,
+        _ => name_key(name),
+    };
+    const MOVABS: u128 = const_key("movabs");
+    const LJMP: u128 = const_key("ljmp");
+    const LCALL: u128 = const_key("lcall");
+    let mnemonic = match key {
+        Some(MOVABS) => {
+            movabs = true;
+            p.mnemonics.parse(Some(const_key("mov")), "mov")
+        }
+        Some(LJMP) => {
+            far = true;
+            p.mnemonics.parse(Some(const_key("jmp")), "jmp")
+        }
+        Some(LCALL) => {
+            far = true;
+            p.mnemonics.parse(Some(const_key("call")), "call")
+        }
+        _ => p.mnemonics.parse(key, name),
     }
     .ok_or_else(|| (ErrorKind::UnknownMnemonic(name.to_string()), mspan))?;
     p.bump()?;
@@ -651,7 +909,7 @@ fn decorations<'a>(
                 }
             },
             Tok::Ident(w) if w.eq_ignore_ascii_case("z") => dec.zeroing = true,
-            Tok::Ident(w) => match Reg::parse(w).or_else(|| p.alias(w)) {
+            Tok::Ident(w) => match reg_lookup(w).or_else(|| p.alias(w)) {
                 Some(k) if k.class() == RegClass::K => {
                     if dec.mask.is_some() {
                         return Err((ErrorKind::BadOperand("two masks"), open.to(t.span)));
@@ -698,6 +956,25 @@ fn rounding(p: &mut Parser<'_, '_>) -> EResult<Item<'static>> {
 
 /// One operand, and what of it comes from Rust expressions (`dynasm!`).
 fn operand<'a>(p: &mut Parser<'a, '_>) -> EResult<(Item<'a>, Written, Parts)> {
+    // A register or a number alone (`rax,`, `16` at the end): what the
+    // general path below gives for them, without an expression. No alias
+    // takes a register's name, so the name is the register.
+    let alone = match p.tok.tok {
+        Tok::Ident(name) => reg_lookup(name).map(Operand::Reg),
+        Tok::Int(v) => Some(Operand::Imm(Imm {
+            value: v as i64,
+            size: 0,
+        })),
+        _ => None,
+    };
+    if let Some(op) = alone {
+        if let Ok(next) = p.peek() {
+            if matches!(next.tok, Tok::Punct(b',') | Tok::End | Tok::Eof) {
+                p.bump()?;
+                return Ok((Item::Op(op), Written::default(), Parts::default()));
+            }
+        }
+    }
     if p.is_punct(b'{') {
         return Ok((rounding(p)?, Written::default(), Parts::default()));
     }
@@ -730,7 +1007,7 @@ fn operand<'a>(p: &mut Parser<'a, '_>) -> EResult<(Item<'a>, Written, Parts)> {
     // Segment override: `fs:[rax]`, `fs:0x10`.
     let mut seg = None;
     if let Some(name) = p.ident() {
-        let r = Reg::parse(name);
+        let r = reg_lookup(name);
         if is_seg(r) && p.peek()?.tok == Tok::Punct(b':') && !w.offset {
             seg = r;
             p.bump()?;
@@ -870,7 +1147,7 @@ fn memory<'a>(
             "DWORD" if p.peek()?.tok != Tok::Punct(b']') => disp_size = DispSize::Dword,
             "NOSPLIT" => nosplit = true,
             _ => {
-                let r = Reg::parse(w);
+                let r = reg_lookup(w);
                 if is_seg(r) && p.peek()?.tok == Tok::Punct(b':') {
                     if seg.is_some() {
                         return Err((ErrorKind::BadOperand("two segment overrides"), p.tok.span));
@@ -890,10 +1167,21 @@ fn memory<'a>(
         ErrorKind::BadExpression("more than two registers") => (k, open.to(s)),
         k => (k, s),
     };
-    let mut v = p.expr().map_err(whole)?;
-    if let Some(b) = before {
-        v = b.add(v, 1).map_err(whole)?;
-    }
+    let fast = if before.is_none() {
+        simple_address(p)
+    } else {
+        None
+    };
+    let mut v = match fast {
+        Some(v) => v,
+        None => {
+            let mut v = p.expr().map_err(whole)?;
+            if let Some(b) = before {
+                v = b.add(v, 1).map_err(whole)?;
+            }
+            v
+        }
+    };
     if !p.is_punct(b']') {
         return Err(p.expected("`]`"));
     }
@@ -905,6 +1193,87 @@ fn memory<'a>(
     m.size = size.unwrap_or(0);
     m.disp_size = disp_size;
     Ok((m, parts))
+}
+
+/// The usual address inside `[…]`, up to the `]`: terms `reg`, `reg*n`,
+/// `n*reg` and `n` joined by `+` (and `-` before a number), at most two
+/// registers, read as [`Parser::expr`] reads them (the same [`Lin`]: the
+/// registers in the order written, the constant summed, the span from the
+/// first token to the last). Anything else — a name that is not a
+/// register, a subtracted register, a product of numbers, parentheses, a
+/// third register, a sum out of range — gives `None` with the parser where
+/// it was, for `expr` to read (and to report).
+fn simple_address<'a>(p: &mut Parser<'a, '_>) -> Option<Lin<'a, Reg>> {
+    let saved = p.save();
+    let v = simple_sum(p);
+    if v.is_none() {
+        p.restore(saved);
+    }
+    v
+}
+
+fn simple_sum<'a>(p: &mut Parser<'a, '_>) -> Option<Lin<'a, Reg>> {
+    let start = p.tok.span;
+    let mut v = Lin::constant(0, start);
+    let mut nregs = 0;
+    let mut negative = false;
+    loop {
+        // One term: a register (scaled or not) or a number (scaling a
+        // register or not).
+        let (reg, coef) = match p.tok.tok {
+            Tok::Ident(name) => {
+                let r = reg_lookup(name)?;
+                p.bump().ok()?;
+                if p.is_punct(b'*') {
+                    p.bump().ok()?;
+                    let Tok::Int(n) = p.tok.tok else {
+                        return None;
+                    };
+                    p.bump().ok()?;
+                    (Some(r), n as i128)
+                } else {
+                    (Some(r), 1)
+                }
+            }
+            Tok::Int(n) => {
+                p.bump().ok()?;
+                if p.is_punct(b'*') {
+                    p.bump().ok()?;
+                    let r = reg_lookup(p.ident()?)?;
+                    p.bump().ok()?;
+                    (Some(r), n as i128)
+                } else {
+                    (None, n as i128)
+                }
+            }
+            _ => return None,
+        };
+        match reg {
+            Some(r) => {
+                if negative || nregs == 2 {
+                    return None;
+                }
+                v.regs[nregs] = Some((r, coef));
+                nregs += 1;
+            }
+            None => {
+                let k = if negative { v.k - coef } else { v.k + coef };
+                if !crate::expr::in_range(k) {
+                    return None;
+                }
+                v.k = k;
+            }
+        }
+        match p.tok.tok {
+            Tok::Punct(b'+') => negative = false,
+            Tok::Punct(b'-') => negative = true,
+            Tok::Punct(b']') => break,
+            _ => return None,
+        }
+        p.bump().ok()?;
+    }
+    v.span = start.to(p.last_token_end());
+    Some(v)
 }
 
 fn mem_from<'a>(p: &Parser<'a, '_>, v: Lin<'a, Reg>, split: bool) -> EResult<(Mem<'a>, Parts)> {
@@ -1001,4 +1370,62 @@ fn mem_from<'a>(p: &Parser<'a, '_>, v: Lin<'a, Reg>, split: bool) -> EResult<(Me
         parts.unknown = Unknown::MemParts;
     }
     Ok((m, parts))
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use std::string::String;
+    use std::vec::Vec;
+
+    /// `reg_lookup` reads exactly the names `Reg::parse` reads: every
+    /// string of up to three characters over the letters, digits and
+    /// parentheses, every register's name with case and number variants,
+    /// and longer near-misses.
+    #[test]
+    fn reg_lookup_is_reg_parse() {
+        let alphabet: Vec<char> = ('a'..='z')
+            .chain('0'..='9')
+            .chain(['(', ')', 'X'])
+            .collect();
+        let mut names: Vec<String> = Vec::new();
+        for a in &alphabet {
+            names.push(a.to_string());
+            for b in &alphabet {
+                names.push([*a, *b].iter().collect());
+                for c in &alphabet {
+                    names.push([*a, *b, *c].iter().collect());
+                }
+            }
+        }
+        let prefixes = [
+            "xmm", "ymm", "zmm", "tmm", "bnd", "mm", "st", "st(", "cr", "dr", "tr", "k", "r",
+            "XmM", "ST(", "R",
+        ];
+        let suffixes = ["", ")", "d", "w", "b", "l", "D", "x", "))"];
+        for p in prefixes {
+            for n in 0..40 {
+                for n in [std::format!("{n}"), std::format!("0{n}")] {
+                    for s in suffixes {
+                        names.push(std::format!("{p}{n}{s}"));
+                    }
+                }
+            }
+        }
+        for name in [
+            "st(0)", "ST(7)", "st(8)", "rip", "EIP", "xmm31", "xmm32", "r15b", "rax1",
+        ] {
+            names.push(name.into());
+        }
+        names.push(String::new());
+        names.push("é".into());
+        names.push("raxé".into());
+        let mut found = 0;
+        for n in &names {
+            assert_eq!(reg_lookup(n), Reg::parse(n), "{n:?}");
+            found += reg_lookup(n).is_some() as usize;
+        }
+        assert!(found > 300, "{found}");
+    }
 }
