@@ -3,25 +3,29 @@
 //!
 //! ```text
 //! cargo run -p jitasm --example add
+//! cargo run -p jitasm --example add --target aarch64-unknown-linux-gnu   # AArch64, under qemu
 //! ```
 
 #[macro_use]
 #[path = "support/main_fn.rs"]
 mod support;
 
+/// Both functions on x86-64, with the typed builder.
 #[cfg(all(target_arch = "x86_64", unix))]
-mod imp {
+mod arch {
+    use super::Emitted;
     use jitasm::x64::builder::{prelude::*, ptr, qword_ptr, regs::*, Builder};
     use jitasm::x64::Mode;
-    use jitasm::{isa::X64, Assembler};
-    use std::fmt::Write as _;
+    pub use jitasm::{isa::X64 as Isa, Assembler};
 
-    /// Builds both functions, calls them, returns what the example prints.
-    pub fn run() -> Result<String, Box<dyn std::error::Error>> {
-        let mut asm = Assembler::<X64>::new()?;
-        let mut b = Builder::new(&mut asm, Mode::Long);
+    /// What the one-instruction version is called: in the listing, in Rust.
+    pub const SHORT: (&str, &str) = ("lea add", "add_lea");
 
-        // i64 add_frame(i64 a, i64 b): a in rdi, b in rsi (System V).
+    /// Emits `i64 add_frame(i64 a, i64 b)` and the `lea` version.
+    pub fn emit(asm: &mut Assembler<Isa>) -> Result<[Emitted; 2], Box<dyn std::error::Error>> {
+        let mut b = Builder::new(asm, Mode::Long);
+
+        // add_frame: a in rdi, b in rsi (System V).
         let frame = b.offset();
         b.push(rbp)?;
         b.mov(rbp, rsp)?;
@@ -35,12 +39,70 @@ mod imp {
         b.ret()?;
         let frame_len = b.offset().0 - frame.0;
 
-        // i64 add_lea(i64 a, i64 b): the address unit adds without touching flags.
+        // add_lea: the address unit adds without touching flags.
         let lea = b.offset();
         b.lea(rax, ptr(rdi + rsi))?;
         b.ret()?;
         let lea_len = b.offset().0 - lea.0;
+        Ok([(frame, frame_len), (lea, lea_len)])
+    }
+}
 
+/// Both functions on AArch64, with `dynasm!`.
+#[cfg(all(target_arch = "aarch64", unix))]
+mod arch {
+    use super::Emitted;
+    use jitasm::dynasm;
+    pub use jitasm::{isa::Aarch64 as Isa, Assembler};
+
+    /// What the one-instruction version is called: in the listing, in Rust.
+    pub const SHORT: (&str, &str) = ("register add", "add_reg");
+
+    /// Emits `i64 add_frame(i64 a, i64 b)` and the register-only version.
+    pub fn emit(asm: &mut Assembler<Isa>) -> Result<[Emitted; 2], Box<dyn std::error::Error>> {
+        // add_frame: a in x0, b in x1 (AAPCS64). The frame record (x29, x30)
+        // goes at the bottom of a 32-byte frame, the arguments spill above
+        // it, as compilers at -O0 do. AArch64 has no red zone: sp moves first.
+        let frame = asm.offset();
+        dynasm!(asm
+            ; .arch aarch64
+            ; stp x29, x30, [sp, #-32]!
+            ; mov x29, sp
+            ; str x0, [sp, #24]
+            ; str x1, [sp, #16]
+            ; ldr x0, [sp, #24]
+            ; ldr x1, [sp, #16]
+            ; add x0, x0, x1
+            ; ldp x29, x30, [sp], #32
+            ; ret
+        );
+        let frame_len = asm.offset().0 - frame.0;
+
+        // add_register: three-operand instructions need no moves.
+        let short = asm.offset();
+        dynasm!(asm
+            ; .arch aarch64
+            ; add x0, x0, x1
+            ; ret
+        );
+        let short_len = asm.offset().0 - short.0;
+        Ok([(frame, frame_len), (short, short_len)])
+    }
+}
+
+/// A function's entry and length.
+#[cfg(all(any(target_arch = "x86_64", target_arch = "aarch64"), unix))]
+type Emitted = (jitasm::AssemblyOffset, usize);
+
+#[cfg(all(any(target_arch = "x86_64", target_arch = "aarch64"), unix))]
+mod imp {
+    use super::arch::{emit, Assembler, Isa, SHORT};
+    use std::fmt::Write as _;
+
+    /// Builds both functions, calls them, returns what the example prints.
+    pub fn run() -> Result<String, Box<dyn std::error::Error>> {
+        let mut asm = Assembler::<Isa>::new()?;
+        let [(frame, frame_len), (short, short_len)] = emit(&mut asm)?;
         let code = asm.finalize()?;
         let hex = |start: usize, len: usize| {
             code[start..start + len]
@@ -49,13 +111,14 @@ mod imp {
                 .collect::<Vec<_>>()
                 .join(" ")
         };
-        // SAFETY: both functions take two integer arguments in rdi/rsi, return
-        // in rax, restore rbp and rsp, and only touch their own stack frame:
-        // they match `extern "C" fn(i64, i64) -> i64`. The pointers borrow
-        // `code`, which outlives the calls.
+        // SAFETY: both functions take two integer arguments in the
+        // convention's first two registers, return in the result register,
+        // restore the frame and stack pointers, and only touch their own
+        // stack frame: they match `extern "C" fn(i64, i64) -> i64`. The
+        // pointers borrow `code`, which outlives the calls.
         let add_frame = unsafe { code.func::<extern "C" fn(i64, i64) -> i64>(frame)? };
         // SAFETY: as above.
-        let add_lea = unsafe { code.func::<extern "C" fn(i64, i64) -> i64>(lea)? };
+        let add_short = unsafe { code.func::<extern "C" fn(i64, i64) -> i64>(short)? };
 
         let mut out = String::new();
         writeln!(
@@ -63,7 +126,12 @@ mod imp {
             "frame-based add ({frame_len} bytes): {}",
             hex(frame.0, frame_len)
         )?;
-        writeln!(out, "lea add ({lea_len} bytes): {}", hex(lea.0, lea_len))?;
+        let (title, name) = SHORT;
+        writeln!(
+            out,
+            "{title} ({short_len} bytes): {}",
+            hex(short.0, short_len)
+        )?;
         for (x, y) in [
             (2, 3),
             (40, 2),
@@ -71,16 +139,16 @@ mod imp {
             (i64::MAX, 1),
             (123_456_789, -987_654_321),
         ] {
-            let (f, l) = (add_frame(x, y), add_lea(x, y));
+            let (f, s) = (add_frame(x, y), add_short(x, y));
             assert_eq!(f, x.wrapping_add(y));
-            assert_eq!(l, x.wrapping_add(y));
-            writeln!(out, "add_frame({x}, {y}) = {f}; add_lea({x}, {y}) = {l}")?;
+            assert_eq!(s, x.wrapping_add(y));
+            writeln!(out, "add_frame({x}, {y}) = {f}; {name}({x}, {y}) = {s}")?;
         }
         Ok(out)
     }
 }
 
-#[cfg(all(target_arch = "x86_64", unix))]
+#[cfg(all(any(target_arch = "x86_64", target_arch = "aarch64"), unix))]
 pub use imp::run;
 
 example_main!();

@@ -2,22 +2,30 @@
 //!
 //! ```text
 //! cargo run -p jitasm --example array_sum
+//! cargo run -p jitasm --example array_sum --target aarch64-unknown-linux-gnu   # AArch64, under qemu
 //! ```
 
 #[macro_use]
 #[path = "support/main_fn.rs"]
 mod support;
 
-#[cfg(all(target_arch = "x86_64", unix))]
+#[cfg(all(any(target_arch = "x86_64", target_arch = "aarch64"), unix))]
 mod imp {
-    use jitasm::x64::builder::{prelude::*, ptr, regs::*, short, Builder};
-    use jitasm::x64::Mode;
-    use jitasm::{isa::X64, Assembler, LabelApi, LabelRef, LabelTarget};
+    use jitasm::{Assembler, AssemblyOffset};
     use std::fmt::Write as _;
 
-    /// Builds `i64 sum(const i64 *p, usize len)`, checks it on a few slices,
-    /// returns what the example prints.
-    pub fn run() -> Result<String, Box<dyn std::error::Error>> {
+    #[cfg(target_arch = "aarch64")]
+    use jitasm::isa::Aarch64 as Isa;
+    #[cfg(target_arch = "x86_64")]
+    use jitasm::isa::X64 as Isa;
+
+    /// x86-64, with the typed builder: p in rdi, len in rsi, indexed loads.
+    #[cfg(target_arch = "x86_64")]
+    fn emit(asm: &mut Assembler<Isa>) -> Result<AssemblyOffset, Box<dyn std::error::Error>> {
+        use jitasm::x64::builder::{prelude::*, ptr, regs::*, short, Builder};
+        use jitasm::x64::Mode;
+        use jitasm::{LabelApi, LabelRef, LabelTarget};
+
         // Local labels: `<top` is the latest definition of `top`, `>done` the
         // next definition of `done`.
         let back_to_top = LabelRef::new(LabelTarget::Local {
@@ -29,9 +37,8 @@ mod imp {
             forward: true,
         });
 
-        let mut asm = Assembler::<X64>::new()?;
         let entry = asm.offset();
-        let mut b = Builder::new(&mut asm, Mode::Long);
+        let mut b = Builder::new(asm, Mode::Long);
         b.xor(eax, eax)?; // sum = 0 (writing eax clears all of rax)
         b.test(rsi, rsi)?;
         b.jz(short(forward_to_done))?; // empty slice
@@ -43,12 +50,45 @@ mod imp {
         b.jne(short(back_to_top))?;
         b.define_local("done")?;
         b.ret()?;
+        Ok(entry)
+    }
 
+    /// AArch64, with `dynasm!`: p in x0, len in x1, post-indexed loads that
+    /// step the pointer, a count-down loop (`subs` sets the flags).
+    #[cfg(target_arch = "aarch64")]
+    fn emit(asm: &mut Assembler<Isa>) -> Result<AssemblyOffset, Box<dyn std::error::Error>> {
+        use jitasm::dynasm;
+
+        let entry = asm.offset();
+        // Local labels: `<top` is the latest definition of `top`, `>done`
+        // the next definition of `done`.
+        dynasm!(asm
+            ; .arch aarch64
+            ; mov x2, xzr           // sum = 0
+            ; cbz x1, >done         // empty slice
+            ; top:
+            ; ldr x3, [x0], #8      // x3 = *p++
+            ; add x2, x2, x3        // sum += x3 (wrapping)
+            ; subs x1, x1, #1
+            ; b.ne <top
+            ; done:
+            ; mov x0, x2
+            ; ret
+        );
+        Ok(entry)
+    }
+
+    /// Builds `i64 sum(const i64 *p, usize len)`, checks it on a few slices,
+    /// returns what the example prints.
+    pub fn run() -> Result<String, Box<dyn std::error::Error>> {
+        let mut asm = Assembler::<Isa>::new()?;
+        let entry = emit(&mut asm)?;
         let code = asm.finalize()?;
-        // SAFETY: the code at `entry` reads `len` i64s from `p` (rdi, rsi),
-        // returns in rax and touches no callee-saved register: it is an
-        // `extern "C" fn(*const i64, usize) -> i64`. Every call below passes
-        // the pointer and length of a live slice.
+        // SAFETY: the code at `entry` reads `len` i64s from `p` (the first two
+        // argument registers), returns in the result register and touches no
+        // callee-saved register: it is an `extern "C" fn(*const i64, usize)
+        // -> i64`. Every call below passes the pointer and length of a live
+        // slice.
         let sum = unsafe { code.func::<extern "C" fn(*const i64, usize) -> i64>(entry)? };
 
         let big: Vec<i64> = (0..1_000_000).map(|i| i * 3 - 1_000_000).collect();
@@ -70,7 +110,7 @@ mod imp {
     }
 }
 
-#[cfg(all(target_arch = "x86_64", unix))]
+#[cfg(all(any(target_arch = "x86_64", target_arch = "aarch64"), unix))]
 pub use imp::run;
 
 example_main!();

@@ -2,10 +2,13 @@
 //! `>>>` → `add rbx, 3`, `[-]` → `mov byte [rbx], 0`), loops as pairs of
 //! dynamic labels, output through a call to a Rust `extern "C" fn(u8)`,
 //! checked against a simple interpreter (same output, same tape) and timed
-//! against it.
+//! against it. On AArch64 a cell is updated with `ldrb`/`add`/`strb` (no
+//! read-modify-write of memory), `[` and `]` are `cbz`/`cbnz`, and the call
+//! goes through `jitasm::abi::aarch64`.
 //!
 //! ```text
 //! cargo run --release -p jitasm --example bf
+//! cargo run --release -p jitasm --example bf --target aarch64-unknown-linux-gnu   # under qemu
 //! ```
 //!
 //! Two programs, both written here: a hand-written hello world, and nested
@@ -157,12 +160,10 @@ pub fn interpret(src: &str, tape: &mut [u8]) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-#[cfg(all(target_arch = "x86_64", unix))]
+#[cfg(all(any(target_arch = "x86_64", target_arch = "aarch64"), unix))]
 mod imp {
     use super::{interpret, nested_loops, parse, Op, HELLO};
-    use jitasm::x64::builder::{byte_ptr, prelude::*, regs::*, Builder};
-    use jitasm::x64::Mode;
-    use jitasm::{isa::X64, Assembler, ExecutableBuffer, LabelApi};
+    use jitasm::{Assembler, ExecutableBuffer, LabelApi};
     use std::cell::RefCell;
     use std::fmt::Write as _;
     use std::time::Instant;
@@ -187,9 +188,14 @@ mod imp {
         entry: jitasm::AssemblyOffset,
     }
 
-    /// Compiles `ops` (brackets balanced, as `parse` guarantees).
+    /// Compiles `ops` (brackets balanced, as `parse` guarantees): x86-64,
+    /// with the typed builder.
+    #[cfg(target_arch = "x86_64")]
     pub fn compile(ops: &[Op]) -> Result<Compiled, Box<dyn std::error::Error>> {
-        let mut asm = Assembler::<X64>::new()?;
+        use jitasm::x64::builder::{byte_ptr, prelude::*, regs::*, Builder};
+        use jitasm::x64::Mode;
+
+        let mut asm = Assembler::<jitasm::isa::X64>::new()?;
         let entry = asm.offset();
         let mut b = Builder::new(&mut asm, Mode::Long);
         // The tape pointer lives in rbx: callee-saved, so it survives the
@@ -235,6 +241,87 @@ mod imp {
         })
     }
 
+    /// Compiles `ops` (brackets balanced, as `parse` guarantees): AArch64,
+    /// with `dynasm!` and an AAPCS64 frame and call.
+    #[cfg(target_arch = "aarch64")]
+    pub fn compile(ops: &[Op]) -> Result<Compiled, Box<dyn std::error::Error>> {
+        use jitasm::a64::regs::*;
+        use jitasm::abi::aarch64::{Arg, CallConv, Frame};
+        use jitasm::dynasm;
+
+        let mut asm = Assembler::<jitasm::isa::Aarch64>::new()?;
+        let entry = asm.offset();
+        // The tape pointer lives in x19: callee-saved, so it survives the
+        // calls to `putchar` without saving it around each one. The frame
+        // saves the caller's x19, and x29/x30 (the calls overwrite the link
+        // register); sp stays 16-byte aligned throughout.
+        let frame = Frame::new(CallConv::host()).save(&[X19]);
+        frame.prologue(&mut asm)?;
+        dynasm!(asm ; .arch aarch64 ; mov x19, x0);
+        // `putchar(c)`, the byte already zero-extended in w0 by `ldrb`.
+        let putchar = frame
+            .call(putchar as extern "C" fn(u8) as usize as u64)
+            .arg(Arg::Int32(W0.into()));
+        let mut loops = Vec::new();
+        for &op in ops {
+            match op {
+                Op::Add(n) => dynasm!(asm
+                    ; .arch aarch64
+                    ; ldrb w9, [x19]
+                    ; add w9, w9, #u32::from(n)
+                    ; strb w9, [x19]    // the low byte: wrapping
+                ),
+                Op::Move(n) => {
+                    let n = i32::try_from(n)?;
+                    let m = n.unsigned_abs();
+                    if m < 4096 && n > 0 {
+                        dynasm!(asm ; .arch aarch64 ; add x19, x19, #m);
+                    } else if m < 4096 {
+                        dynasm!(asm ; .arch aarch64 ; sub x19, x19, #m);
+                    } else {
+                        // Beyond add's 12-bit immediate: through w9.
+                        let bits = n as u32;
+                        dynasm!(asm
+                            ; .arch aarch64
+                            ; movz w9, #bits & 0xffff
+                            ; movk w9, #bits >> 16, lsl #16
+                            ; add x19, x19, w9, sxtw
+                        );
+                    }
+                }
+                Op::Clear | Op::In => dynasm!(asm ; .arch aarch64 ; strb wzr, [x19]),
+                Op::Out => {
+                    dynasm!(asm ; .arch aarch64 ; ldrb w0, [x19]);
+                    putchar.emit(&mut asm)?; // clobbers caller-saved registers only
+                }
+                Op::Open => {
+                    let (top, end) = (asm.new_dynamic_label(), asm.new_dynamic_label());
+                    dynasm!(asm
+                        ; .arch aarch64
+                        ; ldrb w9, [x19]
+                        ; cbz w9, =>end
+                        ; =>top
+                    );
+                    loops.push((top, end));
+                }
+                Op::Close => {
+                    let (top, end) = loops.pop().ok_or("unmatched `]`")?;
+                    dynasm!(asm
+                        ; .arch aarch64
+                        ; ldrb w9, [x19]
+                        ; cbnz w9, =>top
+                        ; =>end
+                    );
+                }
+            }
+        }
+        frame.ret(&mut asm)?;
+        Ok(Compiled {
+            code: asm.finalize()?,
+            entry,
+        })
+    }
+
     impl Compiled {
         /// Runs the program on `tape`; returns its output.
         ///
@@ -243,10 +330,11 @@ mod imp {
         /// to completion on a tape of the same size.
         fn run(&self, tape: &mut [u8]) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
             assert_eq!(tape.len(), TAPE);
-            // SAFETY: the code takes the tape pointer in rdi, restores rbx
-            // and rsp, calls `putchar` with an aligned stack, and (see above)
-            // stays inside the tape, a live exclusive slice. It is an
-            // `extern "C" fn(*mut u8)`, valid while `self.code` lives.
+            // SAFETY: the code takes the tape pointer in rdi / x0, restores
+            // the callee-saved registers and the stack pointer, calls
+            // `putchar` with an aligned stack, and (see above) stays inside
+            // the tape, a live exclusive slice. It is an `extern "C" fn(*mut
+            // u8)`, valid while `self.code` lives.
             let f = unsafe { self.code.func::<extern "C" fn(*mut u8)>(self.entry)? };
             OUTPUT.with(|o| o.borrow_mut().clear());
             f(tape.as_mut_ptr());
@@ -319,7 +407,7 @@ mod imp {
     }
 }
 
-#[cfg(all(target_arch = "x86_64", unix))]
+#[cfg(all(any(target_arch = "x86_64", target_arch = "aarch64"), unix))]
 pub use imp::{run, run_programs, run_with};
 
 example_main!();

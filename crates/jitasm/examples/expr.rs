@@ -4,11 +4,16 @@
 //!
 //! The compiler keeps intermediate values in registers: the value of a node
 //! at depth `d` goes to `REGS[d]`; beyond the last register the left operand
-//! is saved with `push`/`pop` (a stack machine). Constant right operands that
-//! fit 32 bits become immediates.
+//! is saved on the stack (a stack machine). Constant right operands become
+//! immediates where the instruction has one: x86-64 takes 32 bits for `add`,
+//! `sub` and `imul`; AArch64 12 bits for `add` and `sub` (and `mul` has no
+//! immediate form), other constants are built with `movz`/`movn`/`movk`.
+//! The x86-64 version uses the typed builder, the AArch64 one `dynasm!`
+//! with the registers as Rust values.
 //!
 //! ```text
 //! cargo run --release -p jitasm --example expr
+//! cargo run --release -p jitasm --example expr --target aarch64-unknown-linux-gnu   # under qemu
 //! ```
 
 #[macro_use]
@@ -93,15 +98,13 @@ impl std::fmt::Display for Expr {
     }
 }
 
+/// The x86-64 code generator.
 #[cfg(all(target_arch = "x86_64", unix))]
-mod imp {
+mod x64 {
     use super::Expr;
     use jitasm::x64::builder::{prelude::*, regs::*, Builder, Gpq};
     use jitasm::x64::{EncodeError, Mode};
-    use jitasm::{isa::X64, Assembler};
-    use std::fmt::Write as _;
-    use std::hint::black_box;
-    use std::time::Instant;
+    use jitasm::{isa::X64, Assembler, AssemblyOffset};
 
     /// Registers holding intermediate values, by depth: all caller-saved, so
     /// the function needs no prologue. x is in rdi and y in rsi (System V).
@@ -158,6 +161,136 @@ mod imp {
         b.ret()
     }
 
+    /// Emits the function for `e` into `asm`; returns its entry.
+    pub fn emit(asm: &mut Assembler<X64>, e: &Expr) -> Result<AssemblyOffset, EncodeError> {
+        let entry = asm.offset();
+        compile_expr(&mut Builder::new(asm, Mode::Long), e)?;
+        Ok(entry)
+    }
+}
+
+/// The AArch64 code generator.
+#[cfg(all(target_arch = "aarch64", unix))]
+mod a64 {
+    use super::Expr;
+    use jitasm::{dynasm, isa::Aarch64, Assembler, AssemblyOffset};
+
+    /// Registers holding intermediate values, by depth (x9–x14): all
+    /// caller-saved temporaries, so the function needs no prologue. x is in
+    /// x0 and y in x1 (AAPCS64). Six, as on x86-64, so that deep trees show
+    /// the stack fallback; AArch64 would have room for more.
+    const REGS: [u8; 6] = [9, 10, 11, 12, 13, 14];
+    /// Scratch register for the stack-machine fallback.
+    const TMP: u8 = 15;
+
+    /// `X(r) = c`: `movz` (or `movn` when most 16-bit pieces are all ones)
+    /// of one piece, then `movk` of each other piece that differs.
+    fn load_constant(ops: &mut Assembler<Aarch64>, r: u8, c: i64) {
+        let c = c as u64;
+        let piece = |i: u32| ((c >> (16 * i)) & 0xffff) as u32;
+        let ones = (0..4).filter(|&i| piece(i) == 0xffff).count();
+        let zeros = (0..4).filter(|&i| piece(i) == 0).count();
+        let fill = if ones > zeros { 0xffff } else { 0 };
+        let first = (0..4).find(|&i| piece(i) != fill).unwrap_or(0);
+        if fill == 0 {
+            dynasm!(ops ; .arch aarch64 ; movz X(r), #piece(first), lsl #(16 * first));
+        } else {
+            dynasm!(ops ; .arch aarch64 ; movn X(r), #!piece(first) & 0xffff, lsl #(16 * first));
+        }
+        for i in (0..4).filter(|&i| i != first && piece(i) != fill) {
+            dynasm!(ops ; .arch aarch64 ; movk X(r), #piece(i), lsl #(16 * i));
+        }
+    }
+
+    /// Emits code leaving the value of `e` in `REGS[d]`. An instruction
+    /// `dynasm!` cannot encode (none here) would be reported by `finalize`.
+    fn compile(ops: &mut Assembler<Aarch64>, e: &Expr, d: usize) {
+        let dst = REGS[d];
+        match e {
+            Expr::Const(c) => load_constant(ops, dst, *c),
+            Expr::X => dynasm!(ops ; .arch aarch64 ; mov X(dst), x0),
+            Expr::Y => dynasm!(ops ; .arch aarch64 ; mov X(dst), x1),
+            Expr::Add(l, r) | Expr::Sub(l, r) | Expr::Mul(l, r) => {
+                compile(ops, l, d);
+                // The right operand: a 12-bit immediate of add/sub (added
+                // or subtracted by its sign), or a register.
+                let imm = match (e, &**r) {
+                    (Expr::Add(..) | Expr::Sub(..), Expr::Const(c)) if c.unsigned_abs() < 4096 => {
+                        Some(*c)
+                    }
+                    _ => None,
+                };
+                let src = if imm.is_some() {
+                    TMP // unused
+                } else if d + 1 < REGS.len() {
+                    compile(ops, r, d + 1);
+                    REGS[d + 1]
+                } else {
+                    // Out of registers: save the left value on the stack,
+                    // in a 16-byte slot (sp stays aligned).
+                    dynasm!(ops ; .arch aarch64 ; str X(dst), [sp, #-16]!);
+                    compile(ops, r, d);
+                    dynasm!(ops
+                        ; .arch aarch64
+                        ; mov X(TMP), X(dst)
+                        ; ldr X(dst), [sp], #16
+                    );
+                    TMP
+                };
+                match (e, imm) {
+                    (Expr::Add(..), None) => {
+                        dynasm!(ops ; .arch aarch64 ; add X(dst), X(dst), X(src))
+                    }
+                    (Expr::Sub(..), None) => {
+                        dynasm!(ops ; .arch aarch64 ; sub X(dst), X(dst), X(src))
+                    }
+                    (Expr::Mul(..), _) => dynasm!(ops ; .arch aarch64 ; mul X(dst), X(dst), X(src)),
+                    (Expr::Add(..), Some(i)) | (Expr::Sub(..), Some(i)) => {
+                        // x + i, or x - i, as an add or a sub of |i|.
+                        let add = matches!(e, Expr::Add(..)) == (i >= 0);
+                        let n = i.unsigned_abs() as u32;
+                        if add {
+                            dynasm!(ops ; .arch aarch64 ; add X(dst), X(dst), #n);
+                        } else {
+                            dynasm!(ops ; .arch aarch64 ; sub X(dst), X(dst), #n);
+                        }
+                    }
+                    _ => unreachable!(),
+                }
+            }
+        }
+    }
+
+    /// Emits `extern "C" fn(x: i64, y: i64) -> i64` computing `e`.
+    pub fn compile_expr(ops: &mut Assembler<Aarch64>, e: &Expr) {
+        compile(ops, e, 0);
+        dynasm!(ops ; .arch aarch64 ; mov x0, X(REGS[0]) ; ret);
+    }
+
+    /// Emits the function for `e` into `ops`; returns its entry.
+    pub fn emit(
+        ops: &mut Assembler<Aarch64>,
+        e: &Expr,
+    ) -> Result<AssemblyOffset, std::convert::Infallible> {
+        let entry = ops.offset();
+        compile_expr(ops, e);
+        Ok(entry)
+    }
+}
+
+#[cfg(all(any(target_arch = "x86_64", target_arch = "aarch64"), unix))]
+mod imp {
+    use super::Expr;
+    use jitasm::Assembler;
+    use std::fmt::Write as _;
+    use std::hint::black_box;
+    use std::time::Instant;
+
+    #[cfg(target_arch = "aarch64")]
+    use super::a64::emit;
+    #[cfg(target_arch = "x86_64")]
+    use super::x64::emit;
+
     /// Compiles, checks and times `evals` evaluations of a few expressions;
     /// returns what the example prints.
     pub fn run_with(evals: usize) -> Result<String, Box<dyn std::error::Error>> {
@@ -179,12 +312,10 @@ mod imp {
             }
         }
 
-        let mut asm = Assembler::<X64>::new()?;
+        let mut asm = Assembler::new()?;
         let mut entries = Vec::new();
         for e in &exprs {
-            let entry = asm.offset();
-            let mut b = Builder::new(&mut asm, Mode::Long);
-            compile_expr(&mut b, e)?;
+            let entry = emit(&mut asm, e)?;
             entries.push((entry, asm.offset().0 - entry.0));
         }
         let code = asm.finalize()?;
@@ -192,10 +323,11 @@ mod imp {
         let mut out = String::new();
         let (mut t_interp, mut t_jit) = (0f64, 0f64);
         for (i, (e, (entry, len))) in exprs.iter().zip(entries).enumerate() {
-            // SAFETY: the code at `entry` reads rdi and rsi, uses only
-            // caller-saved registers, balances every push with a pop and ends
-            // with `ret`: it is an `extern "C" fn(i64, i64) -> i64`, valid
-            // while `code` lives.
+            // SAFETY: the code at `entry` reads the first two argument
+            // registers, uses only caller-saved registers, balances every
+            // push (or pre-indexed store) with a pop (or post-indexed load)
+            // and ends with `ret`: it is an `extern "C" fn(i64, i64) -> i64`,
+            // valid while `code` lives.
             let f = unsafe { code.func::<extern "C" fn(i64, i64) -> i64>(entry)? };
             let f = *f;
             if i == 0 {
@@ -249,7 +381,11 @@ mod imp {
     }
 }
 
+#[cfg(all(target_arch = "aarch64", unix))]
+pub use a64::compile_expr;
+#[cfg(all(any(target_arch = "x86_64", target_arch = "aarch64"), unix))]
+pub use imp::{run, run_with};
 #[cfg(all(target_arch = "x86_64", unix))]
-pub use imp::{compile_expr, run, run_with};
+pub use x64::compile_expr;
 
 example_main!();

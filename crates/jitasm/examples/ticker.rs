@@ -1,24 +1,23 @@
 //! A text animation compiled to machine code: a list of operations —
 //! `Draw(sprite, offset, speed)`, `Clear(char)`, `Print`, `Exit(frame_limit)`
 //! — becomes one native function that calls Rust methods on a `&mut
-//! Context` (the `f32` speed passed in `xmm0`) and is invoked once per
-//! frame. The body is written with `dynasm!`, the calls with
-//! [`jitasm::abi`] (argument registers, stack alignment).
+//! Context` (the `f32` speed passed in `xmm0` on x86-64, `s0` on AArch64)
+//! and is invoked once per frame. The body is written with `dynasm!`, the
+//! calls with [`jitasm::abi`] (argument registers, stack alignment) and
+//! [`jitasm::abi::aarch64`].
 //!
 //! ```text
 //! cargo run -p jitasm --example ticker   # a scrolling line (animated on a terminal)
+//! cargo run -p jitasm --example ticker --target aarch64-unknown-linux-gnu   # AArch64, under qemu
 //! ```
 
 #[macro_use]
 #[path = "support/main_fn.rs"]
 mod support;
 
-#[cfg(all(target_arch = "x86_64", unix))]
+#[cfg(all(any(target_arch = "x86_64", target_arch = "aarch64"), unix))]
 mod imp {
-    use jitasm::abi::{Arg, CallConv, Frame};
-    use jitasm::x64::builder::{regs::*, Builder};
-    use jitasm::x64::Mode;
-    use jitasm::{dynasm, isa::X64, Assembler, ExecutableBuffer};
+    use jitasm::{dynasm, Assembler, ExecutableBuffer};
     use std::io::{IsTerminal, Write};
 
     /// One step of a frame.
@@ -109,24 +108,21 @@ mod imp {
         }
     }
 
-    extern "sysv64" fn clear(ctx: &mut Context, c: u32) {
+    // The functions the compiled code calls. `extern "C"` is System V on
+    // x86-64 Unix and AAPCS64 on AArch64 Linux.
+
+    extern "C" fn clear(ctx: &mut Context, c: u32) {
         ctx.clear(char::from_u32(c).unwrap_or('?'));
     }
 
-    extern "sysv64" fn draw(
-        ctx: &mut Context,
-        sprite: *const u8,
-        len: usize,
-        offset: i64,
-        speed: f32,
-    ) {
+    extern "C" fn draw(ctx: &mut Context, sprite: *const u8, len: usize, offset: i64, speed: f32) {
         // SAFETY: the compiled code passes the address and length of a
         // `&'static str` it was built from.
         let bytes = unsafe { std::slice::from_raw_parts(sprite, len) };
         ctx.draw(std::str::from_utf8(bytes).unwrap_or("?"), offset, speed);
     }
 
-    extern "sysv64" fn print(ctx: &mut Context) {
+    extern "C" fn print(ctx: &mut Context) {
         ctx.print();
     }
 
@@ -137,9 +133,14 @@ mod imp {
     }
 
     impl Ticker {
-        /// Compiles `ops`.
+        /// Compiles `ops`: x86-64.
+        #[cfg(target_arch = "x86_64")]
         pub fn compile(ops: &[Op]) -> Result<Ticker, Box<dyn std::error::Error>> {
-            let mut asm = Assembler::<X64>::new()?;
+            use jitasm::abi::{Arg, CallConv, Frame};
+            use jitasm::x64::builder::{regs::*, Builder};
+            use jitasm::x64::Mode;
+
+            let mut asm = Assembler::<jitasm::isa::X64>::new()?;
             let entry = asm.offset();
             let frame = Frame::new(CallConv::SysV).save(&[rbx]);
             frame.prologue(&mut Builder::new(&mut asm, Mode::Long))?;
@@ -189,13 +190,86 @@ mod imp {
             Ok(Ticker { code, entry })
         }
 
+        /// Compiles `ops`: AArch64. The frame and the calls come from
+        /// `jitasm::abi::aarch64` and write into the same assembler as
+        /// `dynasm!`, so no builder is wrapped around it.
+        #[cfg(target_arch = "aarch64")]
+        pub fn compile(ops: &[Op]) -> Result<Ticker, Box<dyn std::error::Error>> {
+            use jitasm::a64::regs::*;
+            use jitasm::abi::aarch64::{Arg, CallConv, Frame};
+
+            let mut asm = Assembler::<jitasm::isa::Aarch64>::new()?;
+            let entry = asm.offset();
+            // The context pointer lives in x19 (callee-saved), saved by the
+            // frame with x29/x30.
+            let frame = Frame::new(CallConv::host()).save(&[X19]);
+            frame.prologue(&mut asm)?;
+            dynasm!(asm ; .arch aarch64 ; mov x19, x0);
+            let frame_field = std::mem::offset_of!(Context, frame) as u32;
+            for op in ops {
+                let call = match *op {
+                    Op::Clear(c) => frame
+                        .call(clear as *const () as u64)
+                        .arg(Arg::Int(X19.into()))
+                        .arg(Arg::Int32(i64::from(u32::from(c)).into())),
+                    Op::Draw {
+                        sprite,
+                        offset,
+                        speed,
+                    } => frame
+                        .call(draw as *const () as u64)
+                        .arg(Arg::Int(X19.into()))
+                        .arg(Arg::Int((sprite.as_ptr() as i64).into()))
+                        .arg(Arg::Int((sprite.len() as i64).into()))
+                        .arg(Arg::Int(offset.into()))
+                        .arg(Arg::f32_imm(speed)), // in s0
+                    Op::Print => frame
+                        .call(print as *const () as u64)
+                        .arg(Arg::Int(X19.into())),
+                    Op::Exit(limit) => {
+                        // x9 = limit, 16 bits at a time.
+                        for k in 0..4u32 {
+                            let piece = ((limit >> (16 * k)) & 0xffff) as u32;
+                            if k == 0 {
+                                dynasm!(asm ; .arch aarch64 ; movz x9, #piece);
+                            } else if piece != 0 {
+                                dynasm!(asm ; .arch aarch64 ; movk x9, #piece, lsl #(16 * k));
+                            }
+                        }
+                        dynasm!(asm
+                            ; .arch aarch64
+                            ; ldr x10, [x19, #frame_field]
+                            ; cmp x10, x9
+                            ; b.hs ->stop
+                        );
+                        continue;
+                    }
+                };
+                call.emit(&mut asm)?;
+            }
+            dynasm!(asm
+                ; .arch aarch64
+                ; ldr x9, [x19, #frame_field]
+                ; add x9, x9, #1
+                ; str x9, [x19, #frame_field]
+                ; mov x0, #1
+                ; b ->done
+                ; ->stop:
+                ; mov x0, xzr
+                ; ->done:
+            );
+            frame.ret(&mut asm)?;
+            let code = asm.finalize()?;
+            Ok(Ticker { code, entry })
+        }
+
         /// Runs one frame; returns whether to go on.
         pub fn frame(&self, ctx: &mut Context) -> Result<bool, jitasm::Error> {
             // SAFETY: `entry` starts the function compiled above, of this
             // type; it only calls the functions above with `ctx`.
             let f = unsafe {
                 self.code
-                    .func::<extern "sysv64" fn(*mut Context) -> u64>(self.entry)?
+                    .func::<extern "C" fn(*mut Context) -> u64>(self.entry)?
             };
             Ok(f(ctx) != 0)
         }
@@ -255,7 +329,7 @@ mod imp {
     }
 }
 
-#[cfg(all(target_arch = "x86_64", unix))]
+#[cfg(all(any(target_arch = "x86_64", target_arch = "aarch64"), unix))]
 pub use imp::*;
 
 example_main!();
