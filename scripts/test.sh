@@ -60,6 +60,11 @@ for t in "${CROSS_TARGETS[@]}"; do
     cargo test -p jitasm --test a64_exec -p jitasm-dynasmrt --test aarch64 --target "$t"
     out=$(cargo run -q -p jitasm-cli --target "$t" -- run -e 'add x0, x0, x1; ret' 40 2)
     [ "$out" = 42 ] || die "jitasm run of AArch64 text gave '$out' on $t"
+    step "AAPCS64 calls and frames (jitasm::abi::aarch64) and the worked examples under qemu"
+    cargo test -p jitasm --test examples --test abi_aarch64 --target "$t"
+    out=$(cargo run -q -p jitasm --example add --target "$t")
+    grep -qx 'add_frame(40, 2) = 42; add_reg(40, 2) = 42' <<<"$out" \
+      || die "the add example gave a wrong result on $t: $out"
   fi
   step "jitasm demo under qemu: $t"
   out=$(cargo run -q -p jitasm-cli --target "$t" -- demo)
