@@ -1518,7 +1518,7 @@ impl Lower for SysReg {
 }
 
 macro_rules! named_value {
-    ($(#[$doc:meta])* $name:ident($variant:ident) from $table:ident by $lookup:ident {
+    ($(#[$doc:meta])* $name:ident($variant:ident, max $max:literal) by $lookup:ident {
         $($c:ident = $v:literal;)*
     }) => {
         $(#[$doc])*
@@ -1530,6 +1530,15 @@ macro_rules! named_value {
                 #[doc = concat!("`", stringify!($c), "`")]
                 pub const $c: $name = $name($v);
             )*
+
+            /// The value `value` (a name or not), if the field holds it.
+            pub const fn new(value: u8) -> Option<$name> {
+                if value <= $max {
+                    Some($name(value))
+                } else {
+                    None
+                }
+            }
 
             /// By name (any case), as the text assembler reads it.
             pub fn named(name: &str) -> Option<$name> {
@@ -1553,7 +1562,7 @@ macro_rules! named_value {
 
 named_value! {
     /// A barrier option of `dmb`/`dsb`/`isb` (an integer 0–15 is taken too).
-    Barrier(Barrier) from BARRIER_OPTIONS by barrier_option {
+    Barrier(Barrier, max 15) by barrier_option {
         OSHLD = 1; OSHST = 2; OSH = 3; NSHLD = 5; NSHST = 6; NSH = 7; ISHLD = 9; ISHST = 10;
         ISH = 11; LD = 13; ST = 14; SY = 15;
     }
@@ -1561,7 +1570,7 @@ named_value! {
 
 named_value! {
     /// A prefetch operation of `prfm`/`prfum` (an integer 0–31 is taken too).
-    Prefetch(Prefetch) from PREFETCH_OPS by prefetch_op {
+    Prefetch(Prefetch, max 31) by prefetch_op {
         PLDL1KEEP = 0; PLDL1STRM = 1; PLDL2KEEP = 2; PLDL2STRM = 3; PLDL3KEEP = 4;
         PLDL3STRM = 5; PLIL1KEEP = 8; PLIL1STRM = 9; PLIL2KEEP = 10; PLIL2STRM = 11;
         PLIL3KEEP = 12; PLIL3STRM = 13; PSTL1KEEP = 16; PSTL1STRM = 17; PSTL2KEEP = 18;
@@ -1571,7 +1580,7 @@ named_value! {
 
 named_value! {
     /// A PSTATE field of `msr` (immediate), `op1 << 3 | op2`.
-    PState(PState) from PSTATE_FIELDS by pstate_field {
+    PState(PState, max 63) by pstate_field {
         SPSEL = 0o05; DAIFSET = 0o36; DAIFCLR = 0o37; UAO = 0o03; PAN = 0o04; DIT = 0o32;
         SSBS = 0o31; TCO = 0o34;
     }

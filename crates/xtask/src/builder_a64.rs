@@ -19,9 +19,19 @@ use jitasm_meta::a64::{FormDef, OpDef};
 /// Argument type tokens. Each names one argument type of the builder
 /// ([`rust_type`]); `Imm`, `ImmShift`, `Float` and `Label` are generic
 /// (any integer, any float or integer, any label).
-fn types(o: &OpDef) -> &'static [&'static str] {
+///
+/// `wide` says whether the form is a 64-bit operation (its first operand
+/// is an X register): there a 32-bit register of an extended-register
+/// operand needs an extend (`add x0, x1, w2` is refused, `add x0, x1, w2,
+/// uxtw` is not), so only the pair with an extend is an argument type.
+fn types(o: &OpDef, wide: bool) -> &'static [&'static str] {
     let q = o.qual;
     match (o.kind, q) {
+        ("GprExtended", "W") if wide => &["WExt"],
+        // Without a field for the shift (`movi v0.16b`) no shift is taken;
+        // `msl` must be written.
+        ("SimdImmShifted", "Lsl") if o.fields.len() < 3 => &["Imm"],
+        ("SimdImmShifted", "Msl") => &["ImmShift"],
         ("Gpr" | "GprPair", "W") => &["W"],
         ("Gpr" | "GprPair", _) => &["X"],
         ("GprSp", "W") => &["W", "Wsp"],
@@ -348,6 +358,10 @@ fn aliases() -> Vec<(String, Vec<Sig>)> {
             vec![Sig::Hand(&[&["X", "X", "Cond"], &["W", "W", "Cond"]])],
         );
     }
+    // `tbz w0, #bit, label` is the X form (llvm-mc's reading).
+    for m in ["tbz", "tbnz"] {
+        add(m, vec![Sig::Hand(&[&["W", "Imm", "Label"]])]);
+    }
     for c in CONDS {
         add(&format!("b.{c}"), vec![Sig::Hand(&[&["Label"]])]);
     }
@@ -407,13 +421,19 @@ fn camel(m: &str) -> String {
         .collect()
 }
 
-/// Every argument-type list of one form.
-fn tuples(ops: &[&OpDef]) -> Vec<Vec<&'static str>> {
+/// Whether a form is a 64-bit operation (its first operand an X register).
+fn wide(d: &FormDef) -> bool {
+    d.operands.first().is_some_and(|o| o.qual == "X")
+}
+
+/// Every argument-type list of the operands `ops` of a form (`wide`: see
+/// [`types`]).
+fn tuples(ops: &[&OpDef], wide: bool) -> Vec<Vec<&'static str>> {
     let mut out: Vec<Vec<&'static str>> = vec![Vec::new()];
     for o in ops {
         let mut next = Vec::new();
         for t in &out {
-            for ty in types(o) {
+            for ty in types(o, wide) {
                 let mut t2 = t.clone();
                 t2.push(*ty);
                 next.push(t2);
@@ -460,7 +480,7 @@ fn generate_from(defs: &[FormDef]) -> (String, usize) {
     for (i, d) in defs.iter().enumerate() {
         let ops: Vec<&OpDef> = d.operands.iter().collect();
         let e = all.entry(d.mnemonic.clone()).or_default();
-        for t in tuples(&ops) {
+        for t in tuples(&ops, wide(d)) {
             e.entry(t.len())
                 .or_default()
                 .entry(t)
@@ -495,7 +515,7 @@ fn generate_from(defs: &[FormDef]) -> (String, usize) {
                                     .collect()
                             }
                         };
-                        lists.extend(tuples(&ops));
+                        lists.extend(tuples(&ops, wide(d)));
                     }
                     assert!(found, "alias {m}: no base instruction {base}");
                 }
