@@ -553,6 +553,7 @@ mod run {
     callee!(c3, C3: a: f32, b: u64, c: f64);
     callee!(c5, C5: a: u32, b: f32, c: u64, d: f64, e: u64);
     callee!(i8_, I8: a: u64, b: u64, c: u64, d: u64, e: u64, f: u64, g: u64, h: u64);
+    callee!(i9, I9: a: u64, b: u64, c: u64, d: u64, e: u64, f: u64, g: u64, h: u32, i: u64);
     callee!(i10, I10: a: u64, b: u64, c: u64, d: u64, e: u64, f: u64, g: u64, h: u64, i: u64, j: u32);
     callee!(f10, F10: a: f64, b: f64, c: f32, d: f64, e: f64, f: f64, g: f64, h: f64, i: f32, j: f64);
     callee!(m10, M10: a: u64, b: f64, c: u32, d: f32, e: u64, f: f64, g: u64, h: f32, i: u64, j: f64);
@@ -820,13 +821,14 @@ mod run {
 
     #[test]
     fn calls_with_0_to_24_arguments_from_every_kind_of_source() {
-        let callees: [(u64, &[Ty]); 10] = [
+        let callees: [(u64, &[Ty]); 11] = [
             (c0 as *const () as u64, C0),
             (c1 as *const () as u64, C1),
             (c2 as *const () as u64, C2),
             (c3 as *const () as u64, C3),
             (c5 as *const () as u64, C5),
             (i8_ as *const () as u64, I8),
+            (i9 as *const () as u64, I9),
             (i10 as *const () as u64, I10),
             (f10 as *const () as u64, F10),
             (m10 as *const () as u64, M10),
@@ -953,7 +955,8 @@ mod run {
         let code = ops.finalize().unwrap();
         // SAFETY: a complete AAPCS64 function reading through its two
         // pointer arguments, calling `c3i` with its signature.
-        let f = unsafe { code.func::<extern "C" fn(*const u64, *const u64) -> u64>(entry) }.unwrap();
+        let f =
+            unsafe { code.func::<extern "C" fn(*const u64, *const u64) -> u64>(entry) }.unwrap();
         let (a, b) = (11u64, 22u64);
         assert_eq!(f(&a, &b), 1000);
         assert_eq!(take_got(), [22, 11, &a as *const u64 as u64]);

@@ -942,10 +942,14 @@ impl<'a> Call<'a> {
             if let Place::Stack(off) = *p {
                 let size = a.size();
                 let mut tmp = || -> Result<u8, AbiError> {
-                    if scratch.is_none() {
-                        scratch = Some(free_gp(all_reads())?);
+                    match scratch {
+                        Some(t) => Ok(t),
+                        None => {
+                            let t = free_gp(all_reads())?;
+                            scratch = Some(t);
+                            Ok(t)
+                        }
                     }
-                    Ok(scratch.unwrap_or(16))
                 };
                 let value = match *src {
                     MSrc::Gp(n) => gpr(n, size),
