@@ -424,7 +424,9 @@ fn typed_errors() {
     assert_eq!(emit(c().args(args)), Err(AbiError::NoScratch));
     // An offset the encoder rejects comes back as its error.
     let far = c().arg(Arg::Int(Mem::offset(X1, 1 << 20).into()));
-    assert!(matches!(emit(far), Err(AbiError::Encode(_))));
+    let err = emit(far).unwrap_err();
+    assert!(matches!(err, AbiError::Encode(_)));
+    assert!(std::error::Error::source(&err).is_some());
 
     let frame_err = |f: Frame| f.prologue(&mut VecAssembler::<Aarch64>::new(0));
     let f = || Frame::new(CallConv::Aapcs64);

@@ -418,7 +418,14 @@ impl fmt::Display for AbiError {
     }
 }
 
-impl std::error::Error for AbiError {}
+impl std::error::Error for AbiError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            AbiError::Encode(e) => Some(e),
+            _ => None,
+        }
+    }
+}
 
 impl From<EncodeError> for AbiError {
     fn from(e: EncodeError) -> Self {
