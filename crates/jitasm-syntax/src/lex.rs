@@ -84,6 +84,12 @@ impl<'a> Lexer<'a> {
         self.src
     }
 
+    /// Continues from byte `pos` of the source (a token boundary another
+    /// reader of the same text found).
+    pub(crate) fn set_pos(&mut self, pos: usize) {
+        self.pos = pos;
+    }
+
     /// The next token, or an error with its span.
     #[inline]
     pub fn next_token(&mut self) -> Result<Token<'a>, (ErrorKind, Span)> {
@@ -385,6 +391,30 @@ const PUNCT: u8 = 8;
 /// Continues a name (a flag of `NAME` and `DIGIT`).
 const NAME_PART: u8 = 0x10;
 
+/// Whether the lexer skips `c` between tokens (a blank, not a comment).
+#[inline]
+pub(crate) fn is_blank(c: u8) -> bool {
+    CLASS[c as usize] == BLANK
+}
+
+/// Whether `c` starts a name (not a digit).
+#[inline]
+pub(crate) fn is_name_start(c: u8) -> bool {
+    CLASS[c as usize] == NAME
+}
+
+/// Whether `c` continues a name (letters, digits, `_ . $ @`).
+#[inline]
+pub(crate) fn is_name_part(c: u8) -> bool {
+    CLASS[c as usize] & NAME_PART != 0
+}
+
+/// Whether `c` starts a number.
+#[inline]
+pub(crate) fn is_digit(c: u8) -> bool {
+    CLASS[c as usize] == DIGIT
+}
+
 /// Each byte's class; 0 for everything [`Lexer::other`] reads (comments,
 /// strings, `->`, `=>`, `<<`, `>>`, `#`, `/`, invalid characters).
 const CLASS: [u8; 256] = {
@@ -410,7 +440,7 @@ const CLASS: [u8; 256] = {
 /// separator follows (not a name character or `.`), and that fits 64
 /// bits: its value and end. What [`classify_number`] gives for it.
 #[inline]
-fn plain_number(b: &[u8], start: usize) -> Option<(u64, usize)> {
+pub(crate) fn plain_number(b: &[u8], start: usize) -> Option<(u64, usize)> {
     let mut pos = start;
     let mut v: u64 = 0;
     let hex = b.get(start) == Some(&b'0') && matches!(b.get(start + 1), Some(b'x' | b'X'));

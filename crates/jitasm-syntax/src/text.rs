@@ -147,11 +147,23 @@ pub fn assemble_into<S: LabelApi + ?Sized>(
     text: &str,
     options: &Options,
 ) -> Result<TextInfo, AsmError> {
+    assemble_with_scanner(out, text, options, true)
+}
+
+/// [`assemble_into`], with the line scanner ([`crate::x86::scan_line`])
+/// or without it (the tests compare the two).
+pub(crate) fn assemble_with_scanner<S: LabelApi + ?Sized>(
+    out: &mut S,
+    text: &str,
+    options: &Options,
+    fast: bool,
+) -> Result<TextInfo, AsmError> {
     let fail = |(kind, span)| AsmError::new(kind, span, text);
     let (mode, isa) = isa_of(options.arch).map_err(fail)?;
     // AArch64 branches have one size: nothing to relax, so one pass.
     if options.syntax != Syntax::Gnu || isa == Isa::A64 {
         let mut p = Parser::new(text, options, mode, isa, None);
+        p.fast = fast;
         p.run(&mut NoExprs(out)).map_err(fail)?;
         return Ok(p.info);
     }
@@ -172,6 +184,7 @@ pub fn assemble_into<S: LabelApi + ?Sized>(
             isa,
             Some(Relax::new(core::mem::take(&mut long))),
         );
+        p.fast = fast;
         p.run(&mut rec).map_err(fail)?;
         let relax = p.relax.take().unwrap_or_else(|| Relax::new(Vec::new()));
         let (changed, marks) = relax.finish();
@@ -474,6 +487,10 @@ pub(crate) struct Parser<'a, 'o> {
     pub exprs: bool,
     /// Mnemonics already looked up ([`crate::x86::MnemonicCache`]).
     pub(crate) mnemonics: crate::x86::MnemonicCache,
+    /// Whether instructions of the usual shape are read by the line scanner
+    /// ([`crate::x86::scan_line`]); off only to test it against the general
+    /// path.
+    pub(crate) fast: bool,
 }
 
 /// Where the parser is: what [`Parser::save`] keeps for
@@ -545,7 +562,29 @@ impl<'a, 'o> Parser<'a, 'o> {
             label_spans: Vec::new(),
             exprs: false,
             mnemonics: crate::x86::MnemonicCache::new(),
+            fast: true,
         }
+    }
+
+    /// After a statement read from the bytes of the source (not through
+    /// tokens): its last token ends at `last_end`, and its end (a newline,
+    /// `;` or the end of the text) is at `end`. The parser is then where
+    /// reading the statement's tokens would have left it: at the end token.
+    pub(crate) fn finish_line(&mut self, last_end: usize, end: usize) {
+        let tok = match self.src.as_bytes().get(end) {
+            Some(_) => Token {
+                tok: Tok::End,
+                span: Span::new(end, end + 1),
+            },
+            None => Token {
+                tok: Tok::Eof,
+                span: Span::new(end, end),
+            },
+        };
+        self.lex.set_pos(tok.span.end as usize);
+        self.tok = tok;
+        self.prev_end = Span::new(last_end, last_end).end;
+        self.peeked = None;
     }
 
     /// The parser's place in the text (see [`Snapshot`]).

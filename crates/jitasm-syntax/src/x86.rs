@@ -494,111 +494,30 @@ pub(crate) fn instruction<'a, S: Output + ?Sized>(
     p: &mut Parser<'a, '_>,
     out: &mut S,
 ) -> EResult<()> {
-    let mut prefixes = Prefixes::NONE;
-    let mut seg: Option<(Reg, Span)> = None;
-    // The last name's `name_key`, and where the name is.
-    let mut keyed: Option<(u32, Option<u128>)> = None;
-    loop {
-        match p.tok.tok {
-            Tok::Punct(b'{') => {
-                p.bump()?;
-                let which = match p.ident().map(|s| s.to_ascii_lowercase()).as_deref() {
-                    Some("vex" | "vex2") => Prefixes::VEX,
-                    Some("vex3") => Prefixes::VEX3,
-                    Some("evex") => Prefixes::EVEX,
-                    _ => return Err(p.expected("`vex`, `vex3` or `evex`")),
-                };
-                p.bump()?;
-                p.expect_punct(b'}', "`}`")?;
-                prefixes = prefixes.with(which);
-            }
-            Tok::Ident(name) => {
-                let next = p.peek()?;
-                if !matches!(next.tok, Tok::Ident(_) | Tok::Punct(b'{')) {
-                    break;
-                }
-                let key = name_key(name);
-                keyed = Some((p.tok.span.start, key));
-                if let Some(bits) = prefix_named(key) {
-                    prefixes = prefixes.with(bits);
-                } else if is_seg(reg_lookup(name)) && matches!(next.tok, Tok::Ident(_)) {
-                    seg = Some((reg_lookup(name).unwrap_or(jitasm_x64::regs::ds), p.tok.span));
-                } else {
-                    break;
-                }
-                p.bump()?;
-            }
-            _ => break,
-        }
-    }
-    let Some(name) = p.ident() else {
-        return Err(p.expected("a mnemonic"));
-    };
-    let mspan = p.tok.span;
-    let mut movabs = false;
-    let mut far = false;
-    let key = match keyed {
-        Some((at, key)) if at == mspan.start => key,
-        _ => name_key(name),
-    };
-    const MOVABS: u128 = const_key("movabs");
-    const LJMP: u128 = const_key("ljmp");
-    const LCALL: u128 = const_key("lcall");
-    let mnemonic = match key {
-        Some(MOVABS) => {
-            movabs = true;
-            p.mnemonics.parse(Some(const_key("mov")), "mov")
-        }
-        Some(LJMP) => {
-            far = true;
-            p.mnemonics.parse(Some(const_key("jmp")), "jmp")
-        }
-        Some(LCALL) => {
-            far = true;
-            p.mnemonics.parse(Some(const_key("call")), "call")
-        }
-        _ => p.mnemonics.parse(key, name),
-    }
-    .ok_or_else(|| (ErrorKind::UnknownMnemonic(name.to_string()), mspan))?;
-    p.bump()?;
-
     let mut ops: [Operand<'a>; 6] = [Operand::Imm(Imm { value: 0, size: 0 }); 6];
     let mut spans = [Span::default(); 6];
     let mut written = [Written::default(); 6];
     let mut parts = [Parts::default(); 6];
-    let mut n = 0usize;
     let mut dec = Decorations::NONE;
-    if !p.at_end() {
-        loop {
-            let start = p.tok.span;
-            let (item, w, pa) = operand(p)?;
-            let span = start.to(p.last_token_end());
-            match item {
-                Item::Op(op) => {
-                    if n == ops.len() {
-                        return Err((ErrorKind::BadOperand("too many operands"), span));
-                    }
-                    ops[n] = op;
-                    spans[n] = span;
-                    written[n] = w;
-                    parts[n] = pa;
-                    n += 1;
-                }
-                Item::Rounding(r) => dec.rounding = Some(r),
-                Item::Sae => dec.sae = true,
-            }
-            decorations(p, &mut dec, n.checked_sub(1).map(|i| &mut ops[i]))?;
-            if !p.eat_punct(b',')? {
-                break;
-            }
-        }
-    }
-    // Whatever follows the operands is an error of its own (a missing comma,
-    // trailing garbage), reported where it is rather than as operands that
-    // match no form.
-    if !p.at_end() {
-        return Err(p.expected("`,` or the end of the statement"));
-    }
+    let scanned = if p.fast {
+        scan_line(p, &mut ops, &mut spans)
+    } else {
+        None
+    };
+    let (
+        mut n,
+        Head {
+            prefixes,
+            seg,
+            mnemonic,
+            mspan,
+            movabs,
+            far,
+        },
+    ) = match scanned {
+        Some(line) => line,
+        None => read_instruction(p, &mut ops, &mut spans, &mut written, &mut parts, &mut dec)?,
+    };
     // LLVM's spellings that leave an operand implied: `fxch st(3)` (and
     // `fxch`) for `fxch st(0), st(3)`; `maskmovq mm1, mm2` for the
     // destination `[rdi]`.
@@ -774,6 +693,142 @@ pub(crate) fn instruction<'a, S: Output + ?Sized>(
     Ok(())
 }
 
+/// What precedes the operands: prefixes, a segment prefix, the mnemonic
+/// (`movabs`, `ljmp` and `lcall` as `mov`, `jmp` and `call` with their
+/// marks) and where it is.
+struct Head {
+    prefixes: Prefixes,
+    seg: Option<(Reg, Span)>,
+    mnemonic: Mnemonic,
+    mspan: Span,
+    movabs: bool,
+    far: bool,
+}
+
+/// Reads an instruction's prefixes, mnemonic and operands (into `ops`,
+/// `spans`, `written`, `parts` and `dec`) up to the end of the statement:
+/// how many operands, and the head.
+fn read_instruction<'a>(
+    p: &mut Parser<'a, '_>,
+    ops: &mut [Operand<'a>; 6],
+    spans: &mut [Span; 6],
+    written: &mut [Written; 6],
+    parts: &mut [Parts; 6],
+    dec: &mut Decorations,
+) -> EResult<(usize, Head)> {
+    let mut prefixes = Prefixes::NONE;
+    let mut seg: Option<(Reg, Span)> = None;
+    // The last name's `name_key`, and where the name is.
+    let mut keyed: Option<(u32, Option<u128>)> = None;
+    loop {
+        match p.tok.tok {
+            Tok::Punct(b'{') => {
+                p.bump()?;
+                let which = match p.ident().map(|s| s.to_ascii_lowercase()).as_deref() {
+                    Some("vex" | "vex2") => Prefixes::VEX,
+                    Some("vex3") => Prefixes::VEX3,
+                    Some("evex") => Prefixes::EVEX,
+                    _ => return Err(p.expected("`vex`, `vex3` or `evex`")),
+                };
+                p.bump()?;
+                p.expect_punct(b'}', "`}`")?;
+                prefixes = prefixes.with(which);
+            }
+            Tok::Ident(name) => {
+                let next = p.peek()?;
+                if !matches!(next.tok, Tok::Ident(_) | Tok::Punct(b'{')) {
+                    break;
+                }
+                let key = name_key(name);
+                keyed = Some((p.tok.span.start, key));
+                if let Some(bits) = prefix_named(key) {
+                    prefixes = prefixes.with(bits);
+                } else if is_seg(reg_lookup(name)) && matches!(next.tok, Tok::Ident(_)) {
+                    seg = Some((reg_lookup(name).unwrap_or(jitasm_x64::regs::ds), p.tok.span));
+                } else {
+                    break;
+                }
+                p.bump()?;
+            }
+            _ => break,
+        }
+    }
+    let Some(name) = p.ident() else {
+        return Err(p.expected("a mnemonic"));
+    };
+    let mspan = p.tok.span;
+    let mut movabs = false;
+    let mut far = false;
+    let key = match keyed {
+        Some((at, key)) if at == mspan.start => key,
+        _ => name_key(name),
+    };
+    const MOVABS: u128 = const_key("movabs");
+    const LJMP: u128 = const_key("ljmp");
+    const LCALL: u128 = const_key("lcall");
+    let mnemonic = match key {
+        Some(MOVABS) => {
+            movabs = true;
+            p.mnemonics.parse(Some(const_key("mov")), "mov")
+        }
+        Some(LJMP) => {
+            far = true;
+            p.mnemonics.parse(Some(const_key("jmp")), "jmp")
+        }
+        Some(LCALL) => {
+            far = true;
+            p.mnemonics.parse(Some(const_key("call")), "call")
+        }
+        _ => p.mnemonics.parse(key, name),
+    }
+    .ok_or_else(|| (ErrorKind::UnknownMnemonic(name.to_string()), mspan))?;
+    p.bump()?;
+
+    let mut n = 0usize;
+    if !p.at_end() {
+        loop {
+            let start = p.tok.span;
+            let (item, w, pa) = operand(p)?;
+            let span = start.to(p.last_token_end());
+            match item {
+                Item::Op(op) => {
+                    if n == ops.len() {
+                        return Err((ErrorKind::BadOperand("too many operands"), span));
+                    }
+                    ops[n] = op;
+                    spans[n] = span;
+                    written[n] = w;
+                    parts[n] = pa;
+                    n += 1;
+                }
+                Item::Rounding(r) => dec.rounding = Some(r),
+                Item::Sae => dec.sae = true,
+            }
+            decorations(p, dec, n.checked_sub(1).map(|i| &mut ops[i]))?;
+            if !p.eat_punct(b',')? {
+                break;
+            }
+        }
+    }
+    // Whatever follows the operands is an error of its own (a missing comma,
+    // trailing garbage), reported where it is rather than as operands that
+    // match no form.
+    if !p.at_end() {
+        return Err(p.expected("`,` or the end of the statement"));
+    }
+    Ok((
+        n,
+        Head {
+            prefixes,
+            seg,
+            mnemonic,
+            mspan,
+            movabs,
+            far,
+        },
+    ))
+}
+
 #[allow(clippy::too_many_arguments)]
 fn emit<'a, S: Output + ?Sized>(
     p: &mut Parser<'a, '_>,
@@ -885,6 +940,220 @@ fn emit_dynamic<'a, S: Output + ?Sized>(
         forms,
     });
     out.dynamic(item).map_err(|k| (k, whole))
+}
+
+/// Reads the usual instruction straight from the bytes of its line: a
+/// mnemonic (no prefix, not `movabs`, `ljmp` or `lcall`), then operands
+/// separated by commas up to the end of the statement (blanks allowed,
+/// no comment), each a register, a number (`16`, `0x10`, `-8`), or
+/// memory `[…]` holding what [`simple_sum`] reads, after an optional size
+/// (`qword ptr`). It gives what [`read_instruction`] gives for such a line
+/// — the operands and their spans, no decoration, prefix or Rust value —
+/// and leaves the parser at the end token, as reading the tokens would;
+/// for any other line (and wherever the general path reports an error) it
+/// gives `None` and leaves the parser as it was, for `read_instruction`.
+fn scan_line<'a>(
+    p: &mut Parser<'a, '_>,
+    ops: &mut [Operand<'a>; 6],
+    spans: &mut [Span; 6],
+) -> Option<(usize, Head)> {
+    let Tok::Ident(name) = p.tok.tok else {
+        return None;
+    };
+    let key = name_key(name);
+    // A prefix or segment prefix (which the general path reads only before
+    // another name, but is no mnemonic anyway), `movabs`, `ljmp`, `lcall`.
+    if prefix_named(key).is_some()
+        || is_seg(reg_lookup(name))
+        || matches!(key, Some(k) if k == const_key("movabs") || k == const_key("ljmp") || k == const_key("lcall"))
+    {
+        return None;
+    }
+    let mnemonic = p.mnemonics.parse(key, name)?;
+    let mspan = p.tok.span;
+    let src = p.src;
+    let b = src.as_bytes();
+    let blanks = |mut i: usize| {
+        while i < b.len() && crate::lex::is_blank(b[i]) {
+            i += 1;
+        }
+        i
+    };
+    let name_end = |mut i: usize| {
+        while i < b.len() && crate::lex::is_name_part(b[i]) {
+            i += 1;
+        }
+        i
+    };
+    let mut pos = blanks(mspan.end as usize);
+    let mut last_end = mspan.end as usize;
+    let mut n = 0;
+    if !matches!(b.get(pos), None | Some(b'\n' | b';')) {
+        loop {
+            if n == ops.len() {
+                return None;
+            }
+            let start = pos;
+            let c = *b.get(pos)?;
+            let op = if crate::lex::is_name_start(c) {
+                let end = name_end(pos);
+                let word = &src[pos..end];
+                if let Some(r) = reg_lookup(word) {
+                    pos = end;
+                    Operand::Reg(r)
+                } else {
+                    // `qword ptr [...]`.
+                    let size = size_keyword(word, p.mode)?;
+                    pos = blanks(end);
+                    if b.get(pos).is_some_and(|c| crate::lex::is_name_start(*c)) {
+                        let end = name_end(pos);
+                        if !src[pos..end].eq_ignore_ascii_case("ptr") {
+                            return None;
+                        }
+                        pos = blanks(end);
+                    }
+                    if b.get(pos) != Some(&b'[') {
+                        return None;
+                    }
+                    let (m, end) = scan_memory(p, pos, Some(size))?;
+                    pos = end;
+                    Operand::Mem(m)
+                }
+            } else if c == b'[' {
+                let (m, end) = scan_memory(p, pos, None)?;
+                pos = end;
+                Operand::Mem(m)
+            } else {
+                // A number, or a negated one (as `-` and the number read:
+                // the value must fit 64 bits signed).
+                let negative = c == b'-';
+                let at = if negative { blanks(pos + 1) } else { pos };
+                if !crate::lex::is_digit(*b.get(at)?) {
+                    return None;
+                }
+                let (v, end) = crate::lex::plain_number(b, at)?;
+                let value = if negative {
+                    if v > 1 << 63 {
+                        return None;
+                    }
+                    (v as i64).wrapping_neg()
+                } else {
+                    v as i64
+                };
+                pos = end;
+                Operand::Imm(Imm { value, size: 0 })
+            };
+            ops[n] = op;
+            spans[n] = Span::new(start, pos);
+            n += 1;
+            last_end = pos;
+            pos = blanks(pos);
+            match b.get(pos) {
+                Some(b',') => pos = blanks(pos + 1),
+                None | Some(b'\n' | b';') => break,
+                _ => return None,
+            }
+        }
+    }
+    p.finish_line(last_end, pos);
+    Some((
+        n,
+        Head {
+            prefixes: Prefixes::NONE,
+            seg: None,
+            mnemonic,
+            mspan,
+            movabs: false,
+            far: false,
+        },
+    ))
+}
+
+/// [`scan_line`]'s memory operand at the `[` at `open`: the operand and
+/// where it ends, or `None` for what [`memory`] must read.
+fn scan_memory<'a>(p: &Parser<'a, '_>, open: usize, size: Option<u16>) -> Option<(Mem<'a>, usize)> {
+    let b = p.src.as_bytes();
+    let blanks = |mut i: usize| {
+        while i < b.len() && crate::lex::is_blank(b[i]) {
+            i += 1;
+        }
+        i
+    };
+    let name_end = |mut i: usize| {
+        while i < b.len() && crate::lex::is_name_part(b[i]) {
+            i += 1;
+        }
+        i
+    };
+    let number = |i: usize| {
+        if !crate::lex::is_digit(*b.get(i)?) {
+            return None;
+        }
+        crate::lex::plain_number(b, i)
+    };
+    let register = |i: usize| {
+        if !crate::lex::is_name_start(*b.get(i)?) {
+            return None;
+        }
+        let end = name_end(i);
+        Some((reg_lookup(&p.src[i..end])?, end))
+    };
+    let mut v = Lin::constant(0, Span::new(open, open + 1));
+    let mut nregs = 0;
+    let mut negative = false;
+    let mut pos = blanks(open + 1);
+    loop {
+        let (reg, coef, end) = if let Some((r, end)) = register(pos) {
+            let at = blanks(end);
+            if b.get(at) == Some(&b'*') {
+                let (k, end) = number(blanks(at + 1))?;
+                (Some(r), k as i128, end)
+            } else {
+                (Some(r), 1, end)
+            }
+        } else {
+            let (k, end) = number(pos)?;
+            let at = blanks(end);
+            if b.get(at) == Some(&b'*') {
+                let (r, end) = register(blanks(at + 1))?;
+                (Some(r), k as i128, end)
+            } else {
+                (None, k as i128, end)
+            }
+        };
+        match reg {
+            Some(r) => {
+                if negative || nregs == 2 {
+                    return None;
+                }
+                v.regs[nregs] = Some((r, coef));
+                nregs += 1;
+            }
+            None => {
+                let k = if negative { v.k - coef } else { v.k + coef };
+                if !crate::expr::in_range(k) {
+                    return None;
+                }
+                v.k = k;
+            }
+        }
+        pos = blanks(end);
+        match b.get(pos) {
+            Some(b'+') => negative = false,
+            Some(b'-') => negative = true,
+            Some(b']') => break,
+            _ => return None,
+        }
+        pos = blanks(pos + 1);
+    }
+    v.span = Span::new(open, pos + 1);
+    let split = p.opts.syntax == Syntax::Dynasm;
+    let (mut m, parts) = mem_from(p, v, split).ok()?;
+    if parts != Parts::default() {
+        return None;
+    }
+    m.size = size.unwrap_or(0);
+    Some((m, pos + 1))
 }
 
 /// `{k1}`, `{z}`, `{1to16}` after an operand.
@@ -1427,5 +1696,258 @@ mod tests {
             found += reg_lookup(n).is_some() as usize;
         }
         assert!(found > 300, "{found}");
+    }
+
+    /// Bytes and labels, for comparing two readings of a text.
+    #[derive(Default, Debug, PartialEq)]
+    struct Collect {
+        bytes: Vec<u8>,
+        events: Vec<String>,
+    }
+    impl jitasm_core::ByteSink for Collect {
+        fn push(&mut self, b: u8) {
+            self.bytes.push(b)
+        }
+        fn extend_from_slice(&mut self, b: &[u8]) {
+            self.bytes.extend_from_slice(b)
+        }
+        fn offset(&self) -> usize {
+            self.bytes.len()
+        }
+    }
+    impl jitasm_core::CodeSink for Collect {
+        fn fixup(
+            &mut self,
+            l: LabelRef<'_>,
+            k: &'static jitasm_core::FixupKind,
+            at: usize,
+            pc: usize,
+        ) {
+            self.events
+                .push(std::format!("fixup {l:?} {k:?} {at} {pc}"));
+        }
+        fn record_error(&mut self, e: jitasm_core::Error) {
+            self.events.push(std::format!("error {e:?}"));
+        }
+    }
+    impl jitasm_core::LabelApi for Collect {
+        fn define_global(&mut self, n: &str) -> Result<(), jitasm_core::Error> {
+            self.events.push(std::format!("global {n}"));
+            Ok(())
+        }
+        fn define_local(&mut self, n: &str) -> Result<(), jitasm_core::Error> {
+            self.events.push(std::format!("local {n}"));
+            Ok(())
+        }
+        fn define_dynamic(
+            &mut self,
+            d: jitasm_core::DynamicLabel,
+        ) -> Result<(), jitasm_core::Error> {
+            self.events.push(std::format!("dynamic {d:?}"));
+            Ok(())
+        }
+        fn new_dynamic_label(&mut self) -> jitasm_core::DynamicLabel {
+            jitasm_core::DynamicLabel::from_index(0)
+        }
+        fn address_of(&self, _: usize) -> Option<u64> {
+            None
+        }
+    }
+
+    /// The text read with and without the line scanner: the same bytes,
+    /// fixups, labels and statements, or the same error.
+    fn same_both_ways(text: &str, options: &crate::Options) {
+        let run = |fast| {
+            let mut out = Collect::default();
+            let r = crate::text::assemble_with_scanner(&mut out, text, options, fast);
+            (r, out)
+        };
+        let (fast, general) = (run(true), run(false));
+        assert_eq!(
+            fast, general,
+            "{text:?} ({:?}, {:?})",
+            options.arch, options.syntax
+        );
+    }
+
+    /// Variants of a line that the scanner must read as the general path
+    /// does, or leave to it: the line itself, cut short, with a number
+    /// changed, an operand negated, something appended, spaced out.
+    fn variants(line: &str) -> Vec<String> {
+        let mut v = std::vec![line.to_string()];
+        for cut in [
+            line.len() / 2,
+            line.len() * 3 / 4,
+            line.len().saturating_sub(1),
+        ] {
+            if line.is_char_boundary(cut) {
+                v.push(line[..cut].to_string());
+            }
+        }
+        for (from, to) in [
+            ("0x", "0xffffffffffffffff+0x"),
+            ("1", "18446744073709551616"),
+            ("8", "0x8000000000000000"),
+            (", ", ", -"),
+            (", ", " ,"),
+            (" + ", "+"),
+            ("*", " * "),
+            ("[", "[ 8 + "),
+            ("]", " - 9223372036854775808]"),
+            ("ptr ", ""),
+            ("ptr", "PTR"),
+            ("r", "R"),
+        ] {
+            if let Some(i) = line.find(from) {
+                v.push(std::format!(
+                    "{}{to}{}",
+                    &line[..i],
+                    &line[i + from.len()..]
+                ));
+            }
+        }
+        for tail in [", 1", " # comment", " ]", ", rax", ";nop", " {z}", ","] {
+            v.push(std::format!("{line}{tail}"));
+        }
+        v
+    }
+
+    fn corpus(file: &str) -> Vec<&'static str> {
+        let data = match file {
+            "golden_x64.txt" => include_str!("../../jitasm-x64/tests/data/golden_x64.txt"),
+            _ => include_str!("../../jitasm-x64/tests/data/golden_x86.txt"),
+        };
+        data.lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .filter_map(|l| l.split(" | ").nth(1))
+            .collect()
+    }
+
+    /// The line scanner reads every golden line, and variants of each, as
+    /// the general path does.
+    #[test]
+    fn scanner_is_the_general_path() {
+        use jitasm_core::Arch;
+        for (file, arch) in [("golden_x64.txt", Arch::X64), ("golden_x86.txt", Arch::X86)] {
+            let lines = corpus(file);
+            assert!(lines.len() > 1000);
+            for (i, line) in lines.iter().enumerate() {
+                for text in variants(line) {
+                    same_both_ways(&text, &crate::Options::new(arch));
+                    if i % 7 == 0 {
+                        same_both_ways(
+                            &text,
+                            &crate::Options::new(arch).syntax(crate::Syntax::Dynasm),
+                        );
+                    }
+                }
+            }
+            // Many lines in one text (statement spans, offsets), with
+            // labels, comments and blank lines between them.
+            let mut text = String::new();
+            for (i, line) in lines.iter().enumerate().take(3000) {
+                text.push_str(line);
+                text.push_str(match i % 5 {
+                    0 => "\n",
+                    1 => " ; ",
+                    2 => "\r\n\n",
+                    3 => "  // c\n",
+                    _ => "\nl",
+                });
+                if i % 5 == 4 {
+                    text.push_str(&std::format!("{i}:\n"));
+                }
+            }
+            let r = std::panic::catch_unwind(|| same_both_ways(&text, &crate::Options::new(arch)));
+            assert!(r.is_ok(), "{file}: the whole text differs");
+        }
+    }
+
+    /// Hand-written lines around the scanner's edges.
+    #[test]
+    fn scanner_edges() {
+        use jitasm_core::Arch;
+        let lines = [
+            "mov rax, rcx",
+            "mov rax,rcx",
+            "  mov\trax , rcx  ",
+            "mov rax, rcx\r",
+            "MOV RAX, QWORD PTR [RBX+RCX*8+16]",
+            "mov eax, [rbx + 4*rcx - 8]",
+            "mov eax, [8 + rbx]",
+            "mov eax, [rbx - rcx]",
+            "mov eax, [rbx + rcx + rdx]",
+            "mov eax, [rbx*3]",
+            "mov eax, [rbx*2]",
+            "mov eax, [rsp*2]",
+            "mov eax, [rbx*16]",
+            "mov eax, [rbx*0]",
+            "mov eax, [rbx*4*2]",
+            "mov eax, [xmm1 + rax]",
+            "vgatherdps xmm0, [rax + xmm1*4], xmm2",
+            "mov eax, [0xffffffff]",
+            "mov eax, [-1]",
+            "mov eax, dword [rbx]",
+            "mov eax, dword ptr fs:[rbx]",
+            "mov eax, [fs:rbx]",
+            "mov eax, [BYTE rbx + 1]",
+            "add rax, -9223372036854775808",
+            "add rax, -9223372036854775809",
+            "add rax, - 1",
+            "add rax, 0x",
+            "add rax, 08",
+            "add rax, 1_000",
+            "add rax, 1.5",
+            "add rax, 16h",
+            "jmp 1f\n1:",
+            "mov rax, st",
+            "fadd st, st(1)",
+            "fadd st(0), st(1)",
+            "mov rax, rcx # c",
+            "mov rax, rcx // c",
+            "lock add [rax], 1",
+            "fs mov eax, [rbx]",
+            "movabs rax, 1",
+            "ljmp 0x10, 0x20",
+            "ret",
+            "ret 8",
+            "ret;ret",
+            "nop\n\nnop",
+            "vaddps zmm0, zmm1, zmm2 {rn-sae}",
+            "vaddps zmm0 {k1}, zmm1, zmm2",
+            "mov rax, 1, 2, 3, 4, 5, 6",
+            "mov r0, r1",
+            "mov rax, foo",
+            "foo: mov rax, rcx",
+            "movv rax, rcx",
+            "mov rax, rcx,",
+            "mov rax rcx",
+            "push 1",
+            "push -1",
+            "push 0x10000",
+            "sal eax, 1",
+            "xchg eax, ebp",
+            "xchg rax, rax",
+            "mov eax, [rip + 8]",
+            "mov eax, [eip]",
+            "mov al, ah",
+            "mov sil, ah",
+            "mov eax, [r12 + r13*1]",
+            "mov eax, [rbp]",
+            "mov eax, [r13]",
+            "lea eax, [eax + ebx]",
+            "mov ax, [bx + si]",
+            "mov eax, [rax+18446744073709551615+1]",
+            "mov eax, [rax-18446744073709551615-1]",
+        ];
+        for line in lines {
+            for arch in [Arch::X64, Arch::X86] {
+                for syntax in [crate::Syntax::Gnu, crate::Syntax::Dynasm] {
+                    for text in variants(line) {
+                        same_both_ways(&text, &crate::Options::new(arch).syntax(syntax));
+                    }
+                }
+            }
+        }
     }
 }
