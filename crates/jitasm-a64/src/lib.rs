@@ -10,6 +10,11 @@
 //!   form's fields — and the form matcher; aliases (`mov`, `cmp`, `lsl`,
 //!   `cset`, `nop`, …) are rewritten to their base instruction by rules
 //!   written once ([`select`]).
+//! * [`builder`]: the **typed builder** — one method per mnemonic and alias
+//!   (`b.add(x0, x1, (x2, lsl(3)))`, `b.ldr(x2, x1 + 8)`,
+//!   `b.fmla(v2.s4(), v0.s4(), v1.s(2))`, `b.b_ne(label)`), operand classes
+//!   checked by the type system, values by the encoder, the same bytes as
+//!   the text assembler; generated into `src/generated/builder.rs`.
 //! * [`dynamic`]: the run-time half of `dynasm!` instructions with Rust
 //!   values (registers, immediates, offsets known only when the code is
 //!   generated).

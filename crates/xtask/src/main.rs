@@ -431,4 +431,18 @@ fn a64_coverage(s: &mut String) {
         mnemonics.len()
     )
     .unwrap();
+    let (builder, impls) = builder_a64::generate();
+    let traits = builder
+        .lines()
+        .filter(|l| l.starts_with("pub trait "))
+        .count();
+    writeln!(
+        s,
+        "\nThe typed builder (`jitasm_a64::builder`) has a method for every form and for the \
+         aliases the text assembler reads: {traits} traits (one per mnemonic or alias and \
+         operand count), {impls} impls (one per combination of argument types). \
+         `crates/jitasm-a64/tests/builder.rs` emits the golden lines through it and compares \
+         every impl with the encoder."
+    )
+    .unwrap();
 }
