@@ -12,6 +12,15 @@ pub trait ByteSink {
     fn extend_from_slice(&mut self, bytes: &[u8]);
     /// The number of bytes written so far (the offset of the next byte).
     fn offset(&self) -> usize;
+    /// Appends the first `len` bytes of `bytes` (`len` ≤ 16): an encoded
+    /// instruction in its fixed-size buffer. Sinks backed by a vector copy
+    /// all 16 bytes and then keep `len` of them — one fixed-size copy where
+    /// [`ByteSink::extend_from_slice`] would copy a length known only at run
+    /// time; the bytes past `len` are never part of the output.
+    #[inline]
+    fn extend_padded(&mut self, bytes: &[u8; 16], len: usize) {
+        self.extend_from_slice(&bytes[..len.min(16)])
+    }
 }
 
 impl ByteSink for alloc::vec::Vec<u8> {
@@ -26,6 +35,12 @@ impl ByteSink for alloc::vec::Vec<u8> {
     #[inline]
     fn offset(&self) -> usize {
         self.len()
+    }
+    #[inline]
+    fn extend_padded(&mut self, bytes: &[u8; 16], len: usize) {
+        let end = self.len() + len.min(16);
+        alloc::vec::Vec::extend_from_slice(self, bytes);
+        self.truncate(end);
     }
 }
 

@@ -28,6 +28,10 @@ macro_rules! delegate_output {
                 self.out_mut().extend_from_slice(bytes)
             }
             #[inline]
+            fn extend_padded(&mut self, bytes: &[u8; 16], len: usize) {
+                self.out_mut().extend_padded(bytes, len)
+            }
+            #[inline]
             fn offset(&self) -> usize {
                 ByteSink::offset(self.out())
             }

@@ -326,6 +326,10 @@ impl<A: Isa> ByteSink for Assembler<A> {
         self.ops.extend_from_slice(bytes)
     }
     #[inline]
+    fn extend_padded(&mut self, bytes: &[u8; 16], len: usize) {
+        ByteSink::extend_padded(&mut self.ops, bytes, len)
+    }
+    #[inline]
     fn offset(&self) -> usize {
         self.committed + self.ops.len()
     }

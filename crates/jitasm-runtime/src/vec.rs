@@ -129,6 +129,10 @@ impl<A: Isa> ByteSink for VecAssembler<A> {
         self.buf.extend_from_slice(bytes)
     }
     #[inline]
+    fn extend_padded(&mut self, bytes: &[u8; 16], len: usize) {
+        ByteSink::extend_padded(&mut self.buf, bytes, len)
+    }
+    #[inline]
     fn offset(&self) -> usize {
         self.buf.len()
     }

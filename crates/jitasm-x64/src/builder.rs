@@ -198,7 +198,7 @@ impl<'s, S: CodeSink + ?Sized> Builder<'s, S> {
         if self.mode == Mode::Long && self.prefixes.0 == 0 {
             if let Some(enc) = consts.select(&args, args.decorations()) {
                 // No label on this path: the bytes are the instruction.
-                self.sink.extend_from_slice(enc.bytes());
+                enc.emit(self.sink);
                 return Ok(());
             }
         }

@@ -31,15 +31,23 @@ pub const fn known_reg(class: RegClass, num: u8) -> Reg {
 pub fn reg<S: CodeSink + ?Sized>(sink: &mut S, class: RegClass, num: u8) -> Option<Reg> {
     let r = Reg::new(class, num);
     if r.is_none() {
-        let first = class.first() as i128;
-        sink.record_error(Error::ValueOutOfRange {
-            what: "register number",
-            value: num as i128,
-            min: first,
-            max: first + class.count() as i128 - 1,
-        });
+        bad_reg(sink, class, num);
     }
     r
+}
+
+/// [`reg`]'s error, out of line so that the code around each instruction
+/// stays small.
+#[cold]
+#[inline(never)]
+fn bad_reg<S: CodeSink + ?Sized>(sink: &mut S, class: RegClass, num: u8) {
+    let first = class.first() as i128;
+    sink.record_error(Error::ValueOutOfRange {
+        what: "register number",
+        value: num as i128,
+        min: first,
+        max: first + class.count() as i128 - 1,
+    });
 }
 
 /// `k + coef·v` as the 64-bit value an operand holds (signed or unsigned
@@ -51,15 +59,22 @@ pub fn value<S: CodeSink + ?Sized>(sink: &mut S, v: i128, coef: i128, k: i128) -
         Some(x) if i64::try_from(x).is_ok() => Some(x as i64),
         Some(x) if u64::try_from(x).is_ok() => Some(x as u64 as i64),
         _ => {
-            sink.record_error(Error::ValueOutOfRange {
-                what: "operand value",
-                value: x.unwrap_or(v),
-                min: i64::MIN as i128,
-                max: u64::MAX as i128,
-            });
+            bad_value(sink, x.unwrap_or(v));
             None
         }
     }
+}
+
+/// [`value`]'s error, out of line.
+#[cold]
+#[inline(never)]
+fn bad_value<S: CodeSink + ?Sized>(sink: &mut S, value: i128) {
+    sink.record_error(Error::ValueOutOfRange {
+        what: "operand value",
+        value,
+        min: i64::MIN as i128,
+        max: u64::MAX as i128,
+    });
 }
 
 /// An absolute address given as a Rust value (`extern expr`).
@@ -120,7 +135,7 @@ pub fn emit<S: CodeSink + ?Sized>(
     if mode == Mode::Long && prefixes.0 == 0 && mnemonic != XCHG {
         if let Some(enc) = fast(forms, operands, decorations) {
             // No label on this path: the bytes are the instruction.
-            sink.extend_from_slice(enc.bytes());
+            enc.emit(sink);
             return;
         }
     }

@@ -85,17 +85,15 @@ impl<'a> Encoded<'a> {
     }
 
     /// Appends the instruction to `sink`, registering its fixup.
-    #[inline]
+    ///
+    /// Always inlined, so that the bytes go from registers to the sink in
+    /// one fixed-size copy ([`jitasm_core::ByteSink::extend_padded`]); the
+    /// fixup, rarer, is registered out of line.
+    #[inline(always)]
     pub fn emit<S: CodeSink + ?Sized>(&self, sink: &mut S) {
-        let start = sink.offset();
-        sink.extend_from_slice(self.bytes());
+        sink.extend_padded(&self.bytes, self.len as usize);
         if let Some(f) = self.fixup {
-            sink.fixup(
-                f.label,
-                f.kind,
-                start + f.at as usize,
-                start + f.pc as usize,
-            );
+            register_fixup(sink, f, self.len as usize);
         }
     }
 
@@ -111,6 +109,19 @@ impl<'a> Encoded<'a> {
             self.push((v >> (8 * i)) as u8);
         }
     }
+}
+
+/// Registers the fixup of an instruction of `len` bytes just appended to
+/// `sink`.
+#[inline(never)]
+fn register_fixup<S: CodeSink + ?Sized>(sink: &mut S, f: Fixup<'_>, len: usize) {
+    let start = sink.offset() - len;
+    sink.fixup(
+        f.label,
+        f.kind,
+        start + f.at as usize,
+        start + f.pc as usize,
+    );
 }
 
 /// Encodes `inst` for `mode` and appends it to `sink`.
