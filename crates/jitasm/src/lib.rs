@@ -13,8 +13,9 @@
 //! * [`x64`]: the x86-64 / x86-32 encoder and its typed builder;
 //! * [`assemble`] and [`assemble_into`]: the text assembler (GNU/LLVM Intel
 //!   syntax and dynasm syntax), with errors that name line and column;
-//! * [`abi`]: x86-64 calling conventions (System V, Win64): calls into
-//!   native functions with arguments placed and the stack aligned, and
+//! * [`abi`]: calling conventions — x86-64 System V and Win64, and AArch64
+//!   AAPCS64 (and Apple's variant) in [`abi::aarch64`]: calls into native
+//!   functions with arguments placed and the stack aligned, and
 //!   prologue/epilogue frames.
 //!
 //! ```

@@ -1,7 +1,7 @@
 //! The `dynasm!` macro: the language, checked against the text assembler's
 //! bytes (the same grammar and encoder with constants), and run on the host.
 
-use jitasm::{dynasm, isa::X64, Assembler, DynamicLabel, LabelApi, VecAssembler};
+use jitasm::{dynasm, isa::X64, DynamicLabel, LabelApi, VecAssembler};
 
 fn text(src: &str) -> Vec<u8> {
     let opts = jitasm::AsmOptions::new(jitasm::Arch::X64).syntax(jitasm::Syntax::Dynasm);
@@ -200,6 +200,7 @@ fn typed_references() {
     );
 }
 
+#[cfg(all(target_arch = "x86_64", unix))]
 extern "sysv64" fn add_three(a: i64, b: i64, c: i64) -> i64 {
     a + b + c
 }
@@ -207,7 +208,7 @@ extern "sysv64" fn add_three(a: i64, b: i64, c: i64) -> i64 {
 #[cfg(all(target_arch = "x86_64", unix))]
 #[test]
 fn runs_on_the_host() {
-    let mut ops = Assembler::<X64>::new().unwrap();
+    let mut ops = jitasm::Assembler::<X64>::new().unwrap();
     let entry = ops.offset();
     let k: i32 = 100;
     dynasm!(ops
