@@ -491,6 +491,8 @@ pub(crate) struct Parser<'a, 'o> {
     /// ([`crate::x86::scan_line`]); off only to test it against the general
     /// path.
     pub(crate) fast: bool,
+    /// The matcher's choices for the text's instructions (with `fast`).
+    pub(crate) select_cache: jitasm_x64::encode::SelectCache,
 }
 
 /// Where the parser is: what [`Parser::save`] keeps for
@@ -563,6 +565,7 @@ impl<'a, 'o> Parser<'a, 'o> {
             exprs: false,
             mnemonics: crate::x86::MnemonicCache::new(),
             fast: true,
+            select_cache: jitasm_x64::encode::SelectCache::new(),
         }
     }
 

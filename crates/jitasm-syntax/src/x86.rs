@@ -852,6 +852,7 @@ fn emit<'a, S: Output + ?Sized>(
         return emit_dynamic(p, out, &inst, spans, parts, only, mspan);
     }
     let result = match only {
+        None if p.fast => p.select_cache.select(p.mode, &inst),
         None => select(p.mode, &inst),
         Some(keep) => {
             let mode = p.mode;
@@ -1861,6 +1862,117 @@ mod tests {
             let r = std::panic::catch_unwind(|| same_both_ways(&text, &crate::Options::new(arch)));
             assert!(r.is_ok(), "{file}: the whole text differs");
         }
+    }
+
+    /// Texts of the benchmark's kind — few shapes, registers and values
+    /// varying — where the matcher's cache answers most instructions: the
+    /// same as without scanner and cache, line by line and as one text.
+    #[test]
+    fn repeated_shapes() {
+        use jitasm_core::Arch;
+        let gp = [
+            "rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi", "r8", "r12", "r13", "r15",
+        ];
+        let d = ["eax", "ecx", "esp", "ebp", "r8d", "r13d"];
+        let b = ["al", "cl", "ah", "spl", "r9b"];
+        let values = [
+            "0",
+            "1",
+            "-1",
+            "3",
+            "16",
+            "127",
+            "128",
+            "-128",
+            "-129",
+            "255",
+            "256",
+            "0x7fff",
+            "0x8000",
+            "65535",
+            "0x7fffffff",
+            "0x80000000",
+            "0xffffffff",
+            "0x100000000",
+            "-0x80000000",
+            "-0x80000001",
+            "0xffffffffffffffff",
+            "-9223372036854775808",
+        ];
+        let templates = [
+            "mov {a}, {c}",
+            "add {a}, {v}",
+            "sub {c}, qword ptr [{a} + {v}]",
+            "and {a}, {c}",
+            "lea {c}, [{a} + {c}*4 + {v}]",
+            "imul {a}, {c}",
+            "imul {a}, {c}, {v}",
+            "shl {c}, {v}",
+            "cmp {a}, {v}",
+            "test {d}, {v}",
+            "mov {d}, {v}",
+            "mov {a}, {v}",
+            "mov byte ptr [{a} + {c}*2 - {v}], {b}",
+            "mov word ptr [{a}], {v}",
+            "push {a}",
+            "push {v}",
+            "xchg {a}, {c}",
+            "sal {d}, {v}",
+            "movzx {d}, byte ptr [{a} + {v}]",
+            "inc dword ptr [{a} + {c}*8]",
+            "movaps xmm{x}, xmmword ptr [{a} + {v}]",
+            "addps xmm{x}, xmm{y}",
+            "pshufd xmm{x}, xmm{y}, {v}",
+            "vaddps ymm{x}, ymm{y}, ymmword ptr [{a} + {v}]",
+            "vaddps zmm{x}, zmm{y}, zmmword ptr [{a} + {v}]",
+            "vmovups zmmword ptr [{a} + {c}*4 + {v}], zmm{y}",
+            "vpaddd xmm{x}, xmm{y}, xmm{z}",
+            "vfmadd231ps ymm{x}, ymm{y}, ymm{z}",
+            "vpermd ymm{x}, ymm{y}, ymm{z}",
+            "vshufps ymm{x}, ymm{y}, ymm{z}, {v}",
+            "kmovw k{k}, {d}",
+        ];
+        let mut rng = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            (rng % n as u64) as usize
+        };
+        let mut lines = Vec::new();
+        for i in 0..6000 {
+            let t = templates[i % templates.len()];
+            let line = t
+                .replace("{a}", gp[next(gp.len())])
+                .replace("{c}", gp[next(gp.len())])
+                .replace("{d}", d[next(d.len())])
+                .replace("{b}", b[next(b.len())])
+                .replace("{v}", values[next(values.len())])
+                .replace("{x}", &std::format!("{}", next(32)))
+                .replace("{y}", &std::format!("{}", next(32)))
+                .replace("{z}", &std::format!("{}", next(16)))
+                .replace("{k}", &std::format!("{}", next(8)));
+            lines.push(line);
+        }
+        for line in &lines {
+            same_both_ways(line, &crate::Options::new(Arch::X64));
+        }
+        // As texts: the lines that assemble, in one text per template
+        // order (the cache then answers across lines).
+        let ok: Vec<&String> = lines
+            .iter()
+            .filter(|l| {
+                crate::assemble_into(&mut Collect::default(), l, &crate::Options::new(Arch::X64))
+                    .is_ok()
+            })
+            .collect();
+        assert!(ok.len() > 3000, "{}", ok.len());
+        let text = ok.iter().map(|l| l.as_str()).collect::<Vec<_>>().join("\n");
+        same_both_ways(&text, &crate::Options::new(Arch::X64));
+        same_both_ways(
+            &text,
+            &crate::Options::new(Arch::X64).syntax(crate::Syntax::Dynasm),
+        );
     }
 
     /// Hand-written lines around the scanner's edges.

@@ -42,6 +42,9 @@ use jitasm_core::{CodeSink, FixupKind, LabelRef};
 #[doc(hidden)]
 pub mod reference;
 
+mod cache;
+pub use cache::SelectCache;
+
 /// The longest x86 instruction is 15 bytes; `fwait` forms add one.
 pub const MAX_LEN: usize = 16;
 
