@@ -8,7 +8,7 @@
 //! argument (`(x2, lsl(3))`), so `add x0, x1, x2` and `add x0, x1, x2, lsl
 //! #3` are the same method. Aliases (`mov`, `cmp`, `lsl`, `cset`, `b.eq`,
 //! `stadd`, `nop`…), which are not rows of the table, are listed in
-//! [`ALIASES`]: by hand, or derived from their base instruction's forms
+//! `ALIASES`: by hand, or derived from their base instruction's forms
 //! (`cmp` is `subs` without its first operand).
 
 use std::collections::{BTreeMap, BTreeSet};
