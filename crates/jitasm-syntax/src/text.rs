@@ -741,6 +741,9 @@ impl<'a, 'o> Parser<'a, 'o> {
     fn statement<S: Output + ?Sized>(&mut self, out: &mut S) -> EResult<()> {
         // Label definitions, any number, then at most one directive or instruction.
         loop {
+            if self.fast && self.isa == Isa::X86 && !self.exprs && self.not_a_label() {
+                break;
+            }
             let next = self.peek()?;
             match self.tok.tok {
                 Tok::Ident(name) if next.tok == Tok::Punct(b':') && !name.starts_with('.') => {
@@ -827,6 +830,27 @@ impl<'a, 'o> Parser<'a, 'o> {
                 Isa::A64 => crate::a64::instruction(self, out),
             },
         }
+    }
+
+    /// Whether the current token is a name (not a directive) that the
+    /// byte after it, blanks skipped, shows is no label definition: not `:`
+    /// and no comment (which could hide one). Then the statement is an
+    /// instruction, and its reader looks at the next token itself (the
+    /// general reader peeks at it first, so a lexing error there is the
+    /// same error).
+    fn not_a_label(&self) -> bool {
+        let Tok::Ident(name) = self.tok.tok else {
+            return false;
+        };
+        if name.starts_with('.') {
+            return false;
+        }
+        let b = self.src.as_bytes();
+        let mut i = self.tok.span.end as usize;
+        while i < b.len() && crate::lex::is_blank(b[i]) {
+            i += 1;
+        }
+        !matches!(b.get(i), Some(b':' | b'/' | b'#'))
     }
 
     pub fn define_global<S: Output + ?Sized>(
