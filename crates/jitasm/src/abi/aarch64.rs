@@ -115,51 +115,43 @@ pub enum CallConv {
     Apple,
 }
 
-const INT_ARGS: [Reg; 8] = [
-    Reg::x(0),
-    Reg::x(1),
-    Reg::x(2),
-    Reg::x(3),
-    Reg::x(4),
-    Reg::x(5),
-    Reg::x(6),
-    Reg::x(7),
-];
-const FLOAT_ARGS: [Reg; 8] = [d(0), d(1), d(2), d(3), d(4), d(5), d(6), d(7)];
-const CALLEE: [Reg; 10] = [
-    Reg::x(19),
-    Reg::x(20),
-    Reg::x(21),
-    Reg::x(22),
-    Reg::x(23),
-    Reg::x(24),
-    Reg::x(25),
-    Reg::x(26),
-    Reg::x(27),
-    Reg::x(28),
-];
-const CALLEE_FP: [Reg; 8] = [d(8), d(9), d(10), d(11), d(12), d(13), d(14), d(15)];
-const CALLER: [Reg; 19] = [
-    Reg::x(0),
-    Reg::x(1),
-    Reg::x(2),
-    Reg::x(3),
-    Reg::x(4),
-    Reg::x(5),
-    Reg::x(6),
-    Reg::x(7),
-    Reg::x(8),
-    Reg::x(9),
-    Reg::x(10),
-    Reg::x(11),
-    Reg::x(12),
-    Reg::x(13),
-    Reg::x(14),
-    Reg::x(15),
-    Reg::x(16),
-    Reg::x(17),
-    Reg::x(30),
-];
+const INT_ARGS: [Reg; 8] = xs(0);
+const FLOAT_ARGS: [Reg; 8] = ds(0);
+const CALLEE: [Reg; 10] = xs(19);
+const CALLEE_FP: [Reg; 8] = ds(8);
+/// `x0`–`x17` and `x30`.
+const CALLER: [Reg; 19] = {
+    let mut r = [Reg::x(30); 19];
+    let x0_x17: [Reg; 18] = xs(0);
+    let mut i = 0;
+    while i < 18 {
+        r[i] = x0_x17[i];
+        i += 1;
+    }
+    r
+};
+
+/// `N` consecutive general registers from `x<first>`.
+const fn xs<const N: usize>(first: u8) -> [Reg; N] {
+    let mut r = [Reg::x(0); N];
+    let mut i = 0;
+    while i < N {
+        r[i] = Reg::x(first + i as u8);
+        i += 1;
+    }
+    r
+}
+
+/// `N` consecutive `d` registers from `d<first>`.
+const fn ds<const N: usize>(first: u8) -> [Reg; N] {
+    let mut r = [d(0); N];
+    let mut i = 0;
+    while i < N {
+        r[i] = d(first + i as u8);
+        i += 1;
+    }
+    r
+}
 
 const fn d(n: u8) -> Reg {
     Reg::fp(RegClass::D, n)
