@@ -5,7 +5,7 @@ use crate::labels::{Fixup, Labels};
 use crate::memory::{CodeMemory, Strategy};
 use jitasm_core::LabelApi;
 use jitasm_core::{
-    AssemblyOffset, ByteSink, CodeSink, DynamicLabel, Error, FixupKind, Isa, LabelRef,
+    Arch, AssemblyOffset, ByteSink, CodeSink, DynamicLabel, Error, FixupKind, Isa, LabelRef,
 };
 use std::marker::PhantomData;
 use std::ops::Deref;
@@ -114,7 +114,7 @@ pub struct Assembler<A: Isa> {
 impl<A: Isa> std::fmt::Debug for Assembler<A> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Assembler")
-            .field("arch", &A::ARCH)
+            .field("arch", &self.shared.mem.arch())
             .field("committed", &self.committed)
             .field("uncommitted", &self.ops.len())
             .field("memory", &self.shared.mem)
@@ -130,7 +130,17 @@ impl<A: Isa> Assembler<A> {
 
     /// An assembler with the given options.
     pub fn with_options(options: AssemblerOptions) -> Result<Self, Error> {
-        let mem = CodeMemory::reserve(options.capacity, options.strategy, A::ARCH)?;
+        Self::with_options_for(options, A::ARCH)
+    }
+
+    /// An assembler with the given options whose code memory is prepared
+    /// for `arch` rather than `A::ARCH`: bytes no code was written to hold
+    /// `arch`'s trap instruction ([`Arch::trap_fill`]). For a front end that
+    /// learns the instruction set at run time behind one assembler type
+    /// (the dynasmrt compatibility crate's `Assembler<R>` takes it from its
+    /// relocation type); `A` still types what the assembler accepts.
+    pub fn with_options_for(options: AssemblerOptions, arch: Arch) -> Result<Self, Error> {
+        let mem = CodeMemory::reserve(options.capacity, options.strategy, arch)?;
         Ok(Assembler {
             shared: Arc::new(Shared {
                 mem,
@@ -155,6 +165,12 @@ impl<A: Isa> Assembler<A> {
     /// The address code at `offset` runs at (also for code not yet committed).
     pub fn address(&self, offset: AssemblyOffset) -> u64 {
         self.shared.address(offset.0)
+    }
+
+    /// The architecture the code memory is prepared for (whose trap fills
+    /// the bytes no code was written to).
+    pub fn arch(&self) -> Arch {
+        self.shared.mem.arch()
     }
 
     /// The strategy the memory uses.

@@ -334,6 +334,41 @@ fn unused_bytes_are_traps() {
     }
 }
 
+/// An assembler typed for one ISA whose memory is prepared for another
+/// (`with_options_for`, what the dynasmrt compatibility crate uses): the
+/// unused bytes are the named architecture's traps, for every strategy and
+/// every architecture; `with_options` keeps the type's.
+#[test]
+fn memory_prepared_for_a_named_architecture() {
+    for s in strategies() {
+        let options = AssemblerOptions {
+            capacity: 64 * 1024,
+            strategy: s,
+        };
+        let plain = jitasm_runtime::Assembler::<jitasm_core::isa::X64>::with_options(options);
+        assert_eq!(plain.unwrap().arch(), jitasm_core::Arch::X64);
+        for arch in jitasm_core::Arch::ALL {
+            let mut asm =
+                jitasm_runtime::Assembler::<jitasm_core::isa::X64>::with_options_for(options, arch)
+                    .unwrap();
+            assert_eq!(asm.arch(), arch);
+            asm.extend_from_slice(&[0x11; 8]);
+            asm.commit().unwrap();
+            let exec = asm.reader();
+            let g = exec.lock();
+            let p = g.ptr(AssemblyOffset(0)).unwrap();
+            // SAFETY: the memory is mapped (and readable) at least to the end
+            // of the page holding the code, and nothing writes it meanwhile.
+            let page = unsafe { std::slice::from_raw_parts(p, 4096) };
+            let fill = arch.trap_fill();
+            assert_eq!(page[..8], [0x11; 8], "{s:?} {arch}");
+            for (i, b) in page.iter().enumerate().skip(8) {
+                assert_eq!(*b, fill[i % fill.len()], "{s:?} {arch}: byte {i}");
+            }
+        }
+    }
+}
+
 #[test]
 fn vec_assembler_patches_for_its_base_address() {
     let mut asm = VecAssembler::<Host>::new(0x4000_0000);
