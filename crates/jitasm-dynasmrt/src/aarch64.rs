@@ -8,14 +8,20 @@
 //! data kinds; the immediate encoders are jitasm-a64's (one implementation
 //! with the encoder the macro uses).
 //!
-//! Known difference: the executable memory of [`Assembler`] is this crate's
-//! one kind of code memory, whose unused bytes are x86 `int3` (not A64
-//! `udf`) until code is written over them; the code itself, its cache
-//! maintenance and its labels are AArch64's.
+//! The executable memory of [`Assembler`] is AArch64 code memory: every
+//! word no code was written to is `udf #0` (all zero bits, permanently
+//! undefined: running into it raises an Undefined Instruction exception,
+//! `SIGILL`), as in dynasmrt, whose fresh memory is zero pages. The
+//! instruction cache is maintained after every commit and `alter` (clean to
+//! the point of unification, invalidate, `isb`). `.align n` in
+//! `dynasm!(ops ; .arch aarch64 ; …)` pads with `nop` words (zero bytes first
+//! up to the next word boundary, as GNU as and llvm-mc pad code);
+//! `.align n, byte` and [`DynasmApi::align`](crate::DynasmApi::align) pad
+//! with the byte given, as dynasmrt does.
 
 use crate::relocations::{ImpossibleRelocation, Relocation, RelocationKind, RelocationSize};
 use crate::x86::families;
-use jitasm_core::{fixup, FixupKind};
+use jitasm_core::{fixup, Arch, FixupKind};
 
 /// An instruction field an AArch64 relocation patches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -144,6 +150,15 @@ impl Relocation for Aarch64Relocation {
     fn page_size() -> usize {
         4096
     }
+
+    /// Unused code memory holds `udf #0` words ([`Arch::trap_fill`]): UDF
+    /// is the A64 encoding the Arm ARM (DDI 0487, C6.2 "UDF") defines as
+    /// permanently UNDEFINED, so no later extension gives it a meaning, and
+    /// all-zero memory is what dynasmrt's fresh pages hold. `brk #imm`, the
+    /// other choice (LLVM's `__builtin_trap`), is a debug breakpoint: a
+    /// debugger stops at it as at one set on purpose, where a stray jump
+    /// into unused memory should fault.
+    const ARCH: Arch = Arch::Aarch64;
 
     fn fixup_kind(&self) -> Option<&'static FixupKind> {
         use fixup::aarch64::*;

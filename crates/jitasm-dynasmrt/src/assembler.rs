@@ -78,7 +78,9 @@ fn io_error(e: Error) -> io::Error {
 ///
 /// The memory is one reservation that never moves (jitasm's
 /// [`DEFAULT_CAPACITY`] unless [`new_with_capacity`](Self::new_with_capacity)
-/// asks for more) and is never writable and executable at once.
+/// asks for more) and is never writable and executable at once. Bytes no
+/// code was written to hold the trap instruction of the relocation type's
+/// architecture: `int3` for x86-64 and x86, `udf #0` words for AArch64.
 #[derive(Debug)]
 pub struct Assembler<R: Relocation> {
     inner: jitasm_runtime::Assembler<X64>,
@@ -114,7 +116,10 @@ impl<R: Relocation> Assembler<R> {
             capacity,
             ..AssemblerOptions::default()
         };
-        let inner = jitasm_runtime::Assembler::with_options(options).map_err(io_error)?;
+        // The ISA marker only types jitasm's own front ends, which this
+        // crate reaches through its output traits; the memory is `R`'s.
+        let inner =
+            jitasm_runtime::Assembler::with_options_for(options, R::ARCH).map_err(io_error)?;
         Ok(Assembler {
             inner,
             _relocation: PhantomData,

@@ -51,6 +51,9 @@
 //! * `DynasmApi` requires jitasm's output traits (the macro writes through
 //!   them), so a type of your own implementing only dynasmrt's methods does
 //!   not satisfy it (a compile error, never wrong code);
+//! * `.align n` without a fill byte in AArch64 code pads with `nop` words
+//!   where dynasmrt pads with zero bytes (`udf #0`), so code may fall
+//!   through the padding;
 //! * a RISC-V assembler comes with jitasm's encoder for it.
 #![deny(missing_docs)]
 

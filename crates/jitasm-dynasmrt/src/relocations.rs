@@ -3,7 +3,7 @@
 //! jitasm patches label references from data descriptions
 //! ([`FixupKind`]); a [`Relocation`] names the kind to use.
 
-use jitasm_core::{fixup, FixupKind};
+use jitasm_core::{fixup, Arch, FixupKind};
 
 /// A relocation value does not fit its field.
 #[derive(Debug)]
@@ -32,6 +32,13 @@ pub trait Relocation {
     fn fixup_kind(&self) -> Option<&'static FixupKind> {
         None
     }
+    /// The instruction set of the code these relocations patch: an
+    /// [`Assembler`](crate::Assembler) of them prepares its executable
+    /// memory for it (bytes no code was written to hold its trap
+    /// instruction, [`Arch::trap_fill`]). x86-64 unless the relocation type
+    /// says otherwise.
+    #[doc(hidden)]
+    const ARCH: Arch = Arch::X64;
 }
 
 /// Whether a relocation's value is relative to its position, and whether its

@@ -253,3 +253,211 @@ fn the_assembler_runs_aarch64_code() {
     let f: extern "C" fn(u64, u64) -> u64 = unsafe { std::mem::transmute(buf.ptr(start)) };
     assert_eq!(f(2, 10), 42);
 }
+
+/// `nop` (Arm ARM C6.2 "NOP": hint #0), little-endian.
+const NOP: [u8; 4] = 0xD503_201Fu32.to_le_bytes();
+
+/// The bytes of the first page of an assembler's memory after `code` is
+/// committed: the code, then what fills the memory no code was written to.
+fn first_page<R: Relocation>(mut ops: dynasmrt::Assembler<R>, code: &[u8]) -> Vec<u8> {
+    ops.extend(code);
+    ops.commit().unwrap();
+    let exec = ops.reader();
+    let g = exec.lock();
+    assert_eq!(g.len(), code.len());
+    let p = g.ptr(dynasmrt::AssemblyOffset(0));
+    // SAFETY: jitasm maps code memory at least to the end of the page that
+    // holds the code; it is readable, and nothing writes it while the guard
+    // lives.
+    unsafe { std::slice::from_raw_parts(p, 4096) }.to_vec()
+}
+
+/// Unused AArch64 code memory holds `udf #0` words (all zero bits), as
+/// dynasmrt's fresh pages do; x86-64 memory keeps `int3`. Byte checks: they
+/// run on any host.
+#[test]
+fn unused_code_memory_holds_the_architectures_trap() {
+    let ret = 0xD65F_03C0u32.to_le_bytes();
+    let a64 = first_page(dynasmrt::aarch64::Assembler::new().unwrap(), &ret);
+    assert_eq!(a64[..4], ret);
+    assert!(
+        a64[4..].iter().all(|&b| b == 0),
+        "udf #0 after the code: {:02x?}",
+        &a64[4..16]
+    );
+    let x64 = first_page(dynasmrt::x64::Assembler::new().unwrap(), &[0xC3]);
+    assert_eq!(x64[0], 0xC3);
+    assert!(x64[1..].iter().all(|&b| b == 0xCC), "int3 after the code");
+    let x86 = first_page(dynasmrt::x86::Assembler::new().unwrap(), &[0xC3]);
+    assert!(x86[1..].iter().all(|&b| b == 0xCC), "int3 after the code");
+}
+
+/// `.align` in A64 code pads with `nop` words (zero bytes first up to the
+/// next word, as GNU as and llvm-mc pad code); with a fill byte, and through
+/// `DynasmApi::align`, with that byte, as dynasmrt does.
+#[test]
+fn align_in_a64_code_pads_with_nop_words() {
+    let ret = 0xD65F_03C0u32.to_le_bytes();
+    let mut ops = vec();
+    dynasm!(ops
+        ; .arch aarch64
+        ; ret
+        ; .align 16
+        ; ret
+        ; .u8 0x55
+        ; .align 16
+        ; ret
+        ; .align 16, 0xAA
+        ; .u8 0x55
+    );
+    ops.align(4, 0x77);
+    let mut want = Vec::new();
+    want.extend(ret);
+    want.extend(NOP.repeat(3));
+    want.extend(ret);
+    want.extend([0x55, 0, 0, 0]);
+    want.extend(NOP.repeat(2));
+    want.extend(ret);
+    want.extend([0xAA; 12]);
+    want.extend([0x55, 0x77, 0x77, 0x77]);
+    assert_eq!(ops.finalize().unwrap(), want);
+
+    // The same in executable memory, whose addresses are what is aligned.
+    let mut ops = dynasmrt::aarch64::Assembler::new().unwrap();
+    dynasm!(ops ; .arch aarch64 ; ret ; ret ; .align 32 ; ret);
+    ops.commit().unwrap();
+    let g = ops.reader();
+    let code = g.lock();
+    assert_eq!(code.len(), 36);
+    assert!(
+        code[8..32].chunks(4).all(|w| w == NOP),
+        "{:02x?}",
+        &code[..]
+    );
+    assert_eq!(code.ptr(dynasmrt::AssemblyOffset(32)) as usize % 32, 0);
+}
+
+/// dynasm-rs itself pads `.align` in AArch64 code with zero bytes (its
+/// aarch64 `default_align` is 0): `udf #0` words where jitasm puts `nop`s,
+/// so falling through the padding faults there and runs on here. With a
+/// fill byte both agree.
+#[test]
+fn dynasmrt_pads_a64_align_with_zero_bytes() {
+    use dynasmrt_ref::DynasmApi as _;
+    let mut reference =
+        dynasmrt_ref::VecAssembler::<dynasmrt_ref::aarch64::Aarch64Relocation>::new(0);
+    dynasmrt_ref::dynasm!(reference ; .arch aarch64 ; ret ; .align 16 ; ret ; .align 16, 0xAA);
+    let reference = reference.finalize().unwrap();
+    let mut ours = vec();
+    dynasm!(ours ; .arch aarch64 ; ret ; .align 16 ; ret ; .align 16, 0xAA);
+    let ours = ours.finalize().unwrap();
+    assert_eq!(reference[4..16], [0; 12]);
+    assert_eq!(ours[4..16], NOP.repeat(3));
+    assert_eq!(reference[16..], ours[16..]);
+}
+
+/// A program written as for dynasmrt: functions with labels and `.align`,
+/// committed piece by piece while another thread runs the committed part
+/// through an `Executor`, one of them rewritten with `alter` while that
+/// thread keeps running.
+#[cfg(target_arch = "aarch64")]
+#[test]
+fn a_dynasmrt_program_with_align_alter_and_an_executor_runs() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    type F1 = extern "C" fn(u64) -> u64;
+
+    let mut ops = dynasmrt::aarch64::Assembler::new().unwrap();
+    // count(n): counts to n (at least once) in a loop whose head is aligned.
+    let count = ops.offset();
+    dynasm!(ops
+        ; .arch aarch64
+        ; ->count:
+        ; mov x1, xzr
+    );
+    let pad = ops.offset();
+    dynasm!(ops
+        ; .arch aarch64
+        ; .align 16
+        ; top:
+        ; add x1, x1, #1
+        ; cmp x1, x0
+        ; b.lo <top
+        ; mov x0, x1
+        ; ret
+    );
+    ops.commit().unwrap();
+    {
+        let code = ops.reader();
+        let code = code.lock();
+        let head = pad.0.next_multiple_of(16);
+        assert!(code[pad.0..head].chunks(4).all(|w| w == NOP));
+    }
+
+    let reader = ops.reader();
+    let stop = Arc::new(AtomicBool::new(false));
+    let runner = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let mut runs = 0u64;
+            while !stop.load(Ordering::Relaxed) || runs == 0 {
+                let code = reader.lock();
+                // SAFETY: `count` is committed code of this signature, run
+                // while the guard locks it against rewriting.
+                let f: F1 = unsafe { std::mem::transmute(code.ptr(count)) };
+                assert_eq!(f(runs % 50), (runs % 50).max(1));
+                runs += 1;
+            }
+            runs
+        })
+    };
+
+    // scaled(n) = count(n) * k, appended and committed while the thread runs.
+    let scaled = ops.offset();
+    let k_at = {
+        let l = ops.new_dynamic_label();
+        dynasm!(ops
+            ; .arch aarch64
+            ; stp x29, x30, [sp, #-16]!
+            ; bl ->count
+            ; b =>l
+            ; .align 64
+            ; =>l
+        );
+        let k_at = ops.offset();
+        dynasm!(ops
+            ; .arch aarch64
+            ; mov x2, #3
+            ; mul x0, x0, x2
+            ; ldp x29, x30, [sp], #16
+            ; ret
+        );
+        k_at
+    };
+    ops.commit().unwrap();
+    let exec = ops.reader();
+    let call = |at: dynasmrt::AssemblyOffset, n: u64| {
+        let code = exec.lock();
+        // SAFETY: committed code of this signature, locked while it runs.
+        let f: F1 = unsafe { std::mem::transmute(code.ptr(at)) };
+        f(n)
+    };
+    assert_eq!(call(scaled, 14), 42);
+    assert_eq!(k_at.0 % 64, 0);
+
+    // Rewrite the factor while the other thread keeps calling `count`.
+    ops.alter(|m| {
+        m.goto(k_at);
+        dynasm!(m ; .arch aarch64 ; mov x2, #6);
+    })
+    .unwrap();
+    assert_eq!(call(scaled, 7), 42);
+
+    stop.store(true, Ordering::Relaxed);
+    assert!(runner.join().unwrap() > 0);
+    let buf = ops.finalize().unwrap();
+    // SAFETY: finalized code of this signature.
+    let f: F1 = unsafe { std::mem::transmute(buf.ptr(scaled)) };
+    assert_eq!(f(1), 6);
+}

@@ -67,6 +67,7 @@ fn generic_code_emits_the_same_bytes_everywhere() {
     let start = countdown(&mut a, 5);
     let code = a.finalize().unwrap();
     assert_eq!(&code[..], &from_vec[..]);
+    assert_eq!(start.0, 0);
     #[cfg(all(target_arch = "x86_64", unix))]
     {
         // SAFETY: `countdown` emits a function of this type.
