@@ -402,6 +402,50 @@ def gen():
                     ("dit", [1]), ("ssbs", [0]), ("tco", [1])]:
         for v in vals:
             add(f"msr {f}, #{v}")
+    # ---- sys and its named operations: cache maintenance (dc, ic), address
+    # translation (at), TLB invalidation (tlbi). Every name with and without
+    # a register (llvm-mc says which each takes), names of other
+    # instructions and of later extensions, registers of the wrong kind.
+    for ops in ["#0, c7, c5, #0, x0", "#0, c7, c5, #0", "#3, c7, c14, #1, x1", "#7, c15, c15, #7, xzr",
+                "#0, c0, c0, #0", "#8, c7, c5, #0, x0", "#0, c7, c5, #8", "#0, c16, c5, #0, x0",
+                "#0, c7, c5, #0, w0", "#0, c7, c5, #0, sp", "#0, c7, c5"]:
+        add(f"sys {ops}")
+    for ops in ["x0, #0, c7, c5, #0", "xzr, #7, c15, c15, #7", "x0, #0, c7, c5", "w0, #0, c7, c5, #0"]:
+        add(f"sysl {ops}")
+    sys_ops = {
+        "dc": ["zva", "ivac", "isw", "cvac", "csw", "cvau", "civac", "cisw", "cvap", "cvadp",
+               "igvac", "igsw", "cgsw", "cigsw", "cgvac", "cgvap", "cgvadp", "cigvac", "gva",
+               "igdvac", "igdsw", "cgdsw", "cigdsw", "cgdvac", "cgdvap", "cgdvadp", "cigdvac", "gzva"],
+        "ic": ["ialluis", "iallu", "ivau"],
+        "at": ["s1e1r", "s1e2r", "s1e3r", "s1e1w", "s1e2w", "s1e3w", "s1e0r", "s1e0w", "s12e1r",
+               "s12e1w", "s12e0r", "s12e0w", "s1e1rp", "s1e1wp", "s1e1a", "s1e2a", "s1e3a"],
+        "tlbi": ["ipas2e1is", "ipas2le1is", "vmalle1is", "alle2is", "alle3is", "vae1is", "vae2is",
+                 "vae3is", "aside1is", "vaae1is", "alle1is", "vale1is", "vale2is", "vale3is",
+                 "vmalls12e1is", "vaale1is", "ipas2e1", "ipas2le1", "vmalle1", "alle2", "alle3",
+                 "vae1", "vae2", "vae3", "aside1", "vaae1", "alle1", "vale1", "vale2", "vale3",
+                 "vmalls12e1", "vaale1",
+                 "vmalle1os", "vae1os", "aside1os", "vaae1os", "vale1os", "vaale1os", "ipas2e1os",
+                 "ipas2le1os", "vae2os", "vale2os", "vmalls12e1os", "vae3os", "vale3os", "alle2os",
+                 "alle1os", "alle3os",
+                 "rvae1", "rvaae1", "rvale1", "rvaale1", "rvae1is", "rvaae1is", "rvale1is",
+                 "rvaale1is", "rvae1os", "rvaae1os", "rvale1os", "rvaale1os", "ripas2e1is",
+                 "ripas2le1is", "ripas2e1", "ripas2le1", "ripas2e1os", "ripas2le1os", "rvae2",
+                 "rvale2", "rvae2is", "rvale2is", "rvae2os", "rvale2os", "rvae3", "rvale3",
+                 "rvae3is", "rvale3is", "rvae3os", "rvale3os"],
+    }
+    for m, names in sys_ops.items():
+        for k, name in enumerate(names):
+            add(f"{m} {name}, {X[k % len(X)]}")
+            add(f"{m} {name}")
+    for line in ["dc civac, w0", "dc zva, sp", "dc cvau, #0", "dc civac, x0, x1", "dc civac x0", "dc #1, x0",
+                 "dc c7, x0", "dc", "dc foo, x0", "dc cipapa, x0", "dc zgbva, x0", "dc cvaoc, x0",
+                 "dc ivau, x0", "DC CIVAC, X3", "Dc Cvau, x4",
+                 "ic ivau, wzr", "ic iallu, x0, x1", "ic ivau, x0, x1", "ic civac, x0", "ic", "IC IALLU",
+                 "at s1e1r, w2", "at s1e1r, sp", "at zva, x0", "at s1e1r, x0, x1", "AT S12E0W, X5",
+                 "tlbi vae1, w0", "tlbi vae1, x0, x1", "tlbi vmalle1is, x0, x1", "tlbi vmalle1nxs",
+                 "tlbi vae1nxs, x0", "tlbi rpaos, x0", "tlbi paall", "tlbi vmallws2e1", "tlbi s1e1r, x0",
+                 "tlbi", "TLBI VAE1IS, X6", "Tlbi Alle1"]:
+        add(line)
     for op in ["cfinv", "axflag", "xaflag"]:
         add(op)
     add("rmif x1, #63, #15")

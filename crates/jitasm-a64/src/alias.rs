@@ -12,7 +12,9 @@
 
 use crate::encode::encode_bitmask;
 use crate::error::EncodeError;
-use crate::operand::{Cond, Instruction, Mem, MemMode, MemOffset, Modifier, Operand};
+use crate::operand::{
+    self, Cond, Instruction, Mem, MemMode, MemOffset, Modifier, Operand, SYS_OP_MNEMONICS,
+};
 use crate::reg::{Arrangement, Reg, RegClass};
 use alloc::vec::Vec;
 
@@ -232,7 +234,8 @@ const NAMED: &[&str] = &[
     "bti", "ret", "dcps1", "dcps2", "dcps3", "isb", "clrex", "ssbb", "pssbb", "mov", "cmp", "cmn",
     "tst", "neg", "negs", "ngc", "ngcs", "mvn", "mul", "mneg", "smull", "umull", "smnegl",
     "umnegl", "lsl", "lsr", "asr", "ror", "sxtb", "sxth", "sxtw", "uxtb", "uxth", "ubfx", "sbfx",
-    "bfxil", "ubfiz", "sbfiz", "bfi", "bfc", "cset", "csetm", "cinc", "cinv", "cneg",
+    "bfxil", "ubfiz", "sbfiz", "bfi", "bfc", "cset", "csetm", "cinc", "cinv", "cneg", "dc", "ic",
+    "at", "tlbi",
 ];
 
 /// Whether `m` (lower case) is an alias [`rewrite`] knows.
@@ -289,6 +292,11 @@ pub(crate) fn rewrite<'a>(inst: &Instruction<'a, '_>) -> Result<Option<Rewrite<'
         "ssbb" if n == 0 => Rewrite::new("dsb").op(Operand::Barrier(0), 0),
         "pssbb" if n == 0 => Rewrite::new("dsb").op(Operand::Barrier(4), 0),
         "mov" => return mov(ops),
+        "dc" | "ic" | "at" | "tlbi" => return sys_alias(m, ops).map(Some),
+        // `sys` without `Xt` is `sys …, xzr` (llvm-mc reads it so).
+        "sys" if n == 4 => Rewrite::new("sys")
+            .rest(ops, 0)
+            .op(Operand::Reg(Reg::x(31)), 3),
         "cmp" | "cmn" | "tst" if r0.is_some() => {
             let base = match m {
                 "cmp" => "subs",
@@ -466,6 +474,60 @@ pub(crate) fn rewrite<'a>(inst: &Instruction<'a, '_>) -> Result<Option<Rewrite<'
         }
         _ => return Ok(None),
     }))
+}
+
+/// `dc`, `ic`, `at` and `tlbi`: the operation named by the first operand
+/// (from [`SYS_OPS`](crate::operand::SYS_OPS)) is `sys #op1, Cn, Cm, #op2`
+/// with the register after it, or `xzr` for an operation without one.
+fn sys_alias<'a>(m: &str, ops: &[Operand<'a>]) -> Result<Rewrite<'a>, EncodeError> {
+    let mnemonic = SYS_OP_MNEMONICS
+        .iter()
+        .copied()
+        .find(|x| *x == m)
+        .unwrap_or("sys");
+    let op = match ops.first() {
+        Some(Operand::Symbol(name)) => {
+            operand::sys_op(mnemonic, name).ok_or(EncodeError::UnknownOperation {
+                operand: 0,
+                mnemonic,
+            })?
+        }
+        None => return Err(EncodeError::OperandCount { given: 0 }),
+        _ => {
+            return Err(EncodeError::OperandMismatch {
+                operand: 0,
+                expected: match mnemonic {
+                    "dc" => "a dc operation (`civac`, `cvau`, `zva`…)",
+                    "ic" => "an ic operation (`iallu`, `ialluis`, `ivau`)",
+                    "at" => "an at operation (`s1e1r`, `s12e0w`…)",
+                    _ => "a tlbi operation (`vmalle1is`, `vae1`…)",
+                },
+            })
+        }
+    };
+    let wrong = match (op.reg, ops.len()) {
+        (true, 1) => Some(0),
+        (false, n) if n > 1 => Some(1),
+        _ => None,
+    };
+    if let Some(operand) = wrong {
+        return Err(EncodeError::OperationRegister {
+            operand,
+            mnemonic,
+            op: op.name,
+            takes: op.reg,
+        });
+    }
+    let r = Rewrite::new("sys")
+        .op(Operand::Imm(op.op1.into()), 0)
+        .op(Operand::CReg(op.crn), 0)
+        .op(Operand::CReg(op.crm), 0)
+        .op(Operand::Imm(op.op2.into()), 0);
+    Ok(if op.reg {
+        r.rest(ops, 1)
+    } else {
+        r.op(Operand::Reg(Reg::x(31)), 0)
+    })
 }
 
 /// `mov`, as llvm-mc reads it.

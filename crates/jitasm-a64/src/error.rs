@@ -143,6 +143,29 @@ pub enum EncodeError {
         /// Largest offset.
         max: i64,
     },
+    /// A name that is not an operation of `dc`, `ic`, `at` or `tlbi`
+    /// (`dc foo, x0`; the operations are listed by
+    /// [`crate::operand::SYS_OPS`]).
+    UnknownOperation {
+        /// Operand position.
+        operand: u8,
+        /// The instruction (`dc`).
+        mnemonic: &'static str,
+    },
+    /// An operation of `dc`, `ic`, `at` or `tlbi` written without the
+    /// register it takes (`dc civac`), or with one it does not take
+    /// (`ic iallu, x0`).
+    OperationRegister {
+        /// Operand position: the operation's name when the register is
+        /// missing, the register when it is one too many.
+        operand: u8,
+        /// The instruction (`dc`).
+        mnemonic: &'static str,
+        /// The operation (`civac`).
+        op: &'static str,
+        /// Whether the operation takes a register.
+        takes: bool,
+    },
 }
 
 impl EncodeError {
@@ -164,7 +187,9 @@ impl EncodeError {
             | LaneOutOfRange { operand, .. }
             | BadRegister { operand, .. }
             | LabelNotAllowed { operand }
-            | PcOffset { operand, .. } => Some(operand),
+            | PcOffset { operand, .. }
+            | UnknownOperation { operand, .. }
+            | OperationRegister { operand, .. } => Some(operand),
         }
     }
 }
@@ -277,6 +302,29 @@ impl fmt::Display for EncodeError {
             } => write!(
                 f,
                 "operand {}: offset {value} invalid: must be a multiple of {align} in {min}..={max}",
+                operand + 1
+            ),
+            UnknownOperation { operand, mnemonic } => {
+                write!(f, "operand {}: not a `{mnemonic}` operation", operand + 1)
+            }
+            OperationRegister {
+                operand,
+                mnemonic,
+                op,
+                takes: true,
+            } => write!(
+                f,
+                "operand {}: `{mnemonic} {op}` takes a 64-bit register (`{mnemonic} {op}, x0`)",
+                operand + 1
+            ),
+            OperationRegister {
+                operand,
+                mnemonic,
+                op,
+                takes: false,
+            } => write!(
+                f,
+                "operand {}: `{mnemonic} {op}` takes no register",
                 operand + 1
             ),
         }

@@ -8,8 +8,9 @@
 //! * [`reg`], [`operand`]: registers and the operand model.
 //! * [`mod@encode`]: the encoder — one encoder per operand kind, run over a
 //!   form's fields — and the form matcher; aliases (`mov`, `cmp`, `lsl`,
-//!   `cset`, `nop`, …) are rewritten to their base instruction by rules
-//!   written once ([`select`]).
+//!   `cset`, `nop`, `dc civac`, `tlbi vae1is`, …) are rewritten to their
+//!   base instruction by rules written once ([`select`]); the operations of
+//!   `dc`, `ic`, `at` and `tlbi` are data ([`operand::SYS_OPS`]).
 //! * [`builder`]: the **typed builder** — one method per mnemonic and alias
 //!   (`b.add(x0, x1, (x2, lsl(3)))`, `b.ldr(x2, x1 + 8)`,
 //!   `b.fmla(v2.s4(), v0.s4(), v1.s(2))`, `b.b_ne(label)`), operand classes

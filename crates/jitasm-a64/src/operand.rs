@@ -512,3 +512,207 @@ pub fn system_register(name: &str) -> Option<u16> {
     }
     Some(sysreg(op0, op1, crn, crm, op2))
 }
+
+/// An operation of `dc`, `ic`, `at` or `tlbi`: an alias of
+/// `sys #op1, Cn, Cm, #op2{, Xt}` with a name (Arm ARM C6.2 DC, IC, AT and
+/// TLBI, and their operation tables). [`SYS_OPS`] lists them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SysOp {
+    /// The instruction that names it: `dc`, `ic`, `at` or `tlbi`.
+    pub mnemonic: &'static str,
+    /// The name, lower case (`civac`); read in any case.
+    pub name: &'static str,
+    /// `op1` of the `sys` instruction (0–7).
+    pub op1: u8,
+    /// `CRn` (0–15).
+    pub crn: u8,
+    /// `CRm` (0–15).
+    pub crm: u8,
+    /// `op2` (0–7).
+    pub op2: u8,
+    /// Whether it takes a register `Xt` (`dc civac, x0`); one without
+    /// (`ic iallu`, `tlbi vmalle1is`) is encoded with `Rt` = 31 and
+    /// refuses a register.
+    pub reg: bool,
+}
+
+/// The operations of `dc`, `ic`, `at` and `tlbi`, once, for every use: the
+/// table [`SYS_OPS`] and the builder's typed names (`DcOp::CIVAC`) are
+/// both made from this list by the macro passed as `$cb`. Per instruction:
+/// its mnemonic, the builder's type, the type's doc line, then one row
+/// per operation — constant, name, `op1`, `CRn`, `CRm`, `op2`, whether it
+/// takes a register. The operations are those of Armv8.0–8.6 (with
+/// FEAT_DPB, FEAT_DPB2, FEAT_PAN2, FEAT_TLBIOS, FEAT_TLBIRANGE and MTE's
+/// tag operations) and FEAT_ATS1A's `at s1e*a`, which llvm-mc 19 reads
+/// without a feature; checked against llvm-mc by the golden vectors.
+macro_rules! sys_ops {
+    ($cb:ident) => {
+        $cb! {
+            dc DcOp "An operation of `dc` (data cache maintenance, by address or by set/way)." {
+                ZVA zva 3 7 4 1 true;
+                IVAC ivac 0 7 6 1 true;
+                ISW isw 0 7 6 2 true;
+                CVAC cvac 3 7 10 1 true;
+                CSW csw 0 7 10 2 true;
+                CVAU cvau 3 7 11 1 true;
+                CIVAC civac 3 7 14 1 true;
+                CISW cisw 0 7 14 2 true;
+                CVAP cvap 3 7 12 1 true;
+                CVADP cvadp 3 7 13 1 true;
+                IGVAC igvac 0 7 6 3 true;
+                IGSW igsw 0 7 6 4 true;
+                CGSW cgsw 0 7 10 4 true;
+                CIGSW cigsw 0 7 14 4 true;
+                CGVAC cgvac 3 7 10 3 true;
+                CGVAP cgvap 3 7 12 3 true;
+                CGVADP cgvadp 3 7 13 3 true;
+                CIGVAC cigvac 3 7 14 3 true;
+                GVA gva 3 7 4 3 true;
+                IGDVAC igdvac 0 7 6 5 true;
+                IGDSW igdsw 0 7 6 6 true;
+                CGDSW cgdsw 0 7 10 6 true;
+                CIGDSW cigdsw 0 7 14 6 true;
+                CGDVAC cgdvac 3 7 10 5 true;
+                CGDVAP cgdvap 3 7 12 5 true;
+                CGDVADP cgdvadp 3 7 13 5 true;
+                CIGDVAC cigdvac 3 7 14 5 true;
+                GZVA gzva 3 7 4 4 true;
+            }
+            ic IcOp "An operation of `ic` (instruction cache maintenance)." {
+                IALLUIS ialluis 0 7 1 0 false;
+                IALLU iallu 0 7 5 0 false;
+                IVAU ivau 3 7 5 1 true;
+            }
+            at AtOp "An operation of `at` (address translation)." {
+                S1E1R s1e1r 0 7 8 0 true;
+                S1E2R s1e2r 4 7 8 0 true;
+                S1E3R s1e3r 6 7 8 0 true;
+                S1E1W s1e1w 0 7 8 1 true;
+                S1E2W s1e2w 4 7 8 1 true;
+                S1E3W s1e3w 6 7 8 1 true;
+                S1E0R s1e0r 0 7 8 2 true;
+                S1E0W s1e0w 0 7 8 3 true;
+                S12E1R s12e1r 4 7 8 4 true;
+                S12E1W s12e1w 4 7 8 5 true;
+                S12E0R s12e0r 4 7 8 6 true;
+                S12E0W s12e0w 4 7 8 7 true;
+                S1E1RP s1e1rp 0 7 9 0 true;
+                S1E1WP s1e1wp 0 7 9 1 true;
+                S1E1A s1e1a 0 7 9 2 true;
+                S1E2A s1e2a 4 7 9 2 true;
+                S1E3A s1e3a 6 7 9 2 true;
+            }
+            tlbi TlbiOp "An operation of `tlbi` (TLB invalidation)." {
+                IPAS2E1IS ipas2e1is 4 8 0 1 true;
+                IPAS2LE1IS ipas2le1is 4 8 0 5 true;
+                VMALLE1IS vmalle1is 0 8 3 0 false;
+                ALLE2IS alle2is 4 8 3 0 false;
+                ALLE3IS alle3is 6 8 3 0 false;
+                VAE1IS vae1is 0 8 3 1 true;
+                VAE2IS vae2is 4 8 3 1 true;
+                VAE3IS vae3is 6 8 3 1 true;
+                ASIDE1IS aside1is 0 8 3 2 true;
+                VAAE1IS vaae1is 0 8 3 3 true;
+                ALLE1IS alle1is 4 8 3 4 false;
+                VALE1IS vale1is 0 8 3 5 true;
+                VALE2IS vale2is 4 8 3 5 true;
+                VALE3IS vale3is 6 8 3 5 true;
+                VMALLS12E1IS vmalls12e1is 4 8 3 6 false;
+                VAALE1IS vaale1is 0 8 3 7 true;
+                IPAS2E1 ipas2e1 4 8 4 1 true;
+                IPAS2LE1 ipas2le1 4 8 4 5 true;
+                VMALLE1 vmalle1 0 8 7 0 false;
+                ALLE2 alle2 4 8 7 0 false;
+                ALLE3 alle3 6 8 7 0 false;
+                VAE1 vae1 0 8 7 1 true;
+                VAE2 vae2 4 8 7 1 true;
+                VAE3 vae3 6 8 7 1 true;
+                ASIDE1 aside1 0 8 7 2 true;
+                VAAE1 vaae1 0 8 7 3 true;
+                ALLE1 alle1 4 8 7 4 false;
+                VALE1 vale1 0 8 7 5 true;
+                VALE2 vale2 4 8 7 5 true;
+                VALE3 vale3 6 8 7 5 true;
+                VMALLS12E1 vmalls12e1 4 8 7 6 false;
+                VAALE1 vaale1 0 8 7 7 true;
+                VMALLE1OS vmalle1os 0 8 1 0 false;
+                VAE1OS vae1os 0 8 1 1 true;
+                ASIDE1OS aside1os 0 8 1 2 true;
+                VAAE1OS vaae1os 0 8 1 3 true;
+                VALE1OS vale1os 0 8 1 5 true;
+                VAALE1OS vaale1os 0 8 1 7 true;
+                IPAS2E1OS ipas2e1os 4 8 4 0 true;
+                IPAS2LE1OS ipas2le1os 4 8 4 4 true;
+                VAE2OS vae2os 4 8 1 1 true;
+                VALE2OS vale2os 4 8 1 5 true;
+                VMALLS12E1OS vmalls12e1os 4 8 1 6 false;
+                VAE3OS vae3os 6 8 1 1 true;
+                VALE3OS vale3os 6 8 1 5 true;
+                ALLE2OS alle2os 4 8 1 0 false;
+                ALLE1OS alle1os 4 8 1 4 false;
+                ALLE3OS alle3os 6 8 1 0 false;
+                RVAE1 rvae1 0 8 6 1 true;
+                RVAAE1 rvaae1 0 8 6 3 true;
+                RVALE1 rvale1 0 8 6 5 true;
+                RVAALE1 rvaale1 0 8 6 7 true;
+                RVAE1IS rvae1is 0 8 2 1 true;
+                RVAAE1IS rvaae1is 0 8 2 3 true;
+                RVALE1IS rvale1is 0 8 2 5 true;
+                RVAALE1IS rvaale1is 0 8 2 7 true;
+                RVAE1OS rvae1os 0 8 5 1 true;
+                RVAAE1OS rvaae1os 0 8 5 3 true;
+                RVALE1OS rvale1os 0 8 5 5 true;
+                RVAALE1OS rvaale1os 0 8 5 7 true;
+                RIPAS2E1IS ripas2e1is 4 8 0 2 true;
+                RIPAS2LE1IS ripas2le1is 4 8 0 6 true;
+                RIPAS2E1 ripas2e1 4 8 4 2 true;
+                RIPAS2LE1 ripas2le1 4 8 4 6 true;
+                RIPAS2E1OS ripas2e1os 4 8 4 3 true;
+                RIPAS2LE1OS ripas2le1os 4 8 4 7 true;
+                RVAE2 rvae2 4 8 6 1 true;
+                RVALE2 rvale2 4 8 6 5 true;
+                RVAE2IS rvae2is 4 8 2 1 true;
+                RVALE2IS rvale2is 4 8 2 5 true;
+                RVAE2OS rvae2os 4 8 5 1 true;
+                RVALE2OS rvale2os 4 8 5 5 true;
+                RVAE3 rvae3 6 8 6 1 true;
+                RVALE3 rvale3 6 8 6 5 true;
+                RVAE3IS rvae3is 6 8 2 1 true;
+                RVALE3IS rvale3is 6 8 2 5 true;
+                RVAE3OS rvae3os 6 8 5 1 true;
+                RVALE3OS rvale3os 6 8 5 5 true;
+            }
+        }
+    };
+}
+pub(crate) use sys_ops;
+
+macro_rules! sys_op_table {
+    ($($m:ident $t:ident $doc:literal {
+        $($c:ident $n:ident $op1:literal $crn:literal $crm:literal $op2:literal $reg:literal;)*
+    })*) => {
+        /// The operations of `dc`, `ic`, `at` and `tlbi` by name, grouped
+        /// by instruction (Arm ARM C6.2 DC, IC, AT, TLBI).
+        pub const SYS_OPS: &[SysOp] = &[$($(SysOp {
+            mnemonic: stringify!($m),
+            name: stringify!($n),
+            op1: $op1,
+            crn: $crn,
+            crm: $crm,
+            op2: $op2,
+            reg: $reg,
+        },)*)*];
+
+        /// The instructions whose first operand names a [`SysOp`].
+        pub const SYS_OP_MNEMONICS: &[&str] = &[$(stringify!($m)),*];
+    };
+}
+sys_ops!(sys_op_table);
+
+/// The operation `name` (any case) of `mnemonic` (`dc`, `ic`, `at`,
+/// `tlbi`; lower case): `sys_op("dc", "civac")`.
+pub fn sys_op(mnemonic: &str, name: &str) -> Option<&'static SysOp> {
+    SYS_OPS
+        .iter()
+        .find(|o| o.mnemonic == mnemonic && o.name.eq_ignore_ascii_case(name))
+}

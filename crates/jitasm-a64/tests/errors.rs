@@ -351,3 +351,113 @@ fn wrong_register_kinds() {
     assert_eq!(err("b.eq", &[]), EncodeError::OperandCount { given: 0 });
     assert_eq!(err("add", &[R(X0)]), EncodeError::OperandCount { given: 1 });
 }
+
+/// `dc`, `ic`, `at`, `tlbi`: an unknown operation, a missing register, a
+/// register too many, a register of the wrong kind; each names its rule.
+#[test]
+fn system_operations() {
+    use Operand::Symbol as Op;
+    let e = err("dc", &[Op("foo"), R(X0)]);
+    assert_eq!(
+        e,
+        EncodeError::UnknownOperation {
+            operand: 0,
+            mnemonic: "dc"
+        }
+    );
+    assert_eq!(e.to_string(), "operand 1: not a `dc` operation");
+    // An operation of another instruction, or of a later extension.
+    assert!(matches!(
+        err("ic", &[Op("civac"), R(X0)]),
+        EncodeError::UnknownOperation { mnemonic: "ic", .. }
+    ));
+    assert!(matches!(
+        err("tlbi", &[Op("vmalle1nxs")]),
+        EncodeError::UnknownOperation {
+            mnemonic: "tlbi",
+            ..
+        }
+    ));
+    // Missing register: the operation's name is the operand at fault.
+    let e = err("dc", &[Op("civac")]);
+    assert_eq!(
+        e,
+        EncodeError::OperationRegister {
+            operand: 0,
+            mnemonic: "dc",
+            op: "civac",
+            takes: true
+        }
+    );
+    assert_eq!(
+        e.to_string(),
+        "operand 1: `dc civac` takes a 64-bit register (`dc civac, x0`)"
+    );
+    let e = err("tlbi", &[Op("VAE1")]);
+    assert!(
+        matches!(
+            e,
+            EncodeError::OperationRegister {
+                operand: 0,
+                op: "vae1",
+                takes: true,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    // A register given to an operation without one.
+    for (m, op) in [("ic", "iallu"), ("tlbi", "vmalle1is"), ("tlbi", "alle3os")] {
+        let e = err(m, &[Op(op), R(X0)]);
+        assert_eq!(
+            e,
+            EncodeError::OperationRegister {
+                operand: 1,
+                mnemonic: if m == "ic" { "ic" } else { "tlbi" },
+                op: jitasm_a64::operand::sys_op(m, op).unwrap().name,
+                takes: false
+            }
+        );
+        assert_eq!(
+            e.to_string(),
+            format!("operand 2: `{m} {op}` takes no register")
+        );
+    }
+    // xzr is a register too (llvm-mc: "does not use a register").
+    assert!(matches!(
+        err("ic", &[Op("ialluis"), R(XZR)]),
+        EncodeError::OperationRegister { operand: 1, .. }
+    ));
+    // The register is `sys`'s Xt: not a W register, not sp; the error is
+    // about the operand as written.
+    for r in [W0, SP] {
+        let e = err("dc", &[Op("zva"), R(r)]);
+        assert!(
+            matches!(e, EncodeError::OperandMismatch { operand: 1, .. }),
+            "{e:?}"
+        );
+    }
+    assert_eq!(
+        err("at", &[Op("s1e1r"), R(X0), R(X1)]),
+        EncodeError::OperandCount { given: 3 }
+    );
+    assert_eq!(err("tlbi", &[]), EncodeError::OperandCount { given: 0 });
+    assert!(matches!(
+        err("dc", &[Imm(1), R(X0)]),
+        EncodeError::OperandMismatch { operand: 0, .. }
+    ));
+    // The operations are `sys`: `dc civac, x1` is `sys #3, c7, c14, #1, x1`,
+    // `ic iallu` is `sys #0, c7, c5, #0` (Rt = 31).
+    let word = |m: &str, ops: &[Operand<'_>]| encode(&Instruction::new(m, ops)).unwrap().word();
+    assert_eq!(
+        word("dc", &[Op("civac"), R(X1)]),
+        word(
+            "sys",
+            &[Imm(3), Operand::CReg(7), Operand::CReg(14), Imm(1), R(X1)]
+        )
+    );
+    assert_eq!(
+        word("ic", &[Op("iallu")]),
+        word("sys", &[Imm(0), Operand::CReg(7), Operand::CReg(5), Imm(0)])
+    );
+}

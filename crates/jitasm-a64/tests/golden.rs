@@ -81,3 +81,41 @@ fn golden_a64() {
         failures.join("\n")
     );
 }
+
+/// Every operation of `dc`, `ic`, `at` and `tlbi` in the encoder's table
+/// (`jitasm_a64::operand::SYS_OPS`) is in the golden lines, written with a
+/// register and without: llvm-mc accepts the way the table says it is
+/// written and refuses the other (the words themselves are checked above).
+#[test]
+fn every_system_operation_is_a_golden_line() {
+    let text = include_str!("data/golden_a64.txt");
+    let lines: Vec<(&str, &str)> = text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(|l| l.split_once('\t').expect("word TAB text"))
+        .map(|(w, a)| (a, w))
+        .collect();
+    let mut missing = Vec::new();
+    for op in jitasm_a64::operand::SYS_OPS {
+        let bare = format!("{} {}", op.mnemonic, op.name);
+        let with_reg = format!("{bare}, ");
+        let without = lines.iter().find(|(a, _)| *a == bare).map(|(_, w)| *w);
+        let with = lines
+            .iter()
+            .find(|(a, _)| a.starts_with(&with_reg) && !a[with_reg.len()..].contains(','))
+            .map(|(_, w)| *w);
+        let (taken, refused) = if op.reg {
+            (with, without)
+        } else {
+            (without, with)
+        };
+        match (taken, refused) {
+            (Some(t), Some("error")) if t != "error" => {}
+            _ => missing.push(format!("{bare}: {taken:?} / {refused:?}")),
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "operations without the golden lines that check them: {missing:?}"
+    );
+}
