@@ -38,8 +38,10 @@
 //! mnemonic with several operand counts has one of them under its own name
 //! — the smallest, except `orr`, `bic` and the pairwise `addp`, `faddp`,
 //! `fmaxp`, `fmaxnmp`, `fminp`, `fminnmp`, whose three-operand register
-//! forms have it — and the others with a suffix (`ret()`, `ret_1(x1)`;
-//! `orr(x0, x1, x2)`, `orr_2(v0.s4(), 0xff)`). Mnemonics with a dot or
+//! forms have it, and `ic`, `tlbi` and `sys`, whose forms with a register
+//! have it — and the others with a suffix (`ret()`, `ret_1(x1)`;
+//! `orr(x0, x1, x2)`, `orr_2(v0.s4(), 0xff)`; `tlbi(TlbiOp::VAE1, x0)`,
+//! `tlbi_1(TlbiOp::VMALLE1IS)`). Mnemonics with a dot or
 //! that are Rust keywords are spelled `b_eq`, `b_cond`, `yield_`.
 //!
 //! A call chooses among the forms its argument types can match with the
@@ -50,7 +52,9 @@
 //! aliases the text assembler accepts (`mov`, `cmp`, `cmn`, `tst`, `neg`,
 //! `mvn`, `lsl`/`lsr`/`asr`/`ror`, `cset`, `cinc`, `mul`, `sxtw`, `ubfx`,
 //! `bfi`, `nop` and the other hints, `ret` without operand, `b.eq`…,
-//! `stadd`…) are methods too, rewritten as [`crate::select`] rewrites them.
+//! `stadd`…, the cache, address-translation and TLB operations `dc`, `ic`,
+//! `at`, `tlbi`, `sys` without a register) are methods too, rewritten as
+//! [`crate::select`] rewrites them.
 //!
 //! Argument types:
 //!
@@ -74,8 +78,12 @@
 //! * labels ([`IntoLabel`]): [`DynamicLabel`], [`LabelRef`], or a byte
 //!   offset from the instruction ([`rel`]);
 //! * [`Cond`], system registers by name ([`SysReg`]), [`PState`] fields,
-//!   [`Barrier`] options, [`Prefetch`] operations, [`CReg`] (`c0`–`c15`)
-//!   and the [`Bti`] targets.
+//!   [`Barrier`] options, [`Prefetch`] operations, [`CReg`] (`c0`–`c15`),
+//!   the [`Bti`] targets, and the operations of `dc`, `ic`, `at` and
+//!   `tlbi`: [`DcOp`] (`b.dc(DcOp::CIVAC, x0)`), [`IcOp`]
+//!   (`b.ic(IcOp::IVAU, x0)`, `b.ic_1(IcOp::IALLU)`), [`AtOp`], [`TlbiOp`]
+//!   (`b.tlbi(TlbiOp::VAE1IS, x0)`, `b.tlbi_1(TlbiOp::VMALLE1IS)`), each
+//!   also by name (`DcOp::named("cvau")`).
 //!
 //! Every call returns `Result<(), EncodeError>`: an operand that breaks its
 //! form's rule (an immediate out of range, a value that is not a bitmask
@@ -1634,6 +1642,81 @@ impl Lower for Bti {
         }))
     }
 }
+
+/// The register part of a [`operand::SysOp`]'s doc line.
+macro_rules! xt {
+    (true) => {
+        ", <Xt>"
+    };
+    (false) => {
+        ""
+    };
+}
+
+/// The typed operations of `dc`, `ic`, `at` and `tlbi` ([`DcOp`],
+/// [`IcOp`], [`AtOp`], [`TlbiOp`]), from the list [`operand::SYS_OPS`] is
+/// made from.
+macro_rules! sys_op_types {
+    ($($m:ident $t:ident $doc:literal {
+        $($c:ident $n:ident $op1:literal $crn:literal $crm:literal $op2:literal $reg:tt;)*
+    })*) => {$(
+        #[doc = $doc]
+        #[doc = ""]
+        #[doc = concat!(
+            "Emitted by the builder's `", stringify!($m), "` methods, with the register \
+             for an operation that takes one (`b.", stringify!($m), "(", stringify!($t),
+            "::…, x0)`) and alone for one that does not (only `ic` and `tlbi` have such \
+             operations: `b.ic_1(IcOp::IALLU)`, `b.tlbi_1(TlbiOp::VMALLE1IS)`); the other way \
+             round is an error ([`EncodeError::OperationRegister`]). Each constant is the \
+             `sys` instruction its doc line shows, as the text assembler reads its name."
+        )]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub struct $t(&'static operand::SysOp);
+
+        impl $t {
+            $(
+                #[doc = concat!(
+                    "`", stringify!($m), " ", stringify!($n), xt!($reg), "`: `sys #",
+                    stringify!($op1), ", c", stringify!($crn), ", c", stringify!($crm), ", #",
+                    stringify!($op2), xt!($reg), "`"
+                )]
+                pub const $c: $t = $t(&operand::SysOp {
+                    mnemonic: stringify!($m),
+                    name: stringify!($n),
+                    op1: $op1,
+                    crn: $crn,
+                    crm: $crm,
+                    op2: $op2,
+                    reg: $reg,
+                });
+            )*
+
+            /// By name (any case), as the text assembler reads it.
+            pub fn named(name: &str) -> Option<$t> {
+                operand::sys_op(stringify!($m), name).map($t)
+            }
+
+            /// The operation: its name, `sys` fields and whether it takes a
+            /// register.
+            pub const fn op(self) -> &'static operand::SysOp {
+                self.0
+            }
+
+            /// The name (`civac`).
+            pub const fn name(self) -> &'static str {
+                self.0.name
+            }
+        }
+
+        impl Lower for $t {
+            #[inline]
+            fn lower(self, o: &mut Ops<'_>) {
+                o.push(Operand::Symbol(self.0.name))
+            }
+        }
+    )*};
+}
+operand::sys_ops!(sys_op_types);
 
 /// Typed register constants: `x0: X`, `w0: W`, `sp: Sp`, `s0: S`, `v0: V`,
 /// `c0: CReg`….

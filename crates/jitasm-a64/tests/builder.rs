@@ -32,10 +32,10 @@ mod parse;
 use gen::Rng;
 use jitasm_a64::builder::{self as bd, arr, elem, prelude::*, regs::*, Builder};
 use jitasm_a64::builder::{
-    list, lsl, mem, post, pre, rel, sxtw, Barrier, Bti, Extend, IntoFloat, IntoLabel, PState, Post,
-    Pre, Prefetch, Shift, SysReg, VElem, VLanes, VList, VReg,
+    list, lsl, mem, post, pre, rel, sxtw, AtOp, Barrier, Bti, DcOp, Extend, IcOp, IntoFloat,
+    IntoLabel, PState, Post, Pre, Prefetch, Shift, SysReg, TlbiOp, VElem, VLanes, VList, VReg,
 };
-use jitasm_a64::operand::{PREFETCH_OPS, PSTATE_FIELDS, SYSTEM_REGISTERS};
+use jitasm_a64::operand::{PREFETCH_OPS, PSTATE_FIELDS, SYSTEM_REGISTERS, SYS_OPS};
 use jitasm_a64::table::forms;
 use jitasm_a64::{
     encode, Arrangement, Cond, Elem, ElemSize, EncodeError, Instruction, Mem, MemMode, MemOffset,
@@ -355,6 +355,17 @@ mod conv {
             _ => None,
         }
     }
+    macro_rules! sys_ops {
+        ($($f:ident,)*) => {$(
+            pub fn $f(c: &mut Cur<'_, '_>) -> Option<bd::$f> {
+                match c.next()? {
+                    Operand::Symbol(s) => bd::$f::named(s),
+                    _ => None,
+                }
+            }
+        )*};
+    }
+    sys_ops!(DcOp, IcOp, AtOp, TlbiOp,);
     pub fn Bti(c: &mut Cur<'_, '_>) -> Option<bd::Bti> {
         match c.next()? {
             Operand::Symbol(s) if s.eq_ignore_ascii_case("c") => Some(bd::Bti::C),
@@ -831,6 +842,15 @@ fn of_type(tok: &str, r: &mut Rng, label: LabelRef<'static>) -> Vec<Operand<'sta
         "Prefetch" => one(Operand::Prefetch(r.pick(PREFETCH_OPS).1)),
         "CReg" => one(Operand::CReg(r.below(16) as u8)),
         "Bti" => one(Operand::Symbol(r.pick(&["c", "j", "jc"]))),
+        "DcOp" | "IcOp" | "AtOp" | "TlbiOp" => {
+            let m = tok.strip_suffix("Op").unwrap().to_ascii_lowercase();
+            let ops: Vec<&'static str> = SYS_OPS
+                .iter()
+                .filter(|o| o.mnemonic == m)
+                .map(|o| o.name)
+                .collect();
+            one(Operand::Symbol(r.pick(&ops)))
+        }
         t => {
             if let Some(a) = t.strip_prefix('V') {
                 let arr = ARRS.iter().find(|(s, _)| *s == a).unwrap().1;
@@ -931,6 +951,17 @@ fn every_impl_equals_encode() {
                 check(&ops, &mut failures);
             }
         }
+        // `sys` without Xt: instances of `sys` with Xt left out (random
+        // immediates are seldom two 3-bit fields).
+        if imp.span.is_none() && imp.mnemonic == "sys" {
+            for form in jitasm_a64::table::forms_of("sys").unwrap_or(&[]) {
+                for _ in 0..16 {
+                    let mut ops = gen::operands(form, &mut r);
+                    ops.pop();
+                    check(&ops, &mut failures);
+                }
+            }
+        }
         // Instances of the argument types.
         for _ in 0..64 {
             let ops: Vec<Operand<'static>> = imp
@@ -991,7 +1022,8 @@ fn impl_list_covers_the_table() {
         "umull", "smnegl", "umnegl", "lsl", "lsr", "asr", "ror", "sxtb", "sxth", "sxtw", "uxtb",
         "uxth", "ubfx", "sbfx", "bfxil", "ubfiz", "sbfiz", "bfi", "bfc", "cset", "csetm", "cinc",
         "cinv", "cneg", "nop", "yield", "wfe", "wfi", "sev", "sevl", "bti", "ret", "isb", "clrex",
-        "ssbb", "pssbb", "dcps1", "b.eq", "b.cs", "b.nv", "stadd", "stsetlb", "stumaxh",
+        "ssbb", "pssbb", "dcps1", "b.eq", "b.cs", "b.nv", "stadd", "stsetlb", "stumaxh", "dc",
+        "ic", "at", "tlbi", "sys",
     ] {
         assert!(
             IMPLS.iter().any(|i| i.mnemonic == m && i.span.is_none()),
@@ -1302,6 +1334,26 @@ fn errors_registers_lanes_lists() {
         fails(|b| b.cset(w0, Cond::Al)),
         OperandMismatch { operand: 1, .. }
     ));
+    // A named `sys` operation with or without the register it does not
+    // take or takes.
+    assert_eq!(
+        fails(|b| b.tlbi(TlbiOp::VMALLE1IS, x0)),
+        OperationRegister {
+            operand: 1,
+            mnemonic: "tlbi",
+            op: "vmalle1is",
+            takes: false
+        }
+    );
+    assert_eq!(
+        fails(|b| b.ic_1(IcOp::IVAU)),
+        OperationRegister {
+            operand: 0,
+            mnemonic: "ic",
+            op: "ivau",
+            takes: true
+        }
+    );
 }
 
 #[test]
@@ -1413,6 +1465,26 @@ fn named_operands_and_aliases() {
     same(|b| b.bti_1(Bti::C), "bti c");
     same(|b| b.bti_1(Bti::Jc), "bti jc");
     same(|b| b.sys(0, c7, c5, 0, x0), "sys #0, c7, c5, #0, x0");
+    same(|b| b.sys_4(0, c7, c5, 0), "sys #0, c7, c5, #0");
+    for op in SYS_OPS {
+        let by_name = match op.mnemonic {
+            "dc" => DcOp::named(op.name).map(DcOp::op),
+            "ic" => IcOp::named(op.name).map(IcOp::op),
+            "at" => AtOp::named(op.name).map(AtOp::op),
+            _ => TlbiOp::named(op.name).map(TlbiOp::op),
+        };
+        assert_eq!(by_name, Some(op), "{}", op.name);
+    }
+    assert_eq!(DcOp::named("CIVAC"), Some(DcOp::CIVAC));
+    assert_eq!(DcOp::CIVAC.name(), "civac");
+    assert_eq!(IcOp::named("civac"), None);
+    same(|b| b.dc(DcOp::CIVAC, x1), "dc civac, x1");
+    same(|b| b.dc(DcOp::ZVA, xzr), "dc zva, xzr");
+    same(|b| b.ic(IcOp::IVAU, x0), "ic ivau, x0");
+    same(|b| b.ic_1(IcOp::IALLU), "ic iallu");
+    same(|b| b.at(AtOp::S1E1RP, x2), "at s1e1rp, x2");
+    same(|b| b.tlbi(TlbiOp::RVAE1OS, x3), "tlbi rvae1os, x3");
+    same(|b| b.tlbi_1(TlbiOp::VMALLE1IS), "tlbi vmalle1is");
     same(|b| b.nop(), "nop");
     same(|b| b.yield_(), "yield");
     same(|b| b.ret(), "ret");

@@ -123,7 +123,8 @@ fn rust_type(tok: &str, i: usize) -> String {
     let list = |a: &str| format!("VList<arr::{a}>");
     match tok {
         "X" | "W" | "Sp" | "Wsp" | "B" | "H" | "S" | "D" | "Q" | "Mem" | "Pre" | "Post"
-        | "Cond" | "SysReg" | "PState" | "Barrier" | "Prefetch" | "CReg" | "Bti" => tok.to_string(),
+        | "Cond" | "SysReg" | "PState" | "Barrier" | "Prefetch" | "CReg" | "Bti" | "DcOp"
+        | "IcOp" | "AtOp" | "TlbiOp" => tok.to_string(),
         "XShift" => "(X, Shift)".into(),
         "WShift" => "(W, Shift)".into(),
         "XExt" => "(X, Extend)".into(),
@@ -358,6 +359,13 @@ fn aliases() -> Vec<(String, Vec<Sig>)> {
             vec![Sig::Hand(&[&["X", "X", "Cond"], &["W", "W", "Cond"]])],
         );
     }
+    // The named `sys` operations (`dc civac, x0`, `ic iallu`), and `sys`
+    // without `Xt`.
+    add("dc", vec![Sig::Hand(&[&["DcOp", "X"]])]);
+    add("ic", vec![Sig::Hand(&[&["IcOp"], &["IcOp", "X"]])]);
+    add("at", vec![Sig::Hand(&[&["AtOp", "X"]])]);
+    add("tlbi", vec![Sig::Hand(&[&["TlbiOp"], &["TlbiOp", "X"]])]);
+    add("sys", vec![Sig::Hand(&[&["Imm", "CReg", "CReg", "Imm"]])]);
     // `tbz w0, #bit, label` is the X form (llvm-mc's reading).
     for m in ["tbz", "tbnz"] {
         add(m, vec![Sig::Hand(&[&["W", "Imm", "Label"]])]);
@@ -395,6 +403,9 @@ const PLAIN_COUNT: &[(&str, usize)] = &[
     ("fmaxp", 3),
     ("fminnmp", 3),
     ("fminp", 3),
+    ("ic", 2),
+    ("tlbi", 2),
+    ("sys", 5),
 ];
 
 /// The Rust method name of a mnemonic (`b.eq` → `b_eq`; keywords get a
