@@ -9,7 +9,8 @@
 //! * GNU/LLVM: `add x0, x1, #12, lsl #12` (`#` optional), `v0.4s`,
 //!   `v1.s[2]`, `{v0.16b-v3.16b}`, `{v0.4s, v1.4s}`, `{v0.s, v1.s}[1]`,
 //!   `[x0, #8]!`, `[x0], #8`, `[x1, x2, lsl #3]`, `[x1, w2, sxtw #2]`,
-//!   `b.eq label`, `mrs x0, nzcv`, `dmb ish`, `fmov d0, #1.5`;
+//!   `b.eq label`, `mrs x0, nzcv`, `dmb ish`, `fmov d0, #1.5`,
+//!   `dc civac, x0`, `ic iallu`, `tlbi vae1is, x2`;
 //! * dynasm-rs: arrangements with the element size first (`v0.s4`,
 //!   `v1.b16`), counted lists (`{v0.b16 * 4}`), register families with a
 //!   constant number (`X(3)`, `W(0)`, `XSP(31)`, `WSP(n)`, `B(n)`…`Q(n)`,
@@ -32,7 +33,9 @@ use crate::expr::{to_i64, EResult, Lin};
 use crate::lex::Tok;
 use crate::text::{out_of_range, Parser};
 use alloc::string::ToString;
-use jitasm_a64::operand::{barrier_option, prefetch_op, pstate_field, system_register};
+use jitasm_a64::operand::{
+    barrier_option, prefetch_op, pstate_field, system_register, SYS_OP_MNEMONICS,
+};
 use jitasm_a64::table::{forms_of, OpKind};
 use jitasm_a64::{
     Arrangement, Cond, Elem, ElemSize, Instruction, Mem, MemMode, MemOffset, ModKind, Modifier,
@@ -179,12 +182,14 @@ impl Context {
         if matches!(m, "cset" | "csetm" | "cinc" | "cinv" | "cneg") {
             c.cond = true;
         }
-        c.symbol = m == "bti";
+        // `bti`'s targets; the operations of `dc`, `ic`, `at`, `tlbi`
+        // (`civac`), which the encoder looks up.
+        c.symbol = m == "bti" || SYS_OP_MNEMONICS.contains(&m);
         c
     }
 
     /// The operand a name stands for in this context (`eq`, `ish`,
-    /// `pldl1keep`, `nzcv`, `daifset`, `c7`, `bti`'s `c`).
+    /// `pldl1keep`, `nzcv`, `daifset`, `c7`, `bti`'s `c`, `dc`'s `civac`).
     fn named<'a>(&self, name: &'a str) -> Option<Operand<'a>> {
         if self.cond {
             if let Some(c) = Cond::parse(name) {
@@ -841,4 +846,104 @@ fn list<'a>(p: &mut Parser<'a, '_>) -> EResult<(Operand<'a>, Parts)> {
         first_span,
     ))?;
     Ok((Operand::List(VList { first, count, arr }), parts))
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use crate::{assemble_into, AsmError, ErrorKind, Options};
+    use jitasm_a64::EncodeError;
+    use jitasm_core::{Arch, DynamicLabel, Error, FixupKind, LabelRef};
+    use std::vec::Vec;
+
+    struct Collect(Vec<u8>);
+    impl jitasm_core::ByteSink for Collect {
+        fn push(&mut self, b: u8) {
+            self.0.push(b)
+        }
+        fn extend_from_slice(&mut self, b: &[u8]) {
+            self.0.extend_from_slice(b)
+        }
+        fn offset(&self) -> usize {
+            self.0.len()
+        }
+    }
+    impl jitasm_core::CodeSink for Collect {
+        fn fixup(&mut self, _: LabelRef<'_>, _: &'static FixupKind, _: usize, _: usize) {}
+        fn record_error(&mut self, _: Error) {}
+    }
+    impl jitasm_core::LabelApi for Collect {
+        fn define_global(&mut self, _: &str) -> Result<(), Error> {
+            Ok(())
+        }
+        fn define_local(&mut self, _: &str) -> Result<(), Error> {
+            Ok(())
+        }
+        fn define_dynamic(&mut self, _: DynamicLabel) -> Result<(), Error> {
+            Ok(())
+        }
+        fn new_dynamic_label(&mut self) -> DynamicLabel {
+            DynamicLabel::from_index(0)
+        }
+        fn address_of(&self, _: usize) -> Option<u64> {
+            None
+        }
+    }
+
+    fn asm(text: &str) -> Result<Vec<u8>, AsmError> {
+        let mut out = Collect(Vec::new());
+        assemble_into(&mut out, text, &Options::new(Arch::Aarch64))?;
+        Ok(out.0)
+    }
+
+    /// The error of `text` and the text its span covers.
+    fn error(text: &str) -> (EncodeError, &str) {
+        let e = asm(text).unwrap_err();
+        let ErrorKind::EncodeA64(k) = e.kind else {
+            panic!("{text}: {e:?}")
+        };
+        (k, &text[e.span.start as usize..e.span.end as usize])
+    }
+
+    /// `dc`, `ic`, `at`, `tlbi` read their operation's name (any case, in
+    /// both spellings) and are the `sys` instructions they stand for;
+    /// the errors point at the operand at fault.
+    #[test]
+    fn system_operations() {
+        let same = |a: &str, b: &str| assert_eq!(asm(a).unwrap(), asm(b).unwrap(), "{a}");
+        same("dc civac, x1", "sys #3, c7, c14, #1, x1");
+        same("DC CIVAC, X1", "sys #3, c7, c14, #1, x1");
+        same("dc civac, X(1)", "sys #3, c7, c14, #1, x1");
+        same("ic iallu", "sys #0, c7, c5, #0, xzr");
+        same("ic iallu", "sys #0, c7, c5, #0");
+        same("tlbi vae1is, x2", "sys #0, c8, c3, #1, x2");
+        same("at s1e1r, x0", "sys #0, c7, c8, #0, x0");
+        let (e, at) = error("dc civac");
+        assert!(
+            matches!(e, EncodeError::OperationRegister { takes: true, .. }),
+            "{e:?}"
+        );
+        assert_eq!(at, "civac");
+        let (e, at) = error("ic iallu, x0");
+        assert!(
+            matches!(e, EncodeError::OperationRegister { takes: false, .. }),
+            "{e:?}"
+        );
+        assert_eq!(at, "x0");
+        let (e, at) = error("tlbi foo, x0");
+        assert_eq!(
+            e,
+            EncodeError::UnknownOperation {
+                operand: 0,
+                mnemonic: "tlbi"
+            }
+        );
+        assert_eq!(at, "foo");
+        let (e, at) = error("dc zva, w3");
+        assert!(
+            matches!(e, EncodeError::OperandMismatch { operand: 1, .. }),
+            "{e:?}"
+        );
+        assert_eq!(at, "w3");
+    }
 }
