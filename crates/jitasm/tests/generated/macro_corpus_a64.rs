@@ -24402,6 +24402,20 @@ fn static_060() {
         ;; lens.push(ops.offset().0)
         ; msr tco, #1
         ;; lens.push(ops.offset().0)
+        ; sys #0, c7, c5, #0, x0
+        ;; lens.push(ops.offset().0)
+        ; sys #0, c7, c5, #0
+        ;; lens.push(ops.offset().0)
+        ; sys #3, c7, c14, #1, X(1)
+        ;; lens.push(ops.offset().0)
+        ; sys #7, c15, c15, #7, xzr
+        ;; lens.push(ops.offset().0)
+        ; sys #0, c0, c0, #0
+        ;; lens.push(ops.offset().0)
+        ; sysl X(0), #0, c7, c5, #0
+        ;; lens.push(ops.offset().0)
+        ; sysl xzr, #7, c15, c15, #7
+        ;; lens.push(ops.offset().0)
         ; cfinv
         ;; lens.push(ops.offset().0)
         ; axflag
@@ -24410,71 +24424,57 @@ fn static_060() {
         ;; lens.push(ops.offset().0)
         ; rmif x1, #63, #15
         ;; lens.push(ops.offset().0)
-        ; setf8 w2
+        ; setf8 W(2)
         ;; lens.push(ops.offset().0)
-        ; setf16 W(3)
+        ; setf16 w3
         ;; lens.push(ops.offset().0)
         ; fadd h0, h31, h7
         ;; lens.push(ops.offset().0)
-        ; fsub h0, h31, h7
+        ; fsub H(0), H(31), H(7)
         ;; lens.push(ops.offset().0)
-        ; fmul H(0), H(31), H(7)
+        ; fmul h0, h31, h7
         ;; lens.push(ops.offset().0)
         ; fdiv h0, h31, h7
         ;; lens.push(ops.offset().0)
-        ; fmax h0, h31, h7
+        ; fmax H(0), H(31), H(7)
         ;; lens.push(ops.offset().0)
-        ; fmin H(0), H(31), H(7)
+        ; fmin h0, h31, h7
         ;; lens.push(ops.offset().0)
         ; fmaxnm h0, h31, h7
         ;; lens.push(ops.offset().0)
-        ; fminnm h0, h31, h7
+        ; fminnm H(0), H(31), H(7)
         ;; lens.push(ops.offset().0)
-        ; fnmul H(0), H(31), H(7)
+        ; fnmul h0, h31, h7
         ;; lens.push(ops.offset().0)
         ; fabd h0, h31, h7
         ;; lens.push(ops.offset().0)
-        ; fabs h0, h31
+        ; fabs H(0), H(31)
         ;; lens.push(ops.offset().0)
-        ; fneg H(0), H(31)
+        ; fneg h0, h31
         ;; lens.push(ops.offset().0)
         ; fsqrt h0, h31
         ;; lens.push(ops.offset().0)
-        ; frintn h0, h31
+        ; frintn H(0), H(31)
         ;; lens.push(ops.offset().0)
-        ; frintp H(0), H(31)
+        ; frintp h0, h31
         ;; lens.push(ops.offset().0)
         ; frintm h0, h31
         ;; lens.push(ops.offset().0)
-        ; frintz h0, h31
+        ; frintz H(0), H(31)
         ;; lens.push(ops.offset().0)
-        ; frinta H(0), H(31)
+        ; frinta h0, h31
         ;; lens.push(ops.offset().0)
         ; frintx h0, h31
         ;; lens.push(ops.offset().0)
-        ; frinti h0, h31
+        ; frinti H(0), H(31)
         ;; lens.push(ops.offset().0)
-        ; fmov H(0), H(31)
+        ; fmov h0, h31
         ;; lens.push(ops.offset().0)
         ; fmadd h0, h31, h7, h0
         ;; lens.push(ops.offset().0)
-        ; fmsub h0, h31, h7, h0
+        ; fmsub H(0), H(31), H(7), H(0)
         ;; lens.push(ops.offset().0)
-        ; fnmadd H(0), H(31), H(7), H(0)
-        ;; lens.push(ops.offset().0)
-        ; fnmsub h0, h31, h7, h0
-        ;; lens.push(ops.offset().0)
-        ; fcmp h0, h31
-        ;; lens.push(ops.offset().0)
-        ; fcmp H(0), #0.0
-        ;; lens.push(ops.offset().0)
-        ; fcmpe h0, h31
-        ;; lens.push(ops.offset().0)
-        ; fcmpe h0, #0.0
-        ;; lens.push(ops.offset().0)
-        ; fccmp H(0), H(31), #3, ne
-        ;; lens.push(ops.offset().0)
-        ; fccmpe h0, h31, #15, al
+        ; fnmadd h0, h31, h7, h0
         ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
@@ -24505,6 +24505,13 @@ fn static_060() {
         ("msr dit, #1", 0xd503415f),
         ("msr ssbs, #0", 0xd503403f),
         ("msr tco, #1", 0xd503419f),
+        ("sys #0, c7, c5, #0, x0", 0xd5087500),
+        ("sys #0, c7, c5, #0", 0xd508751f),
+        ("sys #3, c7, c14, #1, x1", 0xd50b7e21),
+        ("sys #7, c15, c15, #7, xzr", 0xd50fffff),
+        ("sys #0, c0, c0, #0", 0xd508001f),
+        ("sysl x0, #0, c7, c5, #0", 0xd5287500),
+        ("sysl xzr, #7, c15, c15, #7", 0xd52fffff),
         ("cfinv", 0xd500401f),
         ("axflag", 0xd500405f),
         ("xaflag", 0xd500403f),
@@ -24535,13 +24542,6 @@ fn static_060() {
         ("fmadd h0, h31, h7, h0", 0x1fc703e0),
         ("fmsub h0, h31, h7, h0", 0x1fc783e0),
         ("fnmadd h0, h31, h7, h0", 0x1fe703e0),
-        ("fnmsub h0, h31, h7, h0", 0x1fe783e0),
-        ("fcmp h0, h31", 0x1eff2000),
-        ("fcmp h0, #0.0", 0x1ee02008),
-        ("fcmpe h0, h31", 0x1eff2010),
-        ("fcmpe h0, #0.0", 0x1ee02018),
-        ("fccmp h0, h31, #3, ne", 0x1eff1403),
-        ("fccmpe h0, h31, #15, al", 0x1effe41f),
     ]);
 }
 
@@ -24605,6 +24605,20 @@ fn dynamic_060() {
         ;; lens.push(ops.offset().0)
         ; msr tco, #v(1i64)
         ;; lens.push(ops.offset().0)
+        ; sys #v(0i64), c7, c5, #v(0i64), X(r[0])
+        ;; lens.push(ops.offset().0)
+        ; sys #v(0i64), c7, c5, #v(0i64)
+        ;; lens.push(ops.offset().0)
+        ; sys #v(3i64), c7, c14, #v(1i64), X(r[1])
+        ;; lens.push(ops.offset().0)
+        ; sys #v(7i64), c15, c15, #v(7i64), X(r[31])
+        ;; lens.push(ops.offset().0)
+        ; sys #v(0i64), c0, c0, #v(0i64)
+        ;; lens.push(ops.offset().0)
+        ; sysl X(r[0]), #v(0i64), c7, c5, #v(0i64)
+        ;; lens.push(ops.offset().0)
+        ; sysl X(r[31]), #v(7i64), c15, c15, #v(7i64)
+        ;; lens.push(ops.offset().0)
         ; cfinv
         ;; lens.push(ops.offset().0)
         ; axflag
@@ -24665,20 +24679,6 @@ fn dynamic_060() {
         ;; lens.push(ops.offset().0)
         ; fnmadd H(r[0]), H(r[31]), H(r[7]), H(r[0])
         ;; lens.push(ops.offset().0)
-        ; fnmsub H(r[0]), H(r[31]), H(r[7]), H(r[0])
-        ;; lens.push(ops.offset().0)
-        ; fcmp H(r[0]), H(r[31])
-        ;; lens.push(ops.offset().0)
-        ; fcmp H(r[0]), #v(0.0f64)
-        ;; lens.push(ops.offset().0)
-        ; fcmpe H(r[0]), H(r[31])
-        ;; lens.push(ops.offset().0)
-        ; fcmpe H(r[0]), #v(0.0f64)
-        ;; lens.push(ops.offset().0)
-        ; fccmp H(r[0]), H(r[31]), #v(3i64), ne
-        ;; lens.push(ops.offset().0)
-        ; fccmpe H(r[0]), H(r[31]), #v(15i64), al
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
         ("msr tpidrro_el0, x4", 0xd51bd064),
@@ -24708,6 +24708,13 @@ fn dynamic_060() {
         ("msr dit, #1", 0xd503415f),
         ("msr ssbs, #0", 0xd503403f),
         ("msr tco, #1", 0xd503419f),
+        ("sys #0, c7, c5, #0, x0", 0xd5087500),
+        ("sys #0, c7, c5, #0", 0xd508751f),
+        ("sys #3, c7, c14, #1, x1", 0xd50b7e21),
+        ("sys #7, c15, c15, #7, xzr", 0xd50fffff),
+        ("sys #0, c0, c0, #0", 0xd508001f),
+        ("sysl x0, #0, c7, c5, #0", 0xd5287500),
+        ("sysl xzr, #7, c15, c15, #7", 0xd52fffff),
         ("cfinv", 0xd500401f),
         ("axflag", 0xd500405f),
         ("xaflag", 0xd500403f),
@@ -24738,13 +24745,6 @@ fn dynamic_060() {
         ("fmadd h0, h31, h7, h0", 0x1fc703e0),
         ("fmsub h0, h31, h7, h0", 0x1fc783e0),
         ("fnmadd h0, h31, h7, h0", 0x1fe703e0),
-        ("fnmsub h0, h31, h7, h0", 0x1fe783e0),
-        ("fcmp h0, h31", 0x1eff2000),
-        ("fcmp h0, #0.0", 0x1ee02008),
-        ("fcmpe h0, h31", 0x1eff2010),
-        ("fcmpe h0, #0.0", 0x1ee02018),
-        ("fccmp h0, h31, #3, ne", 0x1eff1403),
-        ("fccmpe h0, h31, #15, al", 0x1effe41f),
     ]);
 }
 
@@ -24753,136 +24753,143 @@ fn static_061() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
-        ; fcsel h0, h31, h7, lt
+        ; fnmsub h0, h31, h7, h0
         ;; lens.push(ops.offset().0)
-        ; fmov H(0), #1.0
+        ; fcmp H(0), H(31)
+        ;; lens.push(ops.offset().0)
+        ; fcmp h0, #0.0
+        ;; lens.push(ops.offset().0)
+        ; fcmpe h0, h31
+        ;; lens.push(ops.offset().0)
+        ; fcmpe H(0), #0.0
+        ;; lens.push(ops.offset().0)
+        ; fccmp h0, h31, #3, ne
+        ;; lens.push(ops.offset().0)
+        ; fccmpe h0, h31, #15, al
+        ;; lens.push(ops.offset().0)
+        ; fcsel H(0), H(31), H(7), lt
+        ;; lens.push(ops.offset().0)
+        ; fmov h0, #1.0
         ;; lens.push(ops.offset().0)
         ; fmov h0, #-1.0
         ;; lens.push(ops.offset().0)
-        ; fmov h0, #0.5
+        ; fmov H(0), #0.5
         ;; lens.push(ops.offset().0)
-        ; fmov H(0), #2.0
+        ; fmov h0, #2.0
         ;; lens.push(ops.offset().0)
         ; fmov h0, #31.0
         ;; lens.push(ops.offset().0)
-        ; fmov h0, #0.125
+        ; fmov H(0), #0.125
         ;; lens.push(ops.offset().0)
-        ; fmov H(0), #1.9375
+        ; fmov h0, #1.9375
         ;; lens.push(ops.offset().0)
         ; fmov h0, #-0.1875
         ;; lens.push(ops.offset().0)
-        ; fmov h0, #0.0
+        ; fmov H(0), #0.0
         ;; lens.push(ops.offset().0)
-        ; fmov H(0), #3
+        ; fmov h0, #3
         ;; lens.push(ops.offset().0)
         ; fmov h0, #-2
         ;; lens.push(ops.offset().0)
-        ; fmov h0, #15.5
+        ; fmov H(0), #15.5
         ;; lens.push(ops.offset().0)
-        ; fcvtzs W(1), H(31)
+        ; fcvtzs w1, h31
         ;; lens.push(ops.offset().0)
         ; fcvtzu w1, h31
         ;; lens.push(ops.offset().0)
-        ; fcvtas w1, h31
+        ; fcvtas W(1), H(31)
         ;; lens.push(ops.offset().0)
-        ; fcvtau W(1), H(31)
+        ; fcvtau w1, h31
         ;; lens.push(ops.offset().0)
         ; fcvtms w1, h31
         ;; lens.push(ops.offset().0)
-        ; fcvtmu w1, h31
+        ; fcvtmu W(1), H(31)
         ;; lens.push(ops.offset().0)
-        ; fcvtns W(1), H(31)
+        ; fcvtns w1, h31
         ;; lens.push(ops.offset().0)
         ; fcvtnu w1, h31
         ;; lens.push(ops.offset().0)
-        ; fcvtps w1, h31
+        ; fcvtps W(1), H(31)
         ;; lens.push(ops.offset().0)
-        ; fcvtpu W(1), H(31)
+        ; fcvtpu w1, h31
         ;; lens.push(ops.offset().0)
         ; scvtf h0, w1
         ;; lens.push(ops.offset().0)
-        ; ucvtf h0, w1
+        ; ucvtf H(0), W(1)
         ;; lens.push(ops.offset().0)
-        ; fcvtzs W(1), H(31), #1
+        ; fcvtzs w1, h31, #1
         ;; lens.push(ops.offset().0)
         ; ucvtf h0, w1, #1
         ;; lens.push(ops.offset().0)
-        ; fcvtzs w1, h31, #32
+        ; fcvtzs W(1), H(31), #32
         ;; lens.push(ops.offset().0)
-        ; ucvtf H(0), W(1), #32
+        ; ucvtf h0, w1, #32
         ;; lens.push(ops.offset().0)
         ; fmov w1, h0
         ;; lens.push(ops.offset().0)
-        ; fmov h0, w1
+        ; fmov H(0), W(1)
         ;; lens.push(ops.offset().0)
-        ; fcvtzs X(2), H(31)
+        ; fcvtzs x2, h31
         ;; lens.push(ops.offset().0)
         ; fcvtzu x2, h31
         ;; lens.push(ops.offset().0)
-        ; fcvtas x2, h31
+        ; fcvtas X(2), H(31)
         ;; lens.push(ops.offset().0)
-        ; fcvtau X(2), H(31)
+        ; fcvtau x2, h31
         ;; lens.push(ops.offset().0)
         ; fcvtms x2, h31
         ;; lens.push(ops.offset().0)
-        ; fcvtmu x2, h31
+        ; fcvtmu X(2), H(31)
         ;; lens.push(ops.offset().0)
-        ; fcvtns X(2), H(31)
+        ; fcvtns x2, h31
         ;; lens.push(ops.offset().0)
         ; fcvtnu x2, h31
         ;; lens.push(ops.offset().0)
-        ; fcvtps x2, h31
+        ; fcvtps X(2), H(31)
         ;; lens.push(ops.offset().0)
-        ; fcvtpu X(2), H(31)
+        ; fcvtpu x2, h31
         ;; lens.push(ops.offset().0)
         ; scvtf h0, x2
         ;; lens.push(ops.offset().0)
-        ; ucvtf h0, x2
+        ; ucvtf H(0), X(2)
         ;; lens.push(ops.offset().0)
-        ; fcvtzs X(2), H(31), #1
+        ; fcvtzs x2, h31, #1
         ;; lens.push(ops.offset().0)
         ; ucvtf h0, x2, #1
         ;; lens.push(ops.offset().0)
-        ; fcvtzs x2, h31, #64
+        ; fcvtzs X(2), H(31), #64
         ;; lens.push(ops.offset().0)
-        ; ucvtf H(0), X(2), #64
+        ; ucvtf h0, x2, #64
         ;; lens.push(ops.offset().0)
         ; fmov x2, h0
         ;; lens.push(ops.offset().0)
-        ; fmov h0, x2
+        ; fmov H(0), X(2)
         ;; lens.push(ops.offset().0)
-        ; fadd S(0), S(31), S(9)
+        ; fadd s0, s31, s9
         ;; lens.push(ops.offset().0)
         ; fsub s0, s31, s9
         ;; lens.push(ops.offset().0)
-        ; fmul s0, s31, s9
+        ; fmul S(0), S(31), S(9)
         ;; lens.push(ops.offset().0)
-        ; fdiv S(0), S(31), S(9)
+        ; fdiv s0, s31, s9
         ;; lens.push(ops.offset().0)
         ; fmax s0, s31, s9
         ;; lens.push(ops.offset().0)
-        ; fmin s0, s31, s9
+        ; fmin S(0), S(31), S(9)
         ;; lens.push(ops.offset().0)
-        ; fmaxnm S(0), S(31), S(9)
+        ; fmaxnm s0, s31, s9
         ;; lens.push(ops.offset().0)
         ; fminnm s0, s31, s9
         ;; lens.push(ops.offset().0)
-        ; fnmul s0, s31, s9
-        ;; lens.push(ops.offset().0)
-        ; fabd S(0), S(31), S(9)
-        ;; lens.push(ops.offset().0)
-        ; fabs s0, s31
-        ;; lens.push(ops.offset().0)
-        ; fneg s0, s31
-        ;; lens.push(ops.offset().0)
-        ; fsqrt S(0), S(31)
-        ;; lens.push(ops.offset().0)
-        ; frintn s0, s31
-        ;; lens.push(ops.offset().0)
-        ; frintp s0, s31
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("fnmsub h0, h31, h7, h0", 0x1fe783e0),
+        ("fcmp h0, h31", 0x1eff2000),
+        ("fcmp h0, #0.0", 0x1ee02008),
+        ("fcmpe h0, h31", 0x1eff2010),
+        ("fcmpe h0, #0.0", 0x1ee02018),
+        ("fccmp h0, h31, #3, ne", 0x1eff1403),
+        ("fccmpe h0, h31, #15, al", 0x1effe41f),
         ("fcsel h0, h31, h7, lt", 0x1ee7bfe0),
         ("fmov h0, #1.0", 0x1eee1000),
         ("fmov h0, #-1.0", 0x1efe1000),
@@ -24940,13 +24947,6 @@ fn static_061() {
         ("fmin s0, s31, s9", 0x1e295be0),
         ("fmaxnm s0, s31, s9", 0x1e296be0),
         ("fminnm s0, s31, s9", 0x1e297be0),
-        ("fnmul s0, s31, s9", 0x1e298be0),
-        ("fabd s0, s31, s9", 0x7ea9d7e0),
-        ("fabs s0, s31", 0x1e20c3e0),
-        ("fneg s0, s31", 0x1e2143e0),
-        ("fsqrt s0, s31", 0x1e21c3e0),
-        ("frintn s0, s31", 0x1e2443e0),
-        ("frintp s0, s31", 0x1e24c3e0),
     ]);
 }
 
@@ -24956,6 +24956,20 @@ fn dynamic_061() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; fnmsub H(r[0]), H(r[31]), H(r[7]), H(r[0])
+        ;; lens.push(ops.offset().0)
+        ; fcmp H(r[0]), H(r[31])
+        ;; lens.push(ops.offset().0)
+        ; fcmp H(r[0]), #v(0.0f64)
+        ;; lens.push(ops.offset().0)
+        ; fcmpe H(r[0]), H(r[31])
+        ;; lens.push(ops.offset().0)
+        ; fcmpe H(r[0]), #v(0.0f64)
+        ;; lens.push(ops.offset().0)
+        ; fccmp H(r[0]), H(r[31]), #v(3i64), ne
+        ;; lens.push(ops.offset().0)
+        ; fccmpe H(r[0]), H(r[31]), #v(15i64), al
+        ;; lens.push(ops.offset().0)
         ; fcsel H(r[0]), H(r[31]), H(r[7]), lt
         ;; lens.push(ops.offset().0)
         ; fmov H(r[0]), #v(1.0f64)
@@ -25070,22 +25084,15 @@ fn dynamic_061() {
         ;; lens.push(ops.offset().0)
         ; fminnm S(r[0]), S(r[31]), S(r[9])
         ;; lens.push(ops.offset().0)
-        ; fnmul S(r[0]), S(r[31]), S(r[9])
-        ;; lens.push(ops.offset().0)
-        ; fabd S(r[0]), S(r[31]), S(r[9])
-        ;; lens.push(ops.offset().0)
-        ; fabs S(r[0]), S(r[31])
-        ;; lens.push(ops.offset().0)
-        ; fneg S(r[0]), S(r[31])
-        ;; lens.push(ops.offset().0)
-        ; fsqrt S(r[0]), S(r[31])
-        ;; lens.push(ops.offset().0)
-        ; frintn S(r[0]), S(r[31])
-        ;; lens.push(ops.offset().0)
-        ; frintp S(r[0]), S(r[31])
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("fnmsub h0, h31, h7, h0", 0x1fe783e0),
+        ("fcmp h0, h31", 0x1eff2000),
+        ("fcmp h0, #0.0", 0x1ee02008),
+        ("fcmpe h0, h31", 0x1eff2010),
+        ("fcmpe h0, #0.0", 0x1ee02018),
+        ("fccmp h0, h31, #3, ne", 0x1eff1403),
+        ("fccmpe h0, h31, #15, al", 0x1effe41f),
         ("fcsel h0, h31, h7, lt", 0x1ee7bfe0),
         ("fmov h0, #1.0", 0x1eee1000),
         ("fmov h0, #-1.0", 0x1efe1000),
@@ -25143,13 +25150,6 @@ fn dynamic_061() {
         ("fmin s0, s31, s9", 0x1e295be0),
         ("fmaxnm s0, s31, s9", 0x1e296be0),
         ("fminnm s0, s31, s9", 0x1e297be0),
-        ("fnmul s0, s31, s9", 0x1e298be0),
-        ("fabd s0, s31, s9", 0x7ea9d7e0),
-        ("fabs s0, s31", 0x1e20c3e0),
-        ("fneg s0, s31", 0x1e2143e0),
-        ("fsqrt s0, s31", 0x1e21c3e0),
-        ("frintn s0, s31", 0x1e2443e0),
-        ("frintp s0, s31", 0x1e24c3e0),
     ]);
 }
 
@@ -25158,136 +25158,143 @@ fn static_062() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
-        ; frintm S(0), S(31)
+        ; fnmul S(0), S(31), S(9)
+        ;; lens.push(ops.offset().0)
+        ; fabd s0, s31, s9
+        ;; lens.push(ops.offset().0)
+        ; fabs s0, s31
+        ;; lens.push(ops.offset().0)
+        ; fneg S(0), S(31)
+        ;; lens.push(ops.offset().0)
+        ; fsqrt s0, s31
+        ;; lens.push(ops.offset().0)
+        ; frintn s0, s31
+        ;; lens.push(ops.offset().0)
+        ; frintp S(0), S(31)
+        ;; lens.push(ops.offset().0)
+        ; frintm s0, s31
         ;; lens.push(ops.offset().0)
         ; frintz s0, s31
         ;; lens.push(ops.offset().0)
-        ; frinta s0, s31
+        ; frinta S(0), S(31)
         ;; lens.push(ops.offset().0)
-        ; frintx S(0), S(31)
+        ; frintx s0, s31
         ;; lens.push(ops.offset().0)
         ; frinti s0, s31
         ;; lens.push(ops.offset().0)
-        ; fmov s0, s31
+        ; fmov S(0), S(31)
         ;; lens.push(ops.offset().0)
-        ; fmadd S(0), S(31), S(9), S(0)
+        ; fmadd s0, s31, s9, s0
         ;; lens.push(ops.offset().0)
         ; fmsub s0, s31, s9, s0
         ;; lens.push(ops.offset().0)
-        ; fnmadd s0, s31, s9, s0
+        ; fnmadd S(0), S(31), S(9), S(0)
         ;; lens.push(ops.offset().0)
-        ; fnmsub S(0), S(31), S(9), S(0)
+        ; fnmsub s0, s31, s9, s0
         ;; lens.push(ops.offset().0)
         ; fcmp s0, s31
         ;; lens.push(ops.offset().0)
-        ; fcmp s0, #0.0
+        ; fcmp S(0), #0.0
         ;; lens.push(ops.offset().0)
-        ; fcmpe S(0), S(31)
+        ; fcmpe s0, s31
         ;; lens.push(ops.offset().0)
         ; fcmpe s0, #0.0
         ;; lens.push(ops.offset().0)
-        ; fccmp s0, s31, #3, ne
+        ; fccmp S(0), S(31), #3, ne
         ;; lens.push(ops.offset().0)
-        ; fccmpe S(0), S(31), #15, al
+        ; fccmpe s0, s31, #15, al
         ;; lens.push(ops.offset().0)
         ; fcsel s0, s31, s9, lt
         ;; lens.push(ops.offset().0)
-        ; fmov s0, #1.0
+        ; fmov S(0), #1.0
         ;; lens.push(ops.offset().0)
-        ; fmov S(0), #-1.0
+        ; fmov s0, #-1.0
         ;; lens.push(ops.offset().0)
         ; fmov s0, #0.5
         ;; lens.push(ops.offset().0)
-        ; fmov s0, #2.0
+        ; fmov S(0), #2.0
         ;; lens.push(ops.offset().0)
-        ; fmov S(0), #31.0
+        ; fmov s0, #31.0
         ;; lens.push(ops.offset().0)
         ; fmov s0, #0.125
         ;; lens.push(ops.offset().0)
-        ; fmov s0, #1.9375
+        ; fmov S(0), #1.9375
         ;; lens.push(ops.offset().0)
-        ; fmov S(0), #-0.1875
+        ; fmov s0, #-0.1875
         ;; lens.push(ops.offset().0)
         ; fmov s0, #0.0
         ;; lens.push(ops.offset().0)
-        ; fmov s0, #3
+        ; fmov S(0), #3
         ;; lens.push(ops.offset().0)
-        ; fmov S(0), #-2
+        ; fmov s0, #-2
         ;; lens.push(ops.offset().0)
         ; fmov s0, #15.5
         ;; lens.push(ops.offset().0)
-        ; fcvtzs w1, s31
+        ; fcvtzs W(1), S(31)
         ;; lens.push(ops.offset().0)
-        ; fcvtzu W(1), S(31)
+        ; fcvtzu w1, s31
         ;; lens.push(ops.offset().0)
         ; fcvtas w1, s31
         ;; lens.push(ops.offset().0)
-        ; fcvtau w1, s31
+        ; fcvtau W(1), S(31)
         ;; lens.push(ops.offset().0)
-        ; fcvtms W(1), S(31)
+        ; fcvtms w1, s31
         ;; lens.push(ops.offset().0)
         ; fcvtmu w1, s31
         ;; lens.push(ops.offset().0)
-        ; fcvtns w1, s31
+        ; fcvtns W(1), S(31)
         ;; lens.push(ops.offset().0)
-        ; fcvtnu W(1), S(31)
+        ; fcvtnu w1, s31
         ;; lens.push(ops.offset().0)
         ; fcvtps w1, s31
         ;; lens.push(ops.offset().0)
-        ; fcvtpu w1, s31
+        ; fcvtpu W(1), S(31)
         ;; lens.push(ops.offset().0)
-        ; scvtf S(0), W(1)
+        ; scvtf s0, w1
         ;; lens.push(ops.offset().0)
         ; ucvtf s0, w1
         ;; lens.push(ops.offset().0)
-        ; fcvtzs w1, s31, #1
+        ; fcvtzs W(1), S(31), #1
         ;; lens.push(ops.offset().0)
-        ; ucvtf S(0), W(1), #1
+        ; ucvtf s0, w1, #1
         ;; lens.push(ops.offset().0)
         ; fcvtzs w1, s31, #32
         ;; lens.push(ops.offset().0)
-        ; ucvtf s0, w1, #32
+        ; ucvtf S(0), W(1), #32
         ;; lens.push(ops.offset().0)
-        ; fmov W(1), S(0)
+        ; fmov w1, s0
         ;; lens.push(ops.offset().0)
         ; fmov s0, w1
         ;; lens.push(ops.offset().0)
-        ; fcvtzs x2, s31
+        ; fcvtzs X(2), S(31)
         ;; lens.push(ops.offset().0)
-        ; fcvtzu X(2), S(31)
+        ; fcvtzu x2, s31
         ;; lens.push(ops.offset().0)
         ; fcvtas x2, s31
         ;; lens.push(ops.offset().0)
-        ; fcvtau x2, s31
+        ; fcvtau X(2), S(31)
         ;; lens.push(ops.offset().0)
-        ; fcvtms X(2), S(31)
+        ; fcvtms x2, s31
         ;; lens.push(ops.offset().0)
         ; fcvtmu x2, s31
         ;; lens.push(ops.offset().0)
-        ; fcvtns x2, s31
+        ; fcvtns X(2), S(31)
         ;; lens.push(ops.offset().0)
-        ; fcvtnu X(2), S(31)
+        ; fcvtnu x2, s31
         ;; lens.push(ops.offset().0)
         ; fcvtps x2, s31
         ;; lens.push(ops.offset().0)
-        ; fcvtpu x2, s31
-        ;; lens.push(ops.offset().0)
-        ; scvtf S(0), X(2)
-        ;; lens.push(ops.offset().0)
-        ; ucvtf s0, x2
-        ;; lens.push(ops.offset().0)
-        ; fcvtzs x2, s31, #1
-        ;; lens.push(ops.offset().0)
-        ; ucvtf S(0), X(2), #1
-        ;; lens.push(ops.offset().0)
-        ; fcvtzs x2, s31, #64
-        ;; lens.push(ops.offset().0)
-        ; ucvtf s0, x2, #64
-        ;; lens.push(ops.offset().0)
-        ; fadd D(0), D(31), D(17)
+        ; fcvtpu X(2), S(31)
         ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("fnmul s0, s31, s9", 0x1e298be0),
+        ("fabd s0, s31, s9", 0x7ea9d7e0),
+        ("fabs s0, s31", 0x1e20c3e0),
+        ("fneg s0, s31", 0x1e2143e0),
+        ("fsqrt s0, s31", 0x1e21c3e0),
+        ("frintn s0, s31", 0x1e2443e0),
+        ("frintp s0, s31", 0x1e24c3e0),
         ("frintm s0, s31", 0x1e2543e0),
         ("frintz s0, s31", 0x1e25c3e0),
         ("frinta s0, s31", 0x1e2643e0),
@@ -25345,13 +25352,6 @@ fn static_062() {
         ("fcvtnu x2, s31", 0x9e2103e2),
         ("fcvtps x2, s31", 0x9e2803e2),
         ("fcvtpu x2, s31", 0x9e2903e2),
-        ("scvtf s0, x2", 0x9e220040),
-        ("ucvtf s0, x2", 0x9e230040),
-        ("fcvtzs x2, s31, #1", 0x9e18ffe2),
-        ("ucvtf s0, x2, #1", 0x9e03fc40),
-        ("fcvtzs x2, s31, #64", 0x9e1803e2),
-        ("ucvtf s0, x2, #64", 0x9e030040),
-        ("fadd d0, d31, d17", 0x1e712be0),
     ]);
 }
 
@@ -25361,6 +25361,20 @@ fn dynamic_062() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; fnmul S(r[0]), S(r[31]), S(r[9])
+        ;; lens.push(ops.offset().0)
+        ; fabd S(r[0]), S(r[31]), S(r[9])
+        ;; lens.push(ops.offset().0)
+        ; fabs S(r[0]), S(r[31])
+        ;; lens.push(ops.offset().0)
+        ; fneg S(r[0]), S(r[31])
+        ;; lens.push(ops.offset().0)
+        ; fsqrt S(r[0]), S(r[31])
+        ;; lens.push(ops.offset().0)
+        ; frintn S(r[0]), S(r[31])
+        ;; lens.push(ops.offset().0)
+        ; frintp S(r[0]), S(r[31])
+        ;; lens.push(ops.offset().0)
         ; frintm S(r[0]), S(r[31])
         ;; lens.push(ops.offset().0)
         ; frintz S(r[0]), S(r[31])
@@ -25475,22 +25489,15 @@ fn dynamic_062() {
         ;; lens.push(ops.offset().0)
         ; fcvtpu X(r[2]), S(r[31])
         ;; lens.push(ops.offset().0)
-        ; scvtf S(r[0]), X(r[2])
-        ;; lens.push(ops.offset().0)
-        ; ucvtf S(r[0]), X(r[2])
-        ;; lens.push(ops.offset().0)
-        ; fcvtzs X(r[2]), S(r[31]), #v(1i64)
-        ;; lens.push(ops.offset().0)
-        ; ucvtf S(r[0]), X(r[2]), #v(1i64)
-        ;; lens.push(ops.offset().0)
-        ; fcvtzs X(r[2]), S(r[31]), #v(64i64)
-        ;; lens.push(ops.offset().0)
-        ; ucvtf S(r[0]), X(r[2]), #v(64i64)
-        ;; lens.push(ops.offset().0)
-        ; fadd D(r[0]), D(r[31]), D(r[17])
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("fnmul s0, s31, s9", 0x1e298be0),
+        ("fabd s0, s31, s9", 0x7ea9d7e0),
+        ("fabs s0, s31", 0x1e20c3e0),
+        ("fneg s0, s31", 0x1e2143e0),
+        ("fsqrt s0, s31", 0x1e21c3e0),
+        ("frintn s0, s31", 0x1e2443e0),
+        ("frintp s0, s31", 0x1e24c3e0),
         ("frintm s0, s31", 0x1e2543e0),
         ("frintz s0, s31", 0x1e25c3e0),
         ("frinta s0, s31", 0x1e2643e0),
@@ -25548,13 +25555,6 @@ fn dynamic_062() {
         ("fcvtnu x2, s31", 0x9e2103e2),
         ("fcvtps x2, s31", 0x9e2803e2),
         ("fcvtpu x2, s31", 0x9e2903e2),
-        ("scvtf s0, x2", 0x9e220040),
-        ("ucvtf s0, x2", 0x9e230040),
-        ("fcvtzs x2, s31, #1", 0x9e18ffe2),
-        ("ucvtf s0, x2, #1", 0x9e03fc40),
-        ("fcvtzs x2, s31, #64", 0x9e1803e2),
-        ("ucvtf s0, x2, #64", 0x9e030040),
-        ("fadd d0, d31, d17", 0x1e712be0),
     ]);
 }
 
@@ -25563,136 +25563,143 @@ fn static_063() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; scvtf s0, x2
+        ;; lens.push(ops.offset().0)
+        ; ucvtf s0, x2
+        ;; lens.push(ops.offset().0)
+        ; fcvtzs X(2), S(31), #1
+        ;; lens.push(ops.offset().0)
+        ; ucvtf s0, x2, #1
+        ;; lens.push(ops.offset().0)
+        ; fcvtzs x2, s31, #64
+        ;; lens.push(ops.offset().0)
+        ; ucvtf S(0), X(2), #64
+        ;; lens.push(ops.offset().0)
+        ; fadd d0, d31, d17
+        ;; lens.push(ops.offset().0)
         ; fsub d0, d31, d17
         ;; lens.push(ops.offset().0)
-        ; fmul d0, d31, d17
+        ; fmul D(0), D(31), D(17)
         ;; lens.push(ops.offset().0)
-        ; fdiv D(0), D(31), D(17)
+        ; fdiv d0, d31, d17
         ;; lens.push(ops.offset().0)
         ; fmax d0, d31, d17
         ;; lens.push(ops.offset().0)
-        ; fmin d0, d31, d17
+        ; fmin D(0), D(31), D(17)
         ;; lens.push(ops.offset().0)
-        ; fmaxnm D(0), D(31), D(17)
+        ; fmaxnm d0, d31, d17
         ;; lens.push(ops.offset().0)
         ; fminnm d0, d31, d17
         ;; lens.push(ops.offset().0)
-        ; fnmul d0, d31, d17
+        ; fnmul D(0), D(31), D(17)
         ;; lens.push(ops.offset().0)
-        ; fabd D(0), D(31), D(17)
+        ; fabd d0, d31, d17
         ;; lens.push(ops.offset().0)
         ; fabs d0, d31
         ;; lens.push(ops.offset().0)
-        ; fneg d0, d31
+        ; fneg D(0), D(31)
         ;; lens.push(ops.offset().0)
-        ; fsqrt D(0), D(31)
+        ; fsqrt d0, d31
         ;; lens.push(ops.offset().0)
         ; frintn d0, d31
         ;; lens.push(ops.offset().0)
-        ; frintp d0, d31
+        ; frintp D(0), D(31)
         ;; lens.push(ops.offset().0)
-        ; frintm D(0), D(31)
+        ; frintm d0, d31
         ;; lens.push(ops.offset().0)
         ; frintz d0, d31
         ;; lens.push(ops.offset().0)
-        ; frinta d0, d31
+        ; frinta D(0), D(31)
         ;; lens.push(ops.offset().0)
-        ; frintx D(0), D(31)
+        ; frintx d0, d31
         ;; lens.push(ops.offset().0)
         ; frinti d0, d31
         ;; lens.push(ops.offset().0)
-        ; fmov d0, d31
+        ; fmov D(0), D(31)
         ;; lens.push(ops.offset().0)
-        ; fmadd D(0), D(31), D(17), D(0)
+        ; fmadd d0, d31, d17, d0
         ;; lens.push(ops.offset().0)
         ; fmsub d0, d31, d17, d0
         ;; lens.push(ops.offset().0)
-        ; fnmadd d0, d31, d17, d0
+        ; fnmadd D(0), D(31), D(17), D(0)
         ;; lens.push(ops.offset().0)
-        ; fnmsub D(0), D(31), D(17), D(0)
+        ; fnmsub d0, d31, d17, d0
         ;; lens.push(ops.offset().0)
         ; fcmp d0, d31
         ;; lens.push(ops.offset().0)
-        ; fcmp d0, #0.0
+        ; fcmp D(0), #0.0
         ;; lens.push(ops.offset().0)
-        ; fcmpe D(0), D(31)
+        ; fcmpe d0, d31
         ;; lens.push(ops.offset().0)
         ; fcmpe d0, #0.0
         ;; lens.push(ops.offset().0)
-        ; fccmp d0, d31, #3, ne
+        ; fccmp D(0), D(31), #3, ne
         ;; lens.push(ops.offset().0)
-        ; fccmpe D(0), D(31), #15, al
+        ; fccmpe d0, d31, #15, al
         ;; lens.push(ops.offset().0)
         ; fcsel d0, d31, d17, lt
         ;; lens.push(ops.offset().0)
-        ; fmov d0, #1.0
+        ; fmov D(0), #1.0
         ;; lens.push(ops.offset().0)
-        ; fmov D(0), #-1.0
+        ; fmov d0, #-1.0
         ;; lens.push(ops.offset().0)
         ; fmov d0, #0.5
         ;; lens.push(ops.offset().0)
-        ; fmov d0, #2.0
+        ; fmov D(0), #2.0
         ;; lens.push(ops.offset().0)
-        ; fmov D(0), #31.0
+        ; fmov d0, #31.0
         ;; lens.push(ops.offset().0)
         ; fmov d0, #0.125
         ;; lens.push(ops.offset().0)
-        ; fmov d0, #1.9375
+        ; fmov D(0), #1.9375
         ;; lens.push(ops.offset().0)
-        ; fmov D(0), #-0.1875
+        ; fmov d0, #-0.1875
         ;; lens.push(ops.offset().0)
         ; fmov d0, #0.0
         ;; lens.push(ops.offset().0)
-        ; fmov d0, #3
+        ; fmov D(0), #3
         ;; lens.push(ops.offset().0)
-        ; fmov D(0), #-2
+        ; fmov d0, #-2
         ;; lens.push(ops.offset().0)
         ; fmov d0, #15.5
         ;; lens.push(ops.offset().0)
-        ; fcvtzs w1, d31
+        ; fcvtzs W(1), D(31)
         ;; lens.push(ops.offset().0)
-        ; fcvtzu W(1), D(31)
+        ; fcvtzu w1, d31
         ;; lens.push(ops.offset().0)
         ; fcvtas w1, d31
         ;; lens.push(ops.offset().0)
-        ; fcvtau w1, d31
+        ; fcvtau W(1), D(31)
         ;; lens.push(ops.offset().0)
-        ; fcvtms W(1), D(31)
+        ; fcvtms w1, d31
         ;; lens.push(ops.offset().0)
         ; fcvtmu w1, d31
         ;; lens.push(ops.offset().0)
-        ; fcvtns w1, d31
+        ; fcvtns W(1), D(31)
         ;; lens.push(ops.offset().0)
-        ; fcvtnu W(1), D(31)
+        ; fcvtnu w1, d31
         ;; lens.push(ops.offset().0)
         ; fcvtps w1, d31
         ;; lens.push(ops.offset().0)
-        ; fcvtpu w1, d31
+        ; fcvtpu W(1), D(31)
         ;; lens.push(ops.offset().0)
-        ; scvtf D(0), W(1)
+        ; scvtf d0, w1
         ;; lens.push(ops.offset().0)
         ; ucvtf d0, w1
         ;; lens.push(ops.offset().0)
-        ; fcvtzs w1, d31, #1
+        ; fcvtzs W(1), D(31), #1
         ;; lens.push(ops.offset().0)
-        ; ucvtf D(0), W(1), #1
-        ;; lens.push(ops.offset().0)
-        ; fcvtzs w1, d31, #32
-        ;; lens.push(ops.offset().0)
-        ; ucvtf d0, w1, #32
-        ;; lens.push(ops.offset().0)
-        ; fcvtzs X(2), D(31)
-        ;; lens.push(ops.offset().0)
-        ; fcvtzu x2, d31
-        ;; lens.push(ops.offset().0)
-        ; fcvtas x2, d31
-        ;; lens.push(ops.offset().0)
-        ; fcvtau X(2), D(31)
-        ;; lens.push(ops.offset().0)
-        ; fcvtms x2, d31
+        ; ucvtf d0, w1, #1
         ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("scvtf s0, x2", 0x9e220040),
+        ("ucvtf s0, x2", 0x9e230040),
+        ("fcvtzs x2, s31, #1", 0x9e18ffe2),
+        ("ucvtf s0, x2, #1", 0x9e03fc40),
+        ("fcvtzs x2, s31, #64", 0x9e1803e2),
+        ("ucvtf s0, x2, #64", 0x9e030040),
+        ("fadd d0, d31, d17", 0x1e712be0),
         ("fsub d0, d31, d17", 0x1e713be0),
         ("fmul d0, d31, d17", 0x1e710be0),
         ("fdiv d0, d31, d17", 0x1e711be0),
@@ -25750,13 +25757,6 @@ fn static_063() {
         ("ucvtf d0, w1", 0x1e630020),
         ("fcvtzs w1, d31, #1", 0x1e58ffe1),
         ("ucvtf d0, w1, #1", 0x1e43fc20),
-        ("fcvtzs w1, d31, #32", 0x1e5883e1),
-        ("ucvtf d0, w1, #32", 0x1e438020),
-        ("fcvtzs x2, d31", 0x9e7803e2),
-        ("fcvtzu x2, d31", 0x9e7903e2),
-        ("fcvtas x2, d31", 0x9e6403e2),
-        ("fcvtau x2, d31", 0x9e6503e2),
-        ("fcvtms x2, d31", 0x9e7003e2),
     ]);
 }
 
@@ -25766,6 +25766,20 @@ fn dynamic_063() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; scvtf S(r[0]), X(r[2])
+        ;; lens.push(ops.offset().0)
+        ; ucvtf S(r[0]), X(r[2])
+        ;; lens.push(ops.offset().0)
+        ; fcvtzs X(r[2]), S(r[31]), #v(1i64)
+        ;; lens.push(ops.offset().0)
+        ; ucvtf S(r[0]), X(r[2]), #v(1i64)
+        ;; lens.push(ops.offset().0)
+        ; fcvtzs X(r[2]), S(r[31]), #v(64i64)
+        ;; lens.push(ops.offset().0)
+        ; ucvtf S(r[0]), X(r[2]), #v(64i64)
+        ;; lens.push(ops.offset().0)
+        ; fadd D(r[0]), D(r[31]), D(r[17])
+        ;; lens.push(ops.offset().0)
         ; fsub D(r[0]), D(r[31]), D(r[17])
         ;; lens.push(ops.offset().0)
         ; fmul D(r[0]), D(r[31]), D(r[17])
@@ -25880,22 +25894,15 @@ fn dynamic_063() {
         ;; lens.push(ops.offset().0)
         ; ucvtf D(r[0]), W(r[1]), #v(1i64)
         ;; lens.push(ops.offset().0)
-        ; fcvtzs W(r[1]), D(r[31]), #v(32i64)
-        ;; lens.push(ops.offset().0)
-        ; ucvtf D(r[0]), W(r[1]), #v(32i64)
-        ;; lens.push(ops.offset().0)
-        ; fcvtzs X(r[2]), D(r[31])
-        ;; lens.push(ops.offset().0)
-        ; fcvtzu X(r[2]), D(r[31])
-        ;; lens.push(ops.offset().0)
-        ; fcvtas X(r[2]), D(r[31])
-        ;; lens.push(ops.offset().0)
-        ; fcvtau X(r[2]), D(r[31])
-        ;; lens.push(ops.offset().0)
-        ; fcvtms X(r[2]), D(r[31])
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("scvtf s0, x2", 0x9e220040),
+        ("ucvtf s0, x2", 0x9e230040),
+        ("fcvtzs x2, s31, #1", 0x9e18ffe2),
+        ("ucvtf s0, x2, #1", 0x9e03fc40),
+        ("fcvtzs x2, s31, #64", 0x9e1803e2),
+        ("ucvtf s0, x2, #64", 0x9e030040),
+        ("fadd d0, d31, d17", 0x1e712be0),
         ("fsub d0, d31, d17", 0x1e713be0),
         ("fmul d0, d31, d17", 0x1e710be0),
         ("fdiv d0, d31, d17", 0x1e711be0),
@@ -25953,13 +25960,6 @@ fn dynamic_063() {
         ("ucvtf d0, w1", 0x1e630020),
         ("fcvtzs w1, d31, #1", 0x1e58ffe1),
         ("ucvtf d0, w1, #1", 0x1e43fc20),
-        ("fcvtzs w1, d31, #32", 0x1e5883e1),
-        ("ucvtf d0, w1, #32", 0x1e438020),
-        ("fcvtzs x2, d31", 0x9e7803e2),
-        ("fcvtzu x2, d31", 0x9e7903e2),
-        ("fcvtas x2, d31", 0x9e6403e2),
-        ("fcvtau x2, d31", 0x9e6503e2),
-        ("fcvtms x2, d31", 0x9e7003e2),
     ]);
 }
 
@@ -25968,136 +25968,143 @@ fn static_064() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
-        ; fcvtmu x2, d31
+        ; fcvtzs w1, d31, #32
         ;; lens.push(ops.offset().0)
-        ; fcvtns X(2), D(31)
+        ; ucvtf D(0), W(1), #32
+        ;; lens.push(ops.offset().0)
+        ; fcvtzs x2, d31
+        ;; lens.push(ops.offset().0)
+        ; fcvtzu x2, d31
+        ;; lens.push(ops.offset().0)
+        ; fcvtas X(2), D(31)
+        ;; lens.push(ops.offset().0)
+        ; fcvtau x2, d31
+        ;; lens.push(ops.offset().0)
+        ; fcvtms x2, d31
+        ;; lens.push(ops.offset().0)
+        ; fcvtmu X(2), D(31)
+        ;; lens.push(ops.offset().0)
+        ; fcvtns x2, d31
         ;; lens.push(ops.offset().0)
         ; fcvtnu x2, d31
         ;; lens.push(ops.offset().0)
-        ; fcvtps x2, d31
+        ; fcvtps X(2), D(31)
         ;; lens.push(ops.offset().0)
-        ; fcvtpu X(2), D(31)
+        ; fcvtpu x2, d31
         ;; lens.push(ops.offset().0)
         ; scvtf d0, x2
         ;; lens.push(ops.offset().0)
-        ; ucvtf d0, x2
+        ; ucvtf D(0), X(2)
         ;; lens.push(ops.offset().0)
-        ; fcvtzs X(2), D(31), #1
+        ; fcvtzs x2, d31, #1
         ;; lens.push(ops.offset().0)
         ; ucvtf d0, x2, #1
         ;; lens.push(ops.offset().0)
-        ; fcvtzs x2, d31, #64
+        ; fcvtzs X(2), D(31), #64
         ;; lens.push(ops.offset().0)
-        ; ucvtf D(0), X(2), #64
+        ; ucvtf d0, x2, #64
         ;; lens.push(ops.offset().0)
         ; fmov x2, d0
         ;; lens.push(ops.offset().0)
-        ; fmov d0, x2
+        ; fmov D(0), X(2)
         ;; lens.push(ops.offset().0)
-        ; fcvt H(0), S(4)
+        ; fcvt h0, s4
         ;; lens.push(ops.offset().0)
         ; fcvt h0, d5
         ;; lens.push(ops.offset().0)
-        ; fcvt s1, h3
+        ; fcvt S(1), H(3)
         ;; lens.push(ops.offset().0)
-        ; fcvt S(1), D(5)
+        ; fcvt s1, d5
         ;; lens.push(ops.offset().0)
         ; fcvt d2, h3
         ;; lens.push(ops.offset().0)
-        ; fcvt d2, s4
+        ; fcvt D(2), S(4)
         ;; lens.push(ops.offset().0)
-        ; fmov X(0), V(1).d[1]
+        ; fmov x0, v1.d[1]
         ;; lens.push(ops.offset().0)
         ; fmov v2.d[1], x3
         ;; lens.push(ops.offset().0)
-        ; fjcvtzs w0, d1
+        ; fjcvtzs W(0), D(1)
         ;; lens.push(ops.offset().0)
-        ; frint32x S(0), S(1)
+        ; frint32x s0, s1
         ;; lens.push(ops.offset().0)
         ; frint32x d0, d1
         ;; lens.push(ops.offset().0)
-        ; frint32z s0, s1
+        ; frint32z S(0), S(1)
         ;; lens.push(ops.offset().0)
-        ; frint32z D(0), D(1)
+        ; frint32z d0, d1
         ;; lens.push(ops.offset().0)
         ; frint64x s0, s1
         ;; lens.push(ops.offset().0)
-        ; frint64x d0, d1
+        ; frint64x D(0), D(1)
         ;; lens.push(ops.offset().0)
-        ; frint64z S(0), S(1)
+        ; frint64z s0, s1
         ;; lens.push(ops.offset().0)
         ; frint64z d0, d1
         ;; lens.push(ops.offset().0)
-        ; bfcvt h0, s1
+        ; bfcvt H(0), S(1)
         ;; lens.push(ops.offset().0)
-        ; fcvtzs V(1).s2, V(2).s2, #1
+        ; fcvtzs v1.2s, v2.2s, #1
         ;; lens.push(ops.offset().0)
-        ; fcvtzs v1.2s, v2.2s, #32
+        ; fcvtzs v1.s2, v2.s2, #32
         ;; lens.push(ops.offset().0)
-        ; fcvtzs v1.s4, v2.s4, #1
+        ; fcvtzs V(1).s4, V(2).s4, #1
         ;; lens.push(ops.offset().0)
-        ; fcvtzs V(1).s4, V(2).s4, #32
+        ; fcvtzs v1.4s, v2.4s, #32
         ;; lens.push(ops.offset().0)
-        ; fcvtzs v1.2d, v2.2d, #1
+        ; fcvtzs v1.d2, v2.d2, #1
         ;; lens.push(ops.offset().0)
-        ; fcvtzs v1.d2, v2.d2, #64
+        ; fcvtzs V(1).d2, V(2).d2, #64
         ;; lens.push(ops.offset().0)
-        ; fcvtzs V(1).h4, V(2).h4, #1
+        ; fcvtzs v1.4h, v2.4h, #1
         ;; lens.push(ops.offset().0)
-        ; fcvtzs v1.4h, v2.4h, #16
+        ; fcvtzs v1.h4, v2.h4, #16
         ;; lens.push(ops.offset().0)
-        ; fcvtzs v1.h8, v2.h8, #1
+        ; fcvtzs V(1).h8, V(2).h8, #1
         ;; lens.push(ops.offset().0)
-        ; fcvtzs V(1).h8, V(2).h8, #16
+        ; fcvtzs v1.8h, v2.8h, #16
         ;; lens.push(ops.offset().0)
         ; fcvtzs s3, s4, #1
         ;; lens.push(ops.offset().0)
-        ; fcvtzs s3, s4, #32
+        ; fcvtzs S(3), S(4), #32
         ;; lens.push(ops.offset().0)
-        ; fcvtzs D(3), D(4), #1
+        ; fcvtzs d3, d4, #1
         ;; lens.push(ops.offset().0)
         ; fcvtzs d3, d4, #64
         ;; lens.push(ops.offset().0)
-        ; fcvtzs h3, h4, #1
+        ; fcvtzs H(3), H(4), #1
         ;; lens.push(ops.offset().0)
-        ; fcvtzs H(3), H(4), #16
+        ; fcvtzs h3, h4, #16
         ;; lens.push(ops.offset().0)
-        ; fcvtzu v1.2s, v2.2s, #1
+        ; fcvtzu v1.s2, v2.s2, #1
         ;; lens.push(ops.offset().0)
-        ; fcvtzu v1.s2, v2.s2, #32
+        ; fcvtzu V(1).s2, V(2).s2, #32
         ;; lens.push(ops.offset().0)
-        ; fcvtzu V(1).s4, V(2).s4, #1
+        ; fcvtzu v1.4s, v2.4s, #1
         ;; lens.push(ops.offset().0)
-        ; fcvtzu v1.4s, v2.4s, #32
+        ; fcvtzu v1.s4, v2.s4, #32
         ;; lens.push(ops.offset().0)
-        ; fcvtzu v1.d2, v2.d2, #1
+        ; fcvtzu V(1).d2, V(2).d2, #1
         ;; lens.push(ops.offset().0)
-        ; fcvtzu V(1).d2, V(2).d2, #64
+        ; fcvtzu v1.2d, v2.2d, #64
         ;; lens.push(ops.offset().0)
-        ; fcvtzu v1.4h, v2.4h, #1
+        ; fcvtzu v1.h4, v2.h4, #1
         ;; lens.push(ops.offset().0)
-        ; fcvtzu v1.h4, v2.h4, #16
+        ; fcvtzu V(1).h4, V(2).h4, #16
         ;; lens.push(ops.offset().0)
-        ; fcvtzu V(1).h8, V(2).h8, #1
+        ; fcvtzu v1.8h, v2.8h, #1
         ;; lens.push(ops.offset().0)
-        ; fcvtzu v1.8h, v2.8h, #16
-        ;; lens.push(ops.offset().0)
-        ; fcvtzu s3, s4, #1
-        ;; lens.push(ops.offset().0)
-        ; fcvtzu S(3), S(4), #32
-        ;; lens.push(ops.offset().0)
-        ; fcvtzu d3, d4, #1
-        ;; lens.push(ops.offset().0)
-        ; fcvtzu d3, d4, #64
-        ;; lens.push(ops.offset().0)
-        ; fcvtzu H(3), H(4), #1
-        ;; lens.push(ops.offset().0)
-        ; fcvtzu h3, h4, #16
-        ;; lens.push(ops.offset().0)
-        ; scvtf v1.s2, v2.s2, #1
+        ; fcvtzu v1.h8, v2.h8, #16
         ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("fcvtzs w1, d31, #32", 0x1e5883e1),
+        ("ucvtf d0, w1, #32", 0x1e438020),
+        ("fcvtzs x2, d31", 0x9e7803e2),
+        ("fcvtzu x2, d31", 0x9e7903e2),
+        ("fcvtas x2, d31", 0x9e6403e2),
+        ("fcvtau x2, d31", 0x9e6503e2),
+        ("fcvtms x2, d31", 0x9e7003e2),
         ("fcvtmu x2, d31", 0x9e7103e2),
         ("fcvtns x2, d31", 0x9e6003e2),
         ("fcvtnu x2, d31", 0x9e6103e2),
@@ -26155,13 +26162,6 @@ fn static_064() {
         ("fcvtzu v1.4h, v2.4h, #16", 0x2f10fc41),
         ("fcvtzu v1.8h, v2.8h, #1", 0x6f1ffc41),
         ("fcvtzu v1.8h, v2.8h, #16", 0x6f10fc41),
-        ("fcvtzu s3, s4, #1", 0x7f3ffc83),
-        ("fcvtzu s3, s4, #32", 0x7f20fc83),
-        ("fcvtzu d3, d4, #1", 0x7f7ffc83),
-        ("fcvtzu d3, d4, #64", 0x7f40fc83),
-        ("fcvtzu h3, h4, #1", 0x7f1ffc83),
-        ("fcvtzu h3, h4, #16", 0x7f10fc83),
-        ("scvtf v1.2s, v2.2s, #1", 0x0f3fe441),
     ]);
 }
 
@@ -26171,6 +26171,20 @@ fn dynamic_064() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; fcvtzs W(r[1]), D(r[31]), #v(32i64)
+        ;; lens.push(ops.offset().0)
+        ; ucvtf D(r[0]), W(r[1]), #v(32i64)
+        ;; lens.push(ops.offset().0)
+        ; fcvtzs X(r[2]), D(r[31])
+        ;; lens.push(ops.offset().0)
+        ; fcvtzu X(r[2]), D(r[31])
+        ;; lens.push(ops.offset().0)
+        ; fcvtas X(r[2]), D(r[31])
+        ;; lens.push(ops.offset().0)
+        ; fcvtau X(r[2]), D(r[31])
+        ;; lens.push(ops.offset().0)
+        ; fcvtms X(r[2]), D(r[31])
+        ;; lens.push(ops.offset().0)
         ; fcvtmu X(r[2]), D(r[31])
         ;; lens.push(ops.offset().0)
         ; fcvtns X(r[2]), D(r[31])
@@ -26285,22 +26299,15 @@ fn dynamic_064() {
         ;; lens.push(ops.offset().0)
         ; fcvtzu V(r[1]).h8, V(r[2]).h8, #v(16i64)
         ;; lens.push(ops.offset().0)
-        ; fcvtzu S(r[3]), S(r[4]), #v(1i64)
-        ;; lens.push(ops.offset().0)
-        ; fcvtzu S(r[3]), S(r[4]), #v(32i64)
-        ;; lens.push(ops.offset().0)
-        ; fcvtzu D(r[3]), D(r[4]), #v(1i64)
-        ;; lens.push(ops.offset().0)
-        ; fcvtzu D(r[3]), D(r[4]), #v(64i64)
-        ;; lens.push(ops.offset().0)
-        ; fcvtzu H(r[3]), H(r[4]), #v(1i64)
-        ;; lens.push(ops.offset().0)
-        ; fcvtzu H(r[3]), H(r[4]), #v(16i64)
-        ;; lens.push(ops.offset().0)
-        ; scvtf V(r[1]).s2, V(r[2]).s2, #v(1i64)
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("fcvtzs w1, d31, #32", 0x1e5883e1),
+        ("ucvtf d0, w1, #32", 0x1e438020),
+        ("fcvtzs x2, d31", 0x9e7803e2),
+        ("fcvtzu x2, d31", 0x9e7903e2),
+        ("fcvtas x2, d31", 0x9e6403e2),
+        ("fcvtau x2, d31", 0x9e6503e2),
+        ("fcvtms x2, d31", 0x9e7003e2),
         ("fcvtmu x2, d31", 0x9e7103e2),
         ("fcvtns x2, d31", 0x9e6003e2),
         ("fcvtnu x2, d31", 0x9e6103e2),
@@ -26358,13 +26365,6 @@ fn dynamic_064() {
         ("fcvtzu v1.4h, v2.4h, #16", 0x2f10fc41),
         ("fcvtzu v1.8h, v2.8h, #1", 0x6f1ffc41),
         ("fcvtzu v1.8h, v2.8h, #16", 0x6f10fc41),
-        ("fcvtzu s3, s4, #1", 0x7f3ffc83),
-        ("fcvtzu s3, s4, #32", 0x7f20fc83),
-        ("fcvtzu d3, d4, #1", 0x7f7ffc83),
-        ("fcvtzu d3, d4, #64", 0x7f40fc83),
-        ("fcvtzu h3, h4, #1", 0x7f1ffc83),
-        ("fcvtzu h3, h4, #16", 0x7f10fc83),
-        ("scvtf v1.2s, v2.2s, #1", 0x0f3fe441),
     ]);
 }
 
@@ -26373,136 +26373,143 @@ fn static_065() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
-        ; scvtf V(1).s2, V(2).s2, #32
+        ; fcvtzu S(3), S(4), #1
         ;; lens.push(ops.offset().0)
-        ; scvtf v1.4s, v2.4s, #1
+        ; fcvtzu s3, s4, #32
         ;; lens.push(ops.offset().0)
-        ; scvtf v1.s4, v2.s4, #32
+        ; fcvtzu d3, d4, #1
         ;; lens.push(ops.offset().0)
-        ; scvtf V(1).d2, V(2).d2, #1
+        ; fcvtzu D(3), D(4), #64
         ;; lens.push(ops.offset().0)
-        ; scvtf v1.2d, v2.2d, #64
+        ; fcvtzu h3, h4, #1
         ;; lens.push(ops.offset().0)
-        ; scvtf v1.h4, v2.h4, #1
+        ; fcvtzu h3, h4, #16
         ;; lens.push(ops.offset().0)
-        ; scvtf V(1).h4, V(2).h4, #16
+        ; scvtf V(1).s2, V(2).s2, #1
         ;; lens.push(ops.offset().0)
-        ; scvtf v1.8h, v2.8h, #1
+        ; scvtf v1.2s, v2.2s, #32
         ;; lens.push(ops.offset().0)
-        ; scvtf v1.h8, v2.h8, #16
+        ; scvtf v1.s4, v2.s4, #1
         ;; lens.push(ops.offset().0)
-        ; scvtf S(3), S(4), #1
+        ; scvtf V(1).s4, V(2).s4, #32
+        ;; lens.push(ops.offset().0)
+        ; scvtf v1.2d, v2.2d, #1
+        ;; lens.push(ops.offset().0)
+        ; scvtf v1.d2, v2.d2, #64
+        ;; lens.push(ops.offset().0)
+        ; scvtf V(1).h4, V(2).h4, #1
+        ;; lens.push(ops.offset().0)
+        ; scvtf v1.4h, v2.4h, #16
+        ;; lens.push(ops.offset().0)
+        ; scvtf v1.h8, v2.h8, #1
+        ;; lens.push(ops.offset().0)
+        ; scvtf V(1).h8, V(2).h8, #16
+        ;; lens.push(ops.offset().0)
+        ; scvtf s3, s4, #1
         ;; lens.push(ops.offset().0)
         ; scvtf s3, s4, #32
         ;; lens.push(ops.offset().0)
-        ; scvtf d3, d4, #1
+        ; scvtf D(3), D(4), #1
         ;; lens.push(ops.offset().0)
-        ; scvtf D(3), D(4), #64
+        ; scvtf d3, d4, #64
         ;; lens.push(ops.offset().0)
         ; scvtf h3, h4, #1
         ;; lens.push(ops.offset().0)
-        ; scvtf h3, h4, #16
+        ; scvtf H(3), H(4), #16
         ;; lens.push(ops.offset().0)
-        ; ucvtf V(1).s2, V(2).s2, #1
+        ; ucvtf v1.2s, v2.2s, #1
         ;; lens.push(ops.offset().0)
-        ; ucvtf v1.2s, v2.2s, #32
+        ; ucvtf v1.s2, v2.s2, #32
         ;; lens.push(ops.offset().0)
-        ; ucvtf v1.s4, v2.s4, #1
+        ; ucvtf V(1).s4, V(2).s4, #1
         ;; lens.push(ops.offset().0)
-        ; ucvtf V(1).s4, V(2).s4, #32
+        ; ucvtf v1.4s, v2.4s, #32
         ;; lens.push(ops.offset().0)
-        ; ucvtf v1.2d, v2.2d, #1
+        ; ucvtf v1.d2, v2.d2, #1
         ;; lens.push(ops.offset().0)
-        ; ucvtf v1.d2, v2.d2, #64
+        ; ucvtf V(1).d2, V(2).d2, #64
         ;; lens.push(ops.offset().0)
-        ; ucvtf V(1).h4, V(2).h4, #1
+        ; ucvtf v1.4h, v2.4h, #1
         ;; lens.push(ops.offset().0)
-        ; ucvtf v1.4h, v2.4h, #16
+        ; ucvtf v1.h4, v2.h4, #16
         ;; lens.push(ops.offset().0)
-        ; ucvtf v1.h8, v2.h8, #1
+        ; ucvtf V(1).h8, V(2).h8, #1
         ;; lens.push(ops.offset().0)
-        ; ucvtf V(1).h8, V(2).h8, #16
+        ; ucvtf v1.8h, v2.8h, #16
         ;; lens.push(ops.offset().0)
         ; ucvtf s3, s4, #1
         ;; lens.push(ops.offset().0)
-        ; ucvtf s3, s4, #32
+        ; ucvtf S(3), S(4), #32
         ;; lens.push(ops.offset().0)
-        ; ucvtf D(3), D(4), #1
+        ; ucvtf d3, d4, #1
         ;; lens.push(ops.offset().0)
         ; ucvtf d3, d4, #64
         ;; lens.push(ops.offset().0)
-        ; ucvtf h3, h4, #1
+        ; ucvtf H(3), H(4), #1
         ;; lens.push(ops.offset().0)
-        ; ucvtf H(3), H(4), #16
+        ; ucvtf h3, h4, #16
         ;; lens.push(ops.offset().0)
-        ; add v17.8b, v29.8b, v3.8b
+        ; add v17.b8, v29.b8, v3.b8
         ;; lens.push(ops.offset().0)
-        ; add v5.b16, v26.b16, v8.b16
+        ; add V(5).b16, V(26).b16, V(8).b16
         ;; lens.push(ops.offset().0)
-        ; add V(9).h4, V(9).h4, V(23).h4
+        ; add v9.4h, v9.4h, v23.4h
         ;; lens.push(ops.offset().0)
-        ; add v14.8h, v1.8h, v18.8h
+        ; add v14.h8, v1.h8, v18.h8
         ;; lens.push(ops.offset().0)
-        ; add v28.s2, v24.s2, v30.s2
+        ; add V(28).s2, V(24).s2, V(30).s2
         ;; lens.push(ops.offset().0)
-        ; add V(29).s4, V(5).s4, V(29).s4
+        ; add v29.4s, v5.4s, v29.4s
         ;; lens.push(ops.offset().0)
-        ; add v9.2d, v27.2d, v10.2d
+        ; add v9.d2, v27.d2, v10.d2
         ;; lens.push(ops.offset().0)
-        ; sub v22.b8, v11.b8, v29.b8
+        ; sub V(22).b8, V(11).b8, V(29).b8
         ;; lens.push(ops.offset().0)
-        ; sub V(31).b16, V(22).b16, V(26).b16
+        ; sub v31.16b, v22.16b, v26.16b
         ;; lens.push(ops.offset().0)
-        ; sub v21.4h, v29.4h, v13.4h
+        ; sub v21.h4, v29.h4, v13.h4
         ;; lens.push(ops.offset().0)
-        ; sub v18.h8, v2.h8, v25.h8
+        ; sub V(18).h8, V(2).h8, V(25).h8
         ;; lens.push(ops.offset().0)
-        ; sub V(31).s2, V(21).s2, V(31).s2
+        ; sub v31.2s, v21.2s, v31.2s
         ;; lens.push(ops.offset().0)
-        ; sub v20.4s, v21.4s, v18.4s
+        ; sub v20.s4, v21.s4, v18.s4
         ;; lens.push(ops.offset().0)
-        ; sub v12.d2, v11.d2, v3.d2
+        ; sub V(12).d2, V(11).d2, V(3).d2
         ;; lens.push(ops.offset().0)
-        ; mul V(7).b8, V(13).b8, V(12).b8
+        ; mul v7.8b, v13.8b, v12.8b
         ;; lens.push(ops.offset().0)
-        ; mul v15.16b, v22.16b, v31.16b
+        ; mul v15.b16, v22.b16, v31.b16
         ;; lens.push(ops.offset().0)
-        ; mul v19.h4, v5.h4, v1.h4
+        ; mul V(19).h4, V(5).h4, V(1).h4
         ;; lens.push(ops.offset().0)
-        ; mul V(24).h8, V(4).h8, V(29).h8
+        ; mul v24.8h, v4.8h, v29.8h
         ;; lens.push(ops.offset().0)
-        ; mul v24.2s, v27.2s, v28.2s
+        ; mul v24.s2, v27.s2, v28.s2
         ;; lens.push(ops.offset().0)
-        ; mul v13.s4, v4.s4, v4.s4
+        ; mul V(13).s4, V(4).s4, V(4).s4
         ;; lens.push(ops.offset().0)
-        ; mla V(4).b8, V(9).b8, V(6).b8
+        ; mla v4.8b, v9.8b, v6.8b
         ;; lens.push(ops.offset().0)
-        ; mla v14.16b, v24.16b, v6.16b
+        ; mla v14.b16, v24.b16, v6.b16
         ;; lens.push(ops.offset().0)
-        ; mla v5.h4, v13.h4, v9.h4
+        ; mla V(5).h4, V(13).h4, V(9).h4
         ;; lens.push(ops.offset().0)
-        ; mla V(2).h8, V(30).h8, V(11).h8
+        ; mla v2.8h, v30.8h, v11.8h
         ;; lens.push(ops.offset().0)
-        ; mla v19.2s, v31.2s, v17.2s
+        ; mla v19.s2, v31.s2, v17.s2
         ;; lens.push(ops.offset().0)
-        ; mla v30.s4, v17.s4, v0.s4
-        ;; lens.push(ops.offset().0)
-        ; mls V(0).b8, V(31).b8, V(28).b8
-        ;; lens.push(ops.offset().0)
-        ; mls v0.16b, v23.16b, v29.16b
-        ;; lens.push(ops.offset().0)
-        ; mls v19.h4, v20.h4, v25.h4
-        ;; lens.push(ops.offset().0)
-        ; mls V(16).h8, V(7).h8, V(23).h8
-        ;; lens.push(ops.offset().0)
-        ; mls v31.2s, v7.2s, v31.2s
-        ;; lens.push(ops.offset().0)
-        ; mls v19.s4, v6.s4, v27.s4
-        ;; lens.push(ops.offset().0)
-        ; cmeq V(1).b8, V(0).b8, V(14).b8
+        ; mla V(30).s4, V(17).s4, V(0).s4
         ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("fcvtzu s3, s4, #1", 0x7f3ffc83),
+        ("fcvtzu s3, s4, #32", 0x7f20fc83),
+        ("fcvtzu d3, d4, #1", 0x7f7ffc83),
+        ("fcvtzu d3, d4, #64", 0x7f40fc83),
+        ("fcvtzu h3, h4, #1", 0x7f1ffc83),
+        ("fcvtzu h3, h4, #16", 0x7f10fc83),
+        ("scvtf v1.2s, v2.2s, #1", 0x0f3fe441),
         ("scvtf v1.2s, v2.2s, #32", 0x0f20e441),
         ("scvtf v1.4s, v2.4s, #1", 0x4f3fe441),
         ("scvtf v1.4s, v2.4s, #32", 0x4f20e441),
@@ -26560,13 +26567,6 @@ fn static_065() {
         ("mla v2.8h, v30.8h, v11.8h", 0x4e6b97c2),
         ("mla v19.2s, v31.2s, v17.2s", 0x0eb197f3),
         ("mla v30.4s, v17.4s, v0.4s", 0x4ea0963e),
-        ("mls v0.8b, v31.8b, v28.8b", 0x2e3c97e0),
-        ("mls v0.16b, v23.16b, v29.16b", 0x6e3d96e0),
-        ("mls v19.4h, v20.4h, v25.4h", 0x2e799693),
-        ("mls v16.8h, v7.8h, v23.8h", 0x6e7794f0),
-        ("mls v31.2s, v7.2s, v31.2s", 0x2ebf94ff),
-        ("mls v19.4s, v6.4s, v27.4s", 0x6ebb94d3),
-        ("cmeq v1.8b, v0.8b, v14.8b", 0x2e2e8c01),
     ]);
 }
 
@@ -26576,6 +26576,20 @@ fn dynamic_065() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; fcvtzu S(r[3]), S(r[4]), #v(1i64)
+        ;; lens.push(ops.offset().0)
+        ; fcvtzu S(r[3]), S(r[4]), #v(32i64)
+        ;; lens.push(ops.offset().0)
+        ; fcvtzu D(r[3]), D(r[4]), #v(1i64)
+        ;; lens.push(ops.offset().0)
+        ; fcvtzu D(r[3]), D(r[4]), #v(64i64)
+        ;; lens.push(ops.offset().0)
+        ; fcvtzu H(r[3]), H(r[4]), #v(1i64)
+        ;; lens.push(ops.offset().0)
+        ; fcvtzu H(r[3]), H(r[4]), #v(16i64)
+        ;; lens.push(ops.offset().0)
+        ; scvtf V(r[1]).s2, V(r[2]).s2, #v(1i64)
+        ;; lens.push(ops.offset().0)
         ; scvtf V(r[1]).s2, V(r[2]).s2, #v(32i64)
         ;; lens.push(ops.offset().0)
         ; scvtf V(r[1]).s4, V(r[2]).s4, #v(1i64)
@@ -26690,22 +26704,15 @@ fn dynamic_065() {
         ;; lens.push(ops.offset().0)
         ; mla V(r[30]).s4, V(r[17]).s4, V(r[0]).s4
         ;; lens.push(ops.offset().0)
-        ; mls V(r[0]).b8, V(r[31]).b8, V(r[28]).b8
-        ;; lens.push(ops.offset().0)
-        ; mls V(r[0]).b16, V(r[23]).b16, V(r[29]).b16
-        ;; lens.push(ops.offset().0)
-        ; mls V(r[19]).h4, V(r[20]).h4, V(r[25]).h4
-        ;; lens.push(ops.offset().0)
-        ; mls V(r[16]).h8, V(r[7]).h8, V(r[23]).h8
-        ;; lens.push(ops.offset().0)
-        ; mls V(r[31]).s2, V(r[7]).s2, V(r[31]).s2
-        ;; lens.push(ops.offset().0)
-        ; mls V(r[19]).s4, V(r[6]).s4, V(r[27]).s4
-        ;; lens.push(ops.offset().0)
-        ; cmeq V(r[1]).b8, V(r[0]).b8, V(r[14]).b8
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("fcvtzu s3, s4, #1", 0x7f3ffc83),
+        ("fcvtzu s3, s4, #32", 0x7f20fc83),
+        ("fcvtzu d3, d4, #1", 0x7f7ffc83),
+        ("fcvtzu d3, d4, #64", 0x7f40fc83),
+        ("fcvtzu h3, h4, #1", 0x7f1ffc83),
+        ("fcvtzu h3, h4, #16", 0x7f10fc83),
+        ("scvtf v1.2s, v2.2s, #1", 0x0f3fe441),
         ("scvtf v1.2s, v2.2s, #32", 0x0f20e441),
         ("scvtf v1.4s, v2.4s, #1", 0x4f3fe441),
         ("scvtf v1.4s, v2.4s, #32", 0x4f20e441),
@@ -26763,13 +26770,6 @@ fn dynamic_065() {
         ("mla v2.8h, v30.8h, v11.8h", 0x4e6b97c2),
         ("mla v19.2s, v31.2s, v17.2s", 0x0eb197f3),
         ("mla v30.4s, v17.4s, v0.4s", 0x4ea0963e),
-        ("mls v0.8b, v31.8b, v28.8b", 0x2e3c97e0),
-        ("mls v0.16b, v23.16b, v29.16b", 0x6e3d96e0),
-        ("mls v19.4h, v20.4h, v25.4h", 0x2e799693),
-        ("mls v16.8h, v7.8h, v23.8h", 0x6e7794f0),
-        ("mls v31.2s, v7.2s, v31.2s", 0x2ebf94ff),
-        ("mls v19.4s, v6.4s, v27.4s", 0x6ebb94d3),
-        ("cmeq v1.8b, v0.8b, v14.8b", 0x2e2e8c01),
     ]);
 }
 
@@ -26778,136 +26778,143 @@ fn static_066() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
-        ; cmeq v0.16b, v18.16b, v23.16b
+        ; mls v0.8b, v31.8b, v28.8b
         ;; lens.push(ops.offset().0)
-        ; cmeq v4.h4, v21.h4, v17.h4
+        ; mls v0.b16, v23.b16, v29.b16
         ;; lens.push(ops.offset().0)
-        ; cmeq V(0).h8, V(5).h8, V(18).h8
+        ; mls V(19).h4, V(20).h4, V(25).h4
         ;; lens.push(ops.offset().0)
-        ; cmeq v8.2s, v19.2s, v5.2s
+        ; mls v16.8h, v7.8h, v23.8h
         ;; lens.push(ops.offset().0)
-        ; cmeq v13.s4, v23.s4, v24.s4
+        ; mls v31.s2, v7.s2, v31.s2
         ;; lens.push(ops.offset().0)
-        ; cmeq V(2).d2, V(22).d2, V(15).d2
+        ; mls V(19).s4, V(6).s4, V(27).s4
         ;; lens.push(ops.offset().0)
-        ; cmge v2.8b, v20.8b, v5.8b
+        ; cmeq v1.8b, v0.8b, v14.8b
         ;; lens.push(ops.offset().0)
-        ; cmge v13.b16, v27.b16, v0.b16
+        ; cmeq v0.b16, v18.b16, v23.b16
         ;; lens.push(ops.offset().0)
-        ; cmge V(8).h4, V(10).h4, V(13).h4
+        ; cmeq V(4).h4, V(21).h4, V(17).h4
         ;; lens.push(ops.offset().0)
-        ; cmge v16.8h, v2.8h, v7.8h
+        ; cmeq v0.8h, v5.8h, v18.8h
         ;; lens.push(ops.offset().0)
-        ; cmge v31.s2, v16.s2, v1.s2
+        ; cmeq v8.s2, v19.s2, v5.s2
         ;; lens.push(ops.offset().0)
-        ; cmge V(12).s4, V(9).s4, V(14).s4
+        ; cmeq V(13).s4, V(23).s4, V(24).s4
         ;; lens.push(ops.offset().0)
-        ; cmge v26.2d, v14.2d, v13.2d
+        ; cmeq v2.2d, v22.2d, v15.2d
         ;; lens.push(ops.offset().0)
-        ; cmgt v20.b8, v3.b8, v10.b8
+        ; cmge v2.b8, v20.b8, v5.b8
         ;; lens.push(ops.offset().0)
-        ; cmgt V(24).b16, V(13).b16, V(7).b16
+        ; cmge V(13).b16, V(27).b16, V(0).b16
         ;; lens.push(ops.offset().0)
-        ; cmgt v27.4h, v0.4h, v15.4h
+        ; cmge v8.4h, v10.4h, v13.4h
         ;; lens.push(ops.offset().0)
-        ; cmgt v8.h8, v31.h8, v25.h8
+        ; cmge v16.h8, v2.h8, v7.h8
         ;; lens.push(ops.offset().0)
-        ; cmgt V(27).s2, V(25).s2, V(24).s2
+        ; cmge V(31).s2, V(16).s2, V(1).s2
         ;; lens.push(ops.offset().0)
-        ; cmgt v3.4s, v8.4s, v28.4s
+        ; cmge v12.4s, v9.4s, v14.4s
         ;; lens.push(ops.offset().0)
-        ; cmgt v16.d2, v12.d2, v20.d2
+        ; cmge v26.d2, v14.d2, v13.d2
         ;; lens.push(ops.offset().0)
-        ; cmhi V(28).b8, V(8).b8, V(17).b8
+        ; cmgt V(20).b8, V(3).b8, V(10).b8
         ;; lens.push(ops.offset().0)
-        ; cmhi v5.16b, v0.16b, v25.16b
+        ; cmgt v24.16b, v13.16b, v7.16b
         ;; lens.push(ops.offset().0)
-        ; cmhi v10.h4, v30.h4, v3.h4
+        ; cmgt v27.h4, v0.h4, v15.h4
         ;; lens.push(ops.offset().0)
-        ; cmhi V(16).h8, V(30).h8, V(27).h8
+        ; cmgt V(8).h8, V(31).h8, V(25).h8
         ;; lens.push(ops.offset().0)
-        ; cmhi v15.2s, v5.2s, v28.2s
+        ; cmgt v27.2s, v25.2s, v24.2s
         ;; lens.push(ops.offset().0)
-        ; cmhi v17.s4, v31.s4, v17.s4
+        ; cmgt v3.s4, v8.s4, v28.s4
         ;; lens.push(ops.offset().0)
-        ; cmhi V(6).d2, V(25).d2, V(22).d2
+        ; cmgt V(16).d2, V(12).d2, V(20).d2
         ;; lens.push(ops.offset().0)
-        ; cmhs v0.8b, v25.8b, v21.8b
+        ; cmhi v28.8b, v8.8b, v17.8b
         ;; lens.push(ops.offset().0)
-        ; cmhs v13.b16, v5.b16, v10.b16
+        ; cmhi v5.b16, v0.b16, v25.b16
         ;; lens.push(ops.offset().0)
-        ; cmhs V(30).h4, V(0).h4, V(27).h4
+        ; cmhi V(10).h4, V(30).h4, V(3).h4
         ;; lens.push(ops.offset().0)
-        ; cmhs v5.8h, v1.8h, v9.8h
+        ; cmhi v16.8h, v30.8h, v27.8h
         ;; lens.push(ops.offset().0)
-        ; cmhs v6.s2, v27.s2, v12.s2
+        ; cmhi v15.s2, v5.s2, v28.s2
         ;; lens.push(ops.offset().0)
-        ; cmhs V(7).s4, V(22).s4, V(17).s4
+        ; cmhi V(17).s4, V(31).s4, V(17).s4
         ;; lens.push(ops.offset().0)
-        ; cmhs v7.2d, v8.2d, v5.2d
+        ; cmhi v6.2d, v25.2d, v22.2d
         ;; lens.push(ops.offset().0)
-        ; cmtst v9.b8, v6.b8, v23.b8
+        ; cmhs v0.b8, v25.b8, v21.b8
         ;; lens.push(ops.offset().0)
-        ; cmtst V(20).b16, V(9).b16, V(21).b16
+        ; cmhs V(13).b16, V(5).b16, V(10).b16
         ;; lens.push(ops.offset().0)
-        ; cmtst v22.4h, v29.4h, v31.4h
+        ; cmhs v30.4h, v0.4h, v27.4h
         ;; lens.push(ops.offset().0)
-        ; cmtst v12.h8, v13.h8, v18.h8
+        ; cmhs v5.h8, v1.h8, v9.h8
         ;; lens.push(ops.offset().0)
-        ; cmtst V(31).s2, V(27).s2, V(26).s2
+        ; cmhs V(6).s2, V(27).s2, V(12).s2
         ;; lens.push(ops.offset().0)
-        ; cmtst v10.4s, v18.4s, v10.4s
+        ; cmhs v7.4s, v22.4s, v17.4s
         ;; lens.push(ops.offset().0)
-        ; cmtst v23.d2, v24.d2, v9.d2
+        ; cmhs v7.d2, v8.d2, v5.d2
         ;; lens.push(ops.offset().0)
-        ; sqadd V(20).b8, V(2).b8, V(19).b8
+        ; cmtst V(9).b8, V(6).b8, V(23).b8
         ;; lens.push(ops.offset().0)
-        ; sqadd v21.16b, v19.16b, v24.16b
+        ; cmtst v20.16b, v9.16b, v21.16b
         ;; lens.push(ops.offset().0)
-        ; sqadd v3.h4, v2.h4, v3.h4
+        ; cmtst v22.h4, v29.h4, v31.h4
         ;; lens.push(ops.offset().0)
-        ; sqadd V(25).h8, V(29).h8, V(12).h8
+        ; cmtst V(12).h8, V(13).h8, V(18).h8
         ;; lens.push(ops.offset().0)
-        ; sqadd v17.2s, v9.2s, v23.2s
+        ; cmtst v31.2s, v27.2s, v26.2s
         ;; lens.push(ops.offset().0)
-        ; sqadd v11.s4, v30.s4, v9.s4
+        ; cmtst v10.s4, v18.s4, v10.s4
         ;; lens.push(ops.offset().0)
-        ; sqadd V(15).d2, V(16).d2, V(16).d2
+        ; cmtst V(23).d2, V(24).d2, V(9).d2
         ;; lens.push(ops.offset().0)
-        ; uqadd v13.8b, v16.8b, v17.8b
+        ; sqadd v20.8b, v2.8b, v19.8b
         ;; lens.push(ops.offset().0)
-        ; uqadd v2.b16, v30.b16, v26.b16
+        ; sqadd v21.b16, v19.b16, v24.b16
         ;; lens.push(ops.offset().0)
-        ; uqadd V(25).h4, V(1).h4, V(1).h4
+        ; sqadd V(3).h4, V(2).h4, V(3).h4
         ;; lens.push(ops.offset().0)
-        ; uqadd v16.8h, v23.8h, v24.8h
+        ; sqadd v25.8h, v29.8h, v12.8h
         ;; lens.push(ops.offset().0)
-        ; uqadd v25.s2, v16.s2, v24.s2
+        ; sqadd v17.s2, v9.s2, v23.s2
         ;; lens.push(ops.offset().0)
-        ; uqadd V(5).s4, V(9).s4, V(30).s4
+        ; sqadd V(11).s4, V(30).s4, V(9).s4
         ;; lens.push(ops.offset().0)
-        ; uqadd v9.2d, v29.2d, v24.2d
+        ; sqadd v15.2d, v16.2d, v16.2d
         ;; lens.push(ops.offset().0)
-        ; sqsub v14.b8, v7.b8, v21.b8
+        ; uqadd v13.b8, v16.b8, v17.b8
         ;; lens.push(ops.offset().0)
-        ; sqsub V(4).b16, V(12).b16, V(6).b16
+        ; uqadd V(2).b16, V(30).b16, V(26).b16
         ;; lens.push(ops.offset().0)
-        ; sqsub v16.4h, v21.4h, v5.4h
+        ; uqadd v25.4h, v1.4h, v1.4h
         ;; lens.push(ops.offset().0)
-        ; sqsub v1.h8, v8.h8, v12.h8
+        ; uqadd v16.h8, v23.h8, v24.h8
         ;; lens.push(ops.offset().0)
-        ; sqsub V(25).s2, V(17).s2, V(13).s2
+        ; uqadd V(25).s2, V(16).s2, V(24).s2
         ;; lens.push(ops.offset().0)
-        ; sqsub v26.4s, v4.4s, v20.4s
+        ; uqadd v5.4s, v9.4s, v30.4s
         ;; lens.push(ops.offset().0)
-        ; sqsub v19.d2, v9.d2, v9.d2
+        ; uqadd v9.d2, v29.d2, v24.d2
         ;; lens.push(ops.offset().0)
-        ; uqsub V(26).b8, V(15).b8, V(6).b8
+        ; sqsub V(14).b8, V(7).b8, V(21).b8
         ;; lens.push(ops.offset().0)
-        ; uqsub v13.16b, v20.16b, v9.16b
+        ; sqsub v4.16b, v12.16b, v6.16b
         ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("mls v0.8b, v31.8b, v28.8b", 0x2e3c97e0),
+        ("mls v0.16b, v23.16b, v29.16b", 0x6e3d96e0),
+        ("mls v19.4h, v20.4h, v25.4h", 0x2e799693),
+        ("mls v16.8h, v7.8h, v23.8h", 0x6e7794f0),
+        ("mls v31.2s, v7.2s, v31.2s", 0x2ebf94ff),
+        ("mls v19.4s, v6.4s, v27.4s", 0x6ebb94d3),
+        ("cmeq v1.8b, v0.8b, v14.8b", 0x2e2e8c01),
         ("cmeq v0.16b, v18.16b, v23.16b", 0x6e378e40),
         ("cmeq v4.4h, v21.4h, v17.4h", 0x2e718ea4),
         ("cmeq v0.8h, v5.8h, v18.8h", 0x6e728ca0),
@@ -26965,13 +26972,6 @@ fn static_066() {
         ("uqadd v9.2d, v29.2d, v24.2d", 0x6ef80fa9),
         ("sqsub v14.8b, v7.8b, v21.8b", 0x0e352cee),
         ("sqsub v4.16b, v12.16b, v6.16b", 0x4e262d84),
-        ("sqsub v16.4h, v21.4h, v5.4h", 0x0e652eb0),
-        ("sqsub v1.8h, v8.8h, v12.8h", 0x4e6c2d01),
-        ("sqsub v25.2s, v17.2s, v13.2s", 0x0ead2e39),
-        ("sqsub v26.4s, v4.4s, v20.4s", 0x4eb42c9a),
-        ("sqsub v19.2d, v9.2d, v9.2d", 0x4ee92d33),
-        ("uqsub v26.8b, v15.8b, v6.8b", 0x2e262dfa),
-        ("uqsub v13.16b, v20.16b, v9.16b", 0x6e292e8d),
     ]);
 }
 
@@ -26981,6 +26981,20 @@ fn dynamic_066() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; mls V(r[0]).b8, V(r[31]).b8, V(r[28]).b8
+        ;; lens.push(ops.offset().0)
+        ; mls V(r[0]).b16, V(r[23]).b16, V(r[29]).b16
+        ;; lens.push(ops.offset().0)
+        ; mls V(r[19]).h4, V(r[20]).h4, V(r[25]).h4
+        ;; lens.push(ops.offset().0)
+        ; mls V(r[16]).h8, V(r[7]).h8, V(r[23]).h8
+        ;; lens.push(ops.offset().0)
+        ; mls V(r[31]).s2, V(r[7]).s2, V(r[31]).s2
+        ;; lens.push(ops.offset().0)
+        ; mls V(r[19]).s4, V(r[6]).s4, V(r[27]).s4
+        ;; lens.push(ops.offset().0)
+        ; cmeq V(r[1]).b8, V(r[0]).b8, V(r[14]).b8
+        ;; lens.push(ops.offset().0)
         ; cmeq V(r[0]).b16, V(r[18]).b16, V(r[23]).b16
         ;; lens.push(ops.offset().0)
         ; cmeq V(r[4]).h4, V(r[21]).h4, V(r[17]).h4
@@ -27095,22 +27109,15 @@ fn dynamic_066() {
         ;; lens.push(ops.offset().0)
         ; sqsub V(r[4]).b16, V(r[12]).b16, V(r[6]).b16
         ;; lens.push(ops.offset().0)
-        ; sqsub V(r[16]).h4, V(r[21]).h4, V(r[5]).h4
-        ;; lens.push(ops.offset().0)
-        ; sqsub V(r[1]).h8, V(r[8]).h8, V(r[12]).h8
-        ;; lens.push(ops.offset().0)
-        ; sqsub V(r[25]).s2, V(r[17]).s2, V(r[13]).s2
-        ;; lens.push(ops.offset().0)
-        ; sqsub V(r[26]).s4, V(r[4]).s4, V(r[20]).s4
-        ;; lens.push(ops.offset().0)
-        ; sqsub V(r[19]).d2, V(r[9]).d2, V(r[9]).d2
-        ;; lens.push(ops.offset().0)
-        ; uqsub V(r[26]).b8, V(r[15]).b8, V(r[6]).b8
-        ;; lens.push(ops.offset().0)
-        ; uqsub V(r[13]).b16, V(r[20]).b16, V(r[9]).b16
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("mls v0.8b, v31.8b, v28.8b", 0x2e3c97e0),
+        ("mls v0.16b, v23.16b, v29.16b", 0x6e3d96e0),
+        ("mls v19.4h, v20.4h, v25.4h", 0x2e799693),
+        ("mls v16.8h, v7.8h, v23.8h", 0x6e7794f0),
+        ("mls v31.2s, v7.2s, v31.2s", 0x2ebf94ff),
+        ("mls v19.4s, v6.4s, v27.4s", 0x6ebb94d3),
+        ("cmeq v1.8b, v0.8b, v14.8b", 0x2e2e8c01),
         ("cmeq v0.16b, v18.16b, v23.16b", 0x6e378e40),
         ("cmeq v4.4h, v21.4h, v17.4h", 0x2e718ea4),
         ("cmeq v0.8h, v5.8h, v18.8h", 0x6e728ca0),
@@ -27168,13 +27175,6 @@ fn dynamic_066() {
         ("uqadd v9.2d, v29.2d, v24.2d", 0x6ef80fa9),
         ("sqsub v14.8b, v7.8b, v21.8b", 0x0e352cee),
         ("sqsub v4.16b, v12.16b, v6.16b", 0x4e262d84),
-        ("sqsub v16.4h, v21.4h, v5.4h", 0x0e652eb0),
-        ("sqsub v1.8h, v8.8h, v12.8h", 0x4e6c2d01),
-        ("sqsub v25.2s, v17.2s, v13.2s", 0x0ead2e39),
-        ("sqsub v26.4s, v4.4s, v20.4s", 0x4eb42c9a),
-        ("sqsub v19.2d, v9.2d, v9.2d", 0x4ee92d33),
-        ("uqsub v26.8b, v15.8b, v6.8b", 0x2e262dfa),
-        ("uqsub v13.16b, v20.16b, v9.16b", 0x6e292e8d),
     ]);
 }
 
@@ -27183,136 +27183,143 @@ fn static_067() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
-        ; uqsub v25.h4, v26.h4, v30.h4
+        ; sqsub v16.h4, v21.h4, v5.h4
         ;; lens.push(ops.offset().0)
-        ; uqsub V(0).h8, V(24).h8, V(31).h8
+        ; sqsub V(1).h8, V(8).h8, V(12).h8
         ;; lens.push(ops.offset().0)
-        ; uqsub v3.2s, v19.2s, v2.2s
+        ; sqsub v25.2s, v17.2s, v13.2s
         ;; lens.push(ops.offset().0)
-        ; uqsub v18.s4, v2.s4, v2.s4
+        ; sqsub v26.s4, v4.s4, v20.s4
         ;; lens.push(ops.offset().0)
-        ; uqsub V(9).d2, V(26).d2, V(18).d2
+        ; sqsub V(19).d2, V(9).d2, V(9).d2
         ;; lens.push(ops.offset().0)
-        ; shadd v9.8b, v9.8b, v19.8b
+        ; uqsub v26.8b, v15.8b, v6.8b
         ;; lens.push(ops.offset().0)
-        ; shadd v19.b16, v11.b16, v21.b16
+        ; uqsub v13.b16, v20.b16, v9.b16
         ;; lens.push(ops.offset().0)
-        ; shadd V(26).h4, V(26).h4, V(23).h4
+        ; uqsub V(25).h4, V(26).h4, V(30).h4
         ;; lens.push(ops.offset().0)
-        ; shadd v19.8h, v16.8h, v28.8h
+        ; uqsub v0.8h, v24.8h, v31.8h
         ;; lens.push(ops.offset().0)
-        ; shadd v15.s2, v0.s2, v3.s2
+        ; uqsub v3.s2, v19.s2, v2.s2
         ;; lens.push(ops.offset().0)
-        ; shadd V(5).s4, V(9).s4, V(31).s4
+        ; uqsub V(18).s4, V(2).s4, V(2).s4
         ;; lens.push(ops.offset().0)
-        ; uhadd v6.8b, v5.8b, v30.8b
+        ; uqsub v9.2d, v26.2d, v18.2d
         ;; lens.push(ops.offset().0)
-        ; uhadd v8.b16, v19.b16, v18.b16
+        ; shadd v9.b8, v9.b8, v19.b8
         ;; lens.push(ops.offset().0)
-        ; uhadd V(3).h4, V(22).h4, V(0).h4
+        ; shadd V(19).b16, V(11).b16, V(21).b16
         ;; lens.push(ops.offset().0)
-        ; uhadd v27.8h, v2.8h, v3.8h
+        ; shadd v26.4h, v26.4h, v23.4h
         ;; lens.push(ops.offset().0)
-        ; uhadd v0.s2, v2.s2, v19.s2
+        ; shadd v19.h8, v16.h8, v28.h8
         ;; lens.push(ops.offset().0)
-        ; uhadd V(9).s4, V(17).s4, V(11).s4
+        ; shadd V(15).s2, V(0).s2, V(3).s2
         ;; lens.push(ops.offset().0)
-        ; srhadd v25.8b, v3.8b, v0.8b
+        ; shadd v5.4s, v9.4s, v31.4s
         ;; lens.push(ops.offset().0)
-        ; srhadd v19.b16, v12.b16, v30.b16
+        ; uhadd v6.b8, v5.b8, v30.b8
         ;; lens.push(ops.offset().0)
-        ; srhadd V(16).h4, V(17).h4, V(13).h4
+        ; uhadd V(8).b16, V(19).b16, V(18).b16
         ;; lens.push(ops.offset().0)
-        ; srhadd v23.8h, v13.8h, v30.8h
+        ; uhadd v3.4h, v22.4h, v0.4h
         ;; lens.push(ops.offset().0)
-        ; srhadd v5.s2, v4.s2, v5.s2
+        ; uhadd v27.h8, v2.h8, v3.h8
         ;; lens.push(ops.offset().0)
-        ; srhadd V(22).s4, V(12).s4, V(17).s4
+        ; uhadd V(0).s2, V(2).s2, V(19).s2
         ;; lens.push(ops.offset().0)
-        ; smax v10.8b, v25.8b, v5.8b
+        ; uhadd v9.4s, v17.4s, v11.4s
         ;; lens.push(ops.offset().0)
-        ; smax v10.b16, v21.b16, v28.b16
+        ; srhadd v25.b8, v3.b8, v0.b8
         ;; lens.push(ops.offset().0)
-        ; smax V(22).h4, V(30).h4, V(4).h4
+        ; srhadd V(19).b16, V(12).b16, V(30).b16
         ;; lens.push(ops.offset().0)
-        ; smax v14.8h, v8.8h, v4.8h
+        ; srhadd v16.4h, v17.4h, v13.4h
         ;; lens.push(ops.offset().0)
-        ; smax v20.s2, v8.s2, v17.s2
+        ; srhadd v23.h8, v13.h8, v30.h8
         ;; lens.push(ops.offset().0)
-        ; smax V(26).s4, V(17).s4, V(2).s4
+        ; srhadd V(5).s2, V(4).s2, V(5).s2
         ;; lens.push(ops.offset().0)
-        ; umin v19.8b, v14.8b, v30.8b
+        ; srhadd v22.4s, v12.4s, v17.4s
         ;; lens.push(ops.offset().0)
-        ; umin v7.b16, v20.b16, v25.b16
+        ; smax v10.b8, v25.b8, v5.b8
         ;; lens.push(ops.offset().0)
-        ; umin V(24).h4, V(29).h4, V(16).h4
+        ; smax V(10).b16, V(21).b16, V(28).b16
         ;; lens.push(ops.offset().0)
-        ; umin v18.8h, v6.8h, v21.8h
+        ; smax v22.4h, v30.4h, v4.4h
         ;; lens.push(ops.offset().0)
-        ; umin v17.s2, v11.s2, v18.s2
+        ; smax v14.h8, v8.h8, v4.h8
         ;; lens.push(ops.offset().0)
-        ; umin V(1).s4, V(30).s4, V(11).s4
+        ; smax V(20).s2, V(8).s2, V(17).s2
         ;; lens.push(ops.offset().0)
-        ; sabd v23.8b, v11.8b, v9.8b
+        ; smax v26.4s, v17.4s, v2.4s
         ;; lens.push(ops.offset().0)
-        ; sabd v19.b16, v21.b16, v21.b16
+        ; umin v19.b8, v14.b8, v30.b8
         ;; lens.push(ops.offset().0)
-        ; sabd V(26).h4, V(31).h4, V(26).h4
+        ; umin V(7).b16, V(20).b16, V(25).b16
         ;; lens.push(ops.offset().0)
-        ; sabd v17.8h, v27.8h, v30.8h
+        ; umin v24.4h, v29.4h, v16.4h
         ;; lens.push(ops.offset().0)
-        ; sabd v8.s2, v1.s2, v7.s2
+        ; umin v18.h8, v6.h8, v21.h8
         ;; lens.push(ops.offset().0)
-        ; sabd V(12).s4, V(19).s4, V(17).s4
+        ; umin V(17).s2, V(11).s2, V(18).s2
         ;; lens.push(ops.offset().0)
-        ; uaba v27.8b, v7.8b, v11.8b
+        ; umin v1.4s, v30.4s, v11.4s
         ;; lens.push(ops.offset().0)
-        ; uaba v7.b16, v29.b16, v13.b16
+        ; sabd v23.b8, v11.b8, v9.b8
         ;; lens.push(ops.offset().0)
-        ; uaba V(29).h4, V(24).h4, V(18).h4
+        ; sabd V(19).b16, V(21).b16, V(21).b16
         ;; lens.push(ops.offset().0)
-        ; uaba v30.8h, v22.8h, v6.8h
+        ; sabd v26.4h, v31.4h, v26.4h
         ;; lens.push(ops.offset().0)
-        ; uaba v1.s2, v10.s2, v24.s2
+        ; sabd v17.h8, v27.h8, v30.h8
         ;; lens.push(ops.offset().0)
-        ; uaba V(13).s4, V(25).s4, V(21).s4
+        ; sabd V(8).s2, V(1).s2, V(7).s2
         ;; lens.push(ops.offset().0)
-        ; addp v11.8b, v22.8b, v19.8b
+        ; sabd v12.4s, v19.4s, v17.4s
         ;; lens.push(ops.offset().0)
-        ; addp v28.b16, v7.b16, v23.b16
+        ; uaba v27.b8, v7.b8, v11.b8
         ;; lens.push(ops.offset().0)
-        ; addp V(26).h4, V(10).h4, V(15).h4
+        ; uaba V(7).b16, V(29).b16, V(13).b16
         ;; lens.push(ops.offset().0)
-        ; addp v29.8h, v9.8h, v9.8h
+        ; uaba v29.4h, v24.4h, v18.4h
         ;; lens.push(ops.offset().0)
-        ; addp v9.s2, v10.s2, v25.s2
+        ; uaba v30.h8, v22.h8, v6.h8
         ;; lens.push(ops.offset().0)
-        ; addp V(4).s4, V(22).s4, V(14).s4
+        ; uaba V(1).s2, V(10).s2, V(24).s2
         ;; lens.push(ops.offset().0)
-        ; addp v21.2d, v23.2d, v22.2d
+        ; uaba v13.4s, v25.4s, v21.4s
         ;; lens.push(ops.offset().0)
-        ; smaxp v31.b8, v7.b8, v19.b8
+        ; addp v11.b8, v22.b8, v19.b8
         ;; lens.push(ops.offset().0)
-        ; smaxp V(2).b16, V(22).b16, V(17).b16
+        ; addp V(28).b16, V(7).b16, V(23).b16
         ;; lens.push(ops.offset().0)
-        ; smaxp v4.4h, v26.4h, v31.4h
+        ; addp v26.4h, v10.4h, v15.4h
         ;; lens.push(ops.offset().0)
-        ; smaxp v16.h8, v9.h8, v1.h8
+        ; addp v29.h8, v9.h8, v9.h8
         ;; lens.push(ops.offset().0)
-        ; smaxp V(0).s2, V(16).s2, V(7).s2
+        ; addp V(9).s2, V(10).s2, V(25).s2
         ;; lens.push(ops.offset().0)
-        ; smaxp v14.4s, v19.4s, v30.4s
+        ; addp v4.4s, v22.4s, v14.4s
         ;; lens.push(ops.offset().0)
-        ; sshl v2.b8, v23.b8, v4.b8
+        ; addp v21.d2, v23.d2, v22.d2
         ;; lens.push(ops.offset().0)
-        ; sshl V(19).b16, V(4).b16, V(11).b16
+        ; smaxp V(31).b8, V(7).b8, V(19).b8
         ;; lens.push(ops.offset().0)
-        ; sshl v19.4h, v13.4h, v20.4h
+        ; smaxp v2.16b, v22.16b, v17.16b
         ;; lens.push(ops.offset().0)
-        ; sshl v6.h8, v15.h8, v3.h8
+        ; smaxp v4.h4, v26.h4, v31.h4
         ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("sqsub v16.4h, v21.4h, v5.4h", 0x0e652eb0),
+        ("sqsub v1.8h, v8.8h, v12.8h", 0x4e6c2d01),
+        ("sqsub v25.2s, v17.2s, v13.2s", 0x0ead2e39),
+        ("sqsub v26.4s, v4.4s, v20.4s", 0x4eb42c9a),
+        ("sqsub v19.2d, v9.2d, v9.2d", 0x4ee92d33),
+        ("uqsub v26.8b, v15.8b, v6.8b", 0x2e262dfa),
+        ("uqsub v13.16b, v20.16b, v9.16b", 0x6e292e8d),
         ("uqsub v25.4h, v26.4h, v30.4h", 0x2e7e2f59),
         ("uqsub v0.8h, v24.8h, v31.8h", 0x6e7f2f00),
         ("uqsub v3.2s, v19.2s, v2.2s", 0x2ea22e63),
@@ -27370,13 +27377,6 @@ fn static_067() {
         ("smaxp v31.8b, v7.8b, v19.8b", 0x0e33a4ff),
         ("smaxp v2.16b, v22.16b, v17.16b", 0x4e31a6c2),
         ("smaxp v4.4h, v26.4h, v31.4h", 0x0e7fa744),
-        ("smaxp v16.8h, v9.8h, v1.8h", 0x4e61a530),
-        ("smaxp v0.2s, v16.2s, v7.2s", 0x0ea7a600),
-        ("smaxp v14.4s, v19.4s, v30.4s", 0x4ebea66e),
-        ("sshl v2.8b, v23.8b, v4.8b", 0x0e2446e2),
-        ("sshl v19.16b, v4.16b, v11.16b", 0x4e2b4493),
-        ("sshl v19.4h, v13.4h, v20.4h", 0x0e7445b3),
-        ("sshl v6.8h, v15.8h, v3.8h", 0x4e6345e6),
     ]);
 }
 
@@ -27386,6 +27386,20 @@ fn dynamic_067() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; sqsub V(r[16]).h4, V(r[21]).h4, V(r[5]).h4
+        ;; lens.push(ops.offset().0)
+        ; sqsub V(r[1]).h8, V(r[8]).h8, V(r[12]).h8
+        ;; lens.push(ops.offset().0)
+        ; sqsub V(r[25]).s2, V(r[17]).s2, V(r[13]).s2
+        ;; lens.push(ops.offset().0)
+        ; sqsub V(r[26]).s4, V(r[4]).s4, V(r[20]).s4
+        ;; lens.push(ops.offset().0)
+        ; sqsub V(r[19]).d2, V(r[9]).d2, V(r[9]).d2
+        ;; lens.push(ops.offset().0)
+        ; uqsub V(r[26]).b8, V(r[15]).b8, V(r[6]).b8
+        ;; lens.push(ops.offset().0)
+        ; uqsub V(r[13]).b16, V(r[20]).b16, V(r[9]).b16
+        ;; lens.push(ops.offset().0)
         ; uqsub V(r[25]).h4, V(r[26]).h4, V(r[30]).h4
         ;; lens.push(ops.offset().0)
         ; uqsub V(r[0]).h8, V(r[24]).h8, V(r[31]).h8
@@ -27500,22 +27514,15 @@ fn dynamic_067() {
         ;; lens.push(ops.offset().0)
         ; smaxp V(r[4]).h4, V(r[26]).h4, V(r[31]).h4
         ;; lens.push(ops.offset().0)
-        ; smaxp V(r[16]).h8, V(r[9]).h8, V(r[1]).h8
-        ;; lens.push(ops.offset().0)
-        ; smaxp V(r[0]).s2, V(r[16]).s2, V(r[7]).s2
-        ;; lens.push(ops.offset().0)
-        ; smaxp V(r[14]).s4, V(r[19]).s4, V(r[30]).s4
-        ;; lens.push(ops.offset().0)
-        ; sshl V(r[2]).b8, V(r[23]).b8, V(r[4]).b8
-        ;; lens.push(ops.offset().0)
-        ; sshl V(r[19]).b16, V(r[4]).b16, V(r[11]).b16
-        ;; lens.push(ops.offset().0)
-        ; sshl V(r[19]).h4, V(r[13]).h4, V(r[20]).h4
-        ;; lens.push(ops.offset().0)
-        ; sshl V(r[6]).h8, V(r[15]).h8, V(r[3]).h8
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("sqsub v16.4h, v21.4h, v5.4h", 0x0e652eb0),
+        ("sqsub v1.8h, v8.8h, v12.8h", 0x4e6c2d01),
+        ("sqsub v25.2s, v17.2s, v13.2s", 0x0ead2e39),
+        ("sqsub v26.4s, v4.4s, v20.4s", 0x4eb42c9a),
+        ("sqsub v19.2d, v9.2d, v9.2d", 0x4ee92d33),
+        ("uqsub v26.8b, v15.8b, v6.8b", 0x2e262dfa),
+        ("uqsub v13.16b, v20.16b, v9.16b", 0x6e292e8d),
         ("uqsub v25.4h, v26.4h, v30.4h", 0x2e7e2f59),
         ("uqsub v0.8h, v24.8h, v31.8h", 0x6e7f2f00),
         ("uqsub v3.2s, v19.2s, v2.2s", 0x2ea22e63),
@@ -27573,13 +27580,6 @@ fn dynamic_067() {
         ("smaxp v31.8b, v7.8b, v19.8b", 0x0e33a4ff),
         ("smaxp v2.16b, v22.16b, v17.16b", 0x4e31a6c2),
         ("smaxp v4.4h, v26.4h, v31.4h", 0x0e7fa744),
-        ("smaxp v16.8h, v9.8h, v1.8h", 0x4e61a530),
-        ("smaxp v0.2s, v16.2s, v7.2s", 0x0ea7a600),
-        ("smaxp v14.4s, v19.4s, v30.4s", 0x4ebea66e),
-        ("sshl v2.8b, v23.8b, v4.8b", 0x0e2446e2),
-        ("sshl v19.16b, v4.16b, v11.16b", 0x4e2b4493),
-        ("sshl v19.4h, v13.4h, v20.4h", 0x0e7445b3),
-        ("sshl v6.8h, v15.8h, v3.8h", 0x4e6345e6),
     ]);
 }
 
@@ -27588,136 +27588,143 @@ fn static_068() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
-        ; sshl V(13).s2, V(4).s2, V(2).s2
+        ; smaxp V(16).h8, V(9).h8, V(1).h8
         ;; lens.push(ops.offset().0)
-        ; sshl v5.4s, v10.4s, v6.4s
+        ; smaxp v0.2s, v16.2s, v7.2s
         ;; lens.push(ops.offset().0)
-        ; sshl v0.d2, v17.d2, v6.d2
+        ; smaxp v14.s4, v19.s4, v30.s4
         ;; lens.push(ops.offset().0)
-        ; ushl V(26).b8, V(21).b8, V(13).b8
+        ; sshl V(2).b8, V(23).b8, V(4).b8
         ;; lens.push(ops.offset().0)
-        ; ushl v21.16b, v14.16b, v12.16b
+        ; sshl v19.16b, v4.16b, v11.16b
         ;; lens.push(ops.offset().0)
-        ; ushl v7.h4, v19.h4, v2.h4
+        ; sshl v19.h4, v13.h4, v20.h4
         ;; lens.push(ops.offset().0)
-        ; ushl V(8).h8, V(16).h8, V(18).h8
+        ; sshl V(6).h8, V(15).h8, V(3).h8
         ;; lens.push(ops.offset().0)
-        ; ushl v21.2s, v12.2s, v17.2s
+        ; sshl v13.2s, v4.2s, v2.2s
         ;; lens.push(ops.offset().0)
-        ; ushl v4.s4, v20.s4, v25.s4
+        ; sshl v5.s4, v10.s4, v6.s4
         ;; lens.push(ops.offset().0)
-        ; ushl V(28).d2, V(25).d2, V(19).d2
+        ; sshl V(0).d2, V(17).d2, V(6).d2
         ;; lens.push(ops.offset().0)
-        ; sqrshl v15.8b, v10.8b, v30.8b
+        ; ushl v26.8b, v21.8b, v13.8b
         ;; lens.push(ops.offset().0)
-        ; sqrshl v9.b16, v26.b16, v6.b16
+        ; ushl v21.b16, v14.b16, v12.b16
         ;; lens.push(ops.offset().0)
-        ; sqrshl V(4).h4, V(22).h4, V(21).h4
+        ; ushl V(7).h4, V(19).h4, V(2).h4
         ;; lens.push(ops.offset().0)
-        ; sqrshl v0.8h, v7.8h, v27.8h
+        ; ushl v8.8h, v16.8h, v18.8h
         ;; lens.push(ops.offset().0)
-        ; sqrshl v12.s2, v31.s2, v28.s2
+        ; ushl v21.s2, v12.s2, v17.s2
         ;; lens.push(ops.offset().0)
-        ; sqrshl V(7).s4, V(15).s4, V(8).s4
+        ; ushl V(4).s4, V(20).s4, V(25).s4
         ;; lens.push(ops.offset().0)
-        ; sqrshl v10.2d, v27.2d, v1.2d
+        ; ushl v28.2d, v25.2d, v19.2d
         ;; lens.push(ops.offset().0)
-        ; pmul v18.b8, v27.b8, v10.b8
+        ; sqrshl v15.b8, v10.b8, v30.b8
         ;; lens.push(ops.offset().0)
-        ; pmul V(4).b16, V(17).b16, V(26).b16
+        ; sqrshl V(9).b16, V(26).b16, V(6).b16
         ;; lens.push(ops.offset().0)
-        ; sqdmulh v15.4h, v9.4h, v21.4h
+        ; sqrshl v4.4h, v22.4h, v21.4h
         ;; lens.push(ops.offset().0)
-        ; sqdmulh v6.h8, v7.h8, v5.h8
+        ; sqrshl v0.h8, v7.h8, v27.h8
         ;; lens.push(ops.offset().0)
-        ; sqdmulh V(30).s2, V(14).s2, V(28).s2
+        ; sqrshl V(12).s2, V(31).s2, V(28).s2
         ;; lens.push(ops.offset().0)
-        ; sqdmulh v30.4s, v23.4s, v30.4s
+        ; sqrshl v7.4s, v15.4s, v8.4s
         ;; lens.push(ops.offset().0)
-        ; sqrdmulh v30.h4, v19.h4, v6.h4
+        ; sqrshl v10.d2, v27.d2, v1.d2
         ;; lens.push(ops.offset().0)
-        ; sqrdmulh V(13).h8, V(27).h8, V(14).h8
+        ; pmul V(18).b8, V(27).b8, V(10).b8
         ;; lens.push(ops.offset().0)
-        ; sqrdmulh v25.2s, v23.2s, v10.2s
+        ; pmul v4.16b, v17.16b, v26.16b
         ;; lens.push(ops.offset().0)
-        ; sqrdmulh v23.s4, v20.s4, v0.s4
+        ; sqdmulh v15.h4, v9.h4, v21.h4
         ;; lens.push(ops.offset().0)
-        ; and V(19).b8, V(23).b8, V(20).b8
+        ; sqdmulh V(6).h8, V(7).h8, V(5).h8
         ;; lens.push(ops.offset().0)
-        ; and v20.16b, v13.16b, v29.16b
+        ; sqdmulh v30.2s, v14.2s, v28.2s
         ;; lens.push(ops.offset().0)
-        ; orr v23.b8, v3.b8, v16.b8
+        ; sqdmulh v30.s4, v23.s4, v30.s4
         ;; lens.push(ops.offset().0)
-        ; orr V(8).b16, V(25).b16, V(21).b16
+        ; sqrdmulh V(30).h4, V(19).h4, V(6).h4
         ;; lens.push(ops.offset().0)
-        ; eor v9.8b, v7.8b, v21.8b
+        ; sqrdmulh v13.8h, v27.8h, v14.8h
         ;; lens.push(ops.offset().0)
-        ; eor v27.b16, v15.b16, v25.b16
+        ; sqrdmulh v25.s2, v23.s2, v10.s2
         ;; lens.push(ops.offset().0)
-        ; bic V(11).b8, V(20).b8, V(21).b8
+        ; sqrdmulh V(23).s4, V(20).s4, V(0).s4
         ;; lens.push(ops.offset().0)
-        ; bic v0.16b, v5.16b, v8.16b
+        ; and v19.8b, v23.8b, v20.8b
         ;; lens.push(ops.offset().0)
-        ; orn v20.b8, v1.b8, v25.b8
+        ; and v20.b16, v13.b16, v29.b16
         ;; lens.push(ops.offset().0)
-        ; orn V(4).b16, V(30).b16, V(20).b16
+        ; orr V(23).b8, V(3).b8, V(16).b8
         ;; lens.push(ops.offset().0)
-        ; bsl v29.8b, v11.8b, v24.8b
+        ; orr v8.16b, v25.16b, v21.16b
         ;; lens.push(ops.offset().0)
-        ; bsl v5.b16, v16.b16, v6.b16
+        ; eor v9.b8, v7.b8, v21.b8
         ;; lens.push(ops.offset().0)
-        ; bit V(5).b8, V(0).b8, V(27).b8
+        ; eor V(27).b16, V(15).b16, V(25).b16
         ;; lens.push(ops.offset().0)
-        ; bit v24.16b, v30.16b, v8.16b
+        ; bic v11.8b, v20.8b, v21.8b
         ;; lens.push(ops.offset().0)
-        ; bif v9.b8, v12.b8, v16.b8
+        ; bic v0.b16, v5.b16, v8.b16
         ;; lens.push(ops.offset().0)
-        ; bif V(23).b16, V(23).b16, V(1).b16
+        ; orn V(20).b8, V(1).b8, V(25).b8
         ;; lens.push(ops.offset().0)
-        ; zip1 v1.8b, v28.8b, v22.8b
+        ; orn v4.16b, v30.16b, v20.16b
         ;; lens.push(ops.offset().0)
-        ; zip1 v17.b16, v0.b16, v9.b16
+        ; bsl v29.b8, v11.b8, v24.b8
         ;; lens.push(ops.offset().0)
-        ; zip1 V(25).h4, V(13).h4, V(7).h4
+        ; bsl V(5).b16, V(16).b16, V(6).b16
         ;; lens.push(ops.offset().0)
-        ; zip1 v5.8h, v20.8h, v7.8h
+        ; bit v5.8b, v0.8b, v27.8b
         ;; lens.push(ops.offset().0)
-        ; zip1 v28.s2, v28.s2, v8.s2
+        ; bit v24.b16, v30.b16, v8.b16
         ;; lens.push(ops.offset().0)
-        ; zip1 V(28).s4, V(25).s4, V(27).s4
+        ; bif V(9).b8, V(12).b8, V(16).b8
         ;; lens.push(ops.offset().0)
-        ; zip1 v21.2d, v19.2d, v30.2d
+        ; bif v23.16b, v23.16b, v1.16b
         ;; lens.push(ops.offset().0)
-        ; zip2 v3.b8, v23.b8, v7.b8
+        ; zip1 v1.b8, v28.b8, v22.b8
         ;; lens.push(ops.offset().0)
-        ; zip2 V(8).b16, V(23).b16, V(10).b16
+        ; zip1 V(17).b16, V(0).b16, V(9).b16
         ;; lens.push(ops.offset().0)
-        ; zip2 v29.4h, v10.4h, v0.4h
+        ; zip1 v25.4h, v13.4h, v7.4h
         ;; lens.push(ops.offset().0)
-        ; zip2 v3.h8, v21.h8, v15.h8
+        ; zip1 v5.h8, v20.h8, v7.h8
         ;; lens.push(ops.offset().0)
-        ; zip2 V(4).s2, V(11).s2, V(11).s2
+        ; zip1 V(28).s2, V(28).s2, V(8).s2
         ;; lens.push(ops.offset().0)
-        ; zip2 v18.4s, v21.4s, v20.4s
+        ; zip1 v28.4s, v25.4s, v27.4s
         ;; lens.push(ops.offset().0)
-        ; zip2 v3.d2, v7.d2, v19.d2
+        ; zip1 v21.d2, v19.d2, v30.d2
         ;; lens.push(ops.offset().0)
-        ; uzp1 V(17).b8, V(19).b8, V(11).b8
+        ; zip2 V(3).b8, V(23).b8, V(7).b8
         ;; lens.push(ops.offset().0)
-        ; uzp1 v22.16b, v26.16b, v17.16b
+        ; zip2 v8.16b, v23.16b, v10.16b
         ;; lens.push(ops.offset().0)
-        ; uzp1 v6.h4, v17.h4, v7.h4
+        ; zip2 v29.h4, v10.h4, v0.h4
         ;; lens.push(ops.offset().0)
-        ; uzp1 V(23).h8, V(18).h8, V(22).h8
+        ; zip2 V(3).h8, V(21).h8, V(15).h8
         ;; lens.push(ops.offset().0)
-        ; uzp1 v4.2s, v10.2s, v21.2s
+        ; zip2 v4.2s, v11.2s, v11.2s
         ;; lens.push(ops.offset().0)
-        ; uzp1 v17.s4, v7.s4, v20.s4
+        ; zip2 v18.s4, v21.s4, v20.s4
         ;; lens.push(ops.offset().0)
-        ; uzp1 V(24).d2, V(10).d2, V(2).d2
+        ; zip2 V(3).d2, V(7).d2, V(19).d2
         ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("smaxp v16.8h, v9.8h, v1.8h", 0x4e61a530),
+        ("smaxp v0.2s, v16.2s, v7.2s", 0x0ea7a600),
+        ("smaxp v14.4s, v19.4s, v30.4s", 0x4ebea66e),
+        ("sshl v2.8b, v23.8b, v4.8b", 0x0e2446e2),
+        ("sshl v19.16b, v4.16b, v11.16b", 0x4e2b4493),
+        ("sshl v19.4h, v13.4h, v20.4h", 0x0e7445b3),
+        ("sshl v6.8h, v15.8h, v3.8h", 0x4e6345e6),
         ("sshl v13.2s, v4.2s, v2.2s", 0x0ea2448d),
         ("sshl v5.4s, v10.4s, v6.4s", 0x4ea64545),
         ("sshl v0.2d, v17.2d, v6.2d", 0x4ee64620),
@@ -27775,13 +27782,6 @@ fn static_068() {
         ("zip2 v4.2s, v11.2s, v11.2s", 0x0e8b7964),
         ("zip2 v18.4s, v21.4s, v20.4s", 0x4e947ab2),
         ("zip2 v3.2d, v7.2d, v19.2d", 0x4ed378e3),
-        ("uzp1 v17.8b, v19.8b, v11.8b", 0x0e0b1a71),
-        ("uzp1 v22.16b, v26.16b, v17.16b", 0x4e111b56),
-        ("uzp1 v6.4h, v17.4h, v7.4h", 0x0e471a26),
-        ("uzp1 v23.8h, v18.8h, v22.8h", 0x4e561a57),
-        ("uzp1 v4.2s, v10.2s, v21.2s", 0x0e951944),
-        ("uzp1 v17.4s, v7.4s, v20.4s", 0x4e9418f1),
-        ("uzp1 v24.2d, v10.2d, v2.2d", 0x4ec21958),
     ]);
 }
 
@@ -27791,6 +27791,20 @@ fn dynamic_068() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; smaxp V(r[16]).h8, V(r[9]).h8, V(r[1]).h8
+        ;; lens.push(ops.offset().0)
+        ; smaxp V(r[0]).s2, V(r[16]).s2, V(r[7]).s2
+        ;; lens.push(ops.offset().0)
+        ; smaxp V(r[14]).s4, V(r[19]).s4, V(r[30]).s4
+        ;; lens.push(ops.offset().0)
+        ; sshl V(r[2]).b8, V(r[23]).b8, V(r[4]).b8
+        ;; lens.push(ops.offset().0)
+        ; sshl V(r[19]).b16, V(r[4]).b16, V(r[11]).b16
+        ;; lens.push(ops.offset().0)
+        ; sshl V(r[19]).h4, V(r[13]).h4, V(r[20]).h4
+        ;; lens.push(ops.offset().0)
+        ; sshl V(r[6]).h8, V(r[15]).h8, V(r[3]).h8
+        ;; lens.push(ops.offset().0)
         ; sshl V(r[13]).s2, V(r[4]).s2, V(r[2]).s2
         ;; lens.push(ops.offset().0)
         ; sshl V(r[5]).s4, V(r[10]).s4, V(r[6]).s4
@@ -27905,22 +27919,15 @@ fn dynamic_068() {
         ;; lens.push(ops.offset().0)
         ; zip2 V(r[3]).d2, V(r[7]).d2, V(r[19]).d2
         ;; lens.push(ops.offset().0)
-        ; uzp1 V(r[17]).b8, V(r[19]).b8, V(r[11]).b8
-        ;; lens.push(ops.offset().0)
-        ; uzp1 V(r[22]).b16, V(r[26]).b16, V(r[17]).b16
-        ;; lens.push(ops.offset().0)
-        ; uzp1 V(r[6]).h4, V(r[17]).h4, V(r[7]).h4
-        ;; lens.push(ops.offset().0)
-        ; uzp1 V(r[23]).h8, V(r[18]).h8, V(r[22]).h8
-        ;; lens.push(ops.offset().0)
-        ; uzp1 V(r[4]).s2, V(r[10]).s2, V(r[21]).s2
-        ;; lens.push(ops.offset().0)
-        ; uzp1 V(r[17]).s4, V(r[7]).s4, V(r[20]).s4
-        ;; lens.push(ops.offset().0)
-        ; uzp1 V(r[24]).d2, V(r[10]).d2, V(r[2]).d2
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("smaxp v16.8h, v9.8h, v1.8h", 0x4e61a530),
+        ("smaxp v0.2s, v16.2s, v7.2s", 0x0ea7a600),
+        ("smaxp v14.4s, v19.4s, v30.4s", 0x4ebea66e),
+        ("sshl v2.8b, v23.8b, v4.8b", 0x0e2446e2),
+        ("sshl v19.16b, v4.16b, v11.16b", 0x4e2b4493),
+        ("sshl v19.4h, v13.4h, v20.4h", 0x0e7445b3),
+        ("sshl v6.8h, v15.8h, v3.8h", 0x4e6345e6),
         ("sshl v13.2s, v4.2s, v2.2s", 0x0ea2448d),
         ("sshl v5.4s, v10.4s, v6.4s", 0x4ea64545),
         ("sshl v0.2d, v17.2d, v6.2d", 0x4ee64620),
@@ -27978,13 +27985,6 @@ fn dynamic_068() {
         ("zip2 v4.2s, v11.2s, v11.2s", 0x0e8b7964),
         ("zip2 v18.4s, v21.4s, v20.4s", 0x4e947ab2),
         ("zip2 v3.2d, v7.2d, v19.2d", 0x4ed378e3),
-        ("uzp1 v17.8b, v19.8b, v11.8b", 0x0e0b1a71),
-        ("uzp1 v22.16b, v26.16b, v17.16b", 0x4e111b56),
-        ("uzp1 v6.4h, v17.4h, v7.4h", 0x0e471a26),
-        ("uzp1 v23.8h, v18.8h, v22.8h", 0x4e561a57),
-        ("uzp1 v4.2s, v10.2s, v21.2s", 0x0e951944),
-        ("uzp1 v17.4s, v7.4s, v20.4s", 0x4e9418f1),
-        ("uzp1 v24.2d, v10.2d, v2.2d", 0x4ec21958),
     ]);
 }
 
@@ -27993,136 +27993,143 @@ fn static_069() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
-        ; uzp2 v8.8b, v28.8b, v13.8b
+        ; uzp1 v17.8b, v19.8b, v11.8b
         ;; lens.push(ops.offset().0)
-        ; uzp2 v28.b16, v1.b16, v1.b16
+        ; uzp1 v22.b16, v26.b16, v17.b16
         ;; lens.push(ops.offset().0)
-        ; uzp2 V(26).h4, V(25).h4, V(17).h4
+        ; uzp1 V(6).h4, V(17).h4, V(7).h4
         ;; lens.push(ops.offset().0)
-        ; uzp2 v2.8h, v8.8h, v3.8h
+        ; uzp1 v23.8h, v18.8h, v22.8h
         ;; lens.push(ops.offset().0)
-        ; uzp2 v10.s2, v4.s2, v23.s2
+        ; uzp1 v4.s2, v10.s2, v21.s2
         ;; lens.push(ops.offset().0)
-        ; uzp2 V(16).s4, V(18).s4, V(31).s4
+        ; uzp1 V(17).s4, V(7).s4, V(20).s4
         ;; lens.push(ops.offset().0)
-        ; uzp2 v23.2d, v2.2d, v26.2d
+        ; uzp1 v24.2d, v10.2d, v2.2d
         ;; lens.push(ops.offset().0)
-        ; trn1 v24.b8, v15.b8, v13.b8
+        ; uzp2 v8.b8, v28.b8, v13.b8
         ;; lens.push(ops.offset().0)
-        ; trn1 V(26).b16, V(22).b16, V(21).b16
+        ; uzp2 V(28).b16, V(1).b16, V(1).b16
         ;; lens.push(ops.offset().0)
-        ; trn1 v11.4h, v14.4h, v25.4h
+        ; uzp2 v26.4h, v25.4h, v17.4h
         ;; lens.push(ops.offset().0)
-        ; trn1 v24.h8, v17.h8, v26.h8
+        ; uzp2 v2.h8, v8.h8, v3.h8
         ;; lens.push(ops.offset().0)
-        ; trn1 V(22).s2, V(10).s2, V(29).s2
+        ; uzp2 V(10).s2, V(4).s2, V(23).s2
         ;; lens.push(ops.offset().0)
-        ; trn1 v19.4s, v12.4s, v25.4s
+        ; uzp2 v16.4s, v18.4s, v31.4s
         ;; lens.push(ops.offset().0)
-        ; trn1 v8.d2, v21.d2, v9.d2
+        ; uzp2 v23.d2, v2.d2, v26.d2
         ;; lens.push(ops.offset().0)
-        ; trn2 V(18).b8, V(27).b8, V(23).b8
+        ; trn1 V(24).b8, V(15).b8, V(13).b8
         ;; lens.push(ops.offset().0)
-        ; trn2 v10.16b, v31.16b, v20.16b
+        ; trn1 v26.16b, v22.16b, v21.16b
         ;; lens.push(ops.offset().0)
-        ; trn2 v17.h4, v19.h4, v23.h4
+        ; trn1 v11.h4, v14.h4, v25.h4
         ;; lens.push(ops.offset().0)
-        ; trn2 V(7).h8, V(10).h8, V(16).h8
+        ; trn1 V(24).h8, V(17).h8, V(26).h8
         ;; lens.push(ops.offset().0)
-        ; trn2 v4.2s, v23.2s, v28.2s
+        ; trn1 v22.2s, v10.2s, v29.2s
         ;; lens.push(ops.offset().0)
-        ; trn2 v24.s4, v3.s4, v20.s4
+        ; trn1 v19.s4, v12.s4, v25.s4
         ;; lens.push(ops.offset().0)
-        ; trn2 V(28).d2, V(3).d2, V(17).d2
+        ; trn1 V(8).d2, V(21).d2, V(9).d2
         ;; lens.push(ops.offset().0)
-        ; fadd v5.4h, v18.4h, v28.4h
+        ; trn2 v18.8b, v27.8b, v23.8b
         ;; lens.push(ops.offset().0)
-        ; fadd v26.h8, v0.h8, v17.h8
+        ; trn2 v10.b16, v31.b16, v20.b16
         ;; lens.push(ops.offset().0)
-        ; fadd V(4).s2, V(4).s2, V(5).s2
+        ; trn2 V(17).h4, V(19).h4, V(23).h4
         ;; lens.push(ops.offset().0)
-        ; fadd v19.4s, v26.4s, v29.4s
+        ; trn2 v7.8h, v10.8h, v16.8h
         ;; lens.push(ops.offset().0)
-        ; fadd v9.d2, v7.d2, v28.d2
+        ; trn2 v4.s2, v23.s2, v28.s2
         ;; lens.push(ops.offset().0)
-        ; fsub V(2).h4, V(9).h4, V(29).h4
+        ; trn2 V(24).s4, V(3).s4, V(20).s4
         ;; lens.push(ops.offset().0)
-        ; fsub v25.8h, v25.8h, v5.8h
+        ; trn2 v28.2d, v3.2d, v17.2d
         ;; lens.push(ops.offset().0)
-        ; fsub v5.s2, v21.s2, v21.s2
+        ; fadd v5.h4, v18.h4, v28.h4
         ;; lens.push(ops.offset().0)
-        ; fsub V(8).s4, V(21).s4, V(3).s4
+        ; fadd V(26).h8, V(0).h8, V(17).h8
         ;; lens.push(ops.offset().0)
-        ; fsub v17.2d, v24.2d, v21.2d
+        ; fadd v4.2s, v4.2s, v5.2s
         ;; lens.push(ops.offset().0)
-        ; fmul v7.h4, v6.h4, v8.h4
+        ; fadd v19.s4, v26.s4, v29.s4
         ;; lens.push(ops.offset().0)
-        ; fmul V(11).h8, V(21).h8, V(16).h8
+        ; fadd V(9).d2, V(7).d2, V(28).d2
         ;; lens.push(ops.offset().0)
-        ; fmul v22.2s, v30.2s, v22.2s
+        ; fsub v2.4h, v9.4h, v29.4h
         ;; lens.push(ops.offset().0)
-        ; fmul v22.s4, v30.s4, v26.s4
+        ; fsub v25.h8, v25.h8, v5.h8
         ;; lens.push(ops.offset().0)
-        ; fmul V(1).d2, V(15).d2, V(12).d2
+        ; fsub V(5).s2, V(21).s2, V(21).s2
         ;; lens.push(ops.offset().0)
-        ; fdiv v3.4h, v19.4h, v24.4h
+        ; fsub v8.4s, v21.4s, v3.4s
         ;; lens.push(ops.offset().0)
-        ; fdiv v8.h8, v12.h8, v12.h8
+        ; fsub v17.d2, v24.d2, v21.d2
         ;; lens.push(ops.offset().0)
-        ; fdiv V(22).s2, V(15).s2, V(8).s2
+        ; fmul V(7).h4, V(6).h4, V(8).h4
         ;; lens.push(ops.offset().0)
-        ; fdiv v15.4s, v25.4s, v26.4s
+        ; fmul v11.8h, v21.8h, v16.8h
         ;; lens.push(ops.offset().0)
-        ; fdiv v11.d2, v14.d2, v8.d2
+        ; fmul v22.s2, v30.s2, v22.s2
         ;; lens.push(ops.offset().0)
-        ; fmax V(2).h4, V(6).h4, V(22).h4
+        ; fmul V(22).s4, V(30).s4, V(26).s4
         ;; lens.push(ops.offset().0)
-        ; fmax v25.8h, v26.8h, v29.8h
+        ; fmul v1.2d, v15.2d, v12.2d
         ;; lens.push(ops.offset().0)
-        ; fmax v23.s2, v12.s2, v12.s2
+        ; fdiv v3.h4, v19.h4, v24.h4
         ;; lens.push(ops.offset().0)
-        ; fmax V(27).s4, V(3).s4, V(29).s4
+        ; fdiv V(8).h8, V(12).h8, V(12).h8
         ;; lens.push(ops.offset().0)
-        ; fmax v21.2d, v20.2d, v29.2d
+        ; fdiv v22.2s, v15.2s, v8.2s
         ;; lens.push(ops.offset().0)
-        ; fminnm v14.h4, v21.h4, v18.h4
+        ; fdiv v15.s4, v25.s4, v26.s4
         ;; lens.push(ops.offset().0)
-        ; fminnm V(29).h8, V(23).h8, V(11).h8
+        ; fdiv V(11).d2, V(14).d2, V(8).d2
         ;; lens.push(ops.offset().0)
-        ; fminnm v20.2s, v9.2s, v23.2s
+        ; fmax v2.4h, v6.4h, v22.4h
         ;; lens.push(ops.offset().0)
-        ; fminnm v17.s4, v1.s4, v20.s4
+        ; fmax v25.h8, v26.h8, v29.h8
         ;; lens.push(ops.offset().0)
-        ; fminnm V(21).d2, V(10).d2, V(16).d2
+        ; fmax V(23).s2, V(12).s2, V(12).s2
         ;; lens.push(ops.offset().0)
-        ; fmla v16.4h, v19.4h, v25.4h
+        ; fmax v27.4s, v3.4s, v29.4s
         ;; lens.push(ops.offset().0)
-        ; fmla v0.h8, v14.h8, v26.h8
+        ; fmax v21.d2, v20.d2, v29.d2
         ;; lens.push(ops.offset().0)
-        ; fmla V(23).s2, V(28).s2, V(2).s2
+        ; fminnm V(14).h4, V(21).h4, V(18).h4
         ;; lens.push(ops.offset().0)
-        ; fmla v11.4s, v14.4s, v16.4s
+        ; fminnm v29.8h, v23.8h, v11.8h
         ;; lens.push(ops.offset().0)
-        ; fmla v0.d2, v3.d2, v0.d2
+        ; fminnm v20.s2, v9.s2, v23.s2
         ;; lens.push(ops.offset().0)
-        ; fcmeq V(4).h4, V(31).h4, V(16).h4
+        ; fminnm V(17).s4, V(1).s4, V(20).s4
         ;; lens.push(ops.offset().0)
-        ; fcmeq v10.8h, v31.8h, v17.8h
+        ; fminnm v21.2d, v10.2d, v16.2d
         ;; lens.push(ops.offset().0)
-        ; fcmeq v11.s2, v24.s2, v10.s2
+        ; fmla v16.h4, v19.h4, v25.h4
         ;; lens.push(ops.offset().0)
-        ; fcmeq V(16).s4, V(1).s4, V(13).s4
+        ; fmla V(0).h8, V(14).h8, V(26).h8
         ;; lens.push(ops.offset().0)
-        ; fcmeq v27.2d, v25.2d, v31.2d
+        ; fmla v23.2s, v28.2s, v2.2s
         ;; lens.push(ops.offset().0)
-        ; fcmge v15.h4, v5.h4, v31.h4
+        ; fmla v11.s4, v14.s4, v16.s4
         ;; lens.push(ops.offset().0)
-        ; fcmge V(13).h8, V(18).h8, V(11).h8
+        ; fmla V(0).d2, V(3).d2, V(0).d2
         ;; lens.push(ops.offset().0)
-        ; fcmge v27.2s, v21.2s, v22.2s
+        ; fcmeq v4.4h, v31.4h, v16.4h
         ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("uzp1 v17.8b, v19.8b, v11.8b", 0x0e0b1a71),
+        ("uzp1 v22.16b, v26.16b, v17.16b", 0x4e111b56),
+        ("uzp1 v6.4h, v17.4h, v7.4h", 0x0e471a26),
+        ("uzp1 v23.8h, v18.8h, v22.8h", 0x4e561a57),
+        ("uzp1 v4.2s, v10.2s, v21.2s", 0x0e951944),
+        ("uzp1 v17.4s, v7.4s, v20.4s", 0x4e9418f1),
+        ("uzp1 v24.2d, v10.2d, v2.2d", 0x4ec21958),
         ("uzp2 v8.8b, v28.8b, v13.8b", 0x0e0d5b88),
         ("uzp2 v28.16b, v1.16b, v1.16b", 0x4e01583c),
         ("uzp2 v26.4h, v25.4h, v17.4h", 0x0e515b3a),
@@ -28180,13 +28187,6 @@ fn static_069() {
         ("fmla v11.4s, v14.4s, v16.4s", 0x4e30cdcb),
         ("fmla v0.2d, v3.2d, v0.2d", 0x4e60cc60),
         ("fcmeq v4.4h, v31.4h, v16.4h", 0x0e5027e4),
-        ("fcmeq v10.8h, v31.8h, v17.8h", 0x4e5127ea),
-        ("fcmeq v11.2s, v24.2s, v10.2s", 0x0e2ae70b),
-        ("fcmeq v16.4s, v1.4s, v13.4s", 0x4e2de430),
-        ("fcmeq v27.2d, v25.2d, v31.2d", 0x4e7fe73b),
-        ("fcmge v15.4h, v5.4h, v31.4h", 0x2e5f24af),
-        ("fcmge v13.8h, v18.8h, v11.8h", 0x6e4b264d),
-        ("fcmge v27.2s, v21.2s, v22.2s", 0x2e36e6bb),
     ]);
 }
 
@@ -28196,6 +28196,20 @@ fn dynamic_069() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; uzp1 V(r[17]).b8, V(r[19]).b8, V(r[11]).b8
+        ;; lens.push(ops.offset().0)
+        ; uzp1 V(r[22]).b16, V(r[26]).b16, V(r[17]).b16
+        ;; lens.push(ops.offset().0)
+        ; uzp1 V(r[6]).h4, V(r[17]).h4, V(r[7]).h4
+        ;; lens.push(ops.offset().0)
+        ; uzp1 V(r[23]).h8, V(r[18]).h8, V(r[22]).h8
+        ;; lens.push(ops.offset().0)
+        ; uzp1 V(r[4]).s2, V(r[10]).s2, V(r[21]).s2
+        ;; lens.push(ops.offset().0)
+        ; uzp1 V(r[17]).s4, V(r[7]).s4, V(r[20]).s4
+        ;; lens.push(ops.offset().0)
+        ; uzp1 V(r[24]).d2, V(r[10]).d2, V(r[2]).d2
+        ;; lens.push(ops.offset().0)
         ; uzp2 V(r[8]).b8, V(r[28]).b8, V(r[13]).b8
         ;; lens.push(ops.offset().0)
         ; uzp2 V(r[28]).b16, V(r[1]).b16, V(r[1]).b16
@@ -28310,22 +28324,15 @@ fn dynamic_069() {
         ;; lens.push(ops.offset().0)
         ; fcmeq V(r[4]).h4, V(r[31]).h4, V(r[16]).h4
         ;; lens.push(ops.offset().0)
-        ; fcmeq V(r[10]).h8, V(r[31]).h8, V(r[17]).h8
-        ;; lens.push(ops.offset().0)
-        ; fcmeq V(r[11]).s2, V(r[24]).s2, V(r[10]).s2
-        ;; lens.push(ops.offset().0)
-        ; fcmeq V(r[16]).s4, V(r[1]).s4, V(r[13]).s4
-        ;; lens.push(ops.offset().0)
-        ; fcmeq V(r[27]).d2, V(r[25]).d2, V(r[31]).d2
-        ;; lens.push(ops.offset().0)
-        ; fcmge V(r[15]).h4, V(r[5]).h4, V(r[31]).h4
-        ;; lens.push(ops.offset().0)
-        ; fcmge V(r[13]).h8, V(r[18]).h8, V(r[11]).h8
-        ;; lens.push(ops.offset().0)
-        ; fcmge V(r[27]).s2, V(r[21]).s2, V(r[22]).s2
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("uzp1 v17.8b, v19.8b, v11.8b", 0x0e0b1a71),
+        ("uzp1 v22.16b, v26.16b, v17.16b", 0x4e111b56),
+        ("uzp1 v6.4h, v17.4h, v7.4h", 0x0e471a26),
+        ("uzp1 v23.8h, v18.8h, v22.8h", 0x4e561a57),
+        ("uzp1 v4.2s, v10.2s, v21.2s", 0x0e951944),
+        ("uzp1 v17.4s, v7.4s, v20.4s", 0x4e9418f1),
+        ("uzp1 v24.2d, v10.2d, v2.2d", 0x4ec21958),
         ("uzp2 v8.8b, v28.8b, v13.8b", 0x0e0d5b88),
         ("uzp2 v28.16b, v1.16b, v1.16b", 0x4e01583c),
         ("uzp2 v26.4h, v25.4h, v17.4h", 0x0e515b3a),
@@ -28383,13 +28390,6 @@ fn dynamic_069() {
         ("fmla v11.4s, v14.4s, v16.4s", 0x4e30cdcb),
         ("fmla v0.2d, v3.2d, v0.2d", 0x4e60cc60),
         ("fcmeq v4.4h, v31.4h, v16.4h", 0x0e5027e4),
-        ("fcmeq v10.8h, v31.8h, v17.8h", 0x4e5127ea),
-        ("fcmeq v11.2s, v24.2s, v10.2s", 0x0e2ae70b),
-        ("fcmeq v16.4s, v1.4s, v13.4s", 0x4e2de430),
-        ("fcmeq v27.2d, v25.2d, v31.2d", 0x4e7fe73b),
-        ("fcmge v15.4h, v5.4h, v31.4h", 0x2e5f24af),
-        ("fcmge v13.8h, v18.8h, v11.8h", 0x6e4b264d),
-        ("fcmge v27.2s, v21.2s, v22.2s", 0x2e36e6bb),
     ]);
 }
 
@@ -28398,136 +28398,143 @@ fn static_070() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
-        ; fcmge v6.s4, v22.s4, v19.s4
+        ; fcmeq v10.h8, v31.h8, v17.h8
         ;; lens.push(ops.offset().0)
-        ; fcmge V(6).d2, V(0).d2, V(22).d2
+        ; fcmeq V(11).s2, V(24).s2, V(10).s2
         ;; lens.push(ops.offset().0)
-        ; facgt v13.4h, v24.4h, v24.4h
+        ; fcmeq v16.4s, v1.4s, v13.4s
         ;; lens.push(ops.offset().0)
-        ; facgt v29.h8, v4.h8, v2.h8
+        ; fcmeq v27.d2, v25.d2, v31.d2
         ;; lens.push(ops.offset().0)
-        ; facgt V(22).s2, V(9).s2, V(1).s2
+        ; fcmge V(15).h4, V(5).h4, V(31).h4
         ;; lens.push(ops.offset().0)
-        ; facgt v12.4s, v27.4s, v13.4s
+        ; fcmge v13.8h, v18.8h, v11.8h
         ;; lens.push(ops.offset().0)
-        ; facgt v15.d2, v26.d2, v10.d2
+        ; fcmge v27.s2, v21.s2, v22.s2
         ;; lens.push(ops.offset().0)
-        ; faddp V(10).h4, V(0).h4, V(18).h4
+        ; fcmge V(6).s4, V(22).s4, V(19).s4
         ;; lens.push(ops.offset().0)
-        ; faddp v14.8h, v0.8h, v13.8h
+        ; fcmge v6.2d, v0.2d, v22.2d
         ;; lens.push(ops.offset().0)
-        ; faddp v8.s2, v6.s2, v18.s2
+        ; facgt v13.h4, v24.h4, v24.h4
         ;; lens.push(ops.offset().0)
-        ; faddp V(3).s4, V(30).s4, V(0).s4
+        ; facgt V(29).h8, V(4).h8, V(2).h8
         ;; lens.push(ops.offset().0)
-        ; faddp v24.2d, v3.2d, v30.2d
+        ; facgt v22.2s, v9.2s, v1.2s
         ;; lens.push(ops.offset().0)
-        ; fmulx v28.h4, v19.h4, v11.h4
+        ; facgt v12.s4, v27.s4, v13.s4
         ;; lens.push(ops.offset().0)
-        ; fmulx V(21).h8, V(11).h8, V(17).h8
+        ; facgt V(15).d2, V(26).d2, V(10).d2
         ;; lens.push(ops.offset().0)
-        ; fmulx v31.2s, v12.2s, v10.2s
+        ; faddp v10.4h, v0.4h, v18.4h
         ;; lens.push(ops.offset().0)
-        ; fmulx v2.s4, v31.s4, v11.s4
+        ; faddp v14.h8, v0.h8, v13.h8
         ;; lens.push(ops.offset().0)
-        ; fmulx V(17).d2, V(11).d2, V(27).d2
+        ; faddp V(8).s2, V(6).s2, V(18).s2
         ;; lens.push(ops.offset().0)
-        ; frecps v31.4h, v23.4h, v17.4h
+        ; faddp v3.4s, v30.4s, v0.4s
         ;; lens.push(ops.offset().0)
-        ; frecps v3.h8, v5.h8, v29.h8
+        ; faddp v24.d2, v3.d2, v30.d2
         ;; lens.push(ops.offset().0)
-        ; frecps V(23).s2, V(14).s2, V(7).s2
+        ; fmulx V(28).h4, V(19).h4, V(11).h4
         ;; lens.push(ops.offset().0)
-        ; frecps v18.4s, v28.4s, v30.4s
+        ; fmulx v21.8h, v11.8h, v17.8h
         ;; lens.push(ops.offset().0)
-        ; frecps v19.d2, v2.d2, v28.d2
+        ; fmulx v31.s2, v12.s2, v10.s2
         ;; lens.push(ops.offset().0)
-        ; abs V(1).b8, V(2).b8
+        ; fmulx V(2).s4, V(31).s4, V(11).s4
         ;; lens.push(ops.offset().0)
-        ; abs v1.16b, v2.16b
+        ; fmulx v17.2d, v11.2d, v27.2d
         ;; lens.push(ops.offset().0)
-        ; abs v1.h4, v2.h4
+        ; frecps v31.h4, v23.h4, v17.h4
         ;; lens.push(ops.offset().0)
-        ; abs V(1).h8, V(2).h8
+        ; frecps V(3).h8, V(5).h8, V(29).h8
         ;; lens.push(ops.offset().0)
-        ; abs v1.2s, v2.2s
+        ; frecps v23.2s, v14.2s, v7.2s
         ;; lens.push(ops.offset().0)
-        ; abs v1.s4, v2.s4
+        ; frecps v18.s4, v28.s4, v30.s4
         ;; lens.push(ops.offset().0)
-        ; abs V(1).d2, V(2).d2
+        ; frecps V(19).d2, V(2).d2, V(28).d2
         ;; lens.push(ops.offset().0)
-        ; neg v1.8b, v2.8b
+        ; abs v1.8b, v2.8b
         ;; lens.push(ops.offset().0)
-        ; neg v1.b16, v2.b16
+        ; abs v1.b16, v2.b16
         ;; lens.push(ops.offset().0)
-        ; neg V(1).h4, V(2).h4
+        ; abs V(1).h4, V(2).h4
         ;; lens.push(ops.offset().0)
-        ; neg v1.8h, v2.8h
+        ; abs v1.8h, v2.8h
         ;; lens.push(ops.offset().0)
-        ; neg v1.s2, v2.s2
+        ; abs v1.s2, v2.s2
         ;; lens.push(ops.offset().0)
-        ; neg V(1).s4, V(2).s4
+        ; abs V(1).s4, V(2).s4
         ;; lens.push(ops.offset().0)
-        ; neg v1.2d, v2.2d
+        ; abs v1.2d, v2.2d
         ;; lens.push(ops.offset().0)
-        ; cls v1.b8, v2.b8
+        ; neg v1.b8, v2.b8
         ;; lens.push(ops.offset().0)
-        ; cls V(1).b16, V(2).b16
+        ; neg V(1).b16, V(2).b16
         ;; lens.push(ops.offset().0)
-        ; cls v1.4h, v2.4h
+        ; neg v1.4h, v2.4h
         ;; lens.push(ops.offset().0)
-        ; cls v1.h8, v2.h8
+        ; neg v1.h8, v2.h8
         ;; lens.push(ops.offset().0)
-        ; cls V(1).s2, V(2).s2
+        ; neg V(1).s2, V(2).s2
         ;; lens.push(ops.offset().0)
-        ; cls v1.4s, v2.4s
+        ; neg v1.4s, v2.4s
         ;; lens.push(ops.offset().0)
-        ; clz v1.b8, v2.b8
+        ; neg v1.d2, v2.d2
         ;; lens.push(ops.offset().0)
-        ; clz V(1).b16, V(2).b16
+        ; cls V(1).b8, V(2).b8
         ;; lens.push(ops.offset().0)
-        ; clz v1.4h, v2.4h
+        ; cls v1.16b, v2.16b
         ;; lens.push(ops.offset().0)
-        ; clz v1.h8, v2.h8
+        ; cls v1.h4, v2.h4
         ;; lens.push(ops.offset().0)
-        ; clz V(1).s2, V(2).s2
+        ; cls V(1).h8, V(2).h8
         ;; lens.push(ops.offset().0)
-        ; clz v1.4s, v2.4s
+        ; cls v1.2s, v2.2s
         ;; lens.push(ops.offset().0)
-        ; cnt v1.b8, v2.b8
+        ; cls v1.s4, v2.s4
         ;; lens.push(ops.offset().0)
-        ; cnt V(1).b16, V(2).b16
+        ; clz V(1).b8, V(2).b8
         ;; lens.push(ops.offset().0)
-        ; not v1.8b, v2.8b
+        ; clz v1.16b, v2.16b
         ;; lens.push(ops.offset().0)
-        ; not v1.b16, v2.b16
+        ; clz v1.h4, v2.h4
         ;; lens.push(ops.offset().0)
-        ; mvn V(1).b8, V(2).b8
+        ; clz V(1).h8, V(2).h8
         ;; lens.push(ops.offset().0)
-        ; mvn v1.16b, v2.16b
+        ; clz v1.2s, v2.2s
         ;; lens.push(ops.offset().0)
-        ; rbit v1.b8, v2.b8
+        ; clz v1.s4, v2.s4
         ;; lens.push(ops.offset().0)
-        ; rbit V(1).b16, V(2).b16
+        ; cnt V(1).b8, V(2).b8
         ;; lens.push(ops.offset().0)
-        ; rev16 v1.8b, v2.8b
+        ; cnt v1.16b, v2.16b
         ;; lens.push(ops.offset().0)
-        ; rev16 v1.b16, v2.b16
+        ; not v1.b8, v2.b8
         ;; lens.push(ops.offset().0)
-        ; rev32 V(1).b8, V(2).b8
+        ; not V(1).b16, V(2).b16
         ;; lens.push(ops.offset().0)
-        ; rev32 v1.16b, v2.16b
+        ; mvn v1.8b, v2.8b
         ;; lens.push(ops.offset().0)
-        ; rev32 v1.h4, v2.h4
+        ; mvn v1.b16, v2.b16
         ;; lens.push(ops.offset().0)
-        ; rev32 V(1).h8, V(2).h8
+        ; rbit V(1).b8, V(2).b8
         ;; lens.push(ops.offset().0)
-        ; rev64 v1.8b, v2.8b
+        ; rbit v1.16b, v2.16b
         ;; lens.push(ops.offset().0)
-        ; rev64 v1.b16, v2.b16
+        ; rev16 v1.b8, v2.b8
         ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("fcmeq v10.8h, v31.8h, v17.8h", 0x4e5127ea),
+        ("fcmeq v11.2s, v24.2s, v10.2s", 0x0e2ae70b),
+        ("fcmeq v16.4s, v1.4s, v13.4s", 0x4e2de430),
+        ("fcmeq v27.2d, v25.2d, v31.2d", 0x4e7fe73b),
+        ("fcmge v15.4h, v5.4h, v31.4h", 0x2e5f24af),
+        ("fcmge v13.8h, v18.8h, v11.8h", 0x6e4b264d),
+        ("fcmge v27.2s, v21.2s, v22.2s", 0x2e36e6bb),
         ("fcmge v6.4s, v22.4s, v19.4s", 0x6e33e6c6),
         ("fcmge v6.2d, v0.2d, v22.2d", 0x6e76e406),
         ("facgt v13.4h, v24.4h, v24.4h", 0x2ed82f0d),
@@ -28585,13 +28592,6 @@ fn static_070() {
         ("rbit v1.8b, v2.8b", 0x2e605841),
         ("rbit v1.16b, v2.16b", 0x6e605841),
         ("rev16 v1.8b, v2.8b", 0x0e201841),
-        ("rev16 v1.16b, v2.16b", 0x4e201841),
-        ("rev32 v1.8b, v2.8b", 0x2e200841),
-        ("rev32 v1.16b, v2.16b", 0x6e200841),
-        ("rev32 v1.4h, v2.4h", 0x2e600841),
-        ("rev32 v1.8h, v2.8h", 0x6e600841),
-        ("rev64 v1.8b, v2.8b", 0x0e200841),
-        ("rev64 v1.16b, v2.16b", 0x4e200841),
     ]);
 }
 
@@ -28601,6 +28601,20 @@ fn dynamic_070() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; fcmeq V(r[10]).h8, V(r[31]).h8, V(r[17]).h8
+        ;; lens.push(ops.offset().0)
+        ; fcmeq V(r[11]).s2, V(r[24]).s2, V(r[10]).s2
+        ;; lens.push(ops.offset().0)
+        ; fcmeq V(r[16]).s4, V(r[1]).s4, V(r[13]).s4
+        ;; lens.push(ops.offset().0)
+        ; fcmeq V(r[27]).d2, V(r[25]).d2, V(r[31]).d2
+        ;; lens.push(ops.offset().0)
+        ; fcmge V(r[15]).h4, V(r[5]).h4, V(r[31]).h4
+        ;; lens.push(ops.offset().0)
+        ; fcmge V(r[13]).h8, V(r[18]).h8, V(r[11]).h8
+        ;; lens.push(ops.offset().0)
+        ; fcmge V(r[27]).s2, V(r[21]).s2, V(r[22]).s2
+        ;; lens.push(ops.offset().0)
         ; fcmge V(r[6]).s4, V(r[22]).s4, V(r[19]).s4
         ;; lens.push(ops.offset().0)
         ; fcmge V(r[6]).d2, V(r[0]).d2, V(r[22]).d2
@@ -28715,22 +28729,15 @@ fn dynamic_070() {
         ;; lens.push(ops.offset().0)
         ; rev16 V(r[1]).b8, V(r[2]).b8
         ;; lens.push(ops.offset().0)
-        ; rev16 V(r[1]).b16, V(r[2]).b16
-        ;; lens.push(ops.offset().0)
-        ; rev32 V(r[1]).b8, V(r[2]).b8
-        ;; lens.push(ops.offset().0)
-        ; rev32 V(r[1]).b16, V(r[2]).b16
-        ;; lens.push(ops.offset().0)
-        ; rev32 V(r[1]).h4, V(r[2]).h4
-        ;; lens.push(ops.offset().0)
-        ; rev32 V(r[1]).h8, V(r[2]).h8
-        ;; lens.push(ops.offset().0)
-        ; rev64 V(r[1]).b8, V(r[2]).b8
-        ;; lens.push(ops.offset().0)
-        ; rev64 V(r[1]).b16, V(r[2]).b16
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("fcmeq v10.8h, v31.8h, v17.8h", 0x4e5127ea),
+        ("fcmeq v11.2s, v24.2s, v10.2s", 0x0e2ae70b),
+        ("fcmeq v16.4s, v1.4s, v13.4s", 0x4e2de430),
+        ("fcmeq v27.2d, v25.2d, v31.2d", 0x4e7fe73b),
+        ("fcmge v15.4h, v5.4h, v31.4h", 0x2e5f24af),
+        ("fcmge v13.8h, v18.8h, v11.8h", 0x6e4b264d),
+        ("fcmge v27.2s, v21.2s, v22.2s", 0x2e36e6bb),
         ("fcmge v6.4s, v22.4s, v19.4s", 0x6e33e6c6),
         ("fcmge v6.2d, v0.2d, v22.2d", 0x6e76e406),
         ("facgt v13.4h, v24.4h, v24.4h", 0x2ed82f0d),
@@ -28788,13 +28795,6 @@ fn dynamic_070() {
         ("rbit v1.8b, v2.8b", 0x2e605841),
         ("rbit v1.16b, v2.16b", 0x6e605841),
         ("rev16 v1.8b, v2.8b", 0x0e201841),
-        ("rev16 v1.16b, v2.16b", 0x4e201841),
-        ("rev32 v1.8b, v2.8b", 0x2e200841),
-        ("rev32 v1.16b, v2.16b", 0x6e200841),
-        ("rev32 v1.4h, v2.4h", 0x2e600841),
-        ("rev32 v1.8h, v2.8h", 0x6e600841),
-        ("rev64 v1.8b, v2.8b", 0x0e200841),
-        ("rev64 v1.16b, v2.16b", 0x4e200841),
     ]);
 }
 
@@ -28803,136 +28803,143 @@ fn static_071() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
-        ; rev64 V(1).h4, V(2).h4
+        ; rev16 V(1).b16, V(2).b16
         ;; lens.push(ops.offset().0)
-        ; rev64 v1.8h, v2.8h
+        ; rev32 v1.8b, v2.8b
         ;; lens.push(ops.offset().0)
-        ; rev64 v1.s2, v2.s2
+        ; rev32 v1.b16, v2.b16
         ;; lens.push(ops.offset().0)
-        ; rev64 V(1).s4, V(2).s4
+        ; rev32 V(1).h4, V(2).h4
         ;; lens.push(ops.offset().0)
-        ; sqabs v1.8b, v2.8b
+        ; rev32 v1.8h, v2.8h
         ;; lens.push(ops.offset().0)
-        ; sqabs v1.b16, v2.b16
+        ; rev64 v1.b8, v2.b8
         ;; lens.push(ops.offset().0)
-        ; sqabs V(1).h4, V(2).h4
+        ; rev64 V(1).b16, V(2).b16
         ;; lens.push(ops.offset().0)
-        ; sqabs v1.8h, v2.8h
+        ; rev64 v1.4h, v2.4h
         ;; lens.push(ops.offset().0)
-        ; sqabs v1.s2, v2.s2
+        ; rev64 v1.h8, v2.h8
         ;; lens.push(ops.offset().0)
-        ; sqabs V(1).s4, V(2).s4
+        ; rev64 V(1).s2, V(2).s2
         ;; lens.push(ops.offset().0)
-        ; sqabs v1.2d, v2.2d
+        ; rev64 v1.4s, v2.4s
         ;; lens.push(ops.offset().0)
-        ; fabs v1.h4, v2.h4
+        ; sqabs v1.b8, v2.b8
         ;; lens.push(ops.offset().0)
-        ; fabs V(1).h8, V(2).h8
+        ; sqabs V(1).b16, V(2).b16
         ;; lens.push(ops.offset().0)
-        ; fabs v1.2s, v2.2s
+        ; sqabs v1.4h, v2.4h
         ;; lens.push(ops.offset().0)
-        ; fabs v1.s4, v2.s4
+        ; sqabs v1.h8, v2.h8
         ;; lens.push(ops.offset().0)
-        ; fabs V(1).d2, V(2).d2
+        ; sqabs V(1).s2, V(2).s2
         ;; lens.push(ops.offset().0)
-        ; fneg v1.4h, v2.4h
+        ; sqabs v1.4s, v2.4s
         ;; lens.push(ops.offset().0)
-        ; fneg v1.h8, v2.h8
+        ; sqabs v1.d2, v2.d2
         ;; lens.push(ops.offset().0)
-        ; fneg V(1).s2, V(2).s2
+        ; fabs V(1).h4, V(2).h4
         ;; lens.push(ops.offset().0)
-        ; fneg v1.4s, v2.4s
+        ; fabs v1.8h, v2.8h
         ;; lens.push(ops.offset().0)
-        ; fneg v1.d2, v2.d2
+        ; fabs v1.s2, v2.s2
         ;; lens.push(ops.offset().0)
-        ; fsqrt V(1).h4, V(2).h4
+        ; fabs V(1).s4, V(2).s4
         ;; lens.push(ops.offset().0)
-        ; fsqrt v1.8h, v2.8h
+        ; fabs v1.2d, v2.2d
         ;; lens.push(ops.offset().0)
-        ; fsqrt v1.s2, v2.s2
+        ; fneg v1.h4, v2.h4
         ;; lens.push(ops.offset().0)
-        ; fsqrt V(1).s4, V(2).s4
+        ; fneg V(1).h8, V(2).h8
         ;; lens.push(ops.offset().0)
-        ; fsqrt v1.2d, v2.2d
+        ; fneg v1.2s, v2.2s
         ;; lens.push(ops.offset().0)
-        ; frintn v1.h4, v2.h4
+        ; fneg v1.s4, v2.s4
         ;; lens.push(ops.offset().0)
-        ; frintn V(1).h8, V(2).h8
+        ; fneg V(1).d2, V(2).d2
         ;; lens.push(ops.offset().0)
-        ; frintn v1.2s, v2.2s
+        ; fsqrt v1.4h, v2.4h
         ;; lens.push(ops.offset().0)
-        ; frintn v1.s4, v2.s4
+        ; fsqrt v1.h8, v2.h8
         ;; lens.push(ops.offset().0)
-        ; frintn V(1).d2, V(2).d2
+        ; fsqrt V(1).s2, V(2).s2
         ;; lens.push(ops.offset().0)
-        ; frecpe v1.4h, v2.4h
+        ; fsqrt v1.4s, v2.4s
         ;; lens.push(ops.offset().0)
-        ; frecpe v1.h8, v2.h8
+        ; fsqrt v1.d2, v2.d2
         ;; lens.push(ops.offset().0)
-        ; frecpe V(1).s2, V(2).s2
+        ; frintn V(1).h4, V(2).h4
         ;; lens.push(ops.offset().0)
-        ; frecpe v1.4s, v2.4s
+        ; frintn v1.8h, v2.8h
         ;; lens.push(ops.offset().0)
-        ; frecpe v1.d2, v2.d2
+        ; frintn v1.s2, v2.s2
         ;; lens.push(ops.offset().0)
-        ; urecpe V(1).s2, V(2).s2
+        ; frintn V(1).s4, V(2).s4
         ;; lens.push(ops.offset().0)
-        ; urecpe v1.4s, v2.4s
+        ; frintn v1.2d, v2.2d
         ;; lens.push(ops.offset().0)
-        ; scvtf v1.h4, v2.h4
+        ; frecpe v1.h4, v2.h4
         ;; lens.push(ops.offset().0)
-        ; scvtf V(1).h8, V(2).h8
+        ; frecpe V(1).h8, V(2).h8
         ;; lens.push(ops.offset().0)
-        ; scvtf v1.2s, v2.2s
+        ; frecpe v1.2s, v2.2s
         ;; lens.push(ops.offset().0)
-        ; scvtf v1.s4, v2.s4
+        ; frecpe v1.s4, v2.s4
         ;; lens.push(ops.offset().0)
-        ; scvtf V(1).d2, V(2).d2
+        ; frecpe V(1).d2, V(2).d2
         ;; lens.push(ops.offset().0)
-        ; ucvtf v1.4h, v2.4h
+        ; urecpe v1.2s, v2.2s
         ;; lens.push(ops.offset().0)
-        ; ucvtf v1.h8, v2.h8
+        ; urecpe v1.s4, v2.s4
         ;; lens.push(ops.offset().0)
-        ; ucvtf V(1).s2, V(2).s2
+        ; scvtf V(1).h4, V(2).h4
         ;; lens.push(ops.offset().0)
-        ; ucvtf v1.4s, v2.4s
+        ; scvtf v1.8h, v2.8h
         ;; lens.push(ops.offset().0)
-        ; ucvtf v1.d2, v2.d2
+        ; scvtf v1.s2, v2.s2
         ;; lens.push(ops.offset().0)
-        ; fcvtzs V(1).h4, V(2).h4
+        ; scvtf V(1).s4, V(2).s4
         ;; lens.push(ops.offset().0)
-        ; fcvtzs v1.8h, v2.8h
+        ; scvtf v1.2d, v2.2d
         ;; lens.push(ops.offset().0)
-        ; fcvtzs v1.s2, v2.s2
+        ; ucvtf v1.h4, v2.h4
         ;; lens.push(ops.offset().0)
-        ; fcvtzs V(1).s4, V(2).s4
+        ; ucvtf V(1).h8, V(2).h8
         ;; lens.push(ops.offset().0)
-        ; fcvtzs v1.2d, v2.2d
+        ; ucvtf v1.2s, v2.2s
         ;; lens.push(ops.offset().0)
-        ; fcvtzu v1.h4, v2.h4
+        ; ucvtf v1.s4, v2.s4
         ;; lens.push(ops.offset().0)
-        ; fcvtzu V(1).h8, V(2).h8
+        ; ucvtf V(1).d2, V(2).d2
         ;; lens.push(ops.offset().0)
-        ; fcvtzu v1.2s, v2.2s
+        ; fcvtzs v1.4h, v2.4h
         ;; lens.push(ops.offset().0)
-        ; fcvtzu v1.s4, v2.s4
+        ; fcvtzs v1.h8, v2.h8
         ;; lens.push(ops.offset().0)
-        ; fcvtzu V(1).d2, V(2).d2
+        ; fcvtzs V(1).s2, V(2).s2
         ;; lens.push(ops.offset().0)
-        ; cmeq v3.8b, v4.8b, #0
+        ; fcvtzs v1.4s, v2.4s
         ;; lens.push(ops.offset().0)
-        ; cmeq v3.s4, v4.s4, #0
+        ; fcvtzs v1.d2, v2.d2
         ;; lens.push(ops.offset().0)
-        ; cmeq V(3).d2, V(4).d2, #0
+        ; fcvtzu V(1).h4, V(2).h4
         ;; lens.push(ops.offset().0)
-        ; cmge v3.8b, v4.8b, #0
+        ; fcvtzu v1.8h, v2.8h
         ;; lens.push(ops.offset().0)
-        ; cmge v3.s4, v4.s4, #0
+        ; fcvtzu v1.s2, v2.s2
         ;; lens.push(ops.offset().0)
-        ; cmge V(3).d2, V(4).d2, #0
+        ; fcvtzu V(1).s4, V(2).s4
         ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("rev16 v1.16b, v2.16b", 0x4e201841),
+        ("rev32 v1.8b, v2.8b", 0x2e200841),
+        ("rev32 v1.16b, v2.16b", 0x6e200841),
+        ("rev32 v1.4h, v2.4h", 0x2e600841),
+        ("rev32 v1.8h, v2.8h", 0x6e600841),
+        ("rev64 v1.8b, v2.8b", 0x0e200841),
+        ("rev64 v1.16b, v2.16b", 0x4e200841),
         ("rev64 v1.4h, v2.4h", 0x0e600841),
         ("rev64 v1.8h, v2.8h", 0x4e600841),
         ("rev64 v1.2s, v2.2s", 0x0ea00841),
@@ -28990,13 +28997,6 @@ fn static_071() {
         ("fcvtzu v1.8h, v2.8h", 0x6ef9b841),
         ("fcvtzu v1.2s, v2.2s", 0x2ea1b841),
         ("fcvtzu v1.4s, v2.4s", 0x6ea1b841),
-        ("fcvtzu v1.2d, v2.2d", 0x6ee1b841),
-        ("cmeq v3.8b, v4.8b, #0", 0x0e209883),
-        ("cmeq v3.4s, v4.4s, #0", 0x4ea09883),
-        ("cmeq v3.2d, v4.2d, #0", 0x4ee09883),
-        ("cmge v3.8b, v4.8b, #0", 0x2e208883),
-        ("cmge v3.4s, v4.4s, #0", 0x6ea08883),
-        ("cmge v3.2d, v4.2d, #0", 0x6ee08883),
     ]);
 }
 
@@ -29006,6 +29006,20 @@ fn dynamic_071() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; rev16 V(r[1]).b16, V(r[2]).b16
+        ;; lens.push(ops.offset().0)
+        ; rev32 V(r[1]).b8, V(r[2]).b8
+        ;; lens.push(ops.offset().0)
+        ; rev32 V(r[1]).b16, V(r[2]).b16
+        ;; lens.push(ops.offset().0)
+        ; rev32 V(r[1]).h4, V(r[2]).h4
+        ;; lens.push(ops.offset().0)
+        ; rev32 V(r[1]).h8, V(r[2]).h8
+        ;; lens.push(ops.offset().0)
+        ; rev64 V(r[1]).b8, V(r[2]).b8
+        ;; lens.push(ops.offset().0)
+        ; rev64 V(r[1]).b16, V(r[2]).b16
+        ;; lens.push(ops.offset().0)
         ; rev64 V(r[1]).h4, V(r[2]).h4
         ;; lens.push(ops.offset().0)
         ; rev64 V(r[1]).h8, V(r[2]).h8
@@ -29120,22 +29134,15 @@ fn dynamic_071() {
         ;; lens.push(ops.offset().0)
         ; fcvtzu V(r[1]).s4, V(r[2]).s4
         ;; lens.push(ops.offset().0)
-        ; fcvtzu V(r[1]).d2, V(r[2]).d2
-        ;; lens.push(ops.offset().0)
-        ; cmeq V(r[3]).b8, V(r[4]).b8, #v(0i64)
-        ;; lens.push(ops.offset().0)
-        ; cmeq V(r[3]).s4, V(r[4]).s4, #v(0i64)
-        ;; lens.push(ops.offset().0)
-        ; cmeq V(r[3]).d2, V(r[4]).d2, #v(0i64)
-        ;; lens.push(ops.offset().0)
-        ; cmge V(r[3]).b8, V(r[4]).b8, #v(0i64)
-        ;; lens.push(ops.offset().0)
-        ; cmge V(r[3]).s4, V(r[4]).s4, #v(0i64)
-        ;; lens.push(ops.offset().0)
-        ; cmge V(r[3]).d2, V(r[4]).d2, #v(0i64)
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("rev16 v1.16b, v2.16b", 0x4e201841),
+        ("rev32 v1.8b, v2.8b", 0x2e200841),
+        ("rev32 v1.16b, v2.16b", 0x6e200841),
+        ("rev32 v1.4h, v2.4h", 0x2e600841),
+        ("rev32 v1.8h, v2.8h", 0x6e600841),
+        ("rev64 v1.8b, v2.8b", 0x0e200841),
+        ("rev64 v1.16b, v2.16b", 0x4e200841),
         ("rev64 v1.4h, v2.4h", 0x0e600841),
         ("rev64 v1.8h, v2.8h", 0x4e600841),
         ("rev64 v1.2s, v2.2s", 0x0ea00841),
@@ -29193,13 +29200,6 @@ fn dynamic_071() {
         ("fcvtzu v1.8h, v2.8h", 0x6ef9b841),
         ("fcvtzu v1.2s, v2.2s", 0x2ea1b841),
         ("fcvtzu v1.4s, v2.4s", 0x6ea1b841),
-        ("fcvtzu v1.2d, v2.2d", 0x6ee1b841),
-        ("cmeq v3.8b, v4.8b, #0", 0x0e209883),
-        ("cmeq v3.4s, v4.4s, #0", 0x4ea09883),
-        ("cmeq v3.2d, v4.2d, #0", 0x4ee09883),
-        ("cmge v3.8b, v4.8b, #0", 0x2e208883),
-        ("cmge v3.4s, v4.4s, #0", 0x6ea08883),
-        ("cmge v3.2d, v4.2d, #0", 0x6ee08883),
     ]);
 }
 
@@ -29208,136 +29208,143 @@ fn static_072() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
-        ; cmgt v3.8b, v4.8b, #0
+        ; fcvtzu v1.2d, v2.2d
         ;; lens.push(ops.offset().0)
-        ; cmgt v3.s4, v4.s4, #0
+        ; cmeq v3.b8, v4.b8, #0
         ;; lens.push(ops.offset().0)
-        ; cmgt V(3).d2, V(4).d2, #0
+        ; cmeq V(3).s4, V(4).s4, #0
         ;; lens.push(ops.offset().0)
-        ; cmle v3.8b, v4.8b, #0
+        ; cmeq v3.2d, v4.2d, #0
         ;; lens.push(ops.offset().0)
-        ; cmle v3.s4, v4.s4, #0
+        ; cmge v3.b8, v4.b8, #0
         ;; lens.push(ops.offset().0)
-        ; cmle V(3).d2, V(4).d2, #0
+        ; cmge V(3).s4, V(4).s4, #0
         ;; lens.push(ops.offset().0)
-        ; cmlt v3.8b, v4.8b, #0
+        ; cmge v3.2d, v4.2d, #0
         ;; lens.push(ops.offset().0)
-        ; cmlt v3.s4, v4.s4, #0
+        ; cmgt v3.b8, v4.b8, #0
         ;; lens.push(ops.offset().0)
-        ; cmlt V(3).d2, V(4).d2, #0
+        ; cmgt V(3).s4, V(4).s4, #0
         ;; lens.push(ops.offset().0)
-        ; fcmeq v3.2s, v4.2s, #0.0
+        ; cmgt v3.2d, v4.2d, #0
         ;; lens.push(ops.offset().0)
-        ; fcmeq v3.s4, v4.s4, #0.0
+        ; cmle v3.b8, v4.b8, #0
         ;; lens.push(ops.offset().0)
-        ; fcmeq V(3).d2, V(4).d2, #0.0
+        ; cmle V(3).s4, V(4).s4, #0
         ;; lens.push(ops.offset().0)
-        ; fcmeq v3.4h, v4.4h, #0.0
+        ; cmle v3.2d, v4.2d, #0
         ;; lens.push(ops.offset().0)
-        ; fcmeq v3.h8, v4.h8, #0.0
+        ; cmlt v3.b8, v4.b8, #0
         ;; lens.push(ops.offset().0)
-        ; fcmge V(3).s2, V(4).s2, #0.0
+        ; cmlt V(3).s4, V(4).s4, #0
         ;; lens.push(ops.offset().0)
-        ; fcmge v3.4s, v4.4s, #0.0
+        ; cmlt v3.2d, v4.2d, #0
         ;; lens.push(ops.offset().0)
-        ; fcmge v3.d2, v4.d2, #0.0
+        ; fcmeq v3.s2, v4.s2, #0.0
         ;; lens.push(ops.offset().0)
-        ; fcmge V(3).h4, V(4).h4, #0.0
+        ; fcmeq V(3).s4, V(4).s4, #0.0
         ;; lens.push(ops.offset().0)
-        ; fcmge v3.8h, v4.8h, #0.0
+        ; fcmeq v3.2d, v4.2d, #0.0
         ;; lens.push(ops.offset().0)
-        ; fcmlt v3.s2, v4.s2, #0.0
+        ; fcmeq v3.h4, v4.h4, #0.0
         ;; lens.push(ops.offset().0)
-        ; fcmlt V(3).s4, V(4).s4, #0.0
+        ; fcmeq V(3).h8, V(4).h8, #0.0
         ;; lens.push(ops.offset().0)
-        ; fcmlt v3.2d, v4.2d, #0.0
+        ; fcmge v3.2s, v4.2s, #0.0
         ;; lens.push(ops.offset().0)
-        ; fcmlt v3.h4, v4.h4, #0.0
+        ; fcmge v3.s4, v4.s4, #0.0
         ;; lens.push(ops.offset().0)
-        ; fcmlt V(3).h8, V(4).h8, #0.0
+        ; fcmge V(3).d2, V(4).d2, #0.0
         ;; lens.push(ops.offset().0)
-        ; saddl v0.8h, v1.8b, v2.8b
+        ; fcmge v3.4h, v4.4h, #0.0
         ;; lens.push(ops.offset().0)
-        ; saddl v0.s4, v1.h4, v2.h4
+        ; fcmge v3.h8, v4.h8, #0.0
         ;; lens.push(ops.offset().0)
-        ; saddl V(0).d2, V(1).s2, V(2).s2
+        ; fcmlt V(3).s2, V(4).s2, #0.0
         ;; lens.push(ops.offset().0)
-        ; saddl2 v0.8h, v1.16b, v2.16b
+        ; fcmlt v3.4s, v4.4s, #0.0
         ;; lens.push(ops.offset().0)
-        ; saddl2 v0.s4, v1.h8, v2.h8
+        ; fcmlt v3.d2, v4.d2, #0.0
         ;; lens.push(ops.offset().0)
-        ; saddl2 V(0).d2, V(1).s4, V(2).s4
+        ; fcmlt V(3).h4, V(4).h4, #0.0
         ;; lens.push(ops.offset().0)
-        ; umull v0.8h, v1.8b, v2.8b
+        ; fcmlt v3.8h, v4.8h, #0.0
         ;; lens.push(ops.offset().0)
-        ; umull v0.d2, v1.s2, v2.s2
+        ; saddl v0.h8, v1.b8, v2.b8
         ;; lens.push(ops.offset().0)
-        ; smlal2 V(0).s4, V(1).h8, V(2).h8
+        ; saddl V(0).s4, V(1).h4, V(2).h4
         ;; lens.push(ops.offset().0)
-        ; pmull v0.8h, v1.8b, v2.8b
+        ; saddl v0.2d, v1.2s, v2.2s
         ;; lens.push(ops.offset().0)
-        ; pmull v0.q1, v1.d1, v2.d1
+        ; saddl2 v0.h8, v1.b16, v2.b16
         ;; lens.push(ops.offset().0)
-        ; pmull2 V(0).h8, V(1).b16, V(2).b16
+        ; saddl2 V(0).s4, V(1).h8, V(2).h8
         ;; lens.push(ops.offset().0)
-        ; pmull2 v0.1q, v1.2d, v2.2d
+        ; saddl2 v0.2d, v1.4s, v2.4s
         ;; lens.push(ops.offset().0)
-        ; sqdmull v0.s4, v1.h4, v2.h4
+        ; umull v0.h8, v1.b8, v2.b8
         ;; lens.push(ops.offset().0)
-        ; sqdmull V(0).d2, V(1).s2, V(2).s2
+        ; umull V(0).d2, V(1).s2, V(2).s2
         ;; lens.push(ops.offset().0)
-        ; uabdl v0.8h, v1.8b, v2.8b
+        ; smlal2 v0.4s, v1.8h, v2.8h
         ;; lens.push(ops.offset().0)
-        ; saddw v0.h8, v1.h8, v2.b8
+        ; pmull v0.h8, v1.b8, v2.b8
         ;; lens.push(ops.offset().0)
-        ; saddw V(0).d2, V(1).d2, V(2).s2
+        ; pmull V(0).q1, V(1).d1, V(2).d1
         ;; lens.push(ops.offset().0)
-        ; usubw2 v0.4s, v1.4s, v2.8h
+        ; pmull2 v0.8h, v1.16b, v2.16b
         ;; lens.push(ops.offset().0)
-        ; addhn v0.b8, v1.h8, v2.h8
+        ; pmull2 v0.q1, v1.d2, v2.d2
         ;; lens.push(ops.offset().0)
-        ; addhn V(0).s2, V(1).d2, V(2).d2
+        ; sqdmull V(0).s4, V(1).h4, V(2).h4
         ;; lens.push(ops.offset().0)
-        ; raddhn2 v0.16b, v1.8h, v2.8h
+        ; sqdmull v0.2d, v1.2s, v2.2s
         ;; lens.push(ops.offset().0)
-        ; raddhn2 v0.s4, v1.d2, v2.d2
+        ; uabdl v0.h8, v1.b8, v2.b8
         ;; lens.push(ops.offset().0)
-        ; xtn V(5).b8, V(6).h8
+        ; saddw V(0).h8, V(1).h8, V(2).b8
         ;; lens.push(ops.offset().0)
-        ; xtn v5.4h, v6.4s
+        ; saddw v0.2d, v1.2d, v2.2s
         ;; lens.push(ops.offset().0)
-        ; xtn v5.s2, v6.d2
+        ; usubw2 v0.s4, v1.s4, v2.h8
         ;; lens.push(ops.offset().0)
-        ; xtn2 V(5).b16, V(6).h8
+        ; addhn V(0).b8, V(1).h8, V(2).h8
         ;; lens.push(ops.offset().0)
-        ; sqxtn v5.8b, v6.8h
+        ; addhn v0.2s, v1.2d, v2.2d
         ;; lens.push(ops.offset().0)
-        ; uqxtn2 v5.s4, v6.d2
+        ; raddhn2 v0.b16, v1.h8, v2.h8
         ;; lens.push(ops.offset().0)
-        ; fcvtn V(5).h4, V(6).s4
+        ; raddhn2 V(0).s4, V(1).d2, V(2).d2
         ;; lens.push(ops.offset().0)
-        ; fcvtn v5.2s, v6.2d
+        ; xtn v5.8b, v6.8h
         ;; lens.push(ops.offset().0)
-        ; fcvtl v5.s4, v6.h4
+        ; xtn v5.h4, v6.s4
         ;; lens.push(ops.offset().0)
-        ; fcvtl V(5).d2, V(6).s2
+        ; xtn V(5).s2, V(6).d2
         ;; lens.push(ops.offset().0)
-        ; fcvtl2 v5.4s, v6.8h
+        ; xtn2 v5.16b, v6.8h
         ;; lens.push(ops.offset().0)
-        ; fcvtl2 v5.d2, v6.s4
+        ; sqxtn v5.b8, v6.h8
         ;; lens.push(ops.offset().0)
-        ; fcvtxn V(5).s2, V(6).d2
+        ; uqxtn2 V(5).s4, V(6).d2
         ;; lens.push(ops.offset().0)
-        ; addv b0, v4.8b
+        ; fcvtn v5.4h, v6.4s
         ;; lens.push(ops.offset().0)
-        ; addv b0, v4.b16
+        ; fcvtn v5.s2, v6.d2
         ;; lens.push(ops.offset().0)
-        ; addv H(1), V(4).h4
+        ; fcvtl V(5).s4, V(6).h4
         ;; lens.push(ops.offset().0)
-        ; addv h1, v4.8h
+        ; fcvtl v5.2d, v6.2s
         ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("fcvtzu v1.2d, v2.2d", 0x6ee1b841),
+        ("cmeq v3.8b, v4.8b, #0", 0x0e209883),
+        ("cmeq v3.4s, v4.4s, #0", 0x4ea09883),
+        ("cmeq v3.2d, v4.2d, #0", 0x4ee09883),
+        ("cmge v3.8b, v4.8b, #0", 0x2e208883),
+        ("cmge v3.4s, v4.4s, #0", 0x6ea08883),
+        ("cmge v3.2d, v4.2d, #0", 0x6ee08883),
         ("cmgt v3.8b, v4.8b, #0", 0x0e208883),
         ("cmgt v3.4s, v4.4s, #0", 0x4ea08883),
         ("cmgt v3.2d, v4.2d, #0", 0x4ee08883),
@@ -29395,13 +29402,6 @@ fn static_072() {
         ("fcvtn v5.2s, v6.2d", 0x0e6168c5),
         ("fcvtl v5.4s, v6.4h", 0x0e2178c5),
         ("fcvtl v5.2d, v6.2s", 0x0e6178c5),
-        ("fcvtl2 v5.4s, v6.8h", 0x4e2178c5),
-        ("fcvtl2 v5.2d, v6.4s", 0x4e6178c5),
-        ("fcvtxn v5.2s, v6.2d", 0x2e6168c5),
-        ("addv b0, v4.8b", 0x0e31b880),
-        ("addv b0, v4.16b", 0x4e31b880),
-        ("addv h1, v4.4h", 0x0e71b881),
-        ("addv h1, v4.8h", 0x4e71b881),
     ]);
 }
 
@@ -29411,6 +29411,20 @@ fn dynamic_072() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; fcvtzu V(r[1]).d2, V(r[2]).d2
+        ;; lens.push(ops.offset().0)
+        ; cmeq V(r[3]).b8, V(r[4]).b8, #v(0i64)
+        ;; lens.push(ops.offset().0)
+        ; cmeq V(r[3]).s4, V(r[4]).s4, #v(0i64)
+        ;; lens.push(ops.offset().0)
+        ; cmeq V(r[3]).d2, V(r[4]).d2, #v(0i64)
+        ;; lens.push(ops.offset().0)
+        ; cmge V(r[3]).b8, V(r[4]).b8, #v(0i64)
+        ;; lens.push(ops.offset().0)
+        ; cmge V(r[3]).s4, V(r[4]).s4, #v(0i64)
+        ;; lens.push(ops.offset().0)
+        ; cmge V(r[3]).d2, V(r[4]).d2, #v(0i64)
+        ;; lens.push(ops.offset().0)
         ; cmgt V(r[3]).b8, V(r[4]).b8, #v(0i64)
         ;; lens.push(ops.offset().0)
         ; cmgt V(r[3]).s4, V(r[4]).s4, #v(0i64)
@@ -29525,22 +29539,15 @@ fn dynamic_072() {
         ;; lens.push(ops.offset().0)
         ; fcvtl V(r[5]).d2, V(r[6]).s2
         ;; lens.push(ops.offset().0)
-        ; fcvtl2 V(r[5]).s4, V(r[6]).h8
-        ;; lens.push(ops.offset().0)
-        ; fcvtl2 V(r[5]).d2, V(r[6]).s4
-        ;; lens.push(ops.offset().0)
-        ; fcvtxn V(r[5]).s2, V(r[6]).d2
-        ;; lens.push(ops.offset().0)
-        ; addv B(r[0]), V(r[4]).b8
-        ;; lens.push(ops.offset().0)
-        ; addv B(r[0]), V(r[4]).b16
-        ;; lens.push(ops.offset().0)
-        ; addv H(r[1]), V(r[4]).h4
-        ;; lens.push(ops.offset().0)
-        ; addv H(r[1]), V(r[4]).h8
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("fcvtzu v1.2d, v2.2d", 0x6ee1b841),
+        ("cmeq v3.8b, v4.8b, #0", 0x0e209883),
+        ("cmeq v3.4s, v4.4s, #0", 0x4ea09883),
+        ("cmeq v3.2d, v4.2d, #0", 0x4ee09883),
+        ("cmge v3.8b, v4.8b, #0", 0x2e208883),
+        ("cmge v3.4s, v4.4s, #0", 0x6ea08883),
+        ("cmge v3.2d, v4.2d, #0", 0x6ee08883),
         ("cmgt v3.8b, v4.8b, #0", 0x0e208883),
         ("cmgt v3.4s, v4.4s, #0", 0x4ea08883),
         ("cmgt v3.2d, v4.2d, #0", 0x4ee08883),
@@ -29598,13 +29605,6 @@ fn dynamic_072() {
         ("fcvtn v5.2s, v6.2d", 0x0e6168c5),
         ("fcvtl v5.4s, v6.4h", 0x0e2178c5),
         ("fcvtl v5.2d, v6.2s", 0x0e6178c5),
-        ("fcvtl2 v5.4s, v6.8h", 0x4e2178c5),
-        ("fcvtl2 v5.2d, v6.4s", 0x4e6178c5),
-        ("fcvtxn v5.2s, v6.2d", 0x2e6168c5),
-        ("addv b0, v4.8b", 0x0e31b880),
-        ("addv b0, v4.16b", 0x4e31b880),
-        ("addv h1, v4.4h", 0x0e71b881),
-        ("addv h1, v4.8h", 0x4e71b881),
     ]);
 }
 
@@ -29613,136 +29613,143 @@ fn static_073() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
-        ; addv s2, v4.s4
+        ; fcvtl2 v5.s4, v6.h8
         ;; lens.push(ops.offset().0)
-        ; smaxv B(0), V(4).b8
+        ; fcvtl2 V(5).d2, V(6).s4
         ;; lens.push(ops.offset().0)
-        ; smaxv b0, v4.16b
+        ; fcvtxn v5.2s, v6.2d
         ;; lens.push(ops.offset().0)
-        ; smaxv h1, v4.h4
+        ; addv b0, v4.b8
         ;; lens.push(ops.offset().0)
-        ; smaxv H(1), V(4).h8
+        ; addv B(0), V(4).b16
         ;; lens.push(ops.offset().0)
-        ; smaxv s2, v4.4s
+        ; addv h1, v4.4h
         ;; lens.push(ops.offset().0)
-        ; uminv b0, v4.b8
+        ; addv h1, v4.h8
         ;; lens.push(ops.offset().0)
-        ; uminv B(0), V(4).b16
+        ; addv S(2), V(4).s4
         ;; lens.push(ops.offset().0)
-        ; uminv h1, v4.4h
+        ; smaxv b0, v4.8b
         ;; lens.push(ops.offset().0)
-        ; uminv h1, v4.h8
+        ; smaxv b0, v4.b16
         ;; lens.push(ops.offset().0)
-        ; uminv S(2), V(4).s4
+        ; smaxv H(1), V(4).h4
         ;; lens.push(ops.offset().0)
-        ; saddlv h0, v4.8b
+        ; smaxv h1, v4.8h
         ;; lens.push(ops.offset().0)
-        ; saddlv h0, v4.b16
+        ; smaxv s2, v4.s4
         ;; lens.push(ops.offset().0)
-        ; saddlv S(1), V(4).h4
+        ; uminv B(0), V(4).b8
         ;; lens.push(ops.offset().0)
-        ; saddlv d2, v4.4s
+        ; uminv b0, v4.16b
         ;; lens.push(ops.offset().0)
-        ; uaddlv h0, v4.b8
+        ; uminv h1, v4.h4
         ;; lens.push(ops.offset().0)
-        ; uaddlv H(0), V(4).b16
+        ; uminv H(1), V(4).h8
         ;; lens.push(ops.offset().0)
-        ; uaddlv s1, v4.4h
+        ; uminv s2, v4.4s
         ;; lens.push(ops.offset().0)
-        ; uaddlv d2, v4.s4
+        ; saddlv h0, v4.b8
         ;; lens.push(ops.offset().0)
-        ; fmaxv S(0), V(1).s4
+        ; saddlv H(0), V(4).b16
         ;; lens.push(ops.offset().0)
-        ; fmaxv h0, v1.8h
+        ; saddlv s1, v4.4h
         ;; lens.push(ops.offset().0)
-        ; fminnmv s0, v1.s4
+        ; saddlv d2, v4.s4
         ;; lens.push(ops.offset().0)
-        ; fminnmv H(0), V(1).h8
+        ; uaddlv H(0), V(4).b8
         ;; lens.push(ops.offset().0)
-        ; shl v1.8b, v2.8b, #0
+        ; uaddlv h0, v4.16b
         ;; lens.push(ops.offset().0)
-        ; shl v1.b8, v2.b8, #1
+        ; uaddlv s1, v4.h4
         ;; lens.push(ops.offset().0)
-        ; shl V(1).b8, V(2).b8, #7
+        ; uaddlv D(2), V(4).s4
         ;; lens.push(ops.offset().0)
-        ; shl v1.16b, v2.16b, #0
+        ; fmaxv s0, v1.4s
         ;; lens.push(ops.offset().0)
-        ; shl v1.b16, v2.b16, #1
+        ; fmaxv h0, v1.h8
         ;; lens.push(ops.offset().0)
-        ; shl V(1).b16, V(2).b16, #7
+        ; fminnmv S(0), V(1).s4
         ;; lens.push(ops.offset().0)
-        ; shl v1.4h, v2.4h, #0
+        ; fminnmv h0, v1.8h
         ;; lens.push(ops.offset().0)
-        ; shl v1.h4, v2.h4, #1
+        ; shl v1.b8, v2.b8, #0
         ;; lens.push(ops.offset().0)
-        ; shl V(1).h4, V(2).h4, #15
+        ; shl V(1).b8, V(2).b8, #1
         ;; lens.push(ops.offset().0)
-        ; shl v1.8h, v2.8h, #0
+        ; shl v1.8b, v2.8b, #7
         ;; lens.push(ops.offset().0)
-        ; shl v1.h8, v2.h8, #1
+        ; shl v1.b16, v2.b16, #0
         ;; lens.push(ops.offset().0)
-        ; shl V(1).h8, V(2).h8, #15
+        ; shl V(1).b16, V(2).b16, #1
         ;; lens.push(ops.offset().0)
-        ; shl v1.2s, v2.2s, #0
+        ; shl v1.16b, v2.16b, #7
         ;; lens.push(ops.offset().0)
-        ; shl v1.s2, v2.s2, #1
+        ; shl v1.h4, v2.h4, #0
         ;; lens.push(ops.offset().0)
-        ; shl V(1).s2, V(2).s2, #31
+        ; shl V(1).h4, V(2).h4, #1
         ;; lens.push(ops.offset().0)
-        ; shl v1.4s, v2.4s, #0
+        ; shl v1.4h, v2.4h, #15
         ;; lens.push(ops.offset().0)
-        ; shl v1.s4, v2.s4, #1
+        ; shl v1.h8, v2.h8, #0
         ;; lens.push(ops.offset().0)
-        ; shl V(1).s4, V(2).s4, #31
+        ; shl V(1).h8, V(2).h8, #1
         ;; lens.push(ops.offset().0)
-        ; shl v1.2d, v2.2d, #0
+        ; shl v1.8h, v2.8h, #15
         ;; lens.push(ops.offset().0)
-        ; shl v1.d2, v2.d2, #1
+        ; shl v1.s2, v2.s2, #0
         ;; lens.push(ops.offset().0)
-        ; shl V(1).d2, V(2).d2, #63
+        ; shl V(1).s2, V(2).s2, #1
         ;; lens.push(ops.offset().0)
-        ; sshr v1.8b, v2.8b, #1
+        ; shl v1.2s, v2.2s, #31
         ;; lens.push(ops.offset().0)
-        ; sshr v1.b8, v2.b8, #7
+        ; shl v1.s4, v2.s4, #0
         ;; lens.push(ops.offset().0)
-        ; sshr V(1).b8, V(2).b8, #8
+        ; shl V(1).s4, V(2).s4, #1
         ;; lens.push(ops.offset().0)
-        ; sshr v1.16b, v2.16b, #1
+        ; shl v1.4s, v2.4s, #31
         ;; lens.push(ops.offset().0)
-        ; sshr v1.b16, v2.b16, #7
+        ; shl v1.d2, v2.d2, #0
         ;; lens.push(ops.offset().0)
-        ; sshr V(1).b16, V(2).b16, #8
+        ; shl V(1).d2, V(2).d2, #1
         ;; lens.push(ops.offset().0)
-        ; sshr v1.4h, v2.4h, #1
+        ; shl v1.2d, v2.2d, #63
         ;; lens.push(ops.offset().0)
-        ; sshr v1.h4, v2.h4, #15
+        ; sshr v1.b8, v2.b8, #1
         ;; lens.push(ops.offset().0)
-        ; sshr V(1).h4, V(2).h4, #16
+        ; sshr V(1).b8, V(2).b8, #7
         ;; lens.push(ops.offset().0)
-        ; sshr v1.8h, v2.8h, #1
+        ; sshr v1.8b, v2.8b, #8
         ;; lens.push(ops.offset().0)
-        ; sshr v1.h8, v2.h8, #15
+        ; sshr v1.b16, v2.b16, #1
         ;; lens.push(ops.offset().0)
-        ; sshr V(1).h8, V(2).h8, #16
+        ; sshr V(1).b16, V(2).b16, #7
         ;; lens.push(ops.offset().0)
-        ; sshr v1.2s, v2.2s, #1
+        ; sshr v1.16b, v2.16b, #8
         ;; lens.push(ops.offset().0)
-        ; sshr v1.s2, v2.s2, #31
+        ; sshr v1.h4, v2.h4, #1
         ;; lens.push(ops.offset().0)
-        ; sshr V(1).s2, V(2).s2, #32
+        ; sshr V(1).h4, V(2).h4, #15
         ;; lens.push(ops.offset().0)
-        ; sshr v1.4s, v2.4s, #1
+        ; sshr v1.4h, v2.4h, #16
         ;; lens.push(ops.offset().0)
-        ; sshr v1.s4, v2.s4, #31
+        ; sshr v1.h8, v2.h8, #1
         ;; lens.push(ops.offset().0)
-        ; sshr V(1).s4, V(2).s4, #32
+        ; sshr V(1).h8, V(2).h8, #15
         ;; lens.push(ops.offset().0)
-        ; sshr v1.2d, v2.2d, #1
+        ; sshr v1.8h, v2.8h, #16
         ;; lens.push(ops.offset().0)
-        ; sshr v1.d2, v2.d2, #63
+        ; sshr v1.s2, v2.s2, #1
         ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("fcvtl2 v5.4s, v6.8h", 0x4e2178c5),
+        ("fcvtl2 v5.2d, v6.4s", 0x4e6178c5),
+        ("fcvtxn v5.2s, v6.2d", 0x2e6168c5),
+        ("addv b0, v4.8b", 0x0e31b880),
+        ("addv b0, v4.16b", 0x4e31b880),
+        ("addv h1, v4.4h", 0x0e71b881),
+        ("addv h1, v4.8h", 0x4e71b881),
         ("addv s2, v4.4s", 0x4eb1b882),
         ("smaxv b0, v4.8b", 0x0e30a880),
         ("smaxv b0, v4.16b", 0x4e30a880),
@@ -29800,13 +29807,6 @@ fn static_073() {
         ("sshr v1.8h, v2.8h, #15", 0x4f110441),
         ("sshr v1.8h, v2.8h, #16", 0x4f100441),
         ("sshr v1.2s, v2.2s, #1", 0x0f3f0441),
-        ("sshr v1.2s, v2.2s, #31", 0x0f210441),
-        ("sshr v1.2s, v2.2s, #32", 0x0f200441),
-        ("sshr v1.4s, v2.4s, #1", 0x4f3f0441),
-        ("sshr v1.4s, v2.4s, #31", 0x4f210441),
-        ("sshr v1.4s, v2.4s, #32", 0x4f200441),
-        ("sshr v1.2d, v2.2d, #1", 0x4f7f0441),
-        ("sshr v1.2d, v2.2d, #63", 0x4f410441),
     ]);
 }
 
@@ -29816,6 +29816,20 @@ fn dynamic_073() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; fcvtl2 V(r[5]).s4, V(r[6]).h8
+        ;; lens.push(ops.offset().0)
+        ; fcvtl2 V(r[5]).d2, V(r[6]).s4
+        ;; lens.push(ops.offset().0)
+        ; fcvtxn V(r[5]).s2, V(r[6]).d2
+        ;; lens.push(ops.offset().0)
+        ; addv B(r[0]), V(r[4]).b8
+        ;; lens.push(ops.offset().0)
+        ; addv B(r[0]), V(r[4]).b16
+        ;; lens.push(ops.offset().0)
+        ; addv H(r[1]), V(r[4]).h4
+        ;; lens.push(ops.offset().0)
+        ; addv H(r[1]), V(r[4]).h8
+        ;; lens.push(ops.offset().0)
         ; addv S(r[2]), V(r[4]).s4
         ;; lens.push(ops.offset().0)
         ; smaxv B(r[0]), V(r[4]).b8
@@ -29930,22 +29944,15 @@ fn dynamic_073() {
         ;; lens.push(ops.offset().0)
         ; sshr V(r[1]).s2, V(r[2]).s2, #v(1i64)
         ;; lens.push(ops.offset().0)
-        ; sshr V(r[1]).s2, V(r[2]).s2, #v(31i64)
-        ;; lens.push(ops.offset().0)
-        ; sshr V(r[1]).s2, V(r[2]).s2, #v(32i64)
-        ;; lens.push(ops.offset().0)
-        ; sshr V(r[1]).s4, V(r[2]).s4, #v(1i64)
-        ;; lens.push(ops.offset().0)
-        ; sshr V(r[1]).s4, V(r[2]).s4, #v(31i64)
-        ;; lens.push(ops.offset().0)
-        ; sshr V(r[1]).s4, V(r[2]).s4, #v(32i64)
-        ;; lens.push(ops.offset().0)
-        ; sshr V(r[1]).d2, V(r[2]).d2, #v(1i64)
-        ;; lens.push(ops.offset().0)
-        ; sshr V(r[1]).d2, V(r[2]).d2, #v(63i64)
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("fcvtl2 v5.4s, v6.8h", 0x4e2178c5),
+        ("fcvtl2 v5.2d, v6.4s", 0x4e6178c5),
+        ("fcvtxn v5.2s, v6.2d", 0x2e6168c5),
+        ("addv b0, v4.8b", 0x0e31b880),
+        ("addv b0, v4.16b", 0x4e31b880),
+        ("addv h1, v4.4h", 0x0e71b881),
+        ("addv h1, v4.8h", 0x4e71b881),
         ("addv s2, v4.4s", 0x4eb1b882),
         ("smaxv b0, v4.8b", 0x0e30a880),
         ("smaxv b0, v4.16b", 0x4e30a880),
@@ -30003,13 +30010,6 @@ fn dynamic_073() {
         ("sshr v1.8h, v2.8h, #15", 0x4f110441),
         ("sshr v1.8h, v2.8h, #16", 0x4f100441),
         ("sshr v1.2s, v2.2s, #1", 0x0f3f0441),
-        ("sshr v1.2s, v2.2s, #31", 0x0f210441),
-        ("sshr v1.2s, v2.2s, #32", 0x0f200441),
-        ("sshr v1.4s, v2.4s, #1", 0x4f3f0441),
-        ("sshr v1.4s, v2.4s, #31", 0x4f210441),
-        ("sshr v1.4s, v2.4s, #32", 0x4f200441),
-        ("sshr v1.2d, v2.2d, #1", 0x4f7f0441),
-        ("sshr v1.2d, v2.2d, #63", 0x4f410441),
     ]);
 }
 
@@ -30018,136 +30018,143 @@ fn static_074() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
-        ; sshr V(1).d2, V(2).d2, #64
+        ; sshr V(1).s2, V(2).s2, #31
         ;; lens.push(ops.offset().0)
-        ; ushr v1.8b, v2.8b, #1
+        ; sshr v1.2s, v2.2s, #32
         ;; lens.push(ops.offset().0)
-        ; ushr v1.b8, v2.b8, #7
+        ; sshr v1.s4, v2.s4, #1
         ;; lens.push(ops.offset().0)
-        ; ushr V(1).b8, V(2).b8, #8
+        ; sshr V(1).s4, V(2).s4, #31
         ;; lens.push(ops.offset().0)
-        ; ushr v1.16b, v2.16b, #1
+        ; sshr v1.4s, v2.4s, #32
         ;; lens.push(ops.offset().0)
-        ; ushr v1.b16, v2.b16, #7
+        ; sshr v1.d2, v2.d2, #1
         ;; lens.push(ops.offset().0)
-        ; ushr V(1).b16, V(2).b16, #8
+        ; sshr V(1).d2, V(2).d2, #63
         ;; lens.push(ops.offset().0)
-        ; ushr v1.4h, v2.4h, #1
+        ; sshr v1.2d, v2.2d, #64
         ;; lens.push(ops.offset().0)
-        ; ushr v1.h4, v2.h4, #15
+        ; ushr v1.b8, v2.b8, #1
         ;; lens.push(ops.offset().0)
-        ; ushr V(1).h4, V(2).h4, #16
+        ; ushr V(1).b8, V(2).b8, #7
         ;; lens.push(ops.offset().0)
-        ; ushr v1.8h, v2.8h, #1
+        ; ushr v1.8b, v2.8b, #8
         ;; lens.push(ops.offset().0)
-        ; ushr v1.h8, v2.h8, #15
+        ; ushr v1.b16, v2.b16, #1
         ;; lens.push(ops.offset().0)
-        ; ushr V(1).h8, V(2).h8, #16
+        ; ushr V(1).b16, V(2).b16, #7
         ;; lens.push(ops.offset().0)
-        ; ushr v1.2s, v2.2s, #1
+        ; ushr v1.16b, v2.16b, #8
         ;; lens.push(ops.offset().0)
-        ; ushr v1.s2, v2.s2, #31
+        ; ushr v1.h4, v2.h4, #1
         ;; lens.push(ops.offset().0)
-        ; ushr V(1).s2, V(2).s2, #32
+        ; ushr V(1).h4, V(2).h4, #15
         ;; lens.push(ops.offset().0)
-        ; ushr v1.4s, v2.4s, #1
+        ; ushr v1.4h, v2.4h, #16
         ;; lens.push(ops.offset().0)
-        ; ushr v1.s4, v2.s4, #31
+        ; ushr v1.h8, v2.h8, #1
         ;; lens.push(ops.offset().0)
-        ; ushr V(1).s4, V(2).s4, #32
+        ; ushr V(1).h8, V(2).h8, #15
         ;; lens.push(ops.offset().0)
-        ; ushr v1.2d, v2.2d, #1
+        ; ushr v1.8h, v2.8h, #16
         ;; lens.push(ops.offset().0)
-        ; ushr v1.d2, v2.d2, #63
+        ; ushr v1.s2, v2.s2, #1
         ;; lens.push(ops.offset().0)
-        ; ushr V(1).d2, V(2).d2, #64
+        ; ushr V(1).s2, V(2).s2, #31
         ;; lens.push(ops.offset().0)
-        ; srshr v1.8b, v2.8b, #1
+        ; ushr v1.2s, v2.2s, #32
         ;; lens.push(ops.offset().0)
-        ; srshr v1.b8, v2.b8, #7
+        ; ushr v1.s4, v2.s4, #1
         ;; lens.push(ops.offset().0)
-        ; srshr V(1).b8, V(2).b8, #8
+        ; ushr V(1).s4, V(2).s4, #31
         ;; lens.push(ops.offset().0)
-        ; srshr v1.16b, v2.16b, #1
+        ; ushr v1.4s, v2.4s, #32
         ;; lens.push(ops.offset().0)
-        ; srshr v1.b16, v2.b16, #7
+        ; ushr v1.d2, v2.d2, #1
         ;; lens.push(ops.offset().0)
-        ; srshr V(1).b16, V(2).b16, #8
+        ; ushr V(1).d2, V(2).d2, #63
         ;; lens.push(ops.offset().0)
-        ; srshr v1.4h, v2.4h, #1
+        ; ushr v1.2d, v2.2d, #64
         ;; lens.push(ops.offset().0)
-        ; srshr v1.h4, v2.h4, #15
+        ; srshr v1.b8, v2.b8, #1
         ;; lens.push(ops.offset().0)
-        ; srshr V(1).h4, V(2).h4, #16
+        ; srshr V(1).b8, V(2).b8, #7
         ;; lens.push(ops.offset().0)
-        ; srshr v1.8h, v2.8h, #1
+        ; srshr v1.8b, v2.8b, #8
         ;; lens.push(ops.offset().0)
-        ; srshr v1.h8, v2.h8, #15
+        ; srshr v1.b16, v2.b16, #1
         ;; lens.push(ops.offset().0)
-        ; srshr V(1).h8, V(2).h8, #16
+        ; srshr V(1).b16, V(2).b16, #7
         ;; lens.push(ops.offset().0)
-        ; srshr v1.2s, v2.2s, #1
+        ; srshr v1.16b, v2.16b, #8
         ;; lens.push(ops.offset().0)
-        ; srshr v1.s2, v2.s2, #31
+        ; srshr v1.h4, v2.h4, #1
         ;; lens.push(ops.offset().0)
-        ; srshr V(1).s2, V(2).s2, #32
+        ; srshr V(1).h4, V(2).h4, #15
         ;; lens.push(ops.offset().0)
-        ; srshr v1.4s, v2.4s, #1
+        ; srshr v1.4h, v2.4h, #16
         ;; lens.push(ops.offset().0)
-        ; srshr v1.s4, v2.s4, #31
+        ; srshr v1.h8, v2.h8, #1
         ;; lens.push(ops.offset().0)
-        ; srshr V(1).s4, V(2).s4, #32
+        ; srshr V(1).h8, V(2).h8, #15
         ;; lens.push(ops.offset().0)
-        ; srshr v1.2d, v2.2d, #1
+        ; srshr v1.8h, v2.8h, #16
         ;; lens.push(ops.offset().0)
-        ; srshr v1.d2, v2.d2, #63
+        ; srshr v1.s2, v2.s2, #1
         ;; lens.push(ops.offset().0)
-        ; srshr V(1).d2, V(2).d2, #64
+        ; srshr V(1).s2, V(2).s2, #31
         ;; lens.push(ops.offset().0)
-        ; ssra v1.8b, v2.8b, #1
+        ; srshr v1.2s, v2.2s, #32
         ;; lens.push(ops.offset().0)
-        ; ssra v1.b8, v2.b8, #7
+        ; srshr v1.s4, v2.s4, #1
         ;; lens.push(ops.offset().0)
-        ; ssra V(1).b8, V(2).b8, #8
+        ; srshr V(1).s4, V(2).s4, #31
         ;; lens.push(ops.offset().0)
-        ; ssra v1.16b, v2.16b, #1
+        ; srshr v1.4s, v2.4s, #32
         ;; lens.push(ops.offset().0)
-        ; ssra v1.b16, v2.b16, #7
+        ; srshr v1.d2, v2.d2, #1
         ;; lens.push(ops.offset().0)
-        ; ssra V(1).b16, V(2).b16, #8
+        ; srshr V(1).d2, V(2).d2, #63
         ;; lens.push(ops.offset().0)
-        ; ssra v1.4h, v2.4h, #1
+        ; srshr v1.2d, v2.2d, #64
         ;; lens.push(ops.offset().0)
-        ; ssra v1.h4, v2.h4, #15
+        ; ssra v1.b8, v2.b8, #1
         ;; lens.push(ops.offset().0)
-        ; ssra V(1).h4, V(2).h4, #16
+        ; ssra V(1).b8, V(2).b8, #7
         ;; lens.push(ops.offset().0)
-        ; ssra v1.8h, v2.8h, #1
+        ; ssra v1.8b, v2.8b, #8
         ;; lens.push(ops.offset().0)
-        ; ssra v1.h8, v2.h8, #15
+        ; ssra v1.b16, v2.b16, #1
         ;; lens.push(ops.offset().0)
-        ; ssra V(1).h8, V(2).h8, #16
+        ; ssra V(1).b16, V(2).b16, #7
         ;; lens.push(ops.offset().0)
-        ; ssra v1.2s, v2.2s, #1
+        ; ssra v1.16b, v2.16b, #8
         ;; lens.push(ops.offset().0)
-        ; ssra v1.s2, v2.s2, #31
+        ; ssra v1.h4, v2.h4, #1
         ;; lens.push(ops.offset().0)
-        ; ssra V(1).s2, V(2).s2, #32
+        ; ssra V(1).h4, V(2).h4, #15
         ;; lens.push(ops.offset().0)
-        ; ssra v1.4s, v2.4s, #1
+        ; ssra v1.4h, v2.4h, #16
         ;; lens.push(ops.offset().0)
-        ; ssra v1.s4, v2.s4, #31
+        ; ssra v1.h8, v2.h8, #1
         ;; lens.push(ops.offset().0)
-        ; ssra V(1).s4, V(2).s4, #32
+        ; ssra V(1).h8, V(2).h8, #15
         ;; lens.push(ops.offset().0)
-        ; ssra v1.2d, v2.2d, #1
+        ; ssra v1.8h, v2.8h, #16
         ;; lens.push(ops.offset().0)
-        ; ssra v1.d2, v2.d2, #63
+        ; ssra v1.s2, v2.s2, #1
         ;; lens.push(ops.offset().0)
-        ; ssra V(1).d2, V(2).d2, #64
+        ; ssra V(1).s2, V(2).s2, #31
         ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("sshr v1.2s, v2.2s, #31", 0x0f210441),
+        ("sshr v1.2s, v2.2s, #32", 0x0f200441),
+        ("sshr v1.4s, v2.4s, #1", 0x4f3f0441),
+        ("sshr v1.4s, v2.4s, #31", 0x4f210441),
+        ("sshr v1.4s, v2.4s, #32", 0x4f200441),
+        ("sshr v1.2d, v2.2d, #1", 0x4f7f0441),
+        ("sshr v1.2d, v2.2d, #63", 0x4f410441),
         ("sshr v1.2d, v2.2d, #64", 0x4f400441),
         ("ushr v1.8b, v2.8b, #1", 0x2f0f0441),
         ("ushr v1.8b, v2.8b, #7", 0x2f090441),
@@ -30205,13 +30212,6 @@ fn static_074() {
         ("ssra v1.8h, v2.8h, #16", 0x4f101441),
         ("ssra v1.2s, v2.2s, #1", 0x0f3f1441),
         ("ssra v1.2s, v2.2s, #31", 0x0f211441),
-        ("ssra v1.2s, v2.2s, #32", 0x0f201441),
-        ("ssra v1.4s, v2.4s, #1", 0x4f3f1441),
-        ("ssra v1.4s, v2.4s, #31", 0x4f211441),
-        ("ssra v1.4s, v2.4s, #32", 0x4f201441),
-        ("ssra v1.2d, v2.2d, #1", 0x4f7f1441),
-        ("ssra v1.2d, v2.2d, #63", 0x4f411441),
-        ("ssra v1.2d, v2.2d, #64", 0x4f401441),
     ]);
 }
 
@@ -30221,6 +30221,20 @@ fn dynamic_074() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; sshr V(r[1]).s2, V(r[2]).s2, #v(31i64)
+        ;; lens.push(ops.offset().0)
+        ; sshr V(r[1]).s2, V(r[2]).s2, #v(32i64)
+        ;; lens.push(ops.offset().0)
+        ; sshr V(r[1]).s4, V(r[2]).s4, #v(1i64)
+        ;; lens.push(ops.offset().0)
+        ; sshr V(r[1]).s4, V(r[2]).s4, #v(31i64)
+        ;; lens.push(ops.offset().0)
+        ; sshr V(r[1]).s4, V(r[2]).s4, #v(32i64)
+        ;; lens.push(ops.offset().0)
+        ; sshr V(r[1]).d2, V(r[2]).d2, #v(1i64)
+        ;; lens.push(ops.offset().0)
+        ; sshr V(r[1]).d2, V(r[2]).d2, #v(63i64)
+        ;; lens.push(ops.offset().0)
         ; sshr V(r[1]).d2, V(r[2]).d2, #v(64i64)
         ;; lens.push(ops.offset().0)
         ; ushr V(r[1]).b8, V(r[2]).b8, #v(1i64)
@@ -30335,22 +30349,15 @@ fn dynamic_074() {
         ;; lens.push(ops.offset().0)
         ; ssra V(r[1]).s2, V(r[2]).s2, #v(31i64)
         ;; lens.push(ops.offset().0)
-        ; ssra V(r[1]).s2, V(r[2]).s2, #v(32i64)
-        ;; lens.push(ops.offset().0)
-        ; ssra V(r[1]).s4, V(r[2]).s4, #v(1i64)
-        ;; lens.push(ops.offset().0)
-        ; ssra V(r[1]).s4, V(r[2]).s4, #v(31i64)
-        ;; lens.push(ops.offset().0)
-        ; ssra V(r[1]).s4, V(r[2]).s4, #v(32i64)
-        ;; lens.push(ops.offset().0)
-        ; ssra V(r[1]).d2, V(r[2]).d2, #v(1i64)
-        ;; lens.push(ops.offset().0)
-        ; ssra V(r[1]).d2, V(r[2]).d2, #v(63i64)
-        ;; lens.push(ops.offset().0)
-        ; ssra V(r[1]).d2, V(r[2]).d2, #v(64i64)
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("sshr v1.2s, v2.2s, #31", 0x0f210441),
+        ("sshr v1.2s, v2.2s, #32", 0x0f200441),
+        ("sshr v1.4s, v2.4s, #1", 0x4f3f0441),
+        ("sshr v1.4s, v2.4s, #31", 0x4f210441),
+        ("sshr v1.4s, v2.4s, #32", 0x4f200441),
+        ("sshr v1.2d, v2.2d, #1", 0x4f7f0441),
+        ("sshr v1.2d, v2.2d, #63", 0x4f410441),
         ("sshr v1.2d, v2.2d, #64", 0x4f400441),
         ("ushr v1.8b, v2.8b, #1", 0x2f0f0441),
         ("ushr v1.8b, v2.8b, #7", 0x2f090441),
@@ -30408,13 +30415,6 @@ fn dynamic_074() {
         ("ssra v1.8h, v2.8h, #16", 0x4f101441),
         ("ssra v1.2s, v2.2s, #1", 0x0f3f1441),
         ("ssra v1.2s, v2.2s, #31", 0x0f211441),
-        ("ssra v1.2s, v2.2s, #32", 0x0f201441),
-        ("ssra v1.4s, v2.4s, #1", 0x4f3f1441),
-        ("ssra v1.4s, v2.4s, #31", 0x4f211441),
-        ("ssra v1.4s, v2.4s, #32", 0x4f201441),
-        ("ssra v1.2d, v2.2d, #1", 0x4f7f1441),
-        ("ssra v1.2d, v2.2d, #63", 0x4f411441),
-        ("ssra v1.2d, v2.2d, #64", 0x4f401441),
     ]);
 }
 
@@ -30423,136 +30423,143 @@ fn static_075() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
-        ; sli v1.8b, v2.8b, #0
+        ; ssra v1.2s, v2.2s, #32
         ;; lens.push(ops.offset().0)
-        ; sli v1.b8, v2.b8, #1
+        ; ssra v1.s4, v2.s4, #1
         ;; lens.push(ops.offset().0)
-        ; sli V(1).b8, V(2).b8, #7
+        ; ssra V(1).s4, V(2).s4, #31
         ;; lens.push(ops.offset().0)
-        ; sli v1.16b, v2.16b, #0
+        ; ssra v1.4s, v2.4s, #32
         ;; lens.push(ops.offset().0)
-        ; sli v1.b16, v2.b16, #1
+        ; ssra v1.d2, v2.d2, #1
         ;; lens.push(ops.offset().0)
-        ; sli V(1).b16, V(2).b16, #7
+        ; ssra V(1).d2, V(2).d2, #63
         ;; lens.push(ops.offset().0)
-        ; sli v1.4h, v2.4h, #0
+        ; ssra v1.2d, v2.2d, #64
         ;; lens.push(ops.offset().0)
-        ; sli v1.h4, v2.h4, #1
+        ; sli v1.b8, v2.b8, #0
         ;; lens.push(ops.offset().0)
-        ; sli V(1).h4, V(2).h4, #15
+        ; sli V(1).b8, V(2).b8, #1
         ;; lens.push(ops.offset().0)
-        ; sli v1.8h, v2.8h, #0
+        ; sli v1.8b, v2.8b, #7
         ;; lens.push(ops.offset().0)
-        ; sli v1.h8, v2.h8, #1
+        ; sli v1.b16, v2.b16, #0
         ;; lens.push(ops.offset().0)
-        ; sli V(1).h8, V(2).h8, #15
+        ; sli V(1).b16, V(2).b16, #1
         ;; lens.push(ops.offset().0)
-        ; sli v1.2s, v2.2s, #0
+        ; sli v1.16b, v2.16b, #7
         ;; lens.push(ops.offset().0)
-        ; sli v1.s2, v2.s2, #1
+        ; sli v1.h4, v2.h4, #0
         ;; lens.push(ops.offset().0)
-        ; sli V(1).s2, V(2).s2, #31
+        ; sli V(1).h4, V(2).h4, #1
         ;; lens.push(ops.offset().0)
-        ; sli v1.4s, v2.4s, #0
+        ; sli v1.4h, v2.4h, #15
         ;; lens.push(ops.offset().0)
-        ; sli v1.s4, v2.s4, #1
+        ; sli v1.h8, v2.h8, #0
         ;; lens.push(ops.offset().0)
-        ; sli V(1).s4, V(2).s4, #31
+        ; sli V(1).h8, V(2).h8, #1
         ;; lens.push(ops.offset().0)
-        ; sli v1.2d, v2.2d, #0
+        ; sli v1.8h, v2.8h, #15
         ;; lens.push(ops.offset().0)
-        ; sli v1.d2, v2.d2, #1
+        ; sli v1.s2, v2.s2, #0
         ;; lens.push(ops.offset().0)
-        ; sli V(1).d2, V(2).d2, #63
+        ; sli V(1).s2, V(2).s2, #1
         ;; lens.push(ops.offset().0)
-        ; sri v1.8b, v2.8b, #1
+        ; sli v1.2s, v2.2s, #31
         ;; lens.push(ops.offset().0)
-        ; sri v1.b8, v2.b8, #7
+        ; sli v1.s4, v2.s4, #0
         ;; lens.push(ops.offset().0)
-        ; sri V(1).b8, V(2).b8, #8
+        ; sli V(1).s4, V(2).s4, #1
         ;; lens.push(ops.offset().0)
-        ; sri v1.16b, v2.16b, #1
+        ; sli v1.4s, v2.4s, #31
         ;; lens.push(ops.offset().0)
-        ; sri v1.b16, v2.b16, #7
+        ; sli v1.d2, v2.d2, #0
         ;; lens.push(ops.offset().0)
-        ; sri V(1).b16, V(2).b16, #8
+        ; sli V(1).d2, V(2).d2, #1
         ;; lens.push(ops.offset().0)
-        ; sri v1.4h, v2.4h, #1
+        ; sli v1.2d, v2.2d, #63
         ;; lens.push(ops.offset().0)
-        ; sri v1.h4, v2.h4, #15
+        ; sri v1.b8, v2.b8, #1
         ;; lens.push(ops.offset().0)
-        ; sri V(1).h4, V(2).h4, #16
+        ; sri V(1).b8, V(2).b8, #7
         ;; lens.push(ops.offset().0)
-        ; sri v1.8h, v2.8h, #1
+        ; sri v1.8b, v2.8b, #8
         ;; lens.push(ops.offset().0)
-        ; sri v1.h8, v2.h8, #15
+        ; sri v1.b16, v2.b16, #1
         ;; lens.push(ops.offset().0)
-        ; sri V(1).h8, V(2).h8, #16
+        ; sri V(1).b16, V(2).b16, #7
         ;; lens.push(ops.offset().0)
-        ; sri v1.2s, v2.2s, #1
+        ; sri v1.16b, v2.16b, #8
         ;; lens.push(ops.offset().0)
-        ; sri v1.s2, v2.s2, #31
+        ; sri v1.h4, v2.h4, #1
         ;; lens.push(ops.offset().0)
-        ; sri V(1).s2, V(2).s2, #32
+        ; sri V(1).h4, V(2).h4, #15
         ;; lens.push(ops.offset().0)
-        ; sri v1.4s, v2.4s, #1
+        ; sri v1.4h, v2.4h, #16
         ;; lens.push(ops.offset().0)
-        ; sri v1.s4, v2.s4, #31
+        ; sri v1.h8, v2.h8, #1
         ;; lens.push(ops.offset().0)
-        ; sri V(1).s4, V(2).s4, #32
+        ; sri V(1).h8, V(2).h8, #15
         ;; lens.push(ops.offset().0)
-        ; sri v1.2d, v2.2d, #1
+        ; sri v1.8h, v2.8h, #16
         ;; lens.push(ops.offset().0)
-        ; sri v1.d2, v2.d2, #63
+        ; sri v1.s2, v2.s2, #1
         ;; lens.push(ops.offset().0)
-        ; sri V(1).d2, V(2).d2, #64
+        ; sri V(1).s2, V(2).s2, #31
         ;; lens.push(ops.offset().0)
-        ; sqshl v1.8b, v2.8b, #0
+        ; sri v1.2s, v2.2s, #32
         ;; lens.push(ops.offset().0)
-        ; sqshl v1.b8, v2.b8, #1
+        ; sri v1.s4, v2.s4, #1
         ;; lens.push(ops.offset().0)
-        ; sqshl V(1).b8, V(2).b8, #7
+        ; sri V(1).s4, V(2).s4, #31
         ;; lens.push(ops.offset().0)
-        ; sqshl v1.16b, v2.16b, #0
+        ; sri v1.4s, v2.4s, #32
         ;; lens.push(ops.offset().0)
-        ; sqshl v1.b16, v2.b16, #1
+        ; sri v1.d2, v2.d2, #1
         ;; lens.push(ops.offset().0)
-        ; sqshl V(1).b16, V(2).b16, #7
+        ; sri V(1).d2, V(2).d2, #63
         ;; lens.push(ops.offset().0)
-        ; sqshl v1.4h, v2.4h, #0
+        ; sri v1.2d, v2.2d, #64
         ;; lens.push(ops.offset().0)
-        ; sqshl v1.h4, v2.h4, #1
+        ; sqshl v1.b8, v2.b8, #0
         ;; lens.push(ops.offset().0)
-        ; sqshl V(1).h4, V(2).h4, #15
+        ; sqshl V(1).b8, V(2).b8, #1
         ;; lens.push(ops.offset().0)
-        ; sqshl v1.8h, v2.8h, #0
+        ; sqshl v1.8b, v2.8b, #7
         ;; lens.push(ops.offset().0)
-        ; sqshl v1.h8, v2.h8, #1
+        ; sqshl v1.b16, v2.b16, #0
         ;; lens.push(ops.offset().0)
-        ; sqshl V(1).h8, V(2).h8, #15
+        ; sqshl V(1).b16, V(2).b16, #1
         ;; lens.push(ops.offset().0)
-        ; sqshl v1.2s, v2.2s, #0
+        ; sqshl v1.16b, v2.16b, #7
         ;; lens.push(ops.offset().0)
-        ; sqshl v1.s2, v2.s2, #1
+        ; sqshl v1.h4, v2.h4, #0
         ;; lens.push(ops.offset().0)
-        ; sqshl V(1).s2, V(2).s2, #31
+        ; sqshl V(1).h4, V(2).h4, #1
         ;; lens.push(ops.offset().0)
-        ; sqshl v1.4s, v2.4s, #0
+        ; sqshl v1.4h, v2.4h, #15
         ;; lens.push(ops.offset().0)
-        ; sqshl v1.s4, v2.s4, #1
+        ; sqshl v1.h8, v2.h8, #0
         ;; lens.push(ops.offset().0)
-        ; sqshl V(1).s4, V(2).s4, #31
+        ; sqshl V(1).h8, V(2).h8, #1
         ;; lens.push(ops.offset().0)
-        ; sqshl v1.2d, v2.2d, #0
+        ; sqshl v1.8h, v2.8h, #15
         ;; lens.push(ops.offset().0)
-        ; sqshl v1.d2, v2.d2, #1
+        ; sqshl v1.s2, v2.s2, #0
         ;; lens.push(ops.offset().0)
-        ; sqshl V(1).d2, V(2).d2, #63
+        ; sqshl V(1).s2, V(2).s2, #1
         ;; lens.push(ops.offset().0)
-        ; uqshl v1.8b, v2.8b, #0
+        ; sqshl v1.2s, v2.2s, #31
         ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("ssra v1.2s, v2.2s, #32", 0x0f201441),
+        ("ssra v1.4s, v2.4s, #1", 0x4f3f1441),
+        ("ssra v1.4s, v2.4s, #31", 0x4f211441),
+        ("ssra v1.4s, v2.4s, #32", 0x4f201441),
+        ("ssra v1.2d, v2.2d, #1", 0x4f7f1441),
+        ("ssra v1.2d, v2.2d, #63", 0x4f411441),
+        ("ssra v1.2d, v2.2d, #64", 0x4f401441),
         ("sli v1.8b, v2.8b, #0", 0x2f085441),
         ("sli v1.8b, v2.8b, #1", 0x2f095441),
         ("sli v1.8b, v2.8b, #7", 0x2f0f5441),
@@ -30610,13 +30617,6 @@ fn static_075() {
         ("sqshl v1.2s, v2.2s, #0", 0x0f207441),
         ("sqshl v1.2s, v2.2s, #1", 0x0f217441),
         ("sqshl v1.2s, v2.2s, #31", 0x0f3f7441),
-        ("sqshl v1.4s, v2.4s, #0", 0x4f207441),
-        ("sqshl v1.4s, v2.4s, #1", 0x4f217441),
-        ("sqshl v1.4s, v2.4s, #31", 0x4f3f7441),
-        ("sqshl v1.2d, v2.2d, #0", 0x4f407441),
-        ("sqshl v1.2d, v2.2d, #1", 0x4f417441),
-        ("sqshl v1.2d, v2.2d, #63", 0x4f7f7441),
-        ("uqshl v1.8b, v2.8b, #0", 0x2f087441),
     ]);
 }
 
@@ -30626,6 +30626,20 @@ fn dynamic_075() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; ssra V(r[1]).s2, V(r[2]).s2, #v(32i64)
+        ;; lens.push(ops.offset().0)
+        ; ssra V(r[1]).s4, V(r[2]).s4, #v(1i64)
+        ;; lens.push(ops.offset().0)
+        ; ssra V(r[1]).s4, V(r[2]).s4, #v(31i64)
+        ;; lens.push(ops.offset().0)
+        ; ssra V(r[1]).s4, V(r[2]).s4, #v(32i64)
+        ;; lens.push(ops.offset().0)
+        ; ssra V(r[1]).d2, V(r[2]).d2, #v(1i64)
+        ;; lens.push(ops.offset().0)
+        ; ssra V(r[1]).d2, V(r[2]).d2, #v(63i64)
+        ;; lens.push(ops.offset().0)
+        ; ssra V(r[1]).d2, V(r[2]).d2, #v(64i64)
+        ;; lens.push(ops.offset().0)
         ; sli V(r[1]).b8, V(r[2]).b8, #v(0i64)
         ;; lens.push(ops.offset().0)
         ; sli V(r[1]).b8, V(r[2]).b8, #v(1i64)
@@ -30740,22 +30754,15 @@ fn dynamic_075() {
         ;; lens.push(ops.offset().0)
         ; sqshl V(r[1]).s2, V(r[2]).s2, #v(31i64)
         ;; lens.push(ops.offset().0)
-        ; sqshl V(r[1]).s4, V(r[2]).s4, #v(0i64)
-        ;; lens.push(ops.offset().0)
-        ; sqshl V(r[1]).s4, V(r[2]).s4, #v(1i64)
-        ;; lens.push(ops.offset().0)
-        ; sqshl V(r[1]).s4, V(r[2]).s4, #v(31i64)
-        ;; lens.push(ops.offset().0)
-        ; sqshl V(r[1]).d2, V(r[2]).d2, #v(0i64)
-        ;; lens.push(ops.offset().0)
-        ; sqshl V(r[1]).d2, V(r[2]).d2, #v(1i64)
-        ;; lens.push(ops.offset().0)
-        ; sqshl V(r[1]).d2, V(r[2]).d2, #v(63i64)
-        ;; lens.push(ops.offset().0)
-        ; uqshl V(r[1]).b8, V(r[2]).b8, #v(0i64)
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("ssra v1.2s, v2.2s, #32", 0x0f201441),
+        ("ssra v1.4s, v2.4s, #1", 0x4f3f1441),
+        ("ssra v1.4s, v2.4s, #31", 0x4f211441),
+        ("ssra v1.4s, v2.4s, #32", 0x4f201441),
+        ("ssra v1.2d, v2.2d, #1", 0x4f7f1441),
+        ("ssra v1.2d, v2.2d, #63", 0x4f411441),
+        ("ssra v1.2d, v2.2d, #64", 0x4f401441),
         ("sli v1.8b, v2.8b, #0", 0x2f085441),
         ("sli v1.8b, v2.8b, #1", 0x2f095441),
         ("sli v1.8b, v2.8b, #7", 0x2f0f5441),
@@ -30813,13 +30820,6 @@ fn dynamic_075() {
         ("sqshl v1.2s, v2.2s, #0", 0x0f207441),
         ("sqshl v1.2s, v2.2s, #1", 0x0f217441),
         ("sqshl v1.2s, v2.2s, #31", 0x0f3f7441),
-        ("sqshl v1.4s, v2.4s, #0", 0x4f207441),
-        ("sqshl v1.4s, v2.4s, #1", 0x4f217441),
-        ("sqshl v1.4s, v2.4s, #31", 0x4f3f7441),
-        ("sqshl v1.2d, v2.2d, #0", 0x4f407441),
-        ("sqshl v1.2d, v2.2d, #1", 0x4f417441),
-        ("sqshl v1.2d, v2.2d, #63", 0x4f7f7441),
-        ("uqshl v1.8b, v2.8b, #0", 0x2f087441),
     ]);
 }
 
@@ -30828,136 +30828,143 @@ fn static_076() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
-        ; uqshl v1.b8, v2.b8, #1
+        ; sqshl v1.s4, v2.s4, #0
         ;; lens.push(ops.offset().0)
-        ; uqshl V(1).b8, V(2).b8, #7
+        ; sqshl V(1).s4, V(2).s4, #1
         ;; lens.push(ops.offset().0)
-        ; uqshl v1.16b, v2.16b, #0
+        ; sqshl v1.4s, v2.4s, #31
         ;; lens.push(ops.offset().0)
-        ; uqshl v1.b16, v2.b16, #1
+        ; sqshl v1.d2, v2.d2, #0
         ;; lens.push(ops.offset().0)
-        ; uqshl V(1).b16, V(2).b16, #7
+        ; sqshl V(1).d2, V(2).d2, #1
         ;; lens.push(ops.offset().0)
-        ; uqshl v1.4h, v2.4h, #0
+        ; sqshl v1.2d, v2.2d, #63
         ;; lens.push(ops.offset().0)
-        ; uqshl v1.h4, v2.h4, #1
+        ; uqshl v1.b8, v2.b8, #0
         ;; lens.push(ops.offset().0)
-        ; uqshl V(1).h4, V(2).h4, #15
+        ; uqshl V(1).b8, V(2).b8, #1
         ;; lens.push(ops.offset().0)
-        ; uqshl v1.8h, v2.8h, #0
+        ; uqshl v1.8b, v2.8b, #7
         ;; lens.push(ops.offset().0)
-        ; uqshl v1.h8, v2.h8, #1
+        ; uqshl v1.b16, v2.b16, #0
         ;; lens.push(ops.offset().0)
-        ; uqshl V(1).h8, V(2).h8, #15
+        ; uqshl V(1).b16, V(2).b16, #1
         ;; lens.push(ops.offset().0)
-        ; uqshl v1.2s, v2.2s, #0
+        ; uqshl v1.16b, v2.16b, #7
         ;; lens.push(ops.offset().0)
-        ; uqshl v1.s2, v2.s2, #1
+        ; uqshl v1.h4, v2.h4, #0
         ;; lens.push(ops.offset().0)
-        ; uqshl V(1).s2, V(2).s2, #31
+        ; uqshl V(1).h4, V(2).h4, #1
         ;; lens.push(ops.offset().0)
-        ; uqshl v1.4s, v2.4s, #0
+        ; uqshl v1.4h, v2.4h, #15
         ;; lens.push(ops.offset().0)
-        ; uqshl v1.s4, v2.s4, #1
+        ; uqshl v1.h8, v2.h8, #0
         ;; lens.push(ops.offset().0)
-        ; uqshl V(1).s4, V(2).s4, #31
+        ; uqshl V(1).h8, V(2).h8, #1
         ;; lens.push(ops.offset().0)
-        ; uqshl v1.2d, v2.2d, #0
+        ; uqshl v1.8h, v2.8h, #15
         ;; lens.push(ops.offset().0)
-        ; uqshl v1.d2, v2.d2, #1
+        ; uqshl v1.s2, v2.s2, #0
         ;; lens.push(ops.offset().0)
-        ; uqshl V(1).d2, V(2).d2, #63
+        ; uqshl V(1).s2, V(2).s2, #1
         ;; lens.push(ops.offset().0)
-        ; sqshlu v1.8b, v2.8b, #0
+        ; uqshl v1.2s, v2.2s, #31
         ;; lens.push(ops.offset().0)
-        ; sqshlu v1.b8, v2.b8, #1
+        ; uqshl v1.s4, v2.s4, #0
         ;; lens.push(ops.offset().0)
-        ; sqshlu V(1).b8, V(2).b8, #7
+        ; uqshl V(1).s4, V(2).s4, #1
         ;; lens.push(ops.offset().0)
-        ; sqshlu v1.16b, v2.16b, #0
+        ; uqshl v1.4s, v2.4s, #31
         ;; lens.push(ops.offset().0)
-        ; sqshlu v1.b16, v2.b16, #1
+        ; uqshl v1.d2, v2.d2, #0
         ;; lens.push(ops.offset().0)
-        ; sqshlu V(1).b16, V(2).b16, #7
+        ; uqshl V(1).d2, V(2).d2, #1
         ;; lens.push(ops.offset().0)
-        ; sqshlu v1.4h, v2.4h, #0
+        ; uqshl v1.2d, v2.2d, #63
         ;; lens.push(ops.offset().0)
-        ; sqshlu v1.h4, v2.h4, #1
+        ; sqshlu v1.b8, v2.b8, #0
         ;; lens.push(ops.offset().0)
-        ; sqshlu V(1).h4, V(2).h4, #15
+        ; sqshlu V(1).b8, V(2).b8, #1
         ;; lens.push(ops.offset().0)
-        ; sqshlu v1.8h, v2.8h, #0
+        ; sqshlu v1.8b, v2.8b, #7
         ;; lens.push(ops.offset().0)
-        ; sqshlu v1.h8, v2.h8, #1
+        ; sqshlu v1.b16, v2.b16, #0
         ;; lens.push(ops.offset().0)
-        ; sqshlu V(1).h8, V(2).h8, #15
+        ; sqshlu V(1).b16, V(2).b16, #1
         ;; lens.push(ops.offset().0)
-        ; sqshlu v1.2s, v2.2s, #0
+        ; sqshlu v1.16b, v2.16b, #7
         ;; lens.push(ops.offset().0)
-        ; sqshlu v1.s2, v2.s2, #1
+        ; sqshlu v1.h4, v2.h4, #0
         ;; lens.push(ops.offset().0)
-        ; sqshlu V(1).s2, V(2).s2, #31
+        ; sqshlu V(1).h4, V(2).h4, #1
         ;; lens.push(ops.offset().0)
-        ; sqshlu v1.4s, v2.4s, #0
+        ; sqshlu v1.4h, v2.4h, #15
         ;; lens.push(ops.offset().0)
-        ; sqshlu v1.s4, v2.s4, #1
+        ; sqshlu v1.h8, v2.h8, #0
         ;; lens.push(ops.offset().0)
-        ; sqshlu V(1).s4, V(2).s4, #31
+        ; sqshlu V(1).h8, V(2).h8, #1
         ;; lens.push(ops.offset().0)
-        ; sqshlu v1.2d, v2.2d, #0
+        ; sqshlu v1.8h, v2.8h, #15
         ;; lens.push(ops.offset().0)
-        ; sqshlu v1.d2, v2.d2, #1
+        ; sqshlu v1.s2, v2.s2, #0
         ;; lens.push(ops.offset().0)
-        ; sqshlu V(1).d2, V(2).d2, #63
+        ; sqshlu V(1).s2, V(2).s2, #1
         ;; lens.push(ops.offset().0)
-        ; shrn v3.8b, v4.8h, #1
+        ; sqshlu v1.2s, v2.2s, #31
         ;; lens.push(ops.offset().0)
-        ; shrn v3.b8, v4.h8, #7
+        ; sqshlu v1.s4, v2.s4, #0
         ;; lens.push(ops.offset().0)
-        ; shrn V(3).b8, V(4).h8, #8
+        ; sqshlu V(1).s4, V(2).s4, #1
         ;; lens.push(ops.offset().0)
-        ; rshrn2 v3.8h, v4.4s, #1
+        ; sqshlu v1.4s, v2.4s, #31
         ;; lens.push(ops.offset().0)
-        ; rshrn2 v3.h8, v4.s4, #15
+        ; sqshlu v1.d2, v2.d2, #0
         ;; lens.push(ops.offset().0)
-        ; rshrn2 V(3).h8, V(4).s4, #16
+        ; sqshlu V(1).d2, V(2).d2, #1
         ;; lens.push(ops.offset().0)
-        ; sqshrn v3.2s, v4.2d, #1
+        ; sqshlu v1.2d, v2.2d, #63
         ;; lens.push(ops.offset().0)
-        ; sqshrn v3.s2, v4.d2, #31
+        ; shrn v3.b8, v4.h8, #1
         ;; lens.push(ops.offset().0)
-        ; sqshrn V(3).s2, V(4).d2, #32
+        ; shrn V(3).b8, V(4).h8, #7
         ;; lens.push(ops.offset().0)
-        ; sshll v3.8h, v4.8b, #0
+        ; shrn v3.8b, v4.8h, #8
         ;; lens.push(ops.offset().0)
-        ; sshll v3.h8, v4.b8, #1
+        ; rshrn2 v3.h8, v4.s4, #1
         ;; lens.push(ops.offset().0)
-        ; sshll V(3).h8, V(4).b8, #7
+        ; rshrn2 V(3).h8, V(4).s4, #15
         ;; lens.push(ops.offset().0)
-        ; ushll2 v3.2d, v4.4s, #0
+        ; rshrn2 v3.8h, v4.4s, #16
         ;; lens.push(ops.offset().0)
-        ; ushll2 v3.d2, v4.s4, #1
+        ; sqshrn v3.s2, v4.d2, #1
         ;; lens.push(ops.offset().0)
-        ; ushll2 V(3).d2, V(4).s4, #31
+        ; sqshrn V(3).s2, V(4).d2, #31
         ;; lens.push(ops.offset().0)
-        ; shll v0.8h, v1.8b, #8
+        ; sqshrn v3.2s, v4.2d, #32
         ;; lens.push(ops.offset().0)
-        ; shll v0.s4, v1.h4, #16
+        ; sshll v3.h8, v4.b8, #0
         ;; lens.push(ops.offset().0)
-        ; shll V(0).d2, V(1).s2, #32
+        ; sshll V(3).h8, V(4).b8, #1
         ;; lens.push(ops.offset().0)
-        ; shl d0, d1, #0
+        ; sshll v3.8h, v4.8b, #7
         ;; lens.push(ops.offset().0)
-        ; shl d0, d1, #1
+        ; ushll2 v3.d2, v4.s4, #0
         ;; lens.push(ops.offset().0)
-        ; ushr D(0), D(1), #1
+        ; ushll2 V(3).d2, V(4).s4, #1
         ;; lens.push(ops.offset().0)
-        ; shl d0, d1, #63
+        ; ushll2 v3.2d, v4.4s, #31
         ;; lens.push(ops.offset().0)
-        ; ushr d0, d1, #63
+        ; shll v0.h8, v1.b8, #8
         ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("sqshl v1.4s, v2.4s, #0", 0x4f207441),
+        ("sqshl v1.4s, v2.4s, #1", 0x4f217441),
+        ("sqshl v1.4s, v2.4s, #31", 0x4f3f7441),
+        ("sqshl v1.2d, v2.2d, #0", 0x4f407441),
+        ("sqshl v1.2d, v2.2d, #1", 0x4f417441),
+        ("sqshl v1.2d, v2.2d, #63", 0x4f7f7441),
+        ("uqshl v1.8b, v2.8b, #0", 0x2f087441),
         ("uqshl v1.8b, v2.8b, #1", 0x2f097441),
         ("uqshl v1.8b, v2.8b, #7", 0x2f0f7441),
         ("uqshl v1.16b, v2.16b, #0", 0x6f087441),
@@ -31015,13 +31022,6 @@ fn static_076() {
         ("ushll2 v3.2d, v4.4s, #1", 0x6f21a483),
         ("ushll2 v3.2d, v4.4s, #31", 0x6f3fa483),
         ("shll v0.8h, v1.8b, #8", 0x2e213820),
-        ("shll v0.4s, v1.4h, #16", 0x2e613820),
-        ("shll v0.2d, v1.2s, #32", 0x2ea13820),
-        ("shl d0, d1, #0", 0x5f405420),
-        ("shl d0, d1, #1", 0x5f415420),
-        ("ushr d0, d1, #1", 0x7f7f0420),
-        ("shl d0, d1, #63", 0x5f7f5420),
-        ("ushr d0, d1, #63", 0x7f410420),
     ]);
 }
 
@@ -31031,6 +31031,20 @@ fn dynamic_076() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; sqshl V(r[1]).s4, V(r[2]).s4, #v(0i64)
+        ;; lens.push(ops.offset().0)
+        ; sqshl V(r[1]).s4, V(r[2]).s4, #v(1i64)
+        ;; lens.push(ops.offset().0)
+        ; sqshl V(r[1]).s4, V(r[2]).s4, #v(31i64)
+        ;; lens.push(ops.offset().0)
+        ; sqshl V(r[1]).d2, V(r[2]).d2, #v(0i64)
+        ;; lens.push(ops.offset().0)
+        ; sqshl V(r[1]).d2, V(r[2]).d2, #v(1i64)
+        ;; lens.push(ops.offset().0)
+        ; sqshl V(r[1]).d2, V(r[2]).d2, #v(63i64)
+        ;; lens.push(ops.offset().0)
+        ; uqshl V(r[1]).b8, V(r[2]).b8, #v(0i64)
+        ;; lens.push(ops.offset().0)
         ; uqshl V(r[1]).b8, V(r[2]).b8, #v(1i64)
         ;; lens.push(ops.offset().0)
         ; uqshl V(r[1]).b8, V(r[2]).b8, #v(7i64)
@@ -31145,22 +31159,15 @@ fn dynamic_076() {
         ;; lens.push(ops.offset().0)
         ; shll V(r[0]).h8, V(r[1]).b8, #v(8i64)
         ;; lens.push(ops.offset().0)
-        ; shll V(r[0]).s4, V(r[1]).h4, #v(16i64)
-        ;; lens.push(ops.offset().0)
-        ; shll V(r[0]).d2, V(r[1]).s2, #v(32i64)
-        ;; lens.push(ops.offset().0)
-        ; shl D(r[0]), D(r[1]), #v(0i64)
-        ;; lens.push(ops.offset().0)
-        ; shl D(r[0]), D(r[1]), #v(1i64)
-        ;; lens.push(ops.offset().0)
-        ; ushr D(r[0]), D(r[1]), #v(1i64)
-        ;; lens.push(ops.offset().0)
-        ; shl D(r[0]), D(r[1]), #v(63i64)
-        ;; lens.push(ops.offset().0)
-        ; ushr D(r[0]), D(r[1]), #v(63i64)
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("sqshl v1.4s, v2.4s, #0", 0x4f207441),
+        ("sqshl v1.4s, v2.4s, #1", 0x4f217441),
+        ("sqshl v1.4s, v2.4s, #31", 0x4f3f7441),
+        ("sqshl v1.2d, v2.2d, #0", 0x4f407441),
+        ("sqshl v1.2d, v2.2d, #1", 0x4f417441),
+        ("sqshl v1.2d, v2.2d, #63", 0x4f7f7441),
+        ("uqshl v1.8b, v2.8b, #0", 0x2f087441),
         ("uqshl v1.8b, v2.8b, #1", 0x2f097441),
         ("uqshl v1.8b, v2.8b, #7", 0x2f0f7441),
         ("uqshl v1.16b, v2.16b, #0", 0x6f087441),
@@ -31218,13 +31225,6 @@ fn dynamic_076() {
         ("ushll2 v3.2d, v4.4s, #1", 0x6f21a483),
         ("ushll2 v3.2d, v4.4s, #31", 0x6f3fa483),
         ("shll v0.8h, v1.8b, #8", 0x2e213820),
-        ("shll v0.4s, v1.4h, #16", 0x2e613820),
-        ("shll v0.2d, v1.2s, #32", 0x2ea13820),
-        ("shl d0, d1, #0", 0x5f405420),
-        ("shl d0, d1, #1", 0x5f415420),
-        ("ushr d0, d1, #1", 0x7f7f0420),
-        ("shl d0, d1, #63", 0x5f7f5420),
-        ("ushr d0, d1, #63", 0x7f410420),
     ]);
 }
 
@@ -31233,136 +31233,143 @@ fn static_077() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
-        ; ushr D(0), D(1), #64
+        ; shll V(0).s4, V(1).h4, #16
+        ;; lens.push(ops.offset().0)
+        ; shll v0.2d, v1.2s, #32
+        ;; lens.push(ops.offset().0)
+        ; shl d0, d1, #0
+        ;; lens.push(ops.offset().0)
+        ; shl D(0), D(1), #1
+        ;; lens.push(ops.offset().0)
+        ; ushr d0, d1, #1
+        ;; lens.push(ops.offset().0)
+        ; shl d0, d1, #63
+        ;; lens.push(ops.offset().0)
+        ; ushr D(0), D(1), #63
+        ;; lens.push(ops.offset().0)
+        ; ushr d0, d1, #64
         ;; lens.push(ops.offset().0)
         ; shl d31, d1, #0
         ;; lens.push(ops.offset().0)
-        ; shl d31, d1, #1
+        ; shl D(31), D(1), #1
         ;; lens.push(ops.offset().0)
-        ; ushr D(31), D(1), #1
+        ; ushr d31, d1, #1
         ;; lens.push(ops.offset().0)
         ; shl d31, d1, #63
         ;; lens.push(ops.offset().0)
-        ; ushr d31, d1, #63
+        ; ushr D(31), D(1), #63
         ;; lens.push(ops.offset().0)
-        ; ushr D(31), D(1), #64
+        ; ushr d31, d1, #64
         ;; lens.push(ops.offset().0)
         ; add d0, d1, d2
         ;; lens.push(ops.offset().0)
-        ; sub d0, d1, d2
+        ; sub D(0), D(1), D(2)
         ;; lens.push(ops.offset().0)
-        ; cmeq D(0), D(1), D(2)
+        ; cmeq d0, d1, d2
         ;; lens.push(ops.offset().0)
         ; sqadd d0, d1, d2
         ;; lens.push(ops.offset().0)
-        ; ushl d0, d1, d2
+        ; ushl D(0), D(1), D(2)
         ;; lens.push(ops.offset().0)
-        ; sqadd B(0), B(1), B(2)
+        ; sqadd b0, b1, b2
         ;; lens.push(ops.offset().0)
         ; sqadd h0, h1, h2
         ;; lens.push(ops.offset().0)
-        ; sqadd s0, s1, s2
+        ; sqadd S(0), S(1), S(2)
         ;; lens.push(ops.offset().0)
-        ; fabd S(0), S(1), S(2)
+        ; fabd s0, s1, s2
         ;; lens.push(ops.offset().0)
         ; fabd d0, d1, d2
         ;; lens.push(ops.offset().0)
-        ; fabd h0, h1, h2
+        ; fabd H(0), H(1), H(2)
         ;; lens.push(ops.offset().0)
-        ; addp D(0), V(1).d2
+        ; addp d0, v1.2d
         ;; lens.push(ops.offset().0)
-        ; faddp s0, v1.2s
+        ; faddp s0, v1.s2
         ;; lens.push(ops.offset().0)
-        ; faddp d0, v1.d2
+        ; faddp D(0), V(1).d2
         ;; lens.push(ops.offset().0)
-        ; sqdmlal S(0), H(1), H(2)
+        ; sqdmlal s0, h1, h2
         ;; lens.push(ops.offset().0)
         ; sqdmlal d0, s1, s2
         ;; lens.push(ops.offset().0)
-        ; sqxtn b0, h1
+        ; sqxtn B(0), H(1)
         ;; lens.push(ops.offset().0)
-        ; sqxtn S(0), D(1)
+        ; sqxtn s0, d1
         ;; lens.push(ops.offset().0)
         ; fcvtxn s0, d1
         ;; lens.push(ops.offset().0)
-        ; movi v0.b8, #0
+        ; movi V(0).b8, #0
         ;; lens.push(ops.offset().0)
-        ; movi V(0).b8, #255
+        ; movi v0.8b, #255
         ;; lens.push(ops.offset().0)
-        ; movi v0.16b, #0
+        ; movi v0.b16, #0
         ;; lens.push(ops.offset().0)
-        ; movi v0.b16, #255
+        ; movi V(0).b16, #255
         ;; lens.push(ops.offset().0)
-        ; movi V(1).h4, #18
+        ; movi v1.4h, #18
         ;; lens.push(ops.offset().0)
-        ; movi v1.4h, #18, lsl #0
+        ; movi v1.h4, #18, lsl #0
         ;; lens.push(ops.offset().0)
-        ; movi v1.h4, #18, lsl #8
+        ; movi V(1).h4, #18, lsl #8
         ;; lens.push(ops.offset().0)
-        ; movi V(1).h4, #255
+        ; movi v1.4h, #255
         ;; lens.push(ops.offset().0)
-        ; movi v1.4h, #255, lsl #0
+        ; movi v1.h4, #255, lsl #0
         ;; lens.push(ops.offset().0)
-        ; movi v1.h4, #255, lsl #8
+        ; movi V(1).h4, #255, lsl #8
         ;; lens.push(ops.offset().0)
-        ; movi V(1).h8, #18
+        ; movi v1.8h, #18
         ;; lens.push(ops.offset().0)
-        ; movi v1.8h, #18, lsl #0
+        ; movi v1.h8, #18, lsl #0
         ;; lens.push(ops.offset().0)
-        ; movi v1.h8, #18, lsl #8
+        ; movi V(1).h8, #18, lsl #8
         ;; lens.push(ops.offset().0)
-        ; movi V(1).h8, #255
+        ; movi v1.8h, #255
         ;; lens.push(ops.offset().0)
-        ; movi v1.8h, #255, lsl #0
+        ; movi v1.h8, #255, lsl #0
         ;; lens.push(ops.offset().0)
-        ; movi v1.h8, #255, lsl #8
+        ; movi V(1).h8, #255, lsl #8
         ;; lens.push(ops.offset().0)
-        ; movi V(1).s2, #18
+        ; movi v1.2s, #18
         ;; lens.push(ops.offset().0)
-        ; movi v1.2s, #18, lsl #0
+        ; movi v1.s2, #18, lsl #0
         ;; lens.push(ops.offset().0)
-        ; movi v1.s2, #18, lsl #8
+        ; movi V(1).s2, #18, lsl #8
         ;; lens.push(ops.offset().0)
-        ; movi V(1).s2, #18, lsl #16
+        ; movi v1.2s, #18, lsl #16
         ;; lens.push(ops.offset().0)
-        ; movi v1.2s, #18, lsl #24
+        ; movi v1.s2, #18, lsl #24
         ;; lens.push(ops.offset().0)
-        ; movi v1.s2, #255
+        ; movi V(1).s2, #255
         ;; lens.push(ops.offset().0)
-        ; movi V(1).s2, #255, lsl #0
+        ; movi v1.2s, #255, lsl #0
         ;; lens.push(ops.offset().0)
-        ; movi v1.2s, #255, lsl #8
+        ; movi v1.s2, #255, lsl #8
         ;; lens.push(ops.offset().0)
-        ; movi v1.s2, #255, lsl #16
+        ; movi V(1).s2, #255, lsl #16
         ;; lens.push(ops.offset().0)
-        ; movi V(1).s2, #255, lsl #24
+        ; movi v1.2s, #255, lsl #24
         ;; lens.push(ops.offset().0)
-        ; movi v1.4s, #18
+        ; movi v1.s4, #18
         ;; lens.push(ops.offset().0)
-        ; movi v1.s4, #18, lsl #24
+        ; movi V(1).s4, #18, lsl #24
         ;; lens.push(ops.offset().0)
-        ; movi V(1).s4, #255
+        ; movi v1.4s, #255
         ;; lens.push(ops.offset().0)
-        ; movi v1.4s, #255, lsl #24
+        ; movi v1.s4, #255, lsl #24
         ;; lens.push(ops.offset().0)
-        ; movi v2.s4, #0x34, msl #8
-        ;; lens.push(ops.offset().0)
-        ; movi V(2).s2, #0x34, msl #8
-        ;; lens.push(ops.offset().0)
-        ; movi v2.4s, #0x34, msl #16
-        ;; lens.push(ops.offset().0)
-        ; movi v2.s2, #0x34, msl #16
-        ;; lens.push(ops.offset().0)
-        ; mvni V(1).h4, #18
-        ;; lens.push(ops.offset().0)
-        ; mvni v1.4h, #18, lsl #0
-        ;; lens.push(ops.offset().0)
-        ; mvni v1.h4, #18, lsl #8
-        ;; lens.push(ops.offset().0)
-        ; mvni V(1).h4, #255
+        ; movi V(2).s4, #0x34, msl #8
         ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("shll v0.4s, v1.4h, #16", 0x2e613820),
+        ("shll v0.2d, v1.2s, #32", 0x2ea13820),
+        ("shl d0, d1, #0", 0x5f405420),
+        ("shl d0, d1, #1", 0x5f415420),
+        ("ushr d0, d1, #1", 0x7f7f0420),
+        ("shl d0, d1, #63", 0x5f7f5420),
+        ("ushr d0, d1, #63", 0x7f410420),
         ("ushr d0, d1, #64", 0x7f400420),
         ("shl d31, d1, #0", 0x5f40543f),
         ("shl d31, d1, #1", 0x5f41543f),
@@ -31420,13 +31427,6 @@ fn static_077() {
         ("movi v1.4s, #255", 0x4f0707e1),
         ("movi v1.4s, #255, lsl #24", 0x4f0767e1),
         ("movi v2.4s, #0x34, msl #8", 0x4f01c682),
-        ("movi v2.2s, #0x34, msl #8", 0x0f01c682),
-        ("movi v2.4s, #0x34, msl #16", 0x4f01d682),
-        ("movi v2.2s, #0x34, msl #16", 0x0f01d682),
-        ("mvni v1.4h, #18", 0x2f008641),
-        ("mvni v1.4h, #18, lsl #0", 0x2f008641),
-        ("mvni v1.4h, #18, lsl #8", 0x2f00a641),
-        ("mvni v1.4h, #255", 0x2f0787e1),
     ]);
 }
 
@@ -31436,6 +31436,20 @@ fn dynamic_077() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; shll V(r[0]).s4, V(r[1]).h4, #v(16i64)
+        ;; lens.push(ops.offset().0)
+        ; shll V(r[0]).d2, V(r[1]).s2, #v(32i64)
+        ;; lens.push(ops.offset().0)
+        ; shl D(r[0]), D(r[1]), #v(0i64)
+        ;; lens.push(ops.offset().0)
+        ; shl D(r[0]), D(r[1]), #v(1i64)
+        ;; lens.push(ops.offset().0)
+        ; ushr D(r[0]), D(r[1]), #v(1i64)
+        ;; lens.push(ops.offset().0)
+        ; shl D(r[0]), D(r[1]), #v(63i64)
+        ;; lens.push(ops.offset().0)
+        ; ushr D(r[0]), D(r[1]), #v(63i64)
+        ;; lens.push(ops.offset().0)
         ; ushr D(r[0]), D(r[1]), #v(64i64)
         ;; lens.push(ops.offset().0)
         ; shl D(r[31]), D(r[1]), #v(0i64)
@@ -31550,22 +31564,15 @@ fn dynamic_077() {
         ;; lens.push(ops.offset().0)
         ; movi V(r[2]).s4, #v(0x34i64), msl #v(8i64)
         ;; lens.push(ops.offset().0)
-        ; movi V(r[2]).s2, #v(0x34i64), msl #v(8i64)
-        ;; lens.push(ops.offset().0)
-        ; movi V(r[2]).s4, #v(0x34i64), msl #v(16i64)
-        ;; lens.push(ops.offset().0)
-        ; movi V(r[2]).s2, #v(0x34i64), msl #v(16i64)
-        ;; lens.push(ops.offset().0)
-        ; mvni V(r[1]).h4, #v(18i64)
-        ;; lens.push(ops.offset().0)
-        ; mvni V(r[1]).h4, #v(18i64), lsl #v(0i64)
-        ;; lens.push(ops.offset().0)
-        ; mvni V(r[1]).h4, #v(18i64), lsl #v(8i64)
-        ;; lens.push(ops.offset().0)
-        ; mvni V(r[1]).h4, #v(255i64)
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("shll v0.4s, v1.4h, #16", 0x2e613820),
+        ("shll v0.2d, v1.2s, #32", 0x2ea13820),
+        ("shl d0, d1, #0", 0x5f405420),
+        ("shl d0, d1, #1", 0x5f415420),
+        ("ushr d0, d1, #1", 0x7f7f0420),
+        ("shl d0, d1, #63", 0x5f7f5420),
+        ("ushr d0, d1, #63", 0x7f410420),
         ("ushr d0, d1, #64", 0x7f400420),
         ("shl d31, d1, #0", 0x5f40543f),
         ("shl d31, d1, #1", 0x5f41543f),
@@ -31623,13 +31630,6 @@ fn dynamic_077() {
         ("movi v1.4s, #255", 0x4f0707e1),
         ("movi v1.4s, #255, lsl #24", 0x4f0767e1),
         ("movi v2.4s, #0x34, msl #8", 0x4f01c682),
-        ("movi v2.2s, #0x34, msl #8", 0x0f01c682),
-        ("movi v2.4s, #0x34, msl #16", 0x4f01d682),
-        ("movi v2.2s, #0x34, msl #16", 0x0f01d682),
-        ("mvni v1.4h, #18", 0x2f008641),
-        ("mvni v1.4h, #18, lsl #0", 0x2f008641),
-        ("mvni v1.4h, #18, lsl #8", 0x2f00a641),
-        ("mvni v1.4h, #255", 0x2f0787e1),
     ]);
 }
 
@@ -31638,136 +31638,143 @@ fn static_078() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
-        ; mvni v1.4h, #255, lsl #0
+        ; movi v2.2s, #0x34, msl #8
         ;; lens.push(ops.offset().0)
-        ; mvni v1.h4, #255, lsl #8
+        ; movi v2.s4, #0x34, msl #16
         ;; lens.push(ops.offset().0)
-        ; mvni V(1).h8, #18
+        ; movi V(2).s2, #0x34, msl #16
         ;; lens.push(ops.offset().0)
-        ; mvni v1.8h, #18, lsl #0
+        ; mvni v1.4h, #18
         ;; lens.push(ops.offset().0)
-        ; mvni v1.h8, #18, lsl #8
+        ; mvni v1.h4, #18, lsl #0
         ;; lens.push(ops.offset().0)
-        ; mvni V(1).h8, #255
+        ; mvni V(1).h4, #18, lsl #8
         ;; lens.push(ops.offset().0)
-        ; mvni v1.8h, #255, lsl #0
+        ; mvni v1.4h, #255
         ;; lens.push(ops.offset().0)
-        ; mvni v1.h8, #255, lsl #8
+        ; mvni v1.h4, #255, lsl #0
         ;; lens.push(ops.offset().0)
-        ; mvni V(1).s2, #18
+        ; mvni V(1).h4, #255, lsl #8
         ;; lens.push(ops.offset().0)
-        ; mvni v1.2s, #18, lsl #0
+        ; mvni v1.8h, #18
         ;; lens.push(ops.offset().0)
-        ; mvni v1.s2, #18, lsl #8
+        ; mvni v1.h8, #18, lsl #0
         ;; lens.push(ops.offset().0)
-        ; mvni V(1).s2, #18, lsl #16
+        ; mvni V(1).h8, #18, lsl #8
         ;; lens.push(ops.offset().0)
-        ; mvni v1.2s, #18, lsl #24
+        ; mvni v1.8h, #255
         ;; lens.push(ops.offset().0)
-        ; mvni v1.s2, #255
+        ; mvni v1.h8, #255, lsl #0
         ;; lens.push(ops.offset().0)
-        ; mvni V(1).s2, #255, lsl #0
+        ; mvni V(1).h8, #255, lsl #8
         ;; lens.push(ops.offset().0)
-        ; mvni v1.2s, #255, lsl #8
+        ; mvni v1.2s, #18
         ;; lens.push(ops.offset().0)
-        ; mvni v1.s2, #255, lsl #16
+        ; mvni v1.s2, #18, lsl #0
         ;; lens.push(ops.offset().0)
-        ; mvni V(1).s2, #255, lsl #24
+        ; mvni V(1).s2, #18, lsl #8
         ;; lens.push(ops.offset().0)
-        ; mvni v1.4s, #18
+        ; mvni v1.2s, #18, lsl #16
         ;; lens.push(ops.offset().0)
-        ; mvni v1.s4, #18, lsl #24
+        ; mvni v1.s2, #18, lsl #24
         ;; lens.push(ops.offset().0)
-        ; mvni V(1).s4, #255
+        ; mvni V(1).s2, #255
         ;; lens.push(ops.offset().0)
-        ; mvni v1.4s, #255, lsl #24
+        ; mvni v1.2s, #255, lsl #0
         ;; lens.push(ops.offset().0)
-        ; mvni v2.s4, #0x34, msl #8
+        ; mvni v1.s2, #255, lsl #8
         ;; lens.push(ops.offset().0)
-        ; mvni V(2).s2, #0x34, msl #8
+        ; mvni V(1).s2, #255, lsl #16
         ;; lens.push(ops.offset().0)
-        ; mvni v2.4s, #0x34, msl #16
+        ; mvni v1.2s, #255, lsl #24
         ;; lens.push(ops.offset().0)
-        ; mvni v2.s2, #0x34, msl #16
+        ; mvni v1.s4, #18
         ;; lens.push(ops.offset().0)
-        ; orr V(1).h4, #18
+        ; mvni V(1).s4, #18, lsl #24
         ;; lens.push(ops.offset().0)
-        ; orr v1.4h, #18, lsl #0
+        ; mvni v1.4s, #255
         ;; lens.push(ops.offset().0)
-        ; orr v1.h4, #18, lsl #8
+        ; mvni v1.s4, #255, lsl #24
         ;; lens.push(ops.offset().0)
-        ; orr V(1).h4, #255
+        ; mvni V(2).s4, #0x34, msl #8
         ;; lens.push(ops.offset().0)
-        ; orr v1.4h, #255, lsl #0
+        ; mvni v2.2s, #0x34, msl #8
         ;; lens.push(ops.offset().0)
-        ; orr v1.h4, #255, lsl #8
+        ; mvni v2.s4, #0x34, msl #16
         ;; lens.push(ops.offset().0)
-        ; orr V(1).h8, #18
+        ; mvni V(2).s2, #0x34, msl #16
         ;; lens.push(ops.offset().0)
-        ; orr v1.8h, #18, lsl #0
+        ; orr v1.4h, #18
         ;; lens.push(ops.offset().0)
-        ; orr v1.h8, #18, lsl #8
+        ; orr v1.h4, #18, lsl #0
         ;; lens.push(ops.offset().0)
-        ; orr V(1).h8, #255
+        ; orr V(1).h4, #18, lsl #8
         ;; lens.push(ops.offset().0)
-        ; orr v1.8h, #255, lsl #0
+        ; orr v1.4h, #255
         ;; lens.push(ops.offset().0)
-        ; orr v1.h8, #255, lsl #8
+        ; orr v1.h4, #255, lsl #0
         ;; lens.push(ops.offset().0)
-        ; orr V(1).s2, #18
+        ; orr V(1).h4, #255, lsl #8
         ;; lens.push(ops.offset().0)
-        ; orr v1.2s, #18, lsl #0
+        ; orr v1.8h, #18
         ;; lens.push(ops.offset().0)
-        ; orr v1.s2, #18, lsl #8
+        ; orr v1.h8, #18, lsl #0
         ;; lens.push(ops.offset().0)
-        ; orr V(1).s2, #18, lsl #16
+        ; orr V(1).h8, #18, lsl #8
         ;; lens.push(ops.offset().0)
-        ; orr v1.2s, #18, lsl #24
+        ; orr v1.8h, #255
         ;; lens.push(ops.offset().0)
-        ; orr v1.s2, #255
+        ; orr v1.h8, #255, lsl #0
         ;; lens.push(ops.offset().0)
-        ; orr V(1).s2, #255, lsl #0
+        ; orr V(1).h8, #255, lsl #8
         ;; lens.push(ops.offset().0)
-        ; orr v1.2s, #255, lsl #8
+        ; orr v1.2s, #18
         ;; lens.push(ops.offset().0)
-        ; orr v1.s2, #255, lsl #16
+        ; orr v1.s2, #18, lsl #0
         ;; lens.push(ops.offset().0)
-        ; orr V(1).s2, #255, lsl #24
+        ; orr V(1).s2, #18, lsl #8
         ;; lens.push(ops.offset().0)
-        ; orr v1.4s, #18
+        ; orr v1.2s, #18, lsl #16
         ;; lens.push(ops.offset().0)
-        ; orr v1.s4, #18, lsl #24
+        ; orr v1.s2, #18, lsl #24
         ;; lens.push(ops.offset().0)
-        ; orr V(1).s4, #255
+        ; orr V(1).s2, #255
         ;; lens.push(ops.offset().0)
-        ; orr v1.4s, #255, lsl #24
+        ; orr v1.2s, #255, lsl #0
         ;; lens.push(ops.offset().0)
-        ; bic v1.h4, #18
+        ; orr v1.s2, #255, lsl #8
         ;; lens.push(ops.offset().0)
-        ; bic V(1).h4, #18, lsl #0
+        ; orr V(1).s2, #255, lsl #16
         ;; lens.push(ops.offset().0)
-        ; bic v1.4h, #18, lsl #8
+        ; orr v1.2s, #255, lsl #24
         ;; lens.push(ops.offset().0)
-        ; bic v1.h4, #255
+        ; orr v1.s4, #18
         ;; lens.push(ops.offset().0)
-        ; bic V(1).h4, #255, lsl #0
+        ; orr V(1).s4, #18, lsl #24
         ;; lens.push(ops.offset().0)
-        ; bic v1.4h, #255, lsl #8
+        ; orr v1.4s, #255
         ;; lens.push(ops.offset().0)
-        ; bic v1.h8, #18
+        ; orr v1.s4, #255, lsl #24
         ;; lens.push(ops.offset().0)
-        ; bic V(1).h8, #18, lsl #0
+        ; bic V(1).h4, #18
         ;; lens.push(ops.offset().0)
-        ; bic v1.8h, #18, lsl #8
+        ; bic v1.4h, #18, lsl #0
         ;; lens.push(ops.offset().0)
-        ; bic v1.h8, #255
+        ; bic v1.h4, #18, lsl #8
         ;; lens.push(ops.offset().0)
-        ; bic V(1).h8, #255, lsl #0
+        ; bic V(1).h4, #255
         ;; lens.push(ops.offset().0)
-        ; bic v1.8h, #255, lsl #8
+        ; bic v1.4h, #255, lsl #0
         ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("movi v2.2s, #0x34, msl #8", 0x0f01c682),
+        ("movi v2.4s, #0x34, msl #16", 0x4f01d682),
+        ("movi v2.2s, #0x34, msl #16", 0x0f01d682),
+        ("mvni v1.4h, #18", 0x2f008641),
+        ("mvni v1.4h, #18, lsl #0", 0x2f008641),
+        ("mvni v1.4h, #18, lsl #8", 0x2f00a641),
+        ("mvni v1.4h, #255", 0x2f0787e1),
         ("mvni v1.4h, #255, lsl #0", 0x2f0787e1),
         ("mvni v1.4h, #255, lsl #8", 0x2f07a7e1),
         ("mvni v1.8h, #18", 0x6f008641),
@@ -31825,13 +31832,6 @@ fn static_078() {
         ("bic v1.4h, #18, lsl #8", 0x2f00b641),
         ("bic v1.4h, #255", 0x2f0797e1),
         ("bic v1.4h, #255, lsl #0", 0x2f0797e1),
-        ("bic v1.4h, #255, lsl #8", 0x2f07b7e1),
-        ("bic v1.8h, #18", 0x6f009641),
-        ("bic v1.8h, #18, lsl #0", 0x6f009641),
-        ("bic v1.8h, #18, lsl #8", 0x6f00b641),
-        ("bic v1.8h, #255", 0x6f0797e1),
-        ("bic v1.8h, #255, lsl #0", 0x6f0797e1),
-        ("bic v1.8h, #255, lsl #8", 0x6f07b7e1),
     ]);
 }
 
@@ -31841,6 +31841,20 @@ fn dynamic_078() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; movi V(r[2]).s2, #v(0x34i64), msl #v(8i64)
+        ;; lens.push(ops.offset().0)
+        ; movi V(r[2]).s4, #v(0x34i64), msl #v(16i64)
+        ;; lens.push(ops.offset().0)
+        ; movi V(r[2]).s2, #v(0x34i64), msl #v(16i64)
+        ;; lens.push(ops.offset().0)
+        ; mvni V(r[1]).h4, #v(18i64)
+        ;; lens.push(ops.offset().0)
+        ; mvni V(r[1]).h4, #v(18i64), lsl #v(0i64)
+        ;; lens.push(ops.offset().0)
+        ; mvni V(r[1]).h4, #v(18i64), lsl #v(8i64)
+        ;; lens.push(ops.offset().0)
+        ; mvni V(r[1]).h4, #v(255i64)
+        ;; lens.push(ops.offset().0)
         ; mvni V(r[1]).h4, #v(255i64), lsl #v(0i64)
         ;; lens.push(ops.offset().0)
         ; mvni V(r[1]).h4, #v(255i64), lsl #v(8i64)
@@ -31955,22 +31969,15 @@ fn dynamic_078() {
         ;; lens.push(ops.offset().0)
         ; bic V(r[1]).h4, #v(255i64), lsl #v(0i64)
         ;; lens.push(ops.offset().0)
-        ; bic V(r[1]).h4, #v(255i64), lsl #v(8i64)
-        ;; lens.push(ops.offset().0)
-        ; bic V(r[1]).h8, #v(18i64)
-        ;; lens.push(ops.offset().0)
-        ; bic V(r[1]).h8, #v(18i64), lsl #v(0i64)
-        ;; lens.push(ops.offset().0)
-        ; bic V(r[1]).h8, #v(18i64), lsl #v(8i64)
-        ;; lens.push(ops.offset().0)
-        ; bic V(r[1]).h8, #v(255i64)
-        ;; lens.push(ops.offset().0)
-        ; bic V(r[1]).h8, #v(255i64), lsl #v(0i64)
-        ;; lens.push(ops.offset().0)
-        ; bic V(r[1]).h8, #v(255i64), lsl #v(8i64)
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("movi v2.2s, #0x34, msl #8", 0x0f01c682),
+        ("movi v2.4s, #0x34, msl #16", 0x4f01d682),
+        ("movi v2.2s, #0x34, msl #16", 0x0f01d682),
+        ("mvni v1.4h, #18", 0x2f008641),
+        ("mvni v1.4h, #18, lsl #0", 0x2f008641),
+        ("mvni v1.4h, #18, lsl #8", 0x2f00a641),
+        ("mvni v1.4h, #255", 0x2f0787e1),
         ("mvni v1.4h, #255, lsl #0", 0x2f0787e1),
         ("mvni v1.4h, #255, lsl #8", 0x2f07a7e1),
         ("mvni v1.8h, #18", 0x6f008641),
@@ -32028,13 +32035,6 @@ fn dynamic_078() {
         ("bic v1.4h, #18, lsl #8", 0x2f00b641),
         ("bic v1.4h, #255", 0x2f0797e1),
         ("bic v1.4h, #255, lsl #0", 0x2f0797e1),
-        ("bic v1.4h, #255, lsl #8", 0x2f07b7e1),
-        ("bic v1.8h, #18", 0x6f009641),
-        ("bic v1.8h, #18, lsl #0", 0x6f009641),
-        ("bic v1.8h, #18, lsl #8", 0x6f00b641),
-        ("bic v1.8h, #255", 0x6f0797e1),
-        ("bic v1.8h, #255, lsl #0", 0x6f0797e1),
-        ("bic v1.8h, #255, lsl #8", 0x6f07b7e1),
     ]);
 }
 
@@ -32043,136 +32043,143 @@ fn static_079() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
-        ; bic v1.s2, #18
+        ; bic v1.h4, #255, lsl #8
         ;; lens.push(ops.offset().0)
-        ; bic V(1).s2, #18, lsl #0
+        ; bic V(1).h8, #18
         ;; lens.push(ops.offset().0)
-        ; bic v1.2s, #18, lsl #8
+        ; bic v1.8h, #18, lsl #0
         ;; lens.push(ops.offset().0)
-        ; bic v1.s2, #18, lsl #16
+        ; bic v1.h8, #18, lsl #8
         ;; lens.push(ops.offset().0)
-        ; bic V(1).s2, #18, lsl #24
+        ; bic V(1).h8, #255
         ;; lens.push(ops.offset().0)
-        ; bic v1.2s, #255
+        ; bic v1.8h, #255, lsl #0
         ;; lens.push(ops.offset().0)
-        ; bic v1.s2, #255, lsl #0
+        ; bic v1.h8, #255, lsl #8
         ;; lens.push(ops.offset().0)
-        ; bic V(1).s2, #255, lsl #8
+        ; bic V(1).s2, #18
         ;; lens.push(ops.offset().0)
-        ; bic v1.2s, #255, lsl #16
+        ; bic v1.2s, #18, lsl #0
         ;; lens.push(ops.offset().0)
-        ; bic v1.s2, #255, lsl #24
+        ; bic v1.s2, #18, lsl #8
         ;; lens.push(ops.offset().0)
-        ; bic V(1).s4, #18
+        ; bic V(1).s2, #18, lsl #16
         ;; lens.push(ops.offset().0)
-        ; bic v1.4s, #18, lsl #24
+        ; bic v1.2s, #18, lsl #24
         ;; lens.push(ops.offset().0)
-        ; bic v1.s4, #255
+        ; bic v1.s2, #255
         ;; lens.push(ops.offset().0)
-        ; bic V(1).s4, #255, lsl #24
+        ; bic V(1).s2, #255, lsl #0
+        ;; lens.push(ops.offset().0)
+        ; bic v1.2s, #255, lsl #8
+        ;; lens.push(ops.offset().0)
+        ; bic v1.s2, #255, lsl #16
+        ;; lens.push(ops.offset().0)
+        ; bic V(1).s2, #255, lsl #24
+        ;; lens.push(ops.offset().0)
+        ; bic v1.4s, #18
+        ;; lens.push(ops.offset().0)
+        ; bic v1.s4, #18, lsl #24
+        ;; lens.push(ops.offset().0)
+        ; bic V(1).s4, #255
+        ;; lens.push(ops.offset().0)
+        ; bic v1.4s, #255, lsl #24
         ;; lens.push(ops.offset().0)
         ; movi d0, #0x0
         ;; lens.push(ops.offset().0)
-        ; movi v1.d2, #0x0
+        ; movi V(1).d2, #0x0
         ;; lens.push(ops.offset().0)
-        ; movi D(0), #0xff00ff00ff00ff00
+        ; movi d0, #0xff00ff00ff00ff00
         ;; lens.push(ops.offset().0)
-        ; movi v1.2d, #0xff00ff00ff00ff00
+        ; movi v1.d2, #0xff00ff00ff00ff00
         ;; lens.push(ops.offset().0)
-        ; movi d0, #0xffffffffffffffff
+        ; movi D(0), #0xffffffffffffffff
         ;; lens.push(ops.offset().0)
-        ; movi V(1).d2, #0xffffffffffffffff
+        ; movi v1.2d, #0xffffffffffffffff
         ;; lens.push(ops.offset().0)
         ; movi d0, #0xff
         ;; lens.push(ops.offset().0)
-        ; movi v1.d2, #0xff
+        ; movi V(1).d2, #0xff
         ;; lens.push(ops.offset().0)
-        ; fmov V(3).s2, #1.0
+        ; fmov v3.2s, #1.0
         ;; lens.push(ops.offset().0)
-        ; fmov v3.2s, #-0.5
+        ; fmov v3.s2, #-0.5
         ;; lens.push(ops.offset().0)
-        ; fmov v3.s2, #31.0
+        ; fmov V(3).s2, #31.0
         ;; lens.push(ops.offset().0)
-        ; fmov V(3).s4, #1.0
+        ; fmov v3.4s, #1.0
         ;; lens.push(ops.offset().0)
-        ; fmov v3.4s, #-0.5
+        ; fmov v3.s4, #-0.5
         ;; lens.push(ops.offset().0)
-        ; fmov v3.s4, #31.0
+        ; fmov V(3).s4, #31.0
         ;; lens.push(ops.offset().0)
-        ; fmov V(3).d2, #1.0
+        ; fmov v3.2d, #1.0
         ;; lens.push(ops.offset().0)
-        ; fmov v3.2d, #-0.5
+        ; fmov v3.d2, #-0.5
         ;; lens.push(ops.offset().0)
-        ; fmov v3.d2, #31.0
+        ; fmov V(3).d2, #31.0
         ;; lens.push(ops.offset().0)
-        ; fmov V(3).h4, #1.0
+        ; fmov v3.4h, #1.0
         ;; lens.push(ops.offset().0)
-        ; fmov v3.4h, #-0.5
+        ; fmov v3.h4, #-0.5
         ;; lens.push(ops.offset().0)
-        ; fmov v3.h4, #31.0
+        ; fmov V(3).h4, #31.0
         ;; lens.push(ops.offset().0)
-        ; fmov V(3).h8, #1.0
+        ; fmov v3.8h, #1.0
         ;; lens.push(ops.offset().0)
-        ; fmov v3.8h, #-0.5
+        ; fmov v3.h8, #-0.5
         ;; lens.push(ops.offset().0)
-        ; fmov v3.h8, #31.0
+        ; fmov V(3).h8, #31.0
         ;; lens.push(ops.offset().0)
-        ; ins V(0).b[0], W(1)
+        ; ins v0.b[0], w1
         ;; lens.push(ops.offset().0)
         ; ins v0.b[0], v1.b[15]
         ;; lens.push(ops.offset().0)
-        ; mov v2.b[0], v3.b[0]
+        ; mov V(2).b[0], V(3).b[0]
         ;; lens.push(ops.offset().0)
-        ; dup V(4).b16, V(5).b[0]
+        ; dup v4.16b, v5.b[0]
         ;; lens.push(ops.offset().0)
         ; dup b6, v7.b[0]
         ;; lens.push(ops.offset().0)
-        ; mov b6, v7.b[0]
+        ; mov B(6), V(7).b[0]
         ;; lens.push(ops.offset().0)
-        ; umov W(8), V(9).b[0]
+        ; umov w8, v9.b[0]
         ;; lens.push(ops.offset().0)
         ; smov x10, v11.b[0]
         ;; lens.push(ops.offset().0)
-        ; smov w10, v11.b[0]
+        ; smov W(10), V(11).b[0]
         ;; lens.push(ops.offset().0)
-        ; ins V(0).b[15], W(1)
+        ; ins v0.b[15], w1
         ;; lens.push(ops.offset().0)
         ; ins v0.b[15], v1.b[0]
         ;; lens.push(ops.offset().0)
-        ; mov v2.b[15], v3.b[0]
+        ; mov V(2).b[15], V(3).b[0]
         ;; lens.push(ops.offset().0)
-        ; dup V(4).b16, V(5).b[15]
+        ; dup v4.16b, v5.b[15]
         ;; lens.push(ops.offset().0)
         ; dup b6, v7.b[15]
         ;; lens.push(ops.offset().0)
-        ; mov b6, v7.b[15]
+        ; mov B(6), V(7).b[15]
         ;; lens.push(ops.offset().0)
-        ; umov W(8), V(9).b[15]
+        ; umov w8, v9.b[15]
         ;; lens.push(ops.offset().0)
         ; smov x10, v11.b[15]
         ;; lens.push(ops.offset().0)
-        ; smov w10, v11.b[15]
+        ; smov W(10), V(11).b[15]
         ;; lens.push(ops.offset().0)
-        ; ins V(0).h[0], W(1)
+        ; ins v0.h[0], w1
         ;; lens.push(ops.offset().0)
         ; ins v0.h[0], v1.h[7]
         ;; lens.push(ops.offset().0)
-        ; mov v2.h[0], v3.h[0]
-        ;; lens.push(ops.offset().0)
-        ; dup V(4).h8, V(5).h[0]
-        ;; lens.push(ops.offset().0)
-        ; dup h6, v7.h[0]
-        ;; lens.push(ops.offset().0)
-        ; mov h6, v7.h[0]
-        ;; lens.push(ops.offset().0)
-        ; umov W(8), V(9).h[0]
-        ;; lens.push(ops.offset().0)
-        ; smov x10, v11.h[0]
-        ;; lens.push(ops.offset().0)
-        ; smov w10, v11.h[0]
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("bic v1.4h, #255, lsl #8", 0x2f07b7e1),
+        ("bic v1.8h, #18", 0x6f009641),
+        ("bic v1.8h, #18, lsl #0", 0x6f009641),
+        ("bic v1.8h, #18, lsl #8", 0x6f00b641),
+        ("bic v1.8h, #255", 0x6f0797e1),
+        ("bic v1.8h, #255, lsl #0", 0x6f0797e1),
+        ("bic v1.8h, #255, lsl #8", 0x6f07b7e1),
         ("bic v1.2s, #18", 0x2f001641),
         ("bic v1.2s, #18, lsl #0", 0x2f001641),
         ("bic v1.2s, #18, lsl #8", 0x2f003641),
@@ -32230,13 +32237,6 @@ fn static_079() {
         ("smov w10, v11.b[15]", 0x0e1f2d6a),
         ("ins v0.h[0], w1", 0x4e021c20),
         ("ins v0.h[0], v1.h[7]", 0x6e027420),
-        ("mov v2.h[0], v3.h[0]", 0x6e020462),
-        ("dup v4.8h, v5.h[0]", 0x4e0204a4),
-        ("dup h6, v7.h[0]", 0x5e0204e6),
-        ("mov h6, v7.h[0]", 0x5e0204e6),
-        ("umov w8, v9.h[0]", 0x0e023d28),
-        ("smov x10, v11.h[0]", 0x4e022d6a),
-        ("smov w10, v11.h[0]", 0x0e022d6a),
     ]);
 }
 
@@ -32246,6 +32246,20 @@ fn dynamic_079() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; bic V(r[1]).h4, #v(255i64), lsl #v(8i64)
+        ;; lens.push(ops.offset().0)
+        ; bic V(r[1]).h8, #v(18i64)
+        ;; lens.push(ops.offset().0)
+        ; bic V(r[1]).h8, #v(18i64), lsl #v(0i64)
+        ;; lens.push(ops.offset().0)
+        ; bic V(r[1]).h8, #v(18i64), lsl #v(8i64)
+        ;; lens.push(ops.offset().0)
+        ; bic V(r[1]).h8, #v(255i64)
+        ;; lens.push(ops.offset().0)
+        ; bic V(r[1]).h8, #v(255i64), lsl #v(0i64)
+        ;; lens.push(ops.offset().0)
+        ; bic V(r[1]).h8, #v(255i64), lsl #v(8i64)
+        ;; lens.push(ops.offset().0)
         ; bic V(r[1]).s2, #v(18i64)
         ;; lens.push(ops.offset().0)
         ; bic V(r[1]).s2, #v(18i64), lsl #v(0i64)
@@ -32360,22 +32374,15 @@ fn dynamic_079() {
         ;; lens.push(ops.offset().0)
         ; ins V(r[0]).h[v(0i64)], V(r[1]).h[v(7i64)]
         ;; lens.push(ops.offset().0)
-        ; mov V(r[2]).h[v(0i64)], V(r[3]).h[v(0i64)]
-        ;; lens.push(ops.offset().0)
-        ; dup V(r[4]).h8, V(r[5]).h[v(0i64)]
-        ;; lens.push(ops.offset().0)
-        ; dup H(r[6]), V(r[7]).h[v(0i64)]
-        ;; lens.push(ops.offset().0)
-        ; mov H(r[6]), V(r[7]).h[v(0i64)]
-        ;; lens.push(ops.offset().0)
-        ; umov W(r[8]), V(r[9]).h[v(0i64)]
-        ;; lens.push(ops.offset().0)
-        ; smov X(r[10]), V(r[11]).h[v(0i64)]
-        ;; lens.push(ops.offset().0)
-        ; smov W(r[10]), V(r[11]).h[v(0i64)]
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("bic v1.4h, #255, lsl #8", 0x2f07b7e1),
+        ("bic v1.8h, #18", 0x6f009641),
+        ("bic v1.8h, #18, lsl #0", 0x6f009641),
+        ("bic v1.8h, #18, lsl #8", 0x6f00b641),
+        ("bic v1.8h, #255", 0x6f0797e1),
+        ("bic v1.8h, #255, lsl #0", 0x6f0797e1),
+        ("bic v1.8h, #255, lsl #8", 0x6f07b7e1),
         ("bic v1.2s, #18", 0x2f001641),
         ("bic v1.2s, #18, lsl #0", 0x2f001641),
         ("bic v1.2s, #18, lsl #8", 0x2f003641),
@@ -32433,13 +32440,6 @@ fn dynamic_079() {
         ("smov w10, v11.b[15]", 0x0e1f2d6a),
         ("ins v0.h[0], w1", 0x4e021c20),
         ("ins v0.h[0], v1.h[7]", 0x6e027420),
-        ("mov v2.h[0], v3.h[0]", 0x6e020462),
-        ("dup v4.8h, v5.h[0]", 0x4e0204a4),
-        ("dup h6, v7.h[0]", 0x5e0204e6),
-        ("mov h6, v7.h[0]", 0x5e0204e6),
-        ("umov w8, v9.h[0]", 0x0e023d28),
-        ("smov x10, v11.h[0]", 0x4e022d6a),
-        ("smov w10, v11.h[0]", 0x0e022d6a),
     ]);
 }
 
@@ -32448,136 +32448,143 @@ fn static_080() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
-        ; ins V(0).h[7], W(1)
+        ; mov V(2).h[0], V(3).h[0]
+        ;; lens.push(ops.offset().0)
+        ; dup v4.8h, v5.h[0]
+        ;; lens.push(ops.offset().0)
+        ; dup h6, v7.h[0]
+        ;; lens.push(ops.offset().0)
+        ; mov H(6), V(7).h[0]
+        ;; lens.push(ops.offset().0)
+        ; umov w8, v9.h[0]
+        ;; lens.push(ops.offset().0)
+        ; smov x10, v11.h[0]
+        ;; lens.push(ops.offset().0)
+        ; smov W(10), V(11).h[0]
+        ;; lens.push(ops.offset().0)
+        ; ins v0.h[7], w1
         ;; lens.push(ops.offset().0)
         ; ins v0.h[7], v1.h[0]
         ;; lens.push(ops.offset().0)
-        ; mov v2.h[7], v3.h[0]
+        ; mov V(2).h[7], V(3).h[0]
         ;; lens.push(ops.offset().0)
-        ; dup V(4).h8, V(5).h[7]
+        ; dup v4.8h, v5.h[7]
         ;; lens.push(ops.offset().0)
         ; dup h6, v7.h[7]
         ;; lens.push(ops.offset().0)
-        ; mov h6, v7.h[7]
+        ; mov H(6), V(7).h[7]
         ;; lens.push(ops.offset().0)
-        ; umov W(8), V(9).h[7]
+        ; umov w8, v9.h[7]
         ;; lens.push(ops.offset().0)
         ; smov x10, v11.h[7]
         ;; lens.push(ops.offset().0)
-        ; smov w10, v11.h[7]
+        ; smov W(10), V(11).h[7]
         ;; lens.push(ops.offset().0)
-        ; ins V(0).s[0], W(1)
+        ; ins v0.s[0], w1
         ;; lens.push(ops.offset().0)
         ; ins v0.s[0], v1.s[3]
         ;; lens.push(ops.offset().0)
-        ; mov v2.s[0], v3.s[0]
+        ; mov V(2).s[0], V(3).s[0]
         ;; lens.push(ops.offset().0)
-        ; dup V(4).s4, V(5).s[0]
+        ; dup v4.4s, v5.s[0]
         ;; lens.push(ops.offset().0)
         ; dup s6, v7.s[0]
         ;; lens.push(ops.offset().0)
-        ; mov s6, v7.s[0]
+        ; mov S(6), V(7).s[0]
         ;; lens.push(ops.offset().0)
-        ; umov W(8), V(9).s[0]
+        ; umov w8, v9.s[0]
         ;; lens.push(ops.offset().0)
         ; smov x10, v11.s[0]
         ;; lens.push(ops.offset().0)
-        ; ins v0.s[3], w1
+        ; ins V(0).s[3], W(1)
         ;; lens.push(ops.offset().0)
-        ; ins V(0).s[3], V(1).s[0]
+        ; ins v0.s[3], v1.s[0]
         ;; lens.push(ops.offset().0)
         ; mov v2.s[3], v3.s[0]
         ;; lens.push(ops.offset().0)
-        ; dup v4.s4, v5.s[3]
+        ; dup V(4).s4, V(5).s[3]
         ;; lens.push(ops.offset().0)
-        ; dup S(6), V(7).s[3]
+        ; dup s6, v7.s[3]
         ;; lens.push(ops.offset().0)
         ; mov s6, v7.s[3]
         ;; lens.push(ops.offset().0)
-        ; umov w8, v9.s[3]
+        ; umov W(8), V(9).s[3]
         ;; lens.push(ops.offset().0)
-        ; smov X(10), V(11).s[3]
+        ; smov x10, v11.s[3]
         ;; lens.push(ops.offset().0)
         ; ins v0.d[0], x1
         ;; lens.push(ops.offset().0)
-        ; ins v0.d[0], v1.d[1]
+        ; ins V(0).d[0], V(1).d[1]
         ;; lens.push(ops.offset().0)
-        ; mov V(2).d[0], V(3).d[0]
+        ; mov v2.d[0], v3.d[0]
         ;; lens.push(ops.offset().0)
-        ; dup v4.2d, v5.d[0]
+        ; dup v4.d2, v5.d[0]
         ;; lens.push(ops.offset().0)
-        ; dup d6, v7.d[0]
+        ; dup D(6), V(7).d[0]
         ;; lens.push(ops.offset().0)
-        ; mov D(6), V(7).d[0]
+        ; mov d6, v7.d[0]
         ;; lens.push(ops.offset().0)
         ; umov x8, v9.d[0]
         ;; lens.push(ops.offset().0)
-        ; ins v0.d[1], x1
+        ; ins V(0).d[1], X(1)
         ;; lens.push(ops.offset().0)
-        ; ins V(0).d[1], V(1).d[0]
+        ; ins v0.d[1], v1.d[0]
         ;; lens.push(ops.offset().0)
         ; mov v2.d[1], v3.d[0]
         ;; lens.push(ops.offset().0)
-        ; dup v4.d2, v5.d[1]
+        ; dup V(4).d2, V(5).d[1]
         ;; lens.push(ops.offset().0)
-        ; dup D(6), V(7).d[1]
+        ; dup d6, v7.d[1]
         ;; lens.push(ops.offset().0)
         ; mov d6, v7.d[1]
         ;; lens.push(ops.offset().0)
-        ; umov x8, v9.d[1]
+        ; umov X(8), V(9).d[1]
         ;; lens.push(ops.offset().0)
-        ; mov W(0), V(1).s[3]
+        ; mov w0, v1.s[3]
         ;; lens.push(ops.offset().0)
         ; mov x0, v1.d[1]
         ;; lens.push(ops.offset().0)
-        ; dup v1.b8, w2
+        ; dup V(1).b8, W(2)
         ;; lens.push(ops.offset().0)
-        ; mov V(3).b8, V(4).b8
+        ; mov v3.8b, v4.8b
         ;; lens.push(ops.offset().0)
-        ; dup v1.16b, w2
+        ; dup v1.b16, w2
         ;; lens.push(ops.offset().0)
-        ; mov v3.b16, v4.b16
+        ; mov V(3).b16, V(4).b16
         ;; lens.push(ops.offset().0)
-        ; dup V(1).h4, W(2)
+        ; dup v1.4h, w2
         ;; lens.push(ops.offset().0)
-        ; mov v3.4h, v4.4h
+        ; mov v3.h4, v4.h4
         ;; lens.push(ops.offset().0)
-        ; dup v1.h8, w2
+        ; dup V(1).h8, W(2)
         ;; lens.push(ops.offset().0)
-        ; mov V(3).h8, V(4).h8
+        ; mov v3.8h, v4.8h
         ;; lens.push(ops.offset().0)
-        ; dup v1.2s, w2
+        ; dup v1.s2, w2
         ;; lens.push(ops.offset().0)
-        ; mov v3.s2, v4.s2
+        ; mov V(3).s2, V(4).s2
         ;; lens.push(ops.offset().0)
-        ; dup V(1).s4, W(2)
+        ; dup v1.4s, w2
         ;; lens.push(ops.offset().0)
-        ; mov v3.4s, v4.4s
+        ; mov v3.s4, v4.s4
         ;; lens.push(ops.offset().0)
-        ; mov v3.d1, v4.d1
+        ; mov V(3).d1, V(4).d1
         ;; lens.push(ops.offset().0)
-        ; dup V(1).d2, X(2)
+        ; dup v1.2d, x2
         ;; lens.push(ops.offset().0)
-        ; mov v3.2d, v4.2d
+        ; mov v3.d2, v4.d2
         ;; lens.push(ops.offset().0)
-        ; mul v1.h4, v2.h4, v15.h[0]
-        ;; lens.push(ops.offset().0)
-        ; mul V(1).h4, V(2).h4, V(15).h[7]
-        ;; lens.push(ops.offset().0)
-        ; mul v1.2s, v2.2s, v31.s[0]
-        ;; lens.push(ops.offset().0)
-        ; mul v1.s2, v2.s2, v31.s[3]
-        ;; lens.push(ops.offset().0)
-        ; mul V(1).s4, V(2).s4, V(7).s[2]
-        ;; lens.push(ops.offset().0)
-        ; mla v1.4h, v2.4h, v15.h[0]
-        ;; lens.push(ops.offset().0)
-        ; mla v1.h4, v2.h4, v15.h[7]
-        ;; lens.push(ops.offset().0)
-        ; mla V(1).s2, V(2).s2, V(31).s[0]
+        ; mul V(1).h4, V(2).h4, V(15).h[0]
         ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("mov v2.h[0], v3.h[0]", 0x6e020462),
+        ("dup v4.8h, v5.h[0]", 0x4e0204a4),
+        ("dup h6, v7.h[0]", 0x5e0204e6),
+        ("mov h6, v7.h[0]", 0x5e0204e6),
+        ("umov w8, v9.h[0]", 0x0e023d28),
+        ("smov x10, v11.h[0]", 0x4e022d6a),
+        ("smov w10, v11.h[0]", 0x0e022d6a),
         ("ins v0.h[7], w1", 0x4e1e1c20),
         ("ins v0.h[7], v1.h[0]", 0x6e1e0420),
         ("mov v2.h[7], v3.h[0]", 0x6e1e0462),
@@ -32635,13 +32642,6 @@ fn static_080() {
         ("dup v1.2d, x2", 0x4e080c41),
         ("mov v3.2d, v4.2d", 0x4ea41c83),
         ("mul v1.4h, v2.4h, v15.h[0]", 0x0f4f8041),
-        ("mul v1.4h, v2.4h, v15.h[7]", 0x0f7f8841),
-        ("mul v1.2s, v2.2s, v31.s[0]", 0x0f9f8041),
-        ("mul v1.2s, v2.2s, v31.s[3]", 0x0fbf8841),
-        ("mul v1.4s, v2.4s, v7.s[2]", 0x4f878841),
-        ("mla v1.4h, v2.4h, v15.h[0]", 0x2f4f0041),
-        ("mla v1.4h, v2.4h, v15.h[7]", 0x2f7f0841),
-        ("mla v1.2s, v2.2s, v31.s[0]", 0x2f9f0041),
     ]);
 }
 
@@ -32651,6 +32651,20 @@ fn dynamic_080() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; mov V(r[2]).h[v(0i64)], V(r[3]).h[v(0i64)]
+        ;; lens.push(ops.offset().0)
+        ; dup V(r[4]).h8, V(r[5]).h[v(0i64)]
+        ;; lens.push(ops.offset().0)
+        ; dup H(r[6]), V(r[7]).h[v(0i64)]
+        ;; lens.push(ops.offset().0)
+        ; mov H(r[6]), V(r[7]).h[v(0i64)]
+        ;; lens.push(ops.offset().0)
+        ; umov W(r[8]), V(r[9]).h[v(0i64)]
+        ;; lens.push(ops.offset().0)
+        ; smov X(r[10]), V(r[11]).h[v(0i64)]
+        ;; lens.push(ops.offset().0)
+        ; smov W(r[10]), V(r[11]).h[v(0i64)]
+        ;; lens.push(ops.offset().0)
         ; ins V(r[0]).h[v(7i64)], W(r[1])
         ;; lens.push(ops.offset().0)
         ; ins V(r[0]).h[v(7i64)], V(r[1]).h[v(0i64)]
@@ -32765,22 +32779,15 @@ fn dynamic_080() {
         ;; lens.push(ops.offset().0)
         ; mul V(r[1]).h4, V(r[2]).h4, V(r[15]).h[v(0i64)]
         ;; lens.push(ops.offset().0)
-        ; mul V(r[1]).h4, V(r[2]).h4, V(r[15]).h[v(7i64)]
-        ;; lens.push(ops.offset().0)
-        ; mul V(r[1]).s2, V(r[2]).s2, V(r[31]).s[v(0i64)]
-        ;; lens.push(ops.offset().0)
-        ; mul V(r[1]).s2, V(r[2]).s2, V(r[31]).s[v(3i64)]
-        ;; lens.push(ops.offset().0)
-        ; mul V(r[1]).s4, V(r[2]).s4, V(r[7]).s[v(2i64)]
-        ;; lens.push(ops.offset().0)
-        ; mla V(r[1]).h4, V(r[2]).h4, V(r[15]).h[v(0i64)]
-        ;; lens.push(ops.offset().0)
-        ; mla V(r[1]).h4, V(r[2]).h4, V(r[15]).h[v(7i64)]
-        ;; lens.push(ops.offset().0)
-        ; mla V(r[1]).s2, V(r[2]).s2, V(r[31]).s[v(0i64)]
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("mov v2.h[0], v3.h[0]", 0x6e020462),
+        ("dup v4.8h, v5.h[0]", 0x4e0204a4),
+        ("dup h6, v7.h[0]", 0x5e0204e6),
+        ("mov h6, v7.h[0]", 0x5e0204e6),
+        ("umov w8, v9.h[0]", 0x0e023d28),
+        ("smov x10, v11.h[0]", 0x4e022d6a),
+        ("smov w10, v11.h[0]", 0x0e022d6a),
         ("ins v0.h[7], w1", 0x4e1e1c20),
         ("ins v0.h[7], v1.h[0]", 0x6e1e0420),
         ("mov v2.h[7], v3.h[0]", 0x6e1e0462),
@@ -32838,13 +32845,6 @@ fn dynamic_080() {
         ("dup v1.2d, x2", 0x4e080c41),
         ("mov v3.2d, v4.2d", 0x4ea41c83),
         ("mul v1.4h, v2.4h, v15.h[0]", 0x0f4f8041),
-        ("mul v1.4h, v2.4h, v15.h[7]", 0x0f7f8841),
-        ("mul v1.2s, v2.2s, v31.s[0]", 0x0f9f8041),
-        ("mul v1.2s, v2.2s, v31.s[3]", 0x0fbf8841),
-        ("mul v1.4s, v2.4s, v7.s[2]", 0x4f878841),
-        ("mla v1.4h, v2.4h, v15.h[0]", 0x2f4f0041),
-        ("mla v1.4h, v2.4h, v15.h[7]", 0x2f7f0841),
-        ("mla v1.2s, v2.2s, v31.s[0]", 0x2f9f0041),
     ]);
 }
 
@@ -32853,136 +32853,143 @@ fn static_081() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
-        ; mla v1.2s, v2.2s, v31.s[3]
+        ; mul v1.4h, v2.4h, v15.h[7]
         ;; lens.push(ops.offset().0)
-        ; mla v1.s4, v2.s4, v7.s[2]
+        ; mul v1.s2, v2.s2, v31.s[0]
         ;; lens.push(ops.offset().0)
-        ; sqdmulh V(1).h4, V(2).h4, V(15).h[0]
+        ; mul V(1).s2, V(2).s2, V(31).s[3]
         ;; lens.push(ops.offset().0)
-        ; sqdmulh v1.4h, v2.4h, v15.h[7]
+        ; mul v1.4s, v2.4s, v7.s[2]
         ;; lens.push(ops.offset().0)
-        ; sqdmulh v1.s2, v2.s2, v31.s[0]
+        ; mla v1.h4, v2.h4, v15.h[0]
         ;; lens.push(ops.offset().0)
-        ; sqdmulh V(1).s2, V(2).s2, V(31).s[3]
+        ; mla V(1).h4, V(2).h4, V(15).h[7]
         ;; lens.push(ops.offset().0)
-        ; sqdmulh v1.4s, v2.4s, v7.s[2]
+        ; mla v1.2s, v2.2s, v31.s[0]
         ;; lens.push(ops.offset().0)
-        ; fmla v1.h4, v2.h4, v15.h[0]
+        ; mla v1.s2, v2.s2, v31.s[3]
         ;; lens.push(ops.offset().0)
-        ; fmla V(1).h4, V(2).h4, V(15).h[7]
+        ; mla V(1).s4, V(2).s4, V(7).s[2]
         ;; lens.push(ops.offset().0)
-        ; fmla v1.2s, v2.2s, v31.s[0]
+        ; sqdmulh v1.4h, v2.4h, v15.h[0]
         ;; lens.push(ops.offset().0)
-        ; fmla v1.s2, v2.s2, v31.s[3]
+        ; sqdmulh v1.h4, v2.h4, v15.h[7]
         ;; lens.push(ops.offset().0)
-        ; fmla V(1).s4, V(2).s4, V(7).s[2]
+        ; sqdmulh V(1).s2, V(2).s2, V(31).s[0]
         ;; lens.push(ops.offset().0)
-        ; fmla v1.2d, v2.2d, v9.d[0]
+        ; sqdmulh v1.2s, v2.2s, v31.s[3]
         ;; lens.push(ops.offset().0)
-        ; fmla v1.d2, v2.d2, v9.d[1]
+        ; sqdmulh v1.s4, v2.s4, v7.s[2]
         ;; lens.push(ops.offset().0)
-        ; fmul V(1).h4, V(2).h4, V(15).h[0]
+        ; fmla V(1).h4, V(2).h4, V(15).h[0]
         ;; lens.push(ops.offset().0)
-        ; fmul v1.4h, v2.4h, v15.h[7]
+        ; fmla v1.4h, v2.4h, v15.h[7]
         ;; lens.push(ops.offset().0)
-        ; fmul v1.s2, v2.s2, v31.s[0]
+        ; fmla v1.s2, v2.s2, v31.s[0]
         ;; lens.push(ops.offset().0)
-        ; fmul V(1).s2, V(2).s2, V(31).s[3]
+        ; fmla V(1).s2, V(2).s2, V(31).s[3]
         ;; lens.push(ops.offset().0)
-        ; fmul v1.4s, v2.4s, v7.s[2]
+        ; fmla v1.4s, v2.4s, v7.s[2]
         ;; lens.push(ops.offset().0)
-        ; fmul v1.d2, v2.d2, v9.d[0]
+        ; fmla v1.d2, v2.d2, v9.d[0]
         ;; lens.push(ops.offset().0)
-        ; fmul V(1).d2, V(2).d2, V(9).d[1]
+        ; fmla V(1).d2, V(2).d2, V(9).d[1]
         ;; lens.push(ops.offset().0)
-        ; fmls v1.4h, v2.4h, v15.h[0]
+        ; fmul v1.4h, v2.4h, v15.h[0]
         ;; lens.push(ops.offset().0)
-        ; fmls v1.h4, v2.h4, v15.h[7]
+        ; fmul v1.h4, v2.h4, v15.h[7]
         ;; lens.push(ops.offset().0)
-        ; fmls V(1).s2, V(2).s2, V(31).s[0]
+        ; fmul V(1).s2, V(2).s2, V(31).s[0]
         ;; lens.push(ops.offset().0)
-        ; fmls v1.2s, v2.2s, v31.s[3]
+        ; fmul v1.2s, v2.2s, v31.s[3]
         ;; lens.push(ops.offset().0)
-        ; fmls v1.s4, v2.s4, v7.s[2]
+        ; fmul v1.s4, v2.s4, v7.s[2]
         ;; lens.push(ops.offset().0)
-        ; fmls V(1).d2, V(2).d2, V(9).d[0]
+        ; fmul V(1).d2, V(2).d2, V(9).d[0]
         ;; lens.push(ops.offset().0)
-        ; fmls v1.2d, v2.2d, v9.d[1]
+        ; fmul v1.2d, v2.2d, v9.d[1]
         ;; lens.push(ops.offset().0)
-        ; fmulx v1.h4, v2.h4, v15.h[0]
+        ; fmls v1.h4, v2.h4, v15.h[0]
         ;; lens.push(ops.offset().0)
-        ; fmulx V(1).h4, V(2).h4, V(15).h[7]
+        ; fmls V(1).h4, V(2).h4, V(15).h[7]
         ;; lens.push(ops.offset().0)
-        ; fmulx v1.2s, v2.2s, v31.s[0]
+        ; fmls v1.2s, v2.2s, v31.s[0]
         ;; lens.push(ops.offset().0)
-        ; fmulx v1.s2, v2.s2, v31.s[3]
+        ; fmls v1.s2, v2.s2, v31.s[3]
         ;; lens.push(ops.offset().0)
-        ; fmulx V(1).s4, V(2).s4, V(7).s[2]
+        ; fmls V(1).s4, V(2).s4, V(7).s[2]
         ;; lens.push(ops.offset().0)
-        ; fmulx v1.2d, v2.2d, v9.d[0]
+        ; fmls v1.2d, v2.2d, v9.d[0]
         ;; lens.push(ops.offset().0)
-        ; fmulx v1.d2, v2.d2, v9.d[1]
+        ; fmls v1.d2, v2.d2, v9.d[1]
         ;; lens.push(ops.offset().0)
-        ; smull V(0).s4, V(1).h4, V(2).h[5]
+        ; fmulx V(1).h4, V(2).h4, V(15).h[0]
         ;; lens.push(ops.offset().0)
-        ; smull v0.2d, v1.2s, v2.s[3]
+        ; fmulx v1.4h, v2.4h, v15.h[7]
         ;; lens.push(ops.offset().0)
-        ; umlal2 v0.s4, v1.h8, v2.h[5]
+        ; fmulx v1.s2, v2.s2, v31.s[0]
         ;; lens.push(ops.offset().0)
-        ; umlal2 V(0).d2, V(1).s4, V(2).s[3]
+        ; fmulx V(1).s2, V(2).s2, V(31).s[3]
         ;; lens.push(ops.offset().0)
-        ; sqdmull v0.4s, v1.4h, v2.h[5]
+        ; fmulx v1.4s, v2.4s, v7.s[2]
         ;; lens.push(ops.offset().0)
-        ; sqdmull v0.d2, v1.s2, v2.s[3]
+        ; fmulx v1.d2, v2.d2, v9.d[0]
         ;; lens.push(ops.offset().0)
-        ; fmla S(0), S(1), V(2).s[3]
+        ; fmulx V(1).d2, V(2).d2, V(9).d[1]
+        ;; lens.push(ops.offset().0)
+        ; smull v0.4s, v1.4h, v2.h[5]
+        ;; lens.push(ops.offset().0)
+        ; smull v0.d2, v1.s2, v2.s[3]
+        ;; lens.push(ops.offset().0)
+        ; umlal2 V(0).s4, V(1).h8, V(2).h[5]
+        ;; lens.push(ops.offset().0)
+        ; umlal2 v0.2d, v1.4s, v2.s[3]
+        ;; lens.push(ops.offset().0)
+        ; sqdmull v0.s4, v1.h4, v2.h[5]
+        ;; lens.push(ops.offset().0)
+        ; sqdmull V(0).d2, V(1).s2, V(2).s[3]
+        ;; lens.push(ops.offset().0)
+        ; fmla s0, s1, v2.s[3]
         ;; lens.push(ops.offset().0)
         ; fmla d0, d1, v2.d[1]
         ;; lens.push(ops.offset().0)
-        ; fmla h0, h1, v2.h[7]
+        ; fmla H(0), H(1), V(2).h[7]
         ;; lens.push(ops.offset().0)
-        ; sqdmulh S(0), S(1), V(2).s[1]
+        ; sqdmulh s0, s1, v2.s[1]
         ;; lens.push(ops.offset().0)
-        ; sdot v0.2s, v1.8b, v2.8b
+        ; sdot v0.s2, v1.b8, v2.b8
         ;; lens.push(ops.offset().0)
-        ; sdot v0.s4, v1.b16, v2.b16
+        ; sdot V(0).s4, V(1).b16, V(2).b16
         ;; lens.push(ops.offset().0)
-        ; sdot V(0).s4, V(1).b16, V(2).b4[0]
+        ; sdot v0.4s, v1.16b, v2.4b[0]
         ;; lens.push(ops.offset().0)
-        ; sdot v0.4s, v1.16b, v2.4b[3]
+        ; sdot v0.s4, v1.b16, v2.b4[3]
         ;; lens.push(ops.offset().0)
-        ; udot v0.s2, v1.b8, v2.b8
+        ; udot V(0).s2, V(1).b8, V(2).b8
         ;; lens.push(ops.offset().0)
-        ; udot V(0).s4, V(1).b16, V(2).b16
+        ; udot v0.4s, v1.16b, v2.16b
         ;; lens.push(ops.offset().0)
-        ; udot v0.4s, v1.16b, v2.4b[0]
+        ; udot v0.s4, v1.b16, v2.b4[0]
         ;; lens.push(ops.offset().0)
-        ; udot v0.s4, v1.b16, v2.b4[3]
+        ; udot V(0).s4, V(1).b16, V(2).b4[3]
         ;; lens.push(ops.offset().0)
-        ; usdot V(0).s4, V(1).b16, V(2).b16
+        ; usdot v0.4s, v1.16b, v2.16b
         ;; lens.push(ops.offset().0)
-        ; sudot v0.4s, v1.16b, v2.4b[1]
+        ; sudot v0.s4, v1.b16, v2.b4[1]
         ;; lens.push(ops.offset().0)
-        ; bfdot v0.s4, v1.h8, v2.h2[3]
+        ; bfdot V(0).s4, V(1).h8, V(2).h2[3]
         ;; lens.push(ops.offset().0)
-        ; smmla V(0).s4, V(1).b16, V(2).b16
-        ;; lens.push(ops.offset().0)
-        ; fcmla v0.4s, v1.4s, v2.4s, #0
-        ;; lens.push(ops.offset().0)
-        ; fcmla v0.h8, v1.h8, v2.h[3], #0
-        ;; lens.push(ops.offset().0)
-        ; fcmla V(0).s4, V(1).s4, V(2).s[1], #0
-        ;; lens.push(ops.offset().0)
-        ; fcmla v0.4s, v1.4s, v2.4s, #90
-        ;; lens.push(ops.offset().0)
-        ; fcmla v0.h8, v1.h8, v2.h[3], #90
-        ;; lens.push(ops.offset().0)
-        ; fcmla V(0).s4, V(1).s4, V(2).s[1], #90
-        ;; lens.push(ops.offset().0)
-        ; fcadd v0.2d, v1.2d, v2.2d, #90
+        ; smmla v0.4s, v1.16b, v2.16b
         ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("mul v1.4h, v2.4h, v15.h[7]", 0x0f7f8841),
+        ("mul v1.2s, v2.2s, v31.s[0]", 0x0f9f8041),
+        ("mul v1.2s, v2.2s, v31.s[3]", 0x0fbf8841),
+        ("mul v1.4s, v2.4s, v7.s[2]", 0x4f878841),
+        ("mla v1.4h, v2.4h, v15.h[0]", 0x2f4f0041),
+        ("mla v1.4h, v2.4h, v15.h[7]", 0x2f7f0841),
+        ("mla v1.2s, v2.2s, v31.s[0]", 0x2f9f0041),
         ("mla v1.2s, v2.2s, v31.s[3]", 0x2fbf0841),
         ("mla v1.4s, v2.4s, v7.s[2]", 0x6f870841),
         ("sqdmulh v1.4h, v2.4h, v15.h[0]", 0x0f4fc041),
@@ -33040,13 +33047,6 @@ fn static_081() {
         ("sudot v0.4s, v1.16b, v2.4b[1]", 0x4f22f020),
         ("bfdot v0.4s, v1.8h, v2.2h[3]", 0x4f62f820),
         ("smmla v0.4s, v1.16b, v2.16b", 0x4e82a420),
-        ("fcmla v0.4s, v1.4s, v2.4s, #0", 0x6e82c420),
-        ("fcmla v0.8h, v1.8h, v2.h[3], #0", 0x6f621820),
-        ("fcmla v0.4s, v1.4s, v2.s[1], #0", 0x6f821820),
-        ("fcmla v0.4s, v1.4s, v2.4s, #90", 0x6e82cc20),
-        ("fcmla v0.8h, v1.8h, v2.h[3], #90", 0x6f623820),
-        ("fcmla v0.4s, v1.4s, v2.s[1], #90", 0x6f823820),
-        ("fcadd v0.2d, v1.2d, v2.2d, #90", 0x6ec2e420),
     ]);
 }
 
@@ -33056,6 +33056,20 @@ fn dynamic_081() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; mul V(r[1]).h4, V(r[2]).h4, V(r[15]).h[v(7i64)]
+        ;; lens.push(ops.offset().0)
+        ; mul V(r[1]).s2, V(r[2]).s2, V(r[31]).s[v(0i64)]
+        ;; lens.push(ops.offset().0)
+        ; mul V(r[1]).s2, V(r[2]).s2, V(r[31]).s[v(3i64)]
+        ;; lens.push(ops.offset().0)
+        ; mul V(r[1]).s4, V(r[2]).s4, V(r[7]).s[v(2i64)]
+        ;; lens.push(ops.offset().0)
+        ; mla V(r[1]).h4, V(r[2]).h4, V(r[15]).h[v(0i64)]
+        ;; lens.push(ops.offset().0)
+        ; mla V(r[1]).h4, V(r[2]).h4, V(r[15]).h[v(7i64)]
+        ;; lens.push(ops.offset().0)
+        ; mla V(r[1]).s2, V(r[2]).s2, V(r[31]).s[v(0i64)]
+        ;; lens.push(ops.offset().0)
         ; mla V(r[1]).s2, V(r[2]).s2, V(r[31]).s[v(3i64)]
         ;; lens.push(ops.offset().0)
         ; mla V(r[1]).s4, V(r[2]).s4, V(r[7]).s[v(2i64)]
@@ -33170,22 +33184,15 @@ fn dynamic_081() {
         ;; lens.push(ops.offset().0)
         ; smmla V(r[0]).s4, V(r[1]).b16, V(r[2]).b16
         ;; lens.push(ops.offset().0)
-        ; fcmla V(r[0]).s4, V(r[1]).s4, V(r[2]).s4, #v(0i64)
-        ;; lens.push(ops.offset().0)
-        ; fcmla V(r[0]).h8, V(r[1]).h8, V(r[2]).h[v(3i64)], #v(0i64)
-        ;; lens.push(ops.offset().0)
-        ; fcmla V(r[0]).s4, V(r[1]).s4, V(r[2]).s[v(1i64)], #v(0i64)
-        ;; lens.push(ops.offset().0)
-        ; fcmla V(r[0]).s4, V(r[1]).s4, V(r[2]).s4, #v(90i64)
-        ;; lens.push(ops.offset().0)
-        ; fcmla V(r[0]).h8, V(r[1]).h8, V(r[2]).h[v(3i64)], #v(90i64)
-        ;; lens.push(ops.offset().0)
-        ; fcmla V(r[0]).s4, V(r[1]).s4, V(r[2]).s[v(1i64)], #v(90i64)
-        ;; lens.push(ops.offset().0)
-        ; fcadd V(r[0]).d2, V(r[1]).d2, V(r[2]).d2, #v(90i64)
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("mul v1.4h, v2.4h, v15.h[7]", 0x0f7f8841),
+        ("mul v1.2s, v2.2s, v31.s[0]", 0x0f9f8041),
+        ("mul v1.2s, v2.2s, v31.s[3]", 0x0fbf8841),
+        ("mul v1.4s, v2.4s, v7.s[2]", 0x4f878841),
+        ("mla v1.4h, v2.4h, v15.h[0]", 0x2f4f0041),
+        ("mla v1.4h, v2.4h, v15.h[7]", 0x2f7f0841),
+        ("mla v1.2s, v2.2s, v31.s[0]", 0x2f9f0041),
         ("mla v1.2s, v2.2s, v31.s[3]", 0x2fbf0841),
         ("mla v1.4s, v2.4s, v7.s[2]", 0x6f870841),
         ("sqdmulh v1.4h, v2.4h, v15.h[0]", 0x0f4fc041),
@@ -33243,13 +33250,6 @@ fn dynamic_081() {
         ("sudot v0.4s, v1.16b, v2.4b[1]", 0x4f22f020),
         ("bfdot v0.4s, v1.8h, v2.2h[3]", 0x4f62f820),
         ("smmla v0.4s, v1.16b, v2.16b", 0x4e82a420),
-        ("fcmla v0.4s, v1.4s, v2.4s, #0", 0x6e82c420),
-        ("fcmla v0.8h, v1.8h, v2.h[3], #0", 0x6f621820),
-        ("fcmla v0.4s, v1.4s, v2.s[1], #0", 0x6f821820),
-        ("fcmla v0.4s, v1.4s, v2.4s, #90", 0x6e82cc20),
-        ("fcmla v0.8h, v1.8h, v2.h[3], #90", 0x6f623820),
-        ("fcmla v0.4s, v1.4s, v2.s[1], #90", 0x6f823820),
-        ("fcadd v0.2d, v1.2d, v2.2d, #90", 0x6ec2e420),
     ]);
 }
 
@@ -33258,136 +33258,143 @@ fn static_082() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
-        ; fcmla v0.s4, v1.s4, v2.s4, #180
+        ; fcmla v0.s4, v1.s4, v2.s4, #0
         ;; lens.push(ops.offset().0)
-        ; fcmla V(0).h8, V(1).h8, V(2).h[3], #180
+        ; fcmla V(0).h8, V(1).h8, V(2).h[3], #0
         ;; lens.push(ops.offset().0)
-        ; fcmla v0.4s, v1.4s, v2.s[1], #180
+        ; fcmla v0.4s, v1.4s, v2.s[1], #0
         ;; lens.push(ops.offset().0)
-        ; fcmla v0.s4, v1.s4, v2.s4, #270
+        ; fcmla v0.s4, v1.s4, v2.s4, #90
         ;; lens.push(ops.offset().0)
-        ; fcmla V(0).h8, V(1).h8, V(2).h[3], #270
+        ; fcmla V(0).h8, V(1).h8, V(2).h[3], #90
         ;; lens.push(ops.offset().0)
-        ; fcmla v0.4s, v1.4s, v2.s[1], #270
+        ; fcmla v0.4s, v1.4s, v2.s[1], #90
         ;; lens.push(ops.offset().0)
-        ; fcadd v0.d2, v1.d2, v2.d2, #270
+        ; fcadd v0.d2, v1.d2, v2.d2, #90
         ;; lens.push(ops.offset().0)
-        ; fcmla V(0).h4, V(1).h4, V(2).h[1], #0
+        ; fcmla V(0).s4, V(1).s4, V(2).s4, #180
         ;; lens.push(ops.offset().0)
-        ; fmlal v0.2s, v1.2h, v2.2h
+        ; fcmla v0.8h, v1.8h, v2.h[3], #180
         ;; lens.push(ops.offset().0)
-        ; fmlal2 v0.s4, v1.h4, v2.h[7]
+        ; fcmla v0.s4, v1.s4, v2.s[1], #180
         ;; lens.push(ops.offset().0)
-        ; ext V(0).b8, V(1).b8, V(2).b8, #0
+        ; fcmla V(0).s4, V(1).s4, V(2).s4, #270
         ;; lens.push(ops.offset().0)
-        ; ext v0.8b, v1.8b, v2.8b, #7
+        ; fcmla v0.8h, v1.8h, v2.h[3], #270
         ;; lens.push(ops.offset().0)
-        ; tbl v3.b8, {v30.b16 * 1}, v4.b8
+        ; fcmla v0.s4, v1.s4, v2.s[1], #270
         ;; lens.push(ops.offset().0)
-        ; tbl V(3).b8, {V(30).b16 * 2}, V(4).b8
+        ; fcadd V(0).d2, V(1).d2, V(2).d2, #270
         ;; lens.push(ops.offset().0)
-        ; tbx v3.8b, {v5.16b-v6.16b}, v4.8b
+        ; fcmla v0.4h, v1.4h, v2.h[1], #0
         ;; lens.push(ops.offset().0)
-        ; tbl v3.b8, {v30.b16 * 3}, v4.b8
+        ; fmlal v0.s2, v1.h2, v2.h2
         ;; lens.push(ops.offset().0)
-        ; tbx V(3).b8, {V(5).b16 * 3}, V(4).b8
+        ; fmlal2 V(0).s4, V(1).h4, V(2).h[7]
         ;; lens.push(ops.offset().0)
-        ; tbl v3.8b, {v30.16b, v31.16b, v0.16b, v1.16b}, v4.8b
+        ; ext v0.8b, v1.8b, v2.8b, #0
         ;; lens.push(ops.offset().0)
-        ; tbx v3.b8, {v5.b16 * 4}, v4.b8
+        ; ext v0.b8, v1.b8, v2.b8, #7
         ;; lens.push(ops.offset().0)
-        ; ext V(0).b16, V(1).b16, V(2).b16, #0
+        ; tbl V(3).b8, {V(30).b16 * 1}, V(4).b8
         ;; lens.push(ops.offset().0)
-        ; ext v0.16b, v1.16b, v2.16b, #7
+        ; tbl v3.8b, {v30.16b, v31.16b}, v4.8b
         ;; lens.push(ops.offset().0)
-        ; ext v0.b16, v1.b16, v2.b16, #8
+        ; tbx v3.b8, {v5.b16 * 2}, v4.b8
         ;; lens.push(ops.offset().0)
-        ; ext V(0).b16, V(1).b16, V(2).b16, #15
+        ; tbl V(3).b8, {V(30).b16 * 3}, V(4).b8
         ;; lens.push(ops.offset().0)
-        ; tbl v3.16b, {v30.16b}, v4.16b
+        ; tbx v3.8b, {v5.16b-v7.16b}, v4.8b
         ;; lens.push(ops.offset().0)
-        ; tbl v3.b16, {v30.b16 * 2}, v4.b16
+        ; tbl v3.b8, {v30.b16 * 4}, v4.b8
         ;; lens.push(ops.offset().0)
-        ; tbx V(3).b16, {V(5).b16 * 2}, V(4).b16
+        ; tbx V(3).b8, {V(5).b16 * 4}, V(4).b8
         ;; lens.push(ops.offset().0)
-        ; tbl v3.16b, {v30.16b, v31.16b, v0.16b}, v4.16b
+        ; ext v0.16b, v1.16b, v2.16b, #0
         ;; lens.push(ops.offset().0)
-        ; tbx v3.b16, {v5.b16 * 3}, v4.b16
+        ; ext v0.b16, v1.b16, v2.b16, #7
         ;; lens.push(ops.offset().0)
-        ; tbl V(3).b16, {V(30).b16 * 4}, V(4).b16
+        ; ext V(0).b16, V(1).b16, V(2).b16, #8
         ;; lens.push(ops.offset().0)
-        ; tbx v3.16b, {v5.16b-v8.16b}, v4.16b
+        ; ext v0.16b, v1.16b, v2.16b, #15
         ;; lens.push(ops.offset().0)
-        ; ld1 {v27.b8 * 1}, [x1]
+        ; tbl v3.b16, {v30.b16 * 1}, v4.b16
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(27).b8 * 1}, [XSP(31)], #8
+        ; tbl V(3).b16, {V(30).b16 * 2}, V(4).b16
         ;; lens.push(ops.offset().0)
-        ; ld1 {v27.8b}, [x2], x3
+        ; tbx v3.16b, {v5.16b-v6.16b}, v4.16b
         ;; lens.push(ops.offset().0)
-        ; ld1 {v14.b8 * 2}, [x1]
+        ; tbl v3.b16, {v30.b16 * 3}, v4.b16
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(14).b8 * 2}, [XSP(31)], #16
+        ; tbx V(3).b16, {V(5).b16 * 3}, V(4).b16
         ;; lens.push(ops.offset().0)
-        ; ld1 {v14.8b, v15.8b}, [x2], x3
+        ; tbl v3.16b, {v30.16b, v31.16b, v0.16b, v1.16b}, v4.16b
         ;; lens.push(ops.offset().0)
-        ; ld1 {v19.b8 * 3}, [x1]
+        ; tbx v3.b16, {v5.b16 * 4}, v4.b16
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(19).b8 * 3}, [XSP(31)], #24
+        ; ld1 {V(27).b8 * 1}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; ld1 {v19.8b, v20.8b, v21.8b}, [x2], x3
+        ; ld1 {v27.8b}, [sp], #8
         ;; lens.push(ops.offset().0)
-        ; ld1 {v8.b8 * 4}, [x1]
+        ; ld1 {v27.b8 * 1}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(8).b8 * 4}, [XSP(31)], #32
+        ; ld1 {V(14).b8 * 2}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; ld1 {v8.8b, v9.8b, v10.8b, v11.8b}, [x2], x3
+        ; ld1 {v14.8b, v15.8b}, [sp], #16
         ;; lens.push(ops.offset().0)
-        ; ld1 {v11.b16 * 1}, [x1]
+        ; ld1 {v14.b8 * 2}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(11).b16 * 1}, [XSP(31)], #16
+        ; ld1 {V(19).b8 * 3}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; ld1 {v11.16b}, [x2], x3
+        ; ld1 {v19.8b, v20.8b, v21.8b}, [sp], #24
         ;; lens.push(ops.offset().0)
-        ; ld1 {v17.b16 * 2}, [x1]
+        ; ld1 {v19.b8 * 3}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(17).b16 * 2}, [XSP(31)], #32
+        ; ld1 {V(8).b8 * 4}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; ld1 {v17.16b, v18.16b}, [x2], x3
+        ; ld1 {v8.8b, v9.8b, v10.8b, v11.8b}, [sp], #32
         ;; lens.push(ops.offset().0)
-        ; ld1 {v23.b16 * 3}, [x1]
+        ; ld1 {v8.b8 * 4}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(23).b16 * 3}, [XSP(31)], #48
+        ; ld1 {V(11).b16 * 1}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; ld1 {v23.16b, v24.16b, v25.16b}, [x2], x3
+        ; ld1 {v11.16b}, [sp], #16
         ;; lens.push(ops.offset().0)
-        ; ld1 {v29.b16 * 4}, [x1]
+        ; ld1 {v11.b16 * 1}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(29).b16 * 4}, [XSP(31)], #64
+        ; ld1 {V(17).b16 * 2}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; ld1 {v29.16b, v30.16b, v31.16b, v0.16b}, [x2], x3
+        ; ld1 {v17.16b, v18.16b}, [sp], #32
         ;; lens.push(ops.offset().0)
-        ; ld1 {v12.h4 * 1}, [x1]
+        ; ld1 {v17.b16 * 2}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(12).h4 * 1}, [XSP(31)], #8
+        ; ld1 {V(23).b16 * 3}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; ld1 {v12.4h}, [x2], x3
+        ; ld1 {v23.16b, v24.16b, v25.16b}, [sp], #48
         ;; lens.push(ops.offset().0)
-        ; ld1 {v21.h4 * 2}, [x1]
+        ; ld1 {v23.b16 * 3}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(21).h4 * 2}, [XSP(31)], #16
+        ; ld1 {V(29).b16 * 4}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; ld1 {v21.4h, v22.4h}, [x2], x3
+        ; ld1 {v29.16b, v30.16b, v31.16b, v0.16b}, [sp], #64
         ;; lens.push(ops.offset().0)
-        ; ld1 {v26.h4 * 3}, [x1]
+        ; ld1 {v29.b16 * 4}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(26).h4 * 3}, [XSP(31)], #24
+        ; ld1 {V(12).h4 * 1}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; ld1 {v26.4h, v27.4h, v28.4h}, [x2], x3
+        ; ld1 {v12.4h}, [sp], #8
         ;; lens.push(ops.offset().0)
-        ; ld1 {v18.h4 * 4}, [x1]
+        ; ld1 {v12.h4 * 1}, [x2], x3
         ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("fcmla v0.4s, v1.4s, v2.4s, #0", 0x6e82c420),
+        ("fcmla v0.8h, v1.8h, v2.h[3], #0", 0x6f621820),
+        ("fcmla v0.4s, v1.4s, v2.s[1], #0", 0x6f821820),
+        ("fcmla v0.4s, v1.4s, v2.4s, #90", 0x6e82cc20),
+        ("fcmla v0.8h, v1.8h, v2.h[3], #90", 0x6f623820),
+        ("fcmla v0.4s, v1.4s, v2.s[1], #90", 0x6f823820),
+        ("fcadd v0.2d, v1.2d, v2.2d, #90", 0x6ec2e420),
         ("fcmla v0.4s, v1.4s, v2.4s, #180", 0x6e82d420),
         ("fcmla v0.8h, v1.8h, v2.h[3], #180", 0x6f625820),
         ("fcmla v0.4s, v1.4s, v2.s[1], #180", 0x6f825820),
@@ -33445,13 +33452,6 @@ fn static_082() {
         ("ld1 {v12.4h}, [x1]", 0x0c40742c),
         ("ld1 {v12.4h}, [sp], #8", 0x0cdf77ec),
         ("ld1 {v12.4h}, [x2], x3", 0x0cc3744c),
-        ("ld1 {v21.4h, v22.4h}, [x1]", 0x0c40a435),
-        ("ld1 {v21.4h, v22.4h}, [sp], #16", 0x0cdfa7f5),
-        ("ld1 {v21.4h, v22.4h}, [x2], x3", 0x0cc3a455),
-        ("ld1 {v26.4h, v27.4h, v28.4h}, [x1]", 0x0c40643a),
-        ("ld1 {v26.4h, v27.4h, v28.4h}, [sp], #24", 0x0cdf67fa),
-        ("ld1 {v26.4h, v27.4h, v28.4h}, [x2], x3", 0x0cc3645a),
-        ("ld1 {v18.4h, v19.4h, v20.4h, v21.4h}, [x1]", 0x0c402432),
     ]);
 }
 
@@ -33461,6 +33461,20 @@ fn dynamic_082() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; fcmla V(r[0]).s4, V(r[1]).s4, V(r[2]).s4, #v(0i64)
+        ;; lens.push(ops.offset().0)
+        ; fcmla V(r[0]).h8, V(r[1]).h8, V(r[2]).h[v(3i64)], #v(0i64)
+        ;; lens.push(ops.offset().0)
+        ; fcmla V(r[0]).s4, V(r[1]).s4, V(r[2]).s[v(1i64)], #v(0i64)
+        ;; lens.push(ops.offset().0)
+        ; fcmla V(r[0]).s4, V(r[1]).s4, V(r[2]).s4, #v(90i64)
+        ;; lens.push(ops.offset().0)
+        ; fcmla V(r[0]).h8, V(r[1]).h8, V(r[2]).h[v(3i64)], #v(90i64)
+        ;; lens.push(ops.offset().0)
+        ; fcmla V(r[0]).s4, V(r[1]).s4, V(r[2]).s[v(1i64)], #v(90i64)
+        ;; lens.push(ops.offset().0)
+        ; fcadd V(r[0]).d2, V(r[1]).d2, V(r[2]).d2, #v(90i64)
+        ;; lens.push(ops.offset().0)
         ; fcmla V(r[0]).s4, V(r[1]).s4, V(r[2]).s4, #v(180i64)
         ;; lens.push(ops.offset().0)
         ; fcmla V(r[0]).h8, V(r[1]).h8, V(r[2]).h[v(3i64)], #v(180i64)
@@ -33575,22 +33589,15 @@ fn dynamic_082() {
         ;; lens.push(ops.offset().0)
         ; ld1 {V(r[12]).h4 * 1}, [X(r[2])], X(r[3])
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(r[21]).h4 * 2}, [X(r[1])]
-        ;; lens.push(ops.offset().0)
-        ; ld1 {V(r[21]).h4 * 2}, [XSP(r[31])], #v(16i64)
-        ;; lens.push(ops.offset().0)
-        ; ld1 {V(r[21]).h4 * 2}, [X(r[2])], X(r[3])
-        ;; lens.push(ops.offset().0)
-        ; ld1 {V(r[26]).h4 * 3}, [X(r[1])]
-        ;; lens.push(ops.offset().0)
-        ; ld1 {V(r[26]).h4 * 3}, [XSP(r[31])], #v(24i64)
-        ;; lens.push(ops.offset().0)
-        ; ld1 {V(r[26]).h4 * 3}, [X(r[2])], X(r[3])
-        ;; lens.push(ops.offset().0)
-        ; ld1 {V(r[18]).h4 * 4}, [X(r[1])]
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("fcmla v0.4s, v1.4s, v2.4s, #0", 0x6e82c420),
+        ("fcmla v0.8h, v1.8h, v2.h[3], #0", 0x6f621820),
+        ("fcmla v0.4s, v1.4s, v2.s[1], #0", 0x6f821820),
+        ("fcmla v0.4s, v1.4s, v2.4s, #90", 0x6e82cc20),
+        ("fcmla v0.8h, v1.8h, v2.h[3], #90", 0x6f623820),
+        ("fcmla v0.4s, v1.4s, v2.s[1], #90", 0x6f823820),
+        ("fcadd v0.2d, v1.2d, v2.2d, #90", 0x6ec2e420),
         ("fcmla v0.4s, v1.4s, v2.4s, #180", 0x6e82d420),
         ("fcmla v0.8h, v1.8h, v2.h[3], #180", 0x6f625820),
         ("fcmla v0.4s, v1.4s, v2.s[1], #180", 0x6f825820),
@@ -33648,13 +33655,6 @@ fn dynamic_082() {
         ("ld1 {v12.4h}, [x1]", 0x0c40742c),
         ("ld1 {v12.4h}, [sp], #8", 0x0cdf77ec),
         ("ld1 {v12.4h}, [x2], x3", 0x0cc3744c),
-        ("ld1 {v21.4h, v22.4h}, [x1]", 0x0c40a435),
-        ("ld1 {v21.4h, v22.4h}, [sp], #16", 0x0cdfa7f5),
-        ("ld1 {v21.4h, v22.4h}, [x2], x3", 0x0cc3a455),
-        ("ld1 {v26.4h, v27.4h, v28.4h}, [x1]", 0x0c40643a),
-        ("ld1 {v26.4h, v27.4h, v28.4h}, [sp], #24", 0x0cdf67fa),
-        ("ld1 {v26.4h, v27.4h, v28.4h}, [x2], x3", 0x0cc3645a),
-        ("ld1 {v18.4h, v19.4h, v20.4h, v21.4h}, [x1]", 0x0c402432),
     ]);
 }
 
@@ -33663,136 +33663,143 @@ fn static_083() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
-        ; ld1 {V(18).h4 * 4}, [XSP(31)], #32
+        ; ld1 {V(21).h4 * 2}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; ld1 {v18.4h, v19.4h, v20.4h, v21.4h}, [x2], x3
+        ; ld1 {v21.4h, v22.4h}, [sp], #16
         ;; lens.push(ops.offset().0)
-        ; ld1 {v29.h8 * 1}, [x1]
+        ; ld1 {v21.h4 * 2}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(29).h8 * 1}, [XSP(31)], #16
+        ; ld1 {V(26).h4 * 3}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; ld1 {v29.8h}, [x2], x3
+        ; ld1 {v26.4h, v27.4h, v28.4h}, [sp], #24
         ;; lens.push(ops.offset().0)
-        ; ld1 {v25.h8 * 2}, [x1]
+        ; ld1 {v26.h4 * 3}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(25).h8 * 2}, [XSP(31)], #32
+        ; ld1 {V(18).h4 * 4}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; ld1 {v25.8h, v26.8h}, [x2], x3
+        ; ld1 {v18.4h, v19.4h, v20.4h, v21.4h}, [sp], #32
         ;; lens.push(ops.offset().0)
-        ; ld1 {v24.h8 * 3}, [x1]
+        ; ld1 {v18.h4 * 4}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(24).h8 * 3}, [XSP(31)], #48
+        ; ld1 {V(29).h8 * 1}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; ld1 {v24.8h, v25.8h, v26.8h}, [x2], x3
+        ; ld1 {v29.8h}, [sp], #16
         ;; lens.push(ops.offset().0)
-        ; ld1 {v16.h8 * 4}, [x1]
+        ; ld1 {v29.h8 * 1}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(16).h8 * 4}, [XSP(31)], #64
+        ; ld1 {V(25).h8 * 2}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; ld1 {v16.8h, v17.8h, v18.8h, v19.8h}, [x2], x3
+        ; ld1 {v25.8h, v26.8h}, [sp], #32
         ;; lens.push(ops.offset().0)
-        ; ld1 {v0.s2 * 1}, [x1]
+        ; ld1 {v25.h8 * 2}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(0).s2 * 1}, [XSP(31)], #8
+        ; ld1 {V(24).h8 * 3}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; ld1 {v0.2s}, [x2], x3
+        ; ld1 {v24.8h, v25.8h, v26.8h}, [sp], #48
         ;; lens.push(ops.offset().0)
-        ; ld1 {v0.s2 * 2}, [x1]
+        ; ld1 {v24.h8 * 3}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(0).s2 * 2}, [XSP(31)], #16
+        ; ld1 {V(16).h8 * 4}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; ld1 {v0.2s, v1.2s}, [x2], x3
+        ; ld1 {v16.8h, v17.8h, v18.8h, v19.8h}, [sp], #64
         ;; lens.push(ops.offset().0)
-        ; ld1 {v15.s2 * 3}, [x1]
+        ; ld1 {v16.h8 * 4}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(15).s2 * 3}, [XSP(31)], #24
+        ; ld1 {V(0).s2 * 1}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; ld1 {v15.2s, v16.2s, v17.2s}, [x2], x3
+        ; ld1 {v0.2s}, [sp], #8
         ;; lens.push(ops.offset().0)
-        ; ld1 {v10.s2 * 4}, [x1]
+        ; ld1 {v0.s2 * 1}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(10).s2 * 4}, [XSP(31)], #32
+        ; ld1 {V(0).s2 * 2}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; ld1 {v10.2s, v11.2s, v12.2s, v13.2s}, [x2], x3
+        ; ld1 {v0.2s, v1.2s}, [sp], #16
         ;; lens.push(ops.offset().0)
-        ; ld1 {v4.s4 * 1}, [x1]
+        ; ld1 {v0.s2 * 2}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(4).s4 * 1}, [XSP(31)], #16
+        ; ld1 {V(15).s2 * 3}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; ld1 {v4.4s}, [x2], x3
+        ; ld1 {v15.2s, v16.2s, v17.2s}, [sp], #24
         ;; lens.push(ops.offset().0)
-        ; ld1 {v1.s4 * 2}, [x1]
+        ; ld1 {v15.s2 * 3}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(1).s4 * 2}, [XSP(31)], #32
+        ; ld1 {V(10).s2 * 4}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; ld1 {v1.4s, v2.4s}, [x2], x3
+        ; ld1 {v10.2s, v11.2s, v12.2s, v13.2s}, [sp], #32
         ;; lens.push(ops.offset().0)
-        ; ld1 {v17.s4 * 3}, [x1]
+        ; ld1 {v10.s2 * 4}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(17).s4 * 3}, [XSP(31)], #48
+        ; ld1 {V(4).s4 * 1}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; ld1 {v17.4s, v18.4s, v19.4s}, [x2], x3
+        ; ld1 {v4.4s}, [sp], #16
         ;; lens.push(ops.offset().0)
-        ; ld1 {v5.s4 * 4}, [x1]
+        ; ld1 {v4.s4 * 1}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(5).s4 * 4}, [XSP(31)], #64
+        ; ld1 {V(1).s4 * 2}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; ld1 {v5.4s, v6.4s, v7.4s, v8.4s}, [x2], x3
+        ; ld1 {v1.4s, v2.4s}, [sp], #32
         ;; lens.push(ops.offset().0)
-        ; ld1 {v31.d1 * 1}, [x1]
+        ; ld1 {v1.s4 * 2}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(31).d1 * 1}, [XSP(31)], #8
+        ; ld1 {V(17).s4 * 3}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; ld1 {v31.1d}, [x2], x3
+        ; ld1 {v17.4s, v18.4s, v19.4s}, [sp], #48
         ;; lens.push(ops.offset().0)
-        ; ld1 {v0.d1 * 2}, [x1]
+        ; ld1 {v17.s4 * 3}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(0).d1 * 2}, [XSP(31)], #16
+        ; ld1 {V(5).s4 * 4}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; ld1 {v0.1d, v1.1d}, [x2], x3
+        ; ld1 {v5.4s, v6.4s, v7.4s, v8.4s}, [sp], #64
         ;; lens.push(ops.offset().0)
-        ; ld1 {v15.d1 * 3}, [x1]
+        ; ld1 {v5.s4 * 4}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(15).d1 * 3}, [XSP(31)], #24
+        ; ld1 {V(31).d1 * 1}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; ld1 {v15.1d, v16.1d, v17.1d}, [x2], x3
+        ; ld1 {v31.1d}, [sp], #8
         ;; lens.push(ops.offset().0)
-        ; ld1 {v20.d1 * 4}, [x1]
+        ; ld1 {v31.d1 * 1}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(20).d1 * 4}, [XSP(31)], #32
+        ; ld1 {V(0).d1 * 2}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; ld1 {v20.1d, v21.1d, v22.1d, v23.1d}, [x2], x3
+        ; ld1 {v0.1d, v1.1d}, [sp], #16
         ;; lens.push(ops.offset().0)
-        ; ld1 {v28.d2 * 1}, [x1]
+        ; ld1 {v0.d1 * 2}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(28).d2 * 1}, [XSP(31)], #16
+        ; ld1 {V(15).d1 * 3}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; ld1 {v28.2d}, [x2], x3
+        ; ld1 {v15.1d, v16.1d, v17.1d}, [sp], #24
         ;; lens.push(ops.offset().0)
-        ; ld1 {v28.d2 * 2}, [x1]
+        ; ld1 {v15.d1 * 3}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(28).d2 * 2}, [XSP(31)], #32
+        ; ld1 {V(20).d1 * 4}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; ld1 {v28.2d, v29.2d}, [x2], x3
+        ; ld1 {v20.1d, v21.1d, v22.1d, v23.1d}, [sp], #32
         ;; lens.push(ops.offset().0)
-        ; ld1 {v9.d2 * 3}, [x1]
+        ; ld1 {v20.d1 * 4}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(9).d2 * 3}, [XSP(31)], #48
+        ; ld1 {V(28).d2 * 1}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; ld1 {v9.2d, v10.2d, v11.2d}, [x2], x3
+        ; ld1 {v28.2d}, [sp], #16
         ;; lens.push(ops.offset().0)
-        ; ld1 {v13.d2 * 4}, [x1]
+        ; ld1 {v28.d2 * 1}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(13).d2 * 4}, [XSP(31)], #64
+        ; ld1 {V(28).d2 * 2}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; ld1 {v13.2d, v14.2d, v15.2d, v16.2d}, [x2], x3
+        ; ld1 {v28.2d, v29.2d}, [sp], #32
         ;; lens.push(ops.offset().0)
-        ; ld1 {v2.b * 1}[0], [x4]
+        ; ld1 {v28.d2 * 2}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(2).b * 1}[15], [X(4)]
+        ; ld1 {V(9).d2 * 3}, [X(1)]
         ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("ld1 {v21.4h, v22.4h}, [x1]", 0x0c40a435),
+        ("ld1 {v21.4h, v22.4h}, [sp], #16", 0x0cdfa7f5),
+        ("ld1 {v21.4h, v22.4h}, [x2], x3", 0x0cc3a455),
+        ("ld1 {v26.4h, v27.4h, v28.4h}, [x1]", 0x0c40643a),
+        ("ld1 {v26.4h, v27.4h, v28.4h}, [sp], #24", 0x0cdf67fa),
+        ("ld1 {v26.4h, v27.4h, v28.4h}, [x2], x3", 0x0cc3645a),
+        ("ld1 {v18.4h, v19.4h, v20.4h, v21.4h}, [x1]", 0x0c402432),
         ("ld1 {v18.4h, v19.4h, v20.4h, v21.4h}, [sp], #32", 0x0cdf27f2),
         ("ld1 {v18.4h, v19.4h, v20.4h, v21.4h}, [x2], x3", 0x0cc32452),
         ("ld1 {v29.8h}, [x1]", 0x4c40743d),
@@ -33850,13 +33857,6 @@ fn static_083() {
         ("ld1 {v28.2d, v29.2d}, [sp], #32", 0x4cdfaffc),
         ("ld1 {v28.2d, v29.2d}, [x2], x3", 0x4cc3ac5c),
         ("ld1 {v9.2d, v10.2d, v11.2d}, [x1]", 0x4c406c29),
-        ("ld1 {v9.2d, v10.2d, v11.2d}, [sp], #48", 0x4cdf6fe9),
-        ("ld1 {v9.2d, v10.2d, v11.2d}, [x2], x3", 0x4cc36c49),
-        ("ld1 {v13.2d, v14.2d, v15.2d, v16.2d}, [x1]", 0x4c402c2d),
-        ("ld1 {v13.2d, v14.2d, v15.2d, v16.2d}, [sp], #64", 0x4cdf2fed),
-        ("ld1 {v13.2d, v14.2d, v15.2d, v16.2d}, [x2], x3", 0x4cc32c4d),
-        ("ld1 {v2.b}[0], [x4]", 0x0d400082),
-        ("ld1 {v2.b}[15], [x4]", 0x4d401c82),
     ]);
 }
 
@@ -33866,6 +33866,20 @@ fn dynamic_083() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; ld1 {V(r[21]).h4 * 2}, [X(r[1])]
+        ;; lens.push(ops.offset().0)
+        ; ld1 {V(r[21]).h4 * 2}, [XSP(r[31])], #v(16i64)
+        ;; lens.push(ops.offset().0)
+        ; ld1 {V(r[21]).h4 * 2}, [X(r[2])], X(r[3])
+        ;; lens.push(ops.offset().0)
+        ; ld1 {V(r[26]).h4 * 3}, [X(r[1])]
+        ;; lens.push(ops.offset().0)
+        ; ld1 {V(r[26]).h4 * 3}, [XSP(r[31])], #v(24i64)
+        ;; lens.push(ops.offset().0)
+        ; ld1 {V(r[26]).h4 * 3}, [X(r[2])], X(r[3])
+        ;; lens.push(ops.offset().0)
+        ; ld1 {V(r[18]).h4 * 4}, [X(r[1])]
+        ;; lens.push(ops.offset().0)
         ; ld1 {V(r[18]).h4 * 4}, [XSP(r[31])], #v(32i64)
         ;; lens.push(ops.offset().0)
         ; ld1 {V(r[18]).h4 * 4}, [X(r[2])], X(r[3])
@@ -33980,22 +33994,15 @@ fn dynamic_083() {
         ;; lens.push(ops.offset().0)
         ; ld1 {V(r[9]).d2 * 3}, [X(r[1])]
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(r[9]).d2 * 3}, [XSP(r[31])], #v(48i64)
-        ;; lens.push(ops.offset().0)
-        ; ld1 {V(r[9]).d2 * 3}, [X(r[2])], X(r[3])
-        ;; lens.push(ops.offset().0)
-        ; ld1 {V(r[13]).d2 * 4}, [X(r[1])]
-        ;; lens.push(ops.offset().0)
-        ; ld1 {V(r[13]).d2 * 4}, [XSP(r[31])], #v(64i64)
-        ;; lens.push(ops.offset().0)
-        ; ld1 {V(r[13]).d2 * 4}, [X(r[2])], X(r[3])
-        ;; lens.push(ops.offset().0)
-        ; ld1 {V(r[2]).b * 1}[v(0i64)], [X(r[4])]
-        ;; lens.push(ops.offset().0)
-        ; ld1 {V(r[2]).b * 1}[v(15i64)], [X(r[4])]
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("ld1 {v21.4h, v22.4h}, [x1]", 0x0c40a435),
+        ("ld1 {v21.4h, v22.4h}, [sp], #16", 0x0cdfa7f5),
+        ("ld1 {v21.4h, v22.4h}, [x2], x3", 0x0cc3a455),
+        ("ld1 {v26.4h, v27.4h, v28.4h}, [x1]", 0x0c40643a),
+        ("ld1 {v26.4h, v27.4h, v28.4h}, [sp], #24", 0x0cdf67fa),
+        ("ld1 {v26.4h, v27.4h, v28.4h}, [x2], x3", 0x0cc3645a),
+        ("ld1 {v18.4h, v19.4h, v20.4h, v21.4h}, [x1]", 0x0c402432),
         ("ld1 {v18.4h, v19.4h, v20.4h, v21.4h}, [sp], #32", 0x0cdf27f2),
         ("ld1 {v18.4h, v19.4h, v20.4h, v21.4h}, [x2], x3", 0x0cc32452),
         ("ld1 {v29.8h}, [x1]", 0x4c40743d),
@@ -34053,13 +34060,6 @@ fn dynamic_083() {
         ("ld1 {v28.2d, v29.2d}, [sp], #32", 0x4cdfaffc),
         ("ld1 {v28.2d, v29.2d}, [x2], x3", 0x4cc3ac5c),
         ("ld1 {v9.2d, v10.2d, v11.2d}, [x1]", 0x4c406c29),
-        ("ld1 {v9.2d, v10.2d, v11.2d}, [sp], #48", 0x4cdf6fe9),
-        ("ld1 {v9.2d, v10.2d, v11.2d}, [x2], x3", 0x4cc36c49),
-        ("ld1 {v13.2d, v14.2d, v15.2d, v16.2d}, [x1]", 0x4c402c2d),
-        ("ld1 {v13.2d, v14.2d, v15.2d, v16.2d}, [sp], #64", 0x4cdf2fed),
-        ("ld1 {v13.2d, v14.2d, v15.2d, v16.2d}, [x2], x3", 0x4cc32c4d),
-        ("ld1 {v2.b}[0], [x4]", 0x0d400082),
-        ("ld1 {v2.b}[15], [x4]", 0x4d401c82),
     ]);
 }
 
@@ -34068,136 +34068,143 @@ fn static_084() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
-        ; ld1 {v2.b}[1], [x4], #1
+        ; ld1 {v9.2d, v10.2d, v11.2d}, [sp], #48
         ;; lens.push(ops.offset().0)
-        ; ld1 {v2.b * 1}[1], [x4], x5
+        ; ld1 {v9.d2 * 3}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(2).h * 1}[0], [X(4)]
+        ; ld1 {V(13).d2 * 4}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; ld1 {v2.h}[7], [x4]
+        ; ld1 {v13.2d, v14.2d, v15.2d, v16.2d}, [sp], #64
         ;; lens.push(ops.offset().0)
-        ; ld1 {v2.h * 1}[1], [x4], #2
+        ; ld1 {v13.d2 * 4}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(2).h * 1}[1], [X(4)], X(5)
+        ; ld1 {V(2).b * 1}[0], [X(4)]
         ;; lens.push(ops.offset().0)
-        ; ld1 {v2.s}[0], [x4]
+        ; ld1 {v2.b}[15], [x4]
         ;; lens.push(ops.offset().0)
-        ; ld1 {v2.s * 1}[3], [x4]
+        ; ld1 {v2.b * 1}[1], [x4], #1
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(2).s * 1}[1], [X(4)], #4
+        ; ld1 {V(2).b * 1}[1], [X(4)], X(5)
         ;; lens.push(ops.offset().0)
-        ; ld1 {v2.s}[1], [x4], x5
+        ; ld1 {v2.h}[0], [x4]
         ;; lens.push(ops.offset().0)
-        ; ld1 {v2.d * 1}[0], [x4]
+        ; ld1 {v2.h * 1}[7], [x4]
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(2).d * 1}[1], [X(4)]
+        ; ld1 {V(2).h * 1}[1], [X(4)], #2
         ;; lens.push(ops.offset().0)
-        ; ld1 {v2.d}[1], [x4], #8
+        ; ld1 {v2.h}[1], [x4], x5
         ;; lens.push(ops.offset().0)
-        ; ld1 {v2.d * 1}[1], [x4], x5
+        ; ld1 {v2.s * 1}[0], [x4]
         ;; lens.push(ops.offset().0)
-        ; st1 {V(10).b8 * 1}, [X(1)]
+        ; ld1 {V(2).s * 1}[3], [X(4)]
         ;; lens.push(ops.offset().0)
-        ; st1 {v10.8b}, [sp], #8
+        ; ld1 {v2.s}[1], [x4], #4
         ;; lens.push(ops.offset().0)
-        ; st1 {v10.b8 * 1}, [x2], x3
+        ; ld1 {v2.s * 1}[1], [x4], x5
         ;; lens.push(ops.offset().0)
-        ; st1 {V(12).b8 * 2}, [X(1)]
+        ; ld1 {V(2).d * 1}[0], [X(4)]
         ;; lens.push(ops.offset().0)
-        ; st1 {v12.8b, v13.8b}, [sp], #16
+        ; ld1 {v2.d}[1], [x4]
         ;; lens.push(ops.offset().0)
-        ; st1 {v12.b8 * 2}, [x2], x3
+        ; ld1 {v2.d * 1}[1], [x4], #8
         ;; lens.push(ops.offset().0)
-        ; st1 {V(1).b8 * 3}, [X(1)]
+        ; ld1 {V(2).d * 1}[1], [X(4)], X(5)
         ;; lens.push(ops.offset().0)
-        ; st1 {v1.8b, v2.8b, v3.8b}, [sp], #24
+        ; st1 {v10.8b}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st1 {v1.b8 * 3}, [x2], x3
+        ; st1 {v10.b8 * 1}, [sp], #8
         ;; lens.push(ops.offset().0)
-        ; st1 {V(12).b8 * 4}, [X(1)]
+        ; st1 {V(10).b8 * 1}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st1 {v12.8b, v13.8b, v14.8b, v15.8b}, [sp], #32
+        ; st1 {v12.8b, v13.8b}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st1 {v12.b8 * 4}, [x2], x3
+        ; st1 {v12.b8 * 2}, [sp], #16
         ;; lens.push(ops.offset().0)
-        ; st1 {V(10).b16 * 1}, [X(1)]
+        ; st1 {V(12).b8 * 2}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st1 {v10.16b}, [sp], #16
+        ; st1 {v1.8b, v2.8b, v3.8b}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st1 {v10.b16 * 1}, [x2], x3
+        ; st1 {v1.b8 * 3}, [sp], #24
         ;; lens.push(ops.offset().0)
-        ; st1 {V(25).b16 * 2}, [X(1)]
+        ; st1 {V(1).b8 * 3}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st1 {v25.16b, v26.16b}, [sp], #32
+        ; st1 {v12.8b, v13.8b, v14.8b, v15.8b}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st1 {v25.b16 * 2}, [x2], x3
+        ; st1 {v12.b8 * 4}, [sp], #32
         ;; lens.push(ops.offset().0)
-        ; st1 {V(30).b16 * 3}, [X(1)]
+        ; st1 {V(12).b8 * 4}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st1 {v30.16b, v31.16b, v0.16b}, [sp], #48
+        ; st1 {v10.16b}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st1 {v30.b16 * 3}, [x2], x3
+        ; st1 {v10.b16 * 1}, [sp], #16
         ;; lens.push(ops.offset().0)
-        ; st1 {V(20).b16 * 4}, [X(1)]
+        ; st1 {V(10).b16 * 1}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st1 {v20.16b, v21.16b, v22.16b, v23.16b}, [sp], #64
+        ; st1 {v25.16b, v26.16b}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st1 {v20.b16 * 4}, [x2], x3
+        ; st1 {v25.b16 * 2}, [sp], #32
         ;; lens.push(ops.offset().0)
-        ; st1 {V(13).h4 * 1}, [X(1)]
+        ; st1 {V(25).b16 * 2}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st1 {v13.4h}, [sp], #8
+        ; st1 {v30.16b, v31.16b, v0.16b}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st1 {v13.h4 * 1}, [x2], x3
+        ; st1 {v30.b16 * 3}, [sp], #48
         ;; lens.push(ops.offset().0)
-        ; st1 {V(4).h4 * 2}, [X(1)]
+        ; st1 {V(30).b16 * 3}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st1 {v4.4h, v5.4h}, [sp], #16
+        ; st1 {v20.16b, v21.16b, v22.16b, v23.16b}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st1 {v4.h4 * 2}, [x2], x3
+        ; st1 {v20.b16 * 4}, [sp], #64
         ;; lens.push(ops.offset().0)
-        ; st1 {V(3).h4 * 3}, [X(1)]
+        ; st1 {V(20).b16 * 4}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st1 {v3.4h, v4.4h, v5.4h}, [sp], #24
+        ; st1 {v13.4h}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st1 {v3.h4 * 3}, [x2], x3
+        ; st1 {v13.h4 * 1}, [sp], #8
         ;; lens.push(ops.offset().0)
-        ; st1 {V(30).h4 * 4}, [X(1)]
+        ; st1 {V(13).h4 * 1}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st1 {v30.4h, v31.4h, v0.4h, v1.4h}, [sp], #32
+        ; st1 {v4.4h, v5.4h}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st1 {v30.h4 * 4}, [x2], x3
+        ; st1 {v4.h4 * 2}, [sp], #16
         ;; lens.push(ops.offset().0)
-        ; st1 {V(22).h8 * 1}, [X(1)]
+        ; st1 {V(4).h4 * 2}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st1 {v22.8h}, [sp], #16
+        ; st1 {v3.4h, v4.4h, v5.4h}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st1 {v22.h8 * 1}, [x2], x3
+        ; st1 {v3.h4 * 3}, [sp], #24
         ;; lens.push(ops.offset().0)
-        ; st1 {V(25).h8 * 2}, [X(1)]
+        ; st1 {V(3).h4 * 3}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st1 {v25.8h, v26.8h}, [sp], #32
+        ; st1 {v30.4h, v31.4h, v0.4h, v1.4h}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st1 {v25.h8 * 2}, [x2], x3
+        ; st1 {v30.h4 * 4}, [sp], #32
         ;; lens.push(ops.offset().0)
-        ; st1 {V(17).h8 * 3}, [X(1)]
+        ; st1 {V(30).h4 * 4}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st1 {v17.8h, v18.8h, v19.8h}, [sp], #48
+        ; st1 {v22.8h}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st1 {v17.h8 * 3}, [x2], x3
+        ; st1 {v22.h8 * 1}, [sp], #16
         ;; lens.push(ops.offset().0)
-        ; st1 {V(2).h8 * 4}, [X(1)]
+        ; st1 {V(22).h8 * 1}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st1 {v2.8h, v3.8h, v4.8h, v5.8h}, [sp], #64
+        ; st1 {v25.8h, v26.8h}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st1 {v2.h8 * 4}, [x2], x3
+        ; st1 {v25.h8 * 2}, [sp], #32
         ;; lens.push(ops.offset().0)
-        ; st1 {V(9).s2 * 1}, [X(1)]
+        ; st1 {V(25).h8 * 2}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st1 {v9.2s}, [sp], #8
+        ; st1 {v17.8h, v18.8h, v19.8h}, [x1]
         ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("ld1 {v9.2d, v10.2d, v11.2d}, [sp], #48", 0x4cdf6fe9),
+        ("ld1 {v9.2d, v10.2d, v11.2d}, [x2], x3", 0x4cc36c49),
+        ("ld1 {v13.2d, v14.2d, v15.2d, v16.2d}, [x1]", 0x4c402c2d),
+        ("ld1 {v13.2d, v14.2d, v15.2d, v16.2d}, [sp], #64", 0x4cdf2fed),
+        ("ld1 {v13.2d, v14.2d, v15.2d, v16.2d}, [x2], x3", 0x4cc32c4d),
+        ("ld1 {v2.b}[0], [x4]", 0x0d400082),
+        ("ld1 {v2.b}[15], [x4]", 0x4d401c82),
         ("ld1 {v2.b}[1], [x4], #1", 0x0ddf0482),
         ("ld1 {v2.b}[1], [x4], x5", 0x0dc50482),
         ("ld1 {v2.h}[0], [x4]", 0x0d404082),
@@ -34255,13 +34262,6 @@ fn static_084() {
         ("st1 {v25.8h, v26.8h}, [sp], #32", 0x4c9fa7f9),
         ("st1 {v25.8h, v26.8h}, [x2], x3", 0x4c83a459),
         ("st1 {v17.8h, v18.8h, v19.8h}, [x1]", 0x4c006431),
-        ("st1 {v17.8h, v18.8h, v19.8h}, [sp], #48", 0x4c9f67f1),
-        ("st1 {v17.8h, v18.8h, v19.8h}, [x2], x3", 0x4c836451),
-        ("st1 {v2.8h, v3.8h, v4.8h, v5.8h}, [x1]", 0x4c002422),
-        ("st1 {v2.8h, v3.8h, v4.8h, v5.8h}, [sp], #64", 0x4c9f27e2),
-        ("st1 {v2.8h, v3.8h, v4.8h, v5.8h}, [x2], x3", 0x4c832442),
-        ("st1 {v9.2s}, [x1]", 0x0c007829),
-        ("st1 {v9.2s}, [sp], #8", 0x0c9f7be9),
     ]);
 }
 
@@ -34271,6 +34271,20 @@ fn dynamic_084() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; ld1 {V(r[9]).d2 * 3}, [XSP(r[31])], #v(48i64)
+        ;; lens.push(ops.offset().0)
+        ; ld1 {V(r[9]).d2 * 3}, [X(r[2])], X(r[3])
+        ;; lens.push(ops.offset().0)
+        ; ld1 {V(r[13]).d2 * 4}, [X(r[1])]
+        ;; lens.push(ops.offset().0)
+        ; ld1 {V(r[13]).d2 * 4}, [XSP(r[31])], #v(64i64)
+        ;; lens.push(ops.offset().0)
+        ; ld1 {V(r[13]).d2 * 4}, [X(r[2])], X(r[3])
+        ;; lens.push(ops.offset().0)
+        ; ld1 {V(r[2]).b * 1}[v(0i64)], [X(r[4])]
+        ;; lens.push(ops.offset().0)
+        ; ld1 {V(r[2]).b * 1}[v(15i64)], [X(r[4])]
+        ;; lens.push(ops.offset().0)
         ; ld1 {V(r[2]).b * 1}[v(1i64)], [X(r[4])], #v(1i64)
         ;; lens.push(ops.offset().0)
         ; ld1 {V(r[2]).b * 1}[v(1i64)], [X(r[4])], X(r[5])
@@ -34385,22 +34399,15 @@ fn dynamic_084() {
         ;; lens.push(ops.offset().0)
         ; st1 {V(r[17]).h8 * 3}, [X(r[1])]
         ;; lens.push(ops.offset().0)
-        ; st1 {V(r[17]).h8 * 3}, [XSP(r[31])], #v(48i64)
-        ;; lens.push(ops.offset().0)
-        ; st1 {V(r[17]).h8 * 3}, [X(r[2])], X(r[3])
-        ;; lens.push(ops.offset().0)
-        ; st1 {V(r[2]).h8 * 4}, [X(r[1])]
-        ;; lens.push(ops.offset().0)
-        ; st1 {V(r[2]).h8 * 4}, [XSP(r[31])], #v(64i64)
-        ;; lens.push(ops.offset().0)
-        ; st1 {V(r[2]).h8 * 4}, [X(r[2])], X(r[3])
-        ;; lens.push(ops.offset().0)
-        ; st1 {V(r[9]).s2 * 1}, [X(r[1])]
-        ;; lens.push(ops.offset().0)
-        ; st1 {V(r[9]).s2 * 1}, [XSP(r[31])], #v(8i64)
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("ld1 {v9.2d, v10.2d, v11.2d}, [sp], #48", 0x4cdf6fe9),
+        ("ld1 {v9.2d, v10.2d, v11.2d}, [x2], x3", 0x4cc36c49),
+        ("ld1 {v13.2d, v14.2d, v15.2d, v16.2d}, [x1]", 0x4c402c2d),
+        ("ld1 {v13.2d, v14.2d, v15.2d, v16.2d}, [sp], #64", 0x4cdf2fed),
+        ("ld1 {v13.2d, v14.2d, v15.2d, v16.2d}, [x2], x3", 0x4cc32c4d),
+        ("ld1 {v2.b}[0], [x4]", 0x0d400082),
+        ("ld1 {v2.b}[15], [x4]", 0x4d401c82),
         ("ld1 {v2.b}[1], [x4], #1", 0x0ddf0482),
         ("ld1 {v2.b}[1], [x4], x5", 0x0dc50482),
         ("ld1 {v2.h}[0], [x4]", 0x0d404082),
@@ -34458,13 +34465,6 @@ fn dynamic_084() {
         ("st1 {v25.8h, v26.8h}, [sp], #32", 0x4c9fa7f9),
         ("st1 {v25.8h, v26.8h}, [x2], x3", 0x4c83a459),
         ("st1 {v17.8h, v18.8h, v19.8h}, [x1]", 0x4c006431),
-        ("st1 {v17.8h, v18.8h, v19.8h}, [sp], #48", 0x4c9f67f1),
-        ("st1 {v17.8h, v18.8h, v19.8h}, [x2], x3", 0x4c836451),
-        ("st1 {v2.8h, v3.8h, v4.8h, v5.8h}, [x1]", 0x4c002422),
-        ("st1 {v2.8h, v3.8h, v4.8h, v5.8h}, [sp], #64", 0x4c9f27e2),
-        ("st1 {v2.8h, v3.8h, v4.8h, v5.8h}, [x2], x3", 0x4c832442),
-        ("st1 {v9.2s}, [x1]", 0x0c007829),
-        ("st1 {v9.2s}, [sp], #8", 0x0c9f7be9),
     ]);
 }
 
@@ -34473,136 +34473,143 @@ fn static_085() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
-        ; st1 {v9.s2 * 1}, [x2], x3
+        ; st1 {v17.h8 * 3}, [sp], #48
         ;; lens.push(ops.offset().0)
-        ; st1 {V(21).s2 * 2}, [X(1)]
+        ; st1 {V(17).h8 * 3}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st1 {v21.2s, v22.2s}, [sp], #16
+        ; st1 {v2.8h, v3.8h, v4.8h, v5.8h}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st1 {v21.s2 * 2}, [x2], x3
+        ; st1 {v2.h8 * 4}, [sp], #64
         ;; lens.push(ops.offset().0)
-        ; st1 {V(30).s2 * 3}, [X(1)]
+        ; st1 {V(2).h8 * 4}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st1 {v30.2s, v31.2s, v0.2s}, [sp], #24
+        ; st1 {v9.2s}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st1 {v30.s2 * 3}, [x2], x3
+        ; st1 {v9.s2 * 1}, [sp], #8
         ;; lens.push(ops.offset().0)
-        ; st1 {V(20).s2 * 4}, [X(1)]
+        ; st1 {V(9).s2 * 1}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st1 {v20.2s, v21.2s, v22.2s, v23.2s}, [sp], #32
+        ; st1 {v21.2s, v22.2s}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st1 {v20.s2 * 4}, [x2], x3
+        ; st1 {v21.s2 * 2}, [sp], #16
         ;; lens.push(ops.offset().0)
-        ; st1 {V(5).s4 * 1}, [X(1)]
+        ; st1 {V(21).s2 * 2}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st1 {v5.4s}, [sp], #16
+        ; st1 {v30.2s, v31.2s, v0.2s}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st1 {v5.s4 * 1}, [x2], x3
+        ; st1 {v30.s2 * 3}, [sp], #24
         ;; lens.push(ops.offset().0)
-        ; st1 {V(28).s4 * 2}, [X(1)]
+        ; st1 {V(30).s2 * 3}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st1 {v28.4s, v29.4s}, [sp], #32
+        ; st1 {v20.2s, v21.2s, v22.2s, v23.2s}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st1 {v28.s4 * 2}, [x2], x3
+        ; st1 {v20.s2 * 4}, [sp], #32
         ;; lens.push(ops.offset().0)
-        ; st1 {V(16).s4 * 3}, [X(1)]
+        ; st1 {V(20).s2 * 4}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st1 {v16.4s, v17.4s, v18.4s}, [sp], #48
+        ; st1 {v5.4s}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st1 {v16.s4 * 3}, [x2], x3
+        ; st1 {v5.s4 * 1}, [sp], #16
         ;; lens.push(ops.offset().0)
-        ; st1 {V(31).s4 * 4}, [X(1)]
+        ; st1 {V(5).s4 * 1}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st1 {v31.4s, v0.4s, v1.4s, v2.4s}, [sp], #64
+        ; st1 {v28.4s, v29.4s}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st1 {v31.s4 * 4}, [x2], x3
+        ; st1 {v28.s4 * 2}, [sp], #32
         ;; lens.push(ops.offset().0)
-        ; st1 {V(24).d1 * 1}, [X(1)]
+        ; st1 {V(28).s4 * 2}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st1 {v24.1d}, [sp], #8
+        ; st1 {v16.4s, v17.4s, v18.4s}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st1 {v24.d1 * 1}, [x2], x3
+        ; st1 {v16.s4 * 3}, [sp], #48
         ;; lens.push(ops.offset().0)
-        ; st1 {V(29).d1 * 2}, [X(1)]
+        ; st1 {V(16).s4 * 3}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st1 {v29.1d, v30.1d}, [sp], #16
+        ; st1 {v31.4s, v0.4s, v1.4s, v2.4s}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st1 {v29.d1 * 2}, [x2], x3
+        ; st1 {v31.s4 * 4}, [sp], #64
         ;; lens.push(ops.offset().0)
-        ; st1 {V(19).d1 * 3}, [X(1)]
+        ; st1 {V(31).s4 * 4}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st1 {v19.1d, v20.1d, v21.1d}, [sp], #24
+        ; st1 {v24.1d}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st1 {v19.d1 * 3}, [x2], x3
+        ; st1 {v24.d1 * 1}, [sp], #8
         ;; lens.push(ops.offset().0)
-        ; st1 {V(29).d1 * 4}, [X(1)]
+        ; st1 {V(24).d1 * 1}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st1 {v29.1d, v30.1d, v31.1d, v0.1d}, [sp], #32
+        ; st1 {v29.1d, v30.1d}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st1 {v29.d1 * 4}, [x2], x3
+        ; st1 {v29.d1 * 2}, [sp], #16
         ;; lens.push(ops.offset().0)
-        ; st1 {V(31).d2 * 1}, [X(1)]
+        ; st1 {V(29).d1 * 2}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st1 {v31.2d}, [sp], #16
+        ; st1 {v19.1d, v20.1d, v21.1d}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st1 {v31.d2 * 1}, [x2], x3
+        ; st1 {v19.d1 * 3}, [sp], #24
         ;; lens.push(ops.offset().0)
-        ; st1 {V(10).d2 * 2}, [X(1)]
+        ; st1 {V(19).d1 * 3}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st1 {v10.2d, v11.2d}, [sp], #32
+        ; st1 {v29.1d, v30.1d, v31.1d, v0.1d}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st1 {v10.d2 * 2}, [x2], x3
+        ; st1 {v29.d1 * 4}, [sp], #32
         ;; lens.push(ops.offset().0)
-        ; st1 {V(9).d2 * 3}, [X(1)]
+        ; st1 {V(29).d1 * 4}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st1 {v9.2d, v10.2d, v11.2d}, [sp], #48
+        ; st1 {v31.2d}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st1 {v9.d2 * 3}, [x2], x3
+        ; st1 {v31.d2 * 1}, [sp], #16
         ;; lens.push(ops.offset().0)
-        ; st1 {V(15).d2 * 4}, [X(1)]
+        ; st1 {V(31).d2 * 1}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st1 {v15.2d, v16.2d, v17.2d, v18.2d}, [sp], #64
+        ; st1 {v10.2d, v11.2d}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st1 {v15.d2 * 4}, [x2], x3
+        ; st1 {v10.d2 * 2}, [sp], #32
         ;; lens.push(ops.offset().0)
-        ; st1 {V(2).b * 1}[0], [X(4)]
+        ; st1 {V(10).d2 * 2}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st1 {v2.b}[15], [x4]
+        ; st1 {v9.2d, v10.2d, v11.2d}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st1 {v2.b * 1}[1], [x4], #1
+        ; st1 {v9.d2 * 3}, [sp], #48
         ;; lens.push(ops.offset().0)
-        ; st1 {V(2).b * 1}[1], [X(4)], X(5)
+        ; st1 {V(9).d2 * 3}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st1 {v2.h}[0], [x4]
+        ; st1 {v15.2d, v16.2d, v17.2d, v18.2d}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st1 {v2.h * 1}[7], [x4]
+        ; st1 {v15.d2 * 4}, [sp], #64
         ;; lens.push(ops.offset().0)
-        ; st1 {V(2).h * 1}[1], [X(4)], #2
+        ; st1 {V(15).d2 * 4}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st1 {v2.h}[1], [x4], x5
+        ; st1 {v2.b}[0], [x4]
         ;; lens.push(ops.offset().0)
-        ; st1 {v2.s * 1}[0], [x4]
+        ; st1 {v2.b * 1}[15], [x4]
         ;; lens.push(ops.offset().0)
-        ; st1 {V(2).s * 1}[3], [X(4)]
+        ; st1 {V(2).b * 1}[1], [X(4)], #1
         ;; lens.push(ops.offset().0)
-        ; st1 {v2.s}[1], [x4], #4
+        ; st1 {v2.b}[1], [x4], x5
         ;; lens.push(ops.offset().0)
-        ; st1 {v2.s * 1}[1], [x4], x5
+        ; st1 {v2.h * 1}[0], [x4]
         ;; lens.push(ops.offset().0)
-        ; st1 {V(2).d * 1}[0], [X(4)]
+        ; st1 {V(2).h * 1}[7], [X(4)]
         ;; lens.push(ops.offset().0)
-        ; st1 {v2.d}[1], [x4]
+        ; st1 {v2.h}[1], [x4], #2
         ;; lens.push(ops.offset().0)
-        ; st1 {v2.d * 1}[1], [x4], #8
+        ; st1 {v2.h * 1}[1], [x4], x5
         ;; lens.push(ops.offset().0)
-        ; st1 {V(2).d * 1}[1], [X(4)], X(5)
+        ; st1 {V(2).s * 1}[0], [X(4)]
         ;; lens.push(ops.offset().0)
-        ; ld1r {v7.8b}, [x8]
+        ; st1 {v2.s}[3], [x4]
         ;; lens.push(ops.offset().0)
-        ; ld1r {v7.b8 * 1}, [x8], #1
+        ; st1 {v2.s * 1}[1], [x4], #4
         ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("st1 {v17.8h, v18.8h, v19.8h}, [sp], #48", 0x4c9f67f1),
+        ("st1 {v17.8h, v18.8h, v19.8h}, [x2], x3", 0x4c836451),
+        ("st1 {v2.8h, v3.8h, v4.8h, v5.8h}, [x1]", 0x4c002422),
+        ("st1 {v2.8h, v3.8h, v4.8h, v5.8h}, [sp], #64", 0x4c9f27e2),
+        ("st1 {v2.8h, v3.8h, v4.8h, v5.8h}, [x2], x3", 0x4c832442),
+        ("st1 {v9.2s}, [x1]", 0x0c007829),
+        ("st1 {v9.2s}, [sp], #8", 0x0c9f7be9),
         ("st1 {v9.2s}, [x2], x3", 0x0c837849),
         ("st1 {v21.2s, v22.2s}, [x1]", 0x0c00a835),
         ("st1 {v21.2s, v22.2s}, [sp], #16", 0x0c9fabf5),
@@ -34660,13 +34667,6 @@ fn static_085() {
         ("st1 {v2.s}[0], [x4]", 0x0d008082),
         ("st1 {v2.s}[3], [x4]", 0x4d009082),
         ("st1 {v2.s}[1], [x4], #4", 0x0d9f9082),
-        ("st1 {v2.s}[1], [x4], x5", 0x0d859082),
-        ("st1 {v2.d}[0], [x4]", 0x0d008482),
-        ("st1 {v2.d}[1], [x4]", 0x4d008482),
-        ("st1 {v2.d}[1], [x4], #8", 0x4d9f8482),
-        ("st1 {v2.d}[1], [x4], x5", 0x4d858482),
-        ("ld1r {v7.8b}, [x8]", 0x0d40c107),
-        ("ld1r {v7.8b}, [x8], #1", 0x0ddfc107),
     ]);
 }
 
@@ -34676,6 +34676,20 @@ fn dynamic_085() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; st1 {V(r[17]).h8 * 3}, [XSP(r[31])], #v(48i64)
+        ;; lens.push(ops.offset().0)
+        ; st1 {V(r[17]).h8 * 3}, [X(r[2])], X(r[3])
+        ;; lens.push(ops.offset().0)
+        ; st1 {V(r[2]).h8 * 4}, [X(r[1])]
+        ;; lens.push(ops.offset().0)
+        ; st1 {V(r[2]).h8 * 4}, [XSP(r[31])], #v(64i64)
+        ;; lens.push(ops.offset().0)
+        ; st1 {V(r[2]).h8 * 4}, [X(r[2])], X(r[3])
+        ;; lens.push(ops.offset().0)
+        ; st1 {V(r[9]).s2 * 1}, [X(r[1])]
+        ;; lens.push(ops.offset().0)
+        ; st1 {V(r[9]).s2 * 1}, [XSP(r[31])], #v(8i64)
+        ;; lens.push(ops.offset().0)
         ; st1 {V(r[9]).s2 * 1}, [X(r[2])], X(r[3])
         ;; lens.push(ops.offset().0)
         ; st1 {V(r[21]).s2 * 2}, [X(r[1])]
@@ -34790,22 +34804,15 @@ fn dynamic_085() {
         ;; lens.push(ops.offset().0)
         ; st1 {V(r[2]).s * 1}[v(1i64)], [X(r[4])], #v(4i64)
         ;; lens.push(ops.offset().0)
-        ; st1 {V(r[2]).s * 1}[v(1i64)], [X(r[4])], X(r[5])
-        ;; lens.push(ops.offset().0)
-        ; st1 {V(r[2]).d * 1}[v(0i64)], [X(r[4])]
-        ;; lens.push(ops.offset().0)
-        ; st1 {V(r[2]).d * 1}[v(1i64)], [X(r[4])]
-        ;; lens.push(ops.offset().0)
-        ; st1 {V(r[2]).d * 1}[v(1i64)], [X(r[4])], #v(8i64)
-        ;; lens.push(ops.offset().0)
-        ; st1 {V(r[2]).d * 1}[v(1i64)], [X(r[4])], X(r[5])
-        ;; lens.push(ops.offset().0)
-        ; ld1r {V(r[7]).b8 * 1}, [X(r[8])]
-        ;; lens.push(ops.offset().0)
-        ; ld1r {V(r[7]).b8 * 1}, [X(r[8])], #v(1i64)
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("st1 {v17.8h, v18.8h, v19.8h}, [sp], #48", 0x4c9f67f1),
+        ("st1 {v17.8h, v18.8h, v19.8h}, [x2], x3", 0x4c836451),
+        ("st1 {v2.8h, v3.8h, v4.8h, v5.8h}, [x1]", 0x4c002422),
+        ("st1 {v2.8h, v3.8h, v4.8h, v5.8h}, [sp], #64", 0x4c9f27e2),
+        ("st1 {v2.8h, v3.8h, v4.8h, v5.8h}, [x2], x3", 0x4c832442),
+        ("st1 {v9.2s}, [x1]", 0x0c007829),
+        ("st1 {v9.2s}, [sp], #8", 0x0c9f7be9),
         ("st1 {v9.2s}, [x2], x3", 0x0c837849),
         ("st1 {v21.2s, v22.2s}, [x1]", 0x0c00a835),
         ("st1 {v21.2s, v22.2s}, [sp], #16", 0x0c9fabf5),
@@ -34863,13 +34870,6 @@ fn dynamic_085() {
         ("st1 {v2.s}[0], [x4]", 0x0d008082),
         ("st1 {v2.s}[3], [x4]", 0x4d009082),
         ("st1 {v2.s}[1], [x4], #4", 0x0d9f9082),
-        ("st1 {v2.s}[1], [x4], x5", 0x0d859082),
-        ("st1 {v2.d}[0], [x4]", 0x0d008482),
-        ("st1 {v2.d}[1], [x4]", 0x4d008482),
-        ("st1 {v2.d}[1], [x4], #8", 0x4d9f8482),
-        ("st1 {v2.d}[1], [x4], x5", 0x4d858482),
-        ("ld1r {v7.8b}, [x8]", 0x0d40c107),
-        ("ld1r {v7.8b}, [x8], #1", 0x0ddfc107),
     ]);
 }
 
@@ -34878,136 +34878,143 @@ fn static_086() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
-        ; ld1r {V(7).b8 * 1}, [X(8)], X(9)
+        ; st1 {V(2).s * 1}[1], [X(4)], X(5)
         ;; lens.push(ops.offset().0)
-        ; ld1r {v7.16b}, [x8]
+        ; st1 {v2.d}[0], [x4]
         ;; lens.push(ops.offset().0)
-        ; ld1r {v7.b16 * 1}, [x8], #1
+        ; st1 {v2.d * 1}[1], [x4]
         ;; lens.push(ops.offset().0)
-        ; ld1r {V(7).b16 * 1}, [X(8)], X(9)
+        ; st1 {V(2).d * 1}[1], [X(4)], #8
         ;; lens.push(ops.offset().0)
-        ; ld1r {v7.4h}, [x8]
+        ; st1 {v2.d}[1], [x4], x5
         ;; lens.push(ops.offset().0)
-        ; ld1r {v7.h4 * 1}, [x8], #2
+        ; ld1r {v7.b8 * 1}, [x8]
         ;; lens.push(ops.offset().0)
-        ; ld1r {V(7).h4 * 1}, [X(8)], X(9)
+        ; ld1r {V(7).b8 * 1}, [X(8)], #1
         ;; lens.push(ops.offset().0)
-        ; ld1r {v7.8h}, [x8]
+        ; ld1r {v7.8b}, [x8], x9
         ;; lens.push(ops.offset().0)
-        ; ld1r {v7.h8 * 1}, [x8], #2
+        ; ld1r {v7.b16 * 1}, [x8]
         ;; lens.push(ops.offset().0)
-        ; ld1r {V(7).h8 * 1}, [X(8)], X(9)
+        ; ld1r {V(7).b16 * 1}, [X(8)], #1
         ;; lens.push(ops.offset().0)
-        ; ld1r {v7.2s}, [x8]
+        ; ld1r {v7.16b}, [x8], x9
         ;; lens.push(ops.offset().0)
-        ; ld1r {v7.s2 * 1}, [x8], #4
+        ; ld1r {v7.h4 * 1}, [x8]
         ;; lens.push(ops.offset().0)
-        ; ld1r {V(7).s2 * 1}, [X(8)], X(9)
+        ; ld1r {V(7).h4 * 1}, [X(8)], #2
         ;; lens.push(ops.offset().0)
-        ; ld1r {v7.4s}, [x8]
+        ; ld1r {v7.4h}, [x8], x9
         ;; lens.push(ops.offset().0)
-        ; ld1r {v7.s4 * 1}, [x8], #4
+        ; ld1r {v7.h8 * 1}, [x8]
         ;; lens.push(ops.offset().0)
-        ; ld1r {V(7).s4 * 1}, [X(8)], X(9)
+        ; ld1r {V(7).h8 * 1}, [X(8)], #2
         ;; lens.push(ops.offset().0)
-        ; ld1r {v7.1d}, [x8]
+        ; ld1r {v7.8h}, [x8], x9
         ;; lens.push(ops.offset().0)
-        ; ld1r {v7.d1 * 1}, [x8], #8
+        ; ld1r {v7.s2 * 1}, [x8]
         ;; lens.push(ops.offset().0)
-        ; ld1r {V(7).d1 * 1}, [X(8)], X(9)
+        ; ld1r {V(7).s2 * 1}, [X(8)], #4
         ;; lens.push(ops.offset().0)
-        ; ld1r {v7.2d}, [x8]
+        ; ld1r {v7.2s}, [x8], x9
         ;; lens.push(ops.offset().0)
-        ; ld1r {v7.d2 * 1}, [x8], #8
+        ; ld1r {v7.s4 * 1}, [x8]
         ;; lens.push(ops.offset().0)
-        ; ld1r {V(7).d2 * 1}, [X(8)], X(9)
+        ; ld1r {V(7).s4 * 1}, [X(8)], #4
         ;; lens.push(ops.offset().0)
-        ; ld2 {v27.8b, v28.8b}, [x1]
+        ; ld1r {v7.4s}, [x8], x9
         ;; lens.push(ops.offset().0)
-        ; ld2 {v27.b8 * 2}, [sp], #16
+        ; ld1r {v7.d1 * 1}, [x8]
         ;; lens.push(ops.offset().0)
-        ; ld2 {V(27).b8 * 2}, [X(2)], X(3)
+        ; ld1r {V(7).d1 * 1}, [X(8)], #8
         ;; lens.push(ops.offset().0)
-        ; ld2 {v25.16b, v26.16b}, [x1]
+        ; ld1r {v7.1d}, [x8], x9
         ;; lens.push(ops.offset().0)
-        ; ld2 {v25.b16 * 2}, [sp], #32
+        ; ld1r {v7.d2 * 1}, [x8]
         ;; lens.push(ops.offset().0)
-        ; ld2 {V(25).b16 * 2}, [X(2)], X(3)
+        ; ld1r {V(7).d2 * 1}, [X(8)], #8
         ;; lens.push(ops.offset().0)
-        ; ld2 {v31.4h, v0.4h}, [x1]
+        ; ld1r {v7.2d}, [x8], x9
         ;; lens.push(ops.offset().0)
-        ; ld2 {v31.h4 * 2}, [sp], #16
+        ; ld2 {v27.b8 * 2}, [x1]
         ;; lens.push(ops.offset().0)
-        ; ld2 {V(31).h4 * 2}, [X(2)], X(3)
+        ; ld2 {V(27).b8 * 2}, [XSP(31)], #16
         ;; lens.push(ops.offset().0)
-        ; ld2 {v15.8h, v16.8h}, [x1]
+        ; ld2 {v27.8b, v28.8b}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld2 {v15.h8 * 2}, [sp], #32
+        ; ld2 {v25.b16 * 2}, [x1]
         ;; lens.push(ops.offset().0)
-        ; ld2 {V(15).h8 * 2}, [X(2)], X(3)
+        ; ld2 {V(25).b16 * 2}, [XSP(31)], #32
         ;; lens.push(ops.offset().0)
-        ; ld2 {v14.2s, v15.2s}, [x1]
+        ; ld2 {v25.16b, v26.16b}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld2 {v14.s2 * 2}, [sp], #16
+        ; ld2 {v31.h4 * 2}, [x1]
         ;; lens.push(ops.offset().0)
-        ; ld2 {V(14).s2 * 2}, [X(2)], X(3)
+        ; ld2 {V(31).h4 * 2}, [XSP(31)], #16
         ;; lens.push(ops.offset().0)
-        ; ld2 {v10.4s, v11.4s}, [x1]
+        ; ld2 {v31.4h, v0.4h}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld2 {v10.s4 * 2}, [sp], #32
+        ; ld2 {v15.h8 * 2}, [x1]
         ;; lens.push(ops.offset().0)
-        ; ld2 {V(10).s4 * 2}, [X(2)], X(3)
+        ; ld2 {V(15).h8 * 2}, [XSP(31)], #32
         ;; lens.push(ops.offset().0)
-        ; ld2 {v11.2d, v12.2d}, [x1]
+        ; ld2 {v15.8h, v16.8h}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld2 {v11.d2 * 2}, [sp], #32
+        ; ld2 {v14.s2 * 2}, [x1]
         ;; lens.push(ops.offset().0)
-        ; ld2 {V(11).d2 * 2}, [X(2)], X(3)
+        ; ld2 {V(14).s2 * 2}, [XSP(31)], #16
         ;; lens.push(ops.offset().0)
-        ; ld2 {v2.b, v3.b}[0], [x4]
+        ; ld2 {v14.2s, v15.2s}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld2 {v2.b * 2}[15], [x4]
+        ; ld2 {v10.s4 * 2}, [x1]
         ;; lens.push(ops.offset().0)
-        ; ld2 {V(2).b * 2}[1], [X(4)], #2
+        ; ld2 {V(10).s4 * 2}, [XSP(31)], #32
         ;; lens.push(ops.offset().0)
-        ; ld2 {v2.b, v3.b}[1], [x4], x5
+        ; ld2 {v10.4s, v11.4s}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld2 {v2.h * 2}[0], [x4]
+        ; ld2 {v11.d2 * 2}, [x1]
         ;; lens.push(ops.offset().0)
-        ; ld2 {V(2).h * 2}[7], [X(4)]
+        ; ld2 {V(11).d2 * 2}, [XSP(31)], #32
         ;; lens.push(ops.offset().0)
-        ; ld2 {v2.h, v3.h}[1], [x4], #4
+        ; ld2 {v11.2d, v12.2d}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld2 {v2.h * 2}[1], [x4], x5
+        ; ld2 {v2.b * 2}[0], [x4]
         ;; lens.push(ops.offset().0)
-        ; ld2 {V(2).s * 2}[0], [X(4)]
+        ; ld2 {V(2).b * 2}[15], [X(4)]
         ;; lens.push(ops.offset().0)
-        ; ld2 {v2.s, v3.s}[3], [x4]
+        ; ld2 {v2.b, v3.b}[1], [x4], #2
         ;; lens.push(ops.offset().0)
-        ; ld2 {v2.s * 2}[1], [x4], #8
+        ; ld2 {v2.b * 2}[1], [x4], x5
         ;; lens.push(ops.offset().0)
-        ; ld2 {V(2).s * 2}[1], [X(4)], X(5)
+        ; ld2 {V(2).h * 2}[0], [X(4)]
         ;; lens.push(ops.offset().0)
-        ; ld2 {v2.d, v3.d}[0], [x4]
+        ; ld2 {v2.h, v3.h}[7], [x4]
         ;; lens.push(ops.offset().0)
-        ; ld2 {v2.d * 2}[1], [x4]
+        ; ld2 {v2.h * 2}[1], [x4], #4
         ;; lens.push(ops.offset().0)
-        ; ld2 {V(2).d * 2}[1], [X(4)], #16
+        ; ld2 {V(2).h * 2}[1], [X(4)], X(5)
         ;; lens.push(ops.offset().0)
-        ; ld2 {v2.d, v3.d}[1], [x4], x5
+        ; ld2 {v2.s, v3.s}[0], [x4]
         ;; lens.push(ops.offset().0)
-        ; st2 {v6.b8 * 2}, [x1]
+        ; ld2 {v2.s * 2}[3], [x4]
         ;; lens.push(ops.offset().0)
-        ; st2 {V(6).b8 * 2}, [XSP(31)], #16
+        ; ld2 {V(2).s * 2}[1], [X(4)], #8
         ;; lens.push(ops.offset().0)
-        ; st2 {v6.8b, v7.8b}, [x2], x3
+        ; ld2 {v2.s, v3.s}[1], [x4], x5
         ;; lens.push(ops.offset().0)
-        ; st2 {v19.b16 * 2}, [x1]
+        ; ld2 {v2.d * 2}[0], [x4]
         ;; lens.push(ops.offset().0)
-        ; st2 {V(19).b16 * 2}, [XSP(31)], #32
+        ; ld2 {V(2).d * 2}[1], [X(4)]
         ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("st1 {v2.s}[1], [x4], x5", 0x0d859082),
+        ("st1 {v2.d}[0], [x4]", 0x0d008482),
+        ("st1 {v2.d}[1], [x4]", 0x4d008482),
+        ("st1 {v2.d}[1], [x4], #8", 0x4d9f8482),
+        ("st1 {v2.d}[1], [x4], x5", 0x4d858482),
+        ("ld1r {v7.8b}, [x8]", 0x0d40c107),
+        ("ld1r {v7.8b}, [x8], #1", 0x0ddfc107),
         ("ld1r {v7.8b}, [x8], x9", 0x0dc9c107),
         ("ld1r {v7.16b}, [x8]", 0x4d40c107),
         ("ld1r {v7.16b}, [x8], #1", 0x4ddfc107),
@@ -35065,13 +35072,6 @@ fn static_086() {
         ("ld2 {v2.s, v3.s}[1], [x4], x5", 0x0de59082),
         ("ld2 {v2.d, v3.d}[0], [x4]", 0x0d608482),
         ("ld2 {v2.d, v3.d}[1], [x4]", 0x4d608482),
-        ("ld2 {v2.d, v3.d}[1], [x4], #16", 0x4dff8482),
-        ("ld2 {v2.d, v3.d}[1], [x4], x5", 0x4de58482),
-        ("st2 {v6.8b, v7.8b}, [x1]", 0x0c008026),
-        ("st2 {v6.8b, v7.8b}, [sp], #16", 0x0c9f83e6),
-        ("st2 {v6.8b, v7.8b}, [x2], x3", 0x0c838046),
-        ("st2 {v19.16b, v20.16b}, [x1]", 0x4c008033),
-        ("st2 {v19.16b, v20.16b}, [sp], #32", 0x4c9f83f3),
     ]);
 }
 
@@ -35081,6 +35081,20 @@ fn dynamic_086() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; st1 {V(r[2]).s * 1}[v(1i64)], [X(r[4])], X(r[5])
+        ;; lens.push(ops.offset().0)
+        ; st1 {V(r[2]).d * 1}[v(0i64)], [X(r[4])]
+        ;; lens.push(ops.offset().0)
+        ; st1 {V(r[2]).d * 1}[v(1i64)], [X(r[4])]
+        ;; lens.push(ops.offset().0)
+        ; st1 {V(r[2]).d * 1}[v(1i64)], [X(r[4])], #v(8i64)
+        ;; lens.push(ops.offset().0)
+        ; st1 {V(r[2]).d * 1}[v(1i64)], [X(r[4])], X(r[5])
+        ;; lens.push(ops.offset().0)
+        ; ld1r {V(r[7]).b8 * 1}, [X(r[8])]
+        ;; lens.push(ops.offset().0)
+        ; ld1r {V(r[7]).b8 * 1}, [X(r[8])], #v(1i64)
+        ;; lens.push(ops.offset().0)
         ; ld1r {V(r[7]).b8 * 1}, [X(r[8])], X(r[9])
         ;; lens.push(ops.offset().0)
         ; ld1r {V(r[7]).b16 * 1}, [X(r[8])]
@@ -35195,22 +35209,15 @@ fn dynamic_086() {
         ;; lens.push(ops.offset().0)
         ; ld2 {V(r[2]).d * 2}[v(1i64)], [X(r[4])]
         ;; lens.push(ops.offset().0)
-        ; ld2 {V(r[2]).d * 2}[v(1i64)], [X(r[4])], #v(16i64)
-        ;; lens.push(ops.offset().0)
-        ; ld2 {V(r[2]).d * 2}[v(1i64)], [X(r[4])], X(r[5])
-        ;; lens.push(ops.offset().0)
-        ; st2 {V(r[6]).b8 * 2}, [X(r[1])]
-        ;; lens.push(ops.offset().0)
-        ; st2 {V(r[6]).b8 * 2}, [XSP(r[31])], #v(16i64)
-        ;; lens.push(ops.offset().0)
-        ; st2 {V(r[6]).b8 * 2}, [X(r[2])], X(r[3])
-        ;; lens.push(ops.offset().0)
-        ; st2 {V(r[19]).b16 * 2}, [X(r[1])]
-        ;; lens.push(ops.offset().0)
-        ; st2 {V(r[19]).b16 * 2}, [XSP(r[31])], #v(32i64)
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("st1 {v2.s}[1], [x4], x5", 0x0d859082),
+        ("st1 {v2.d}[0], [x4]", 0x0d008482),
+        ("st1 {v2.d}[1], [x4]", 0x4d008482),
+        ("st1 {v2.d}[1], [x4], #8", 0x4d9f8482),
+        ("st1 {v2.d}[1], [x4], x5", 0x4d858482),
+        ("ld1r {v7.8b}, [x8]", 0x0d40c107),
+        ("ld1r {v7.8b}, [x8], #1", 0x0ddfc107),
         ("ld1r {v7.8b}, [x8], x9", 0x0dc9c107),
         ("ld1r {v7.16b}, [x8]", 0x4d40c107),
         ("ld1r {v7.16b}, [x8], #1", 0x4ddfc107),
@@ -35268,13 +35275,6 @@ fn dynamic_086() {
         ("ld2 {v2.s, v3.s}[1], [x4], x5", 0x0de59082),
         ("ld2 {v2.d, v3.d}[0], [x4]", 0x0d608482),
         ("ld2 {v2.d, v3.d}[1], [x4]", 0x4d608482),
-        ("ld2 {v2.d, v3.d}[1], [x4], #16", 0x4dff8482),
-        ("ld2 {v2.d, v3.d}[1], [x4], x5", 0x4de58482),
-        ("st2 {v6.8b, v7.8b}, [x1]", 0x0c008026),
-        ("st2 {v6.8b, v7.8b}, [sp], #16", 0x0c9f83e6),
-        ("st2 {v6.8b, v7.8b}, [x2], x3", 0x0c838046),
-        ("st2 {v19.16b, v20.16b}, [x1]", 0x4c008033),
-        ("st2 {v19.16b, v20.16b}, [sp], #32", 0x4c9f83f3),
     ]);
 }
 
@@ -35283,136 +35283,143 @@ fn static_087() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
-        ; st2 {v19.16b, v20.16b}, [x2], x3
+        ; ld2 {v2.d, v3.d}[1], [x4], #16
         ;; lens.push(ops.offset().0)
-        ; st2 {v22.h4 * 2}, [x1]
+        ; ld2 {v2.d * 2}[1], [x4], x5
         ;; lens.push(ops.offset().0)
-        ; st2 {V(22).h4 * 2}, [XSP(31)], #16
+        ; st2 {V(6).b8 * 2}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; st2 {v22.4h, v23.4h}, [x2], x3
+        ; st2 {v6.8b, v7.8b}, [sp], #16
         ;; lens.push(ops.offset().0)
-        ; st2 {v26.h8 * 2}, [x1]
+        ; st2 {v6.b8 * 2}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; st2 {V(26).h8 * 2}, [XSP(31)], #32
+        ; st2 {V(19).b16 * 2}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; st2 {v26.8h, v27.8h}, [x2], x3
+        ; st2 {v19.16b, v20.16b}, [sp], #32
         ;; lens.push(ops.offset().0)
-        ; st2 {v15.s2 * 2}, [x1]
+        ; st2 {v19.b16 * 2}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; st2 {V(15).s2 * 2}, [XSP(31)], #16
+        ; st2 {V(22).h4 * 2}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; st2 {v15.2s, v16.2s}, [x2], x3
+        ; st2 {v22.4h, v23.4h}, [sp], #16
         ;; lens.push(ops.offset().0)
-        ; st2 {v19.s4 * 2}, [x1]
+        ; st2 {v22.h4 * 2}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; st2 {V(19).s4 * 2}, [XSP(31)], #32
+        ; st2 {V(26).h8 * 2}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; st2 {v19.4s, v20.4s}, [x2], x3
+        ; st2 {v26.8h, v27.8h}, [sp], #32
         ;; lens.push(ops.offset().0)
-        ; st2 {v11.d2 * 2}, [x1]
+        ; st2 {v26.h8 * 2}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; st2 {V(11).d2 * 2}, [XSP(31)], #32
+        ; st2 {V(15).s2 * 2}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; st2 {v11.2d, v12.2d}, [x2], x3
+        ; st2 {v15.2s, v16.2s}, [sp], #16
         ;; lens.push(ops.offset().0)
-        ; st2 {v2.b * 2}[0], [x4]
+        ; st2 {v15.s2 * 2}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; st2 {V(2).b * 2}[15], [X(4)]
+        ; st2 {V(19).s4 * 2}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; st2 {v2.b, v3.b}[1], [x4], #2
+        ; st2 {v19.4s, v20.4s}, [sp], #32
         ;; lens.push(ops.offset().0)
-        ; st2 {v2.b * 2}[1], [x4], x5
+        ; st2 {v19.s4 * 2}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; st2 {V(2).h * 2}[0], [X(4)]
+        ; st2 {V(11).d2 * 2}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; st2 {v2.h, v3.h}[7], [x4]
+        ; st2 {v11.2d, v12.2d}, [sp], #32
         ;; lens.push(ops.offset().0)
-        ; st2 {v2.h * 2}[1], [x4], #4
+        ; st2 {v11.d2 * 2}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; st2 {V(2).h * 2}[1], [X(4)], X(5)
+        ; st2 {V(2).b * 2}[0], [X(4)]
         ;; lens.push(ops.offset().0)
-        ; st2 {v2.s, v3.s}[0], [x4]
+        ; st2 {v2.b, v3.b}[15], [x4]
         ;; lens.push(ops.offset().0)
-        ; st2 {v2.s * 2}[3], [x4]
+        ; st2 {v2.b * 2}[1], [x4], #2
         ;; lens.push(ops.offset().0)
-        ; st2 {V(2).s * 2}[1], [X(4)], #8
+        ; st2 {V(2).b * 2}[1], [X(4)], X(5)
         ;; lens.push(ops.offset().0)
-        ; st2 {v2.s, v3.s}[1], [x4], x5
+        ; st2 {v2.h, v3.h}[0], [x4]
         ;; lens.push(ops.offset().0)
-        ; st2 {v2.d * 2}[0], [x4]
+        ; st2 {v2.h * 2}[7], [x4]
         ;; lens.push(ops.offset().0)
-        ; st2 {V(2).d * 2}[1], [X(4)]
+        ; st2 {V(2).h * 2}[1], [X(4)], #4
         ;; lens.push(ops.offset().0)
-        ; st2 {v2.d, v3.d}[1], [x4], #16
+        ; st2 {v2.h, v3.h}[1], [x4], x5
         ;; lens.push(ops.offset().0)
-        ; st2 {v2.d * 2}[1], [x4], x5
+        ; st2 {v2.s * 2}[0], [x4]
         ;; lens.push(ops.offset().0)
-        ; ld2r {V(7).b8 * 2}, [X(8)]
+        ; st2 {V(2).s * 2}[3], [X(4)]
         ;; lens.push(ops.offset().0)
-        ; ld2r {v7.8b, v8.8b}, [x8], #2
+        ; st2 {v2.s, v3.s}[1], [x4], #8
         ;; lens.push(ops.offset().0)
-        ; ld2r {v7.b8 * 2}, [x8], x9
+        ; st2 {v2.s * 2}[1], [x4], x5
         ;; lens.push(ops.offset().0)
-        ; ld2r {V(7).b16 * 2}, [X(8)]
+        ; st2 {V(2).d * 2}[0], [X(4)]
         ;; lens.push(ops.offset().0)
-        ; ld2r {v7.16b, v8.16b}, [x8], #2
+        ; st2 {v2.d, v3.d}[1], [x4]
         ;; lens.push(ops.offset().0)
-        ; ld2r {v7.b16 * 2}, [x8], x9
+        ; st2 {v2.d * 2}[1], [x4], #16
         ;; lens.push(ops.offset().0)
-        ; ld2r {V(7).h4 * 2}, [X(8)]
+        ; st2 {V(2).d * 2}[1], [X(4)], X(5)
         ;; lens.push(ops.offset().0)
-        ; ld2r {v7.4h, v8.4h}, [x8], #4
+        ; ld2r {v7.8b, v8.8b}, [x8]
         ;; lens.push(ops.offset().0)
-        ; ld2r {v7.h4 * 2}, [x8], x9
+        ; ld2r {v7.b8 * 2}, [x8], #2
         ;; lens.push(ops.offset().0)
-        ; ld2r {V(7).h8 * 2}, [X(8)]
+        ; ld2r {V(7).b8 * 2}, [X(8)], X(9)
         ;; lens.push(ops.offset().0)
-        ; ld2r {v7.8h, v8.8h}, [x8], #4
+        ; ld2r {v7.16b, v8.16b}, [x8]
         ;; lens.push(ops.offset().0)
-        ; ld2r {v7.h8 * 2}, [x8], x9
+        ; ld2r {v7.b16 * 2}, [x8], #2
         ;; lens.push(ops.offset().0)
-        ; ld2r {V(7).s2 * 2}, [X(8)]
+        ; ld2r {V(7).b16 * 2}, [X(8)], X(9)
         ;; lens.push(ops.offset().0)
-        ; ld2r {v7.2s, v8.2s}, [x8], #8
+        ; ld2r {v7.4h, v8.4h}, [x8]
         ;; lens.push(ops.offset().0)
-        ; ld2r {v7.s2 * 2}, [x8], x9
+        ; ld2r {v7.h4 * 2}, [x8], #4
         ;; lens.push(ops.offset().0)
-        ; ld2r {V(7).s4 * 2}, [X(8)]
+        ; ld2r {V(7).h4 * 2}, [X(8)], X(9)
         ;; lens.push(ops.offset().0)
-        ; ld2r {v7.4s, v8.4s}, [x8], #8
+        ; ld2r {v7.8h, v8.8h}, [x8]
         ;; lens.push(ops.offset().0)
-        ; ld2r {v7.s4 * 2}, [x8], x9
+        ; ld2r {v7.h8 * 2}, [x8], #4
         ;; lens.push(ops.offset().0)
-        ; ld2r {V(7).d1 * 2}, [X(8)]
+        ; ld2r {V(7).h8 * 2}, [X(8)], X(9)
         ;; lens.push(ops.offset().0)
-        ; ld2r {v7.1d, v8.1d}, [x8], #16
+        ; ld2r {v7.2s, v8.2s}, [x8]
         ;; lens.push(ops.offset().0)
-        ; ld2r {v7.d1 * 2}, [x8], x9
+        ; ld2r {v7.s2 * 2}, [x8], #8
         ;; lens.push(ops.offset().0)
-        ; ld2r {V(7).d2 * 2}, [X(8)]
+        ; ld2r {V(7).s2 * 2}, [X(8)], X(9)
         ;; lens.push(ops.offset().0)
-        ; ld2r {v7.2d, v8.2d}, [x8], #16
+        ; ld2r {v7.4s, v8.4s}, [x8]
         ;; lens.push(ops.offset().0)
-        ; ld2r {v7.d2 * 2}, [x8], x9
+        ; ld2r {v7.s4 * 2}, [x8], #8
         ;; lens.push(ops.offset().0)
-        ; ld3 {V(13).b8 * 3}, [X(1)]
+        ; ld2r {V(7).s4 * 2}, [X(8)], X(9)
         ;; lens.push(ops.offset().0)
-        ; ld3 {v13.8b, v14.8b, v15.8b}, [sp], #24
+        ; ld2r {v7.1d, v8.1d}, [x8]
         ;; lens.push(ops.offset().0)
-        ; ld3 {v13.b8 * 3}, [x2], x3
+        ; ld2r {v7.d1 * 2}, [x8], #16
         ;; lens.push(ops.offset().0)
-        ; ld3 {V(10).b16 * 3}, [X(1)]
+        ; ld2r {V(7).d1 * 2}, [X(8)], X(9)
         ;; lens.push(ops.offset().0)
-        ; ld3 {v10.16b, v11.16b, v12.16b}, [sp], #48
+        ; ld2r {v7.2d, v8.2d}, [x8]
         ;; lens.push(ops.offset().0)
-        ; ld3 {v10.b16 * 3}, [x2], x3
+        ; ld2r {v7.d2 * 2}, [x8], #16
         ;; lens.push(ops.offset().0)
-        ; ld3 {V(16).h4 * 3}, [X(1)]
+        ; ld2r {V(7).d2 * 2}, [X(8)], X(9)
         ;; lens.push(ops.offset().0)
-        ; ld3 {v16.4h, v17.4h, v18.4h}, [sp], #24
+        ; ld3 {v13.8b, v14.8b, v15.8b}, [x1]
         ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("ld2 {v2.d, v3.d}[1], [x4], #16", 0x4dff8482),
+        ("ld2 {v2.d, v3.d}[1], [x4], x5", 0x4de58482),
+        ("st2 {v6.8b, v7.8b}, [x1]", 0x0c008026),
+        ("st2 {v6.8b, v7.8b}, [sp], #16", 0x0c9f83e6),
+        ("st2 {v6.8b, v7.8b}, [x2], x3", 0x0c838046),
+        ("st2 {v19.16b, v20.16b}, [x1]", 0x4c008033),
+        ("st2 {v19.16b, v20.16b}, [sp], #32", 0x4c9f83f3),
         ("st2 {v19.16b, v20.16b}, [x2], x3", 0x4c838053),
         ("st2 {v22.4h, v23.4h}, [x1]", 0x0c008436),
         ("st2 {v22.4h, v23.4h}, [sp], #16", 0x0c9f87f6),
@@ -35470,13 +35477,6 @@ fn static_087() {
         ("ld2r {v7.2d, v8.2d}, [x8], #16", 0x4dffcd07),
         ("ld2r {v7.2d, v8.2d}, [x8], x9", 0x4de9cd07),
         ("ld3 {v13.8b, v14.8b, v15.8b}, [x1]", 0x0c40402d),
-        ("ld3 {v13.8b, v14.8b, v15.8b}, [sp], #24", 0x0cdf43ed),
-        ("ld3 {v13.8b, v14.8b, v15.8b}, [x2], x3", 0x0cc3404d),
-        ("ld3 {v10.16b, v11.16b, v12.16b}, [x1]", 0x4c40402a),
-        ("ld3 {v10.16b, v11.16b, v12.16b}, [sp], #48", 0x4cdf43ea),
-        ("ld3 {v10.16b, v11.16b, v12.16b}, [x2], x3", 0x4cc3404a),
-        ("ld3 {v16.4h, v17.4h, v18.4h}, [x1]", 0x0c404430),
-        ("ld3 {v16.4h, v17.4h, v18.4h}, [sp], #24", 0x0cdf47f0),
     ]);
 }
 
@@ -35486,6 +35486,20 @@ fn dynamic_087() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; ld2 {V(r[2]).d * 2}[v(1i64)], [X(r[4])], #v(16i64)
+        ;; lens.push(ops.offset().0)
+        ; ld2 {V(r[2]).d * 2}[v(1i64)], [X(r[4])], X(r[5])
+        ;; lens.push(ops.offset().0)
+        ; st2 {V(r[6]).b8 * 2}, [X(r[1])]
+        ;; lens.push(ops.offset().0)
+        ; st2 {V(r[6]).b8 * 2}, [XSP(r[31])], #v(16i64)
+        ;; lens.push(ops.offset().0)
+        ; st2 {V(r[6]).b8 * 2}, [X(r[2])], X(r[3])
+        ;; lens.push(ops.offset().0)
+        ; st2 {V(r[19]).b16 * 2}, [X(r[1])]
+        ;; lens.push(ops.offset().0)
+        ; st2 {V(r[19]).b16 * 2}, [XSP(r[31])], #v(32i64)
+        ;; lens.push(ops.offset().0)
         ; st2 {V(r[19]).b16 * 2}, [X(r[2])], X(r[3])
         ;; lens.push(ops.offset().0)
         ; st2 {V(r[22]).h4 * 2}, [X(r[1])]
@@ -35600,22 +35614,15 @@ fn dynamic_087() {
         ;; lens.push(ops.offset().0)
         ; ld3 {V(r[13]).b8 * 3}, [X(r[1])]
         ;; lens.push(ops.offset().0)
-        ; ld3 {V(r[13]).b8 * 3}, [XSP(r[31])], #v(24i64)
-        ;; lens.push(ops.offset().0)
-        ; ld3 {V(r[13]).b8 * 3}, [X(r[2])], X(r[3])
-        ;; lens.push(ops.offset().0)
-        ; ld3 {V(r[10]).b16 * 3}, [X(r[1])]
-        ;; lens.push(ops.offset().0)
-        ; ld3 {V(r[10]).b16 * 3}, [XSP(r[31])], #v(48i64)
-        ;; lens.push(ops.offset().0)
-        ; ld3 {V(r[10]).b16 * 3}, [X(r[2])], X(r[3])
-        ;; lens.push(ops.offset().0)
-        ; ld3 {V(r[16]).h4 * 3}, [X(r[1])]
-        ;; lens.push(ops.offset().0)
-        ; ld3 {V(r[16]).h4 * 3}, [XSP(r[31])], #v(24i64)
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("ld2 {v2.d, v3.d}[1], [x4], #16", 0x4dff8482),
+        ("ld2 {v2.d, v3.d}[1], [x4], x5", 0x4de58482),
+        ("st2 {v6.8b, v7.8b}, [x1]", 0x0c008026),
+        ("st2 {v6.8b, v7.8b}, [sp], #16", 0x0c9f83e6),
+        ("st2 {v6.8b, v7.8b}, [x2], x3", 0x0c838046),
+        ("st2 {v19.16b, v20.16b}, [x1]", 0x4c008033),
+        ("st2 {v19.16b, v20.16b}, [sp], #32", 0x4c9f83f3),
         ("st2 {v19.16b, v20.16b}, [x2], x3", 0x4c838053),
         ("st2 {v22.4h, v23.4h}, [x1]", 0x0c008436),
         ("st2 {v22.4h, v23.4h}, [sp], #16", 0x0c9f87f6),
@@ -35673,13 +35680,6 @@ fn dynamic_087() {
         ("ld2r {v7.2d, v8.2d}, [x8], #16", 0x4dffcd07),
         ("ld2r {v7.2d, v8.2d}, [x8], x9", 0x4de9cd07),
         ("ld3 {v13.8b, v14.8b, v15.8b}, [x1]", 0x0c40402d),
-        ("ld3 {v13.8b, v14.8b, v15.8b}, [sp], #24", 0x0cdf43ed),
-        ("ld3 {v13.8b, v14.8b, v15.8b}, [x2], x3", 0x0cc3404d),
-        ("ld3 {v10.16b, v11.16b, v12.16b}, [x1]", 0x4c40402a),
-        ("ld3 {v10.16b, v11.16b, v12.16b}, [sp], #48", 0x4cdf43ea),
-        ("ld3 {v10.16b, v11.16b, v12.16b}, [x2], x3", 0x4cc3404a),
-        ("ld3 {v16.4h, v17.4h, v18.4h}, [x1]", 0x0c404430),
-        ("ld3 {v16.4h, v17.4h, v18.4h}, [sp], #24", 0x0cdf47f0),
     ]);
 }
 
@@ -35688,136 +35688,143 @@ fn static_088() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
-        ; ld3 {v16.h4 * 3}, [x2], x3
+        ; ld3 {v13.b8 * 3}, [sp], #24
         ;; lens.push(ops.offset().0)
-        ; ld3 {V(3).h8 * 3}, [X(1)]
+        ; ld3 {V(13).b8 * 3}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; ld3 {v3.8h, v4.8h, v5.8h}, [sp], #48
+        ; ld3 {v10.16b, v11.16b, v12.16b}, [x1]
         ;; lens.push(ops.offset().0)
-        ; ld3 {v3.h8 * 3}, [x2], x3
+        ; ld3 {v10.b16 * 3}, [sp], #48
         ;; lens.push(ops.offset().0)
-        ; ld3 {V(5).s2 * 3}, [X(1)]
+        ; ld3 {V(10).b16 * 3}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; ld3 {v5.2s, v6.2s, v7.2s}, [sp], #24
+        ; ld3 {v16.4h, v17.4h, v18.4h}, [x1]
         ;; lens.push(ops.offset().0)
-        ; ld3 {v5.s2 * 3}, [x2], x3
+        ; ld3 {v16.h4 * 3}, [sp], #24
         ;; lens.push(ops.offset().0)
-        ; ld3 {V(10).s4 * 3}, [X(1)]
+        ; ld3 {V(16).h4 * 3}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; ld3 {v10.4s, v11.4s, v12.4s}, [sp], #48
+        ; ld3 {v3.8h, v4.8h, v5.8h}, [x1]
         ;; lens.push(ops.offset().0)
-        ; ld3 {v10.s4 * 3}, [x2], x3
+        ; ld3 {v3.h8 * 3}, [sp], #48
         ;; lens.push(ops.offset().0)
-        ; ld3 {V(29).d2 * 3}, [X(1)]
+        ; ld3 {V(3).h8 * 3}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; ld3 {v29.2d, v30.2d, v31.2d}, [sp], #48
+        ; ld3 {v5.2s, v6.2s, v7.2s}, [x1]
         ;; lens.push(ops.offset().0)
-        ; ld3 {v29.d2 * 3}, [x2], x3
+        ; ld3 {v5.s2 * 3}, [sp], #24
         ;; lens.push(ops.offset().0)
-        ; ld3 {V(2).b * 3}[0], [X(4)]
+        ; ld3 {V(5).s2 * 3}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; ld3 {v2.b, v3.b, v4.b}[15], [x4]
+        ; ld3 {v10.4s, v11.4s, v12.4s}, [x1]
         ;; lens.push(ops.offset().0)
-        ; ld3 {v2.b * 3}[1], [x4], #3
+        ; ld3 {v10.s4 * 3}, [sp], #48
         ;; lens.push(ops.offset().0)
-        ; ld3 {V(2).b * 3}[1], [X(4)], X(5)
+        ; ld3 {V(10).s4 * 3}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; ld3 {v2.h, v3.h, v4.h}[0], [x4]
+        ; ld3 {v29.2d, v30.2d, v31.2d}, [x1]
         ;; lens.push(ops.offset().0)
-        ; ld3 {v2.h * 3}[7], [x4]
+        ; ld3 {v29.d2 * 3}, [sp], #48
         ;; lens.push(ops.offset().0)
-        ; ld3 {V(2).h * 3}[1], [X(4)], #6
+        ; ld3 {V(29).d2 * 3}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; ld3 {v2.h, v3.h, v4.h}[1], [x4], x5
+        ; ld3 {v2.b, v3.b, v4.b}[0], [x4]
         ;; lens.push(ops.offset().0)
-        ; ld3 {v2.s * 3}[0], [x4]
+        ; ld3 {v2.b * 3}[15], [x4]
         ;; lens.push(ops.offset().0)
-        ; ld3 {V(2).s * 3}[3], [X(4)]
+        ; ld3 {V(2).b * 3}[1], [X(4)], #3
         ;; lens.push(ops.offset().0)
-        ; ld3 {v2.s, v3.s, v4.s}[1], [x4], #12
+        ; ld3 {v2.b, v3.b, v4.b}[1], [x4], x5
         ;; lens.push(ops.offset().0)
-        ; ld3 {v2.s * 3}[1], [x4], x5
+        ; ld3 {v2.h * 3}[0], [x4]
         ;; lens.push(ops.offset().0)
-        ; ld3 {V(2).d * 3}[0], [X(4)]
+        ; ld3 {V(2).h * 3}[7], [X(4)]
         ;; lens.push(ops.offset().0)
-        ; ld3 {v2.d, v3.d, v4.d}[1], [x4]
+        ; ld3 {v2.h, v3.h, v4.h}[1], [x4], #6
         ;; lens.push(ops.offset().0)
-        ; ld3 {v2.d * 3}[1], [x4], #24
+        ; ld3 {v2.h * 3}[1], [x4], x5
         ;; lens.push(ops.offset().0)
-        ; ld3 {V(2).d * 3}[1], [X(4)], X(5)
+        ; ld3 {V(2).s * 3}[0], [X(4)]
         ;; lens.push(ops.offset().0)
-        ; st3 {v5.8b, v6.8b, v7.8b}, [x1]
+        ; ld3 {v2.s, v3.s, v4.s}[3], [x4]
         ;; lens.push(ops.offset().0)
-        ; st3 {v5.b8 * 3}, [sp], #24
+        ; ld3 {v2.s * 3}[1], [x4], #12
         ;; lens.push(ops.offset().0)
-        ; st3 {V(5).b8 * 3}, [X(2)], X(3)
+        ; ld3 {V(2).s * 3}[1], [X(4)], X(5)
         ;; lens.push(ops.offset().0)
-        ; st3 {v20.16b, v21.16b, v22.16b}, [x1]
+        ; ld3 {v2.d, v3.d, v4.d}[0], [x4]
         ;; lens.push(ops.offset().0)
-        ; st3 {v20.b16 * 3}, [sp], #48
+        ; ld3 {v2.d * 3}[1], [x4]
         ;; lens.push(ops.offset().0)
-        ; st3 {V(20).b16 * 3}, [X(2)], X(3)
+        ; ld3 {V(2).d * 3}[1], [X(4)], #24
         ;; lens.push(ops.offset().0)
-        ; st3 {v20.4h, v21.4h, v22.4h}, [x1]
+        ; ld3 {v2.d, v3.d, v4.d}[1], [x4], x5
         ;; lens.push(ops.offset().0)
-        ; st3 {v20.h4 * 3}, [sp], #24
+        ; st3 {v5.b8 * 3}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st3 {V(20).h4 * 3}, [X(2)], X(3)
+        ; st3 {V(5).b8 * 3}, [XSP(31)], #24
         ;; lens.push(ops.offset().0)
-        ; st3 {v6.8h, v7.8h, v8.8h}, [x1]
+        ; st3 {v5.8b, v6.8b, v7.8b}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; st3 {v6.h8 * 3}, [sp], #48
+        ; st3 {v20.b16 * 3}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st3 {V(6).h8 * 3}, [X(2)], X(3)
+        ; st3 {V(20).b16 * 3}, [XSP(31)], #48
         ;; lens.push(ops.offset().0)
-        ; st3 {v0.2s, v1.2s, v2.2s}, [x1]
+        ; st3 {v20.16b, v21.16b, v22.16b}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; st3 {v0.s2 * 3}, [sp], #24
+        ; st3 {v20.h4 * 3}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st3 {V(0).s2 * 3}, [X(2)], X(3)
+        ; st3 {V(20).h4 * 3}, [XSP(31)], #24
         ;; lens.push(ops.offset().0)
-        ; st3 {v17.4s, v18.4s, v19.4s}, [x1]
+        ; st3 {v20.4h, v21.4h, v22.4h}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; st3 {v17.s4 * 3}, [sp], #48
+        ; st3 {v6.h8 * 3}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st3 {V(17).s4 * 3}, [X(2)], X(3)
+        ; st3 {V(6).h8 * 3}, [XSP(31)], #48
         ;; lens.push(ops.offset().0)
-        ; st3 {v30.2d, v31.2d, v0.2d}, [x1]
+        ; st3 {v6.8h, v7.8h, v8.8h}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; st3 {v30.d2 * 3}, [sp], #48
+        ; st3 {v0.s2 * 3}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st3 {V(30).d2 * 3}, [X(2)], X(3)
+        ; st3 {V(0).s2 * 3}, [XSP(31)], #24
         ;; lens.push(ops.offset().0)
-        ; st3 {v2.b, v3.b, v4.b}[0], [x4]
+        ; st3 {v0.2s, v1.2s, v2.2s}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; st3 {v2.b * 3}[15], [x4]
+        ; st3 {v17.s4 * 3}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st3 {V(2).b * 3}[1], [X(4)], #3
+        ; st3 {V(17).s4 * 3}, [XSP(31)], #48
         ;; lens.push(ops.offset().0)
-        ; st3 {v2.b, v3.b, v4.b}[1], [x4], x5
+        ; st3 {v17.4s, v18.4s, v19.4s}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; st3 {v2.h * 3}[0], [x4]
+        ; st3 {v30.d2 * 3}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st3 {V(2).h * 3}[7], [X(4)]
+        ; st3 {V(30).d2 * 3}, [XSP(31)], #48
         ;; lens.push(ops.offset().0)
-        ; st3 {v2.h, v3.h, v4.h}[1], [x4], #6
+        ; st3 {v30.2d, v31.2d, v0.2d}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; st3 {v2.h * 3}[1], [x4], x5
+        ; st3 {v2.b * 3}[0], [x4]
         ;; lens.push(ops.offset().0)
-        ; st3 {V(2).s * 3}[0], [X(4)]
+        ; st3 {V(2).b * 3}[15], [X(4)]
         ;; lens.push(ops.offset().0)
-        ; st3 {v2.s, v3.s, v4.s}[3], [x4]
+        ; st3 {v2.b, v3.b, v4.b}[1], [x4], #3
         ;; lens.push(ops.offset().0)
-        ; st3 {v2.s * 3}[1], [x4], #12
+        ; st3 {v2.b * 3}[1], [x4], x5
         ;; lens.push(ops.offset().0)
-        ; st3 {V(2).s * 3}[1], [X(4)], X(5)
+        ; st3 {V(2).h * 3}[0], [X(4)]
         ;; lens.push(ops.offset().0)
-        ; st3 {v2.d, v3.d, v4.d}[0], [x4]
+        ; st3 {v2.h, v3.h, v4.h}[7], [x4]
         ;; lens.push(ops.offset().0)
-        ; st3 {v2.d * 3}[1], [x4]
+        ; st3 {v2.h * 3}[1], [x4], #6
         ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("ld3 {v13.8b, v14.8b, v15.8b}, [sp], #24", 0x0cdf43ed),
+        ("ld3 {v13.8b, v14.8b, v15.8b}, [x2], x3", 0x0cc3404d),
+        ("ld3 {v10.16b, v11.16b, v12.16b}, [x1]", 0x4c40402a),
+        ("ld3 {v10.16b, v11.16b, v12.16b}, [sp], #48", 0x4cdf43ea),
+        ("ld3 {v10.16b, v11.16b, v12.16b}, [x2], x3", 0x4cc3404a),
+        ("ld3 {v16.4h, v17.4h, v18.4h}, [x1]", 0x0c404430),
+        ("ld3 {v16.4h, v17.4h, v18.4h}, [sp], #24", 0x0cdf47f0),
         ("ld3 {v16.4h, v17.4h, v18.4h}, [x2], x3", 0x0cc34450),
         ("ld3 {v3.8h, v4.8h, v5.8h}, [x1]", 0x4c404423),
         ("ld3 {v3.8h, v4.8h, v5.8h}, [sp], #48", 0x4cdf47e3),
@@ -35875,13 +35882,6 @@ fn static_088() {
         ("st3 {v2.h, v3.h, v4.h}[0], [x4]", 0x0d006082),
         ("st3 {v2.h, v3.h, v4.h}[7], [x4]", 0x4d007882),
         ("st3 {v2.h, v3.h, v4.h}[1], [x4], #6", 0x0d9f6882),
-        ("st3 {v2.h, v3.h, v4.h}[1], [x4], x5", 0x0d856882),
-        ("st3 {v2.s, v3.s, v4.s}[0], [x4]", 0x0d00a082),
-        ("st3 {v2.s, v3.s, v4.s}[3], [x4]", 0x4d00b082),
-        ("st3 {v2.s, v3.s, v4.s}[1], [x4], #12", 0x0d9fb082),
-        ("st3 {v2.s, v3.s, v4.s}[1], [x4], x5", 0x0d85b082),
-        ("st3 {v2.d, v3.d, v4.d}[0], [x4]", 0x0d00a482),
-        ("st3 {v2.d, v3.d, v4.d}[1], [x4]", 0x4d00a482),
     ]);
 }
 
@@ -35891,6 +35891,20 @@ fn dynamic_088() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; ld3 {V(r[13]).b8 * 3}, [XSP(r[31])], #v(24i64)
+        ;; lens.push(ops.offset().0)
+        ; ld3 {V(r[13]).b8 * 3}, [X(r[2])], X(r[3])
+        ;; lens.push(ops.offset().0)
+        ; ld3 {V(r[10]).b16 * 3}, [X(r[1])]
+        ;; lens.push(ops.offset().0)
+        ; ld3 {V(r[10]).b16 * 3}, [XSP(r[31])], #v(48i64)
+        ;; lens.push(ops.offset().0)
+        ; ld3 {V(r[10]).b16 * 3}, [X(r[2])], X(r[3])
+        ;; lens.push(ops.offset().0)
+        ; ld3 {V(r[16]).h4 * 3}, [X(r[1])]
+        ;; lens.push(ops.offset().0)
+        ; ld3 {V(r[16]).h4 * 3}, [XSP(r[31])], #v(24i64)
+        ;; lens.push(ops.offset().0)
         ; ld3 {V(r[16]).h4 * 3}, [X(r[2])], X(r[3])
         ;; lens.push(ops.offset().0)
         ; ld3 {V(r[3]).h8 * 3}, [X(r[1])]
@@ -36005,22 +36019,15 @@ fn dynamic_088() {
         ;; lens.push(ops.offset().0)
         ; st3 {V(r[2]).h * 3}[v(1i64)], [X(r[4])], #v(6i64)
         ;; lens.push(ops.offset().0)
-        ; st3 {V(r[2]).h * 3}[v(1i64)], [X(r[4])], X(r[5])
-        ;; lens.push(ops.offset().0)
-        ; st3 {V(r[2]).s * 3}[v(0i64)], [X(r[4])]
-        ;; lens.push(ops.offset().0)
-        ; st3 {V(r[2]).s * 3}[v(3i64)], [X(r[4])]
-        ;; lens.push(ops.offset().0)
-        ; st3 {V(r[2]).s * 3}[v(1i64)], [X(r[4])], #v(12i64)
-        ;; lens.push(ops.offset().0)
-        ; st3 {V(r[2]).s * 3}[v(1i64)], [X(r[4])], X(r[5])
-        ;; lens.push(ops.offset().0)
-        ; st3 {V(r[2]).d * 3}[v(0i64)], [X(r[4])]
-        ;; lens.push(ops.offset().0)
-        ; st3 {V(r[2]).d * 3}[v(1i64)], [X(r[4])]
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("ld3 {v13.8b, v14.8b, v15.8b}, [sp], #24", 0x0cdf43ed),
+        ("ld3 {v13.8b, v14.8b, v15.8b}, [x2], x3", 0x0cc3404d),
+        ("ld3 {v10.16b, v11.16b, v12.16b}, [x1]", 0x4c40402a),
+        ("ld3 {v10.16b, v11.16b, v12.16b}, [sp], #48", 0x4cdf43ea),
+        ("ld3 {v10.16b, v11.16b, v12.16b}, [x2], x3", 0x4cc3404a),
+        ("ld3 {v16.4h, v17.4h, v18.4h}, [x1]", 0x0c404430),
+        ("ld3 {v16.4h, v17.4h, v18.4h}, [sp], #24", 0x0cdf47f0),
         ("ld3 {v16.4h, v17.4h, v18.4h}, [x2], x3", 0x0cc34450),
         ("ld3 {v3.8h, v4.8h, v5.8h}, [x1]", 0x4c404423),
         ("ld3 {v3.8h, v4.8h, v5.8h}, [sp], #48", 0x4cdf47e3),
@@ -36078,13 +36085,6 @@ fn dynamic_088() {
         ("st3 {v2.h, v3.h, v4.h}[0], [x4]", 0x0d006082),
         ("st3 {v2.h, v3.h, v4.h}[7], [x4]", 0x4d007882),
         ("st3 {v2.h, v3.h, v4.h}[1], [x4], #6", 0x0d9f6882),
-        ("st3 {v2.h, v3.h, v4.h}[1], [x4], x5", 0x0d856882),
-        ("st3 {v2.s, v3.s, v4.s}[0], [x4]", 0x0d00a082),
-        ("st3 {v2.s, v3.s, v4.s}[3], [x4]", 0x4d00b082),
-        ("st3 {v2.s, v3.s, v4.s}[1], [x4], #12", 0x0d9fb082),
-        ("st3 {v2.s, v3.s, v4.s}[1], [x4], x5", 0x0d85b082),
-        ("st3 {v2.d, v3.d, v4.d}[0], [x4]", 0x0d00a482),
-        ("st3 {v2.d, v3.d, v4.d}[1], [x4]", 0x4d00a482),
     ]);
 }
 
@@ -36093,136 +36093,143 @@ fn static_089() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
-        ; st3 {V(2).d * 3}[1], [X(4)], #24
+        ; st3 {V(2).h * 3}[1], [X(4)], X(5)
         ;; lens.push(ops.offset().0)
-        ; st3 {v2.d, v3.d, v4.d}[1], [x4], x5
+        ; st3 {v2.s, v3.s, v4.s}[0], [x4]
         ;; lens.push(ops.offset().0)
-        ; ld3r {v7.b8 * 3}, [x8]
+        ; st3 {v2.s * 3}[3], [x4]
         ;; lens.push(ops.offset().0)
-        ; ld3r {V(7).b8 * 3}, [X(8)], #3
+        ; st3 {V(2).s * 3}[1], [X(4)], #12
         ;; lens.push(ops.offset().0)
-        ; ld3r {v7.8b, v8.8b, v9.8b}, [x8], x9
+        ; st3 {v2.s, v3.s, v4.s}[1], [x4], x5
         ;; lens.push(ops.offset().0)
-        ; ld3r {v7.b16 * 3}, [x8]
+        ; st3 {v2.d * 3}[0], [x4]
         ;; lens.push(ops.offset().0)
-        ; ld3r {V(7).b16 * 3}, [X(8)], #3
+        ; st3 {V(2).d * 3}[1], [X(4)]
         ;; lens.push(ops.offset().0)
-        ; ld3r {v7.16b, v8.16b, v9.16b}, [x8], x9
+        ; st3 {v2.d, v3.d, v4.d}[1], [x4], #24
         ;; lens.push(ops.offset().0)
-        ; ld3r {v7.h4 * 3}, [x8]
+        ; st3 {v2.d * 3}[1], [x4], x5
         ;; lens.push(ops.offset().0)
-        ; ld3r {V(7).h4 * 3}, [X(8)], #6
+        ; ld3r {V(7).b8 * 3}, [X(8)]
         ;; lens.push(ops.offset().0)
-        ; ld3r {v7.4h, v8.4h, v9.4h}, [x8], x9
+        ; ld3r {v7.8b, v8.8b, v9.8b}, [x8], #3
         ;; lens.push(ops.offset().0)
-        ; ld3r {v7.h8 * 3}, [x8]
+        ; ld3r {v7.b8 * 3}, [x8], x9
         ;; lens.push(ops.offset().0)
-        ; ld3r {V(7).h8 * 3}, [X(8)], #6
+        ; ld3r {V(7).b16 * 3}, [X(8)]
         ;; lens.push(ops.offset().0)
-        ; ld3r {v7.8h, v8.8h, v9.8h}, [x8], x9
+        ; ld3r {v7.16b, v8.16b, v9.16b}, [x8], #3
         ;; lens.push(ops.offset().0)
-        ; ld3r {v7.s2 * 3}, [x8]
+        ; ld3r {v7.b16 * 3}, [x8], x9
         ;; lens.push(ops.offset().0)
-        ; ld3r {V(7).s2 * 3}, [X(8)], #12
+        ; ld3r {V(7).h4 * 3}, [X(8)]
         ;; lens.push(ops.offset().0)
-        ; ld3r {v7.2s, v8.2s, v9.2s}, [x8], x9
+        ; ld3r {v7.4h, v8.4h, v9.4h}, [x8], #6
         ;; lens.push(ops.offset().0)
-        ; ld3r {v7.s4 * 3}, [x8]
+        ; ld3r {v7.h4 * 3}, [x8], x9
         ;; lens.push(ops.offset().0)
-        ; ld3r {V(7).s4 * 3}, [X(8)], #12
+        ; ld3r {V(7).h8 * 3}, [X(8)]
         ;; lens.push(ops.offset().0)
-        ; ld3r {v7.4s, v8.4s, v9.4s}, [x8], x9
+        ; ld3r {v7.8h, v8.8h, v9.8h}, [x8], #6
         ;; lens.push(ops.offset().0)
-        ; ld3r {v7.d1 * 3}, [x8]
+        ; ld3r {v7.h8 * 3}, [x8], x9
         ;; lens.push(ops.offset().0)
-        ; ld3r {V(7).d1 * 3}, [X(8)], #24
+        ; ld3r {V(7).s2 * 3}, [X(8)]
         ;; lens.push(ops.offset().0)
-        ; ld3r {v7.1d, v8.1d, v9.1d}, [x8], x9
+        ; ld3r {v7.2s, v8.2s, v9.2s}, [x8], #12
         ;; lens.push(ops.offset().0)
-        ; ld3r {v7.d2 * 3}, [x8]
+        ; ld3r {v7.s2 * 3}, [x8], x9
         ;; lens.push(ops.offset().0)
-        ; ld3r {V(7).d2 * 3}, [X(8)], #24
+        ; ld3r {V(7).s4 * 3}, [X(8)]
         ;; lens.push(ops.offset().0)
-        ; ld3r {v7.2d, v8.2d, v9.2d}, [x8], x9
+        ; ld3r {v7.4s, v8.4s, v9.4s}, [x8], #12
         ;; lens.push(ops.offset().0)
-        ; ld4 {v22.b8 * 4}, [x1]
+        ; ld3r {v7.s4 * 3}, [x8], x9
         ;; lens.push(ops.offset().0)
-        ; ld4 {V(22).b8 * 4}, [XSP(31)], #32
+        ; ld3r {V(7).d1 * 3}, [X(8)]
         ;; lens.push(ops.offset().0)
-        ; ld4 {v22.8b, v23.8b, v24.8b, v25.8b}, [x2], x3
+        ; ld3r {v7.1d, v8.1d, v9.1d}, [x8], #24
         ;; lens.push(ops.offset().0)
-        ; ld4 {v17.b16 * 4}, [x1]
+        ; ld3r {v7.d1 * 3}, [x8], x9
         ;; lens.push(ops.offset().0)
-        ; ld4 {V(17).b16 * 4}, [XSP(31)], #64
+        ; ld3r {V(7).d2 * 3}, [X(8)]
         ;; lens.push(ops.offset().0)
-        ; ld4 {v17.16b, v18.16b, v19.16b, v20.16b}, [x2], x3
+        ; ld3r {v7.2d, v8.2d, v9.2d}, [x8], #24
         ;; lens.push(ops.offset().0)
-        ; ld4 {v8.h4 * 4}, [x1]
+        ; ld3r {v7.d2 * 3}, [x8], x9
         ;; lens.push(ops.offset().0)
-        ; ld4 {V(8).h4 * 4}, [XSP(31)], #32
+        ; ld4 {V(22).b8 * 4}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; ld4 {v8.4h, v9.4h, v10.4h, v11.4h}, [x2], x3
+        ; ld4 {v22.8b, v23.8b, v24.8b, v25.8b}, [sp], #32
         ;; lens.push(ops.offset().0)
-        ; ld4 {v27.h8 * 4}, [x1]
+        ; ld4 {v22.b8 * 4}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld4 {V(27).h8 * 4}, [XSP(31)], #64
+        ; ld4 {V(17).b16 * 4}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; ld4 {v27.8h, v28.8h, v29.8h, v30.8h}, [x2], x3
+        ; ld4 {v17.16b, v18.16b, v19.16b, v20.16b}, [sp], #64
         ;; lens.push(ops.offset().0)
-        ; ld4 {v16.s2 * 4}, [x1]
+        ; ld4 {v17.b16 * 4}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld4 {V(16).s2 * 4}, [XSP(31)], #32
+        ; ld4 {V(8).h4 * 4}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; ld4 {v16.2s, v17.2s, v18.2s, v19.2s}, [x2], x3
+        ; ld4 {v8.4h, v9.4h, v10.4h, v11.4h}, [sp], #32
         ;; lens.push(ops.offset().0)
-        ; ld4 {v2.s4 * 4}, [x1]
+        ; ld4 {v8.h4 * 4}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld4 {V(2).s4 * 4}, [XSP(31)], #64
+        ; ld4 {V(27).h8 * 4}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; ld4 {v2.4s, v3.4s, v4.4s, v5.4s}, [x2], x3
+        ; ld4 {v27.8h, v28.8h, v29.8h, v30.8h}, [sp], #64
         ;; lens.push(ops.offset().0)
-        ; ld4 {v28.d2 * 4}, [x1]
+        ; ld4 {v27.h8 * 4}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld4 {V(28).d2 * 4}, [XSP(31)], #64
+        ; ld4 {V(16).s2 * 4}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; ld4 {v28.2d, v29.2d, v30.2d, v31.2d}, [x2], x3
+        ; ld4 {v16.2s, v17.2s, v18.2s, v19.2s}, [sp], #32
         ;; lens.push(ops.offset().0)
-        ; ld4 {v2.b * 4}[0], [x4]
+        ; ld4 {v16.s2 * 4}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld4 {V(2).b * 4}[15], [X(4)]
+        ; ld4 {V(2).s4 * 4}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; ld4 {v2.b, v3.b, v4.b, v5.b}[1], [x4], #4
+        ; ld4 {v2.4s, v3.4s, v4.4s, v5.4s}, [sp], #64
         ;; lens.push(ops.offset().0)
-        ; ld4 {v2.b * 4}[1], [x4], x5
+        ; ld4 {v2.s4 * 4}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld4 {V(2).h * 4}[0], [X(4)]
+        ; ld4 {V(28).d2 * 4}, [X(1)]
         ;; lens.push(ops.offset().0)
-        ; ld4 {v2.h, v3.h, v4.h, v5.h}[7], [x4]
+        ; ld4 {v28.2d, v29.2d, v30.2d, v31.2d}, [sp], #64
         ;; lens.push(ops.offset().0)
-        ; ld4 {v2.h * 4}[1], [x4], #8
+        ; ld4 {v28.d2 * 4}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld4 {V(2).h * 4}[1], [X(4)], X(5)
+        ; ld4 {V(2).b * 4}[0], [X(4)]
         ;; lens.push(ops.offset().0)
-        ; ld4 {v2.s, v3.s, v4.s, v5.s}[0], [x4]
+        ; ld4 {v2.b, v3.b, v4.b, v5.b}[15], [x4]
         ;; lens.push(ops.offset().0)
-        ; ld4 {v2.s * 4}[3], [x4]
+        ; ld4 {v2.b * 4}[1], [x4], #4
         ;; lens.push(ops.offset().0)
-        ; ld4 {V(2).s * 4}[1], [X(4)], #16
+        ; ld4 {V(2).b * 4}[1], [X(4)], X(5)
         ;; lens.push(ops.offset().0)
-        ; ld4 {v2.s, v3.s, v4.s, v5.s}[1], [x4], x5
+        ; ld4 {v2.h, v3.h, v4.h, v5.h}[0], [x4]
         ;; lens.push(ops.offset().0)
-        ; ld4 {v2.d * 4}[0], [x4]
+        ; ld4 {v2.h * 4}[7], [x4]
         ;; lens.push(ops.offset().0)
-        ; ld4 {V(2).d * 4}[1], [X(4)]
+        ; ld4 {V(2).h * 4}[1], [X(4)], #8
         ;; lens.push(ops.offset().0)
-        ; ld4 {v2.d, v3.d, v4.d, v5.d}[1], [x4], #32
+        ; ld4 {v2.h, v3.h, v4.h, v5.h}[1], [x4], x5
         ;; lens.push(ops.offset().0)
-        ; ld4 {v2.d * 4}[1], [x4], x5
+        ; ld4 {v2.s * 4}[0], [x4]
         ;; lens.push(ops.offset().0)
-        ; st4 {V(25).b8 * 4}, [X(1)]
+        ; ld4 {V(2).s * 4}[3], [X(4)]
         ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("st3 {v2.h, v3.h, v4.h}[1], [x4], x5", 0x0d856882),
+        ("st3 {v2.s, v3.s, v4.s}[0], [x4]", 0x0d00a082),
+        ("st3 {v2.s, v3.s, v4.s}[3], [x4]", 0x4d00b082),
+        ("st3 {v2.s, v3.s, v4.s}[1], [x4], #12", 0x0d9fb082),
+        ("st3 {v2.s, v3.s, v4.s}[1], [x4], x5", 0x0d85b082),
+        ("st3 {v2.d, v3.d, v4.d}[0], [x4]", 0x0d00a482),
+        ("st3 {v2.d, v3.d, v4.d}[1], [x4]", 0x4d00a482),
         ("st3 {v2.d, v3.d, v4.d}[1], [x4], #24", 0x4d9fa482),
         ("st3 {v2.d, v3.d, v4.d}[1], [x4], x5", 0x4d85a482),
         ("ld3r {v7.8b, v8.8b, v9.8b}, [x8]", 0x0d40e107),
@@ -36280,13 +36287,6 @@ fn static_089() {
         ("ld4 {v2.h, v3.h, v4.h, v5.h}[1], [x4], x5", 0x0de56882),
         ("ld4 {v2.s, v3.s, v4.s, v5.s}[0], [x4]", 0x0d60a082),
         ("ld4 {v2.s, v3.s, v4.s, v5.s}[3], [x4]", 0x4d60b082),
-        ("ld4 {v2.s, v3.s, v4.s, v5.s}[1], [x4], #16", 0x0dffb082),
-        ("ld4 {v2.s, v3.s, v4.s, v5.s}[1], [x4], x5", 0x0de5b082),
-        ("ld4 {v2.d, v3.d, v4.d, v5.d}[0], [x4]", 0x0d60a482),
-        ("ld4 {v2.d, v3.d, v4.d, v5.d}[1], [x4]", 0x4d60a482),
-        ("ld4 {v2.d, v3.d, v4.d, v5.d}[1], [x4], #32", 0x4dffa482),
-        ("ld4 {v2.d, v3.d, v4.d, v5.d}[1], [x4], x5", 0x4de5a482),
-        ("st4 {v25.8b, v26.8b, v27.8b, v28.8b}, [x1]", 0x0c000039),
     ]);
 }
 
@@ -36296,6 +36296,20 @@ fn dynamic_089() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; st3 {V(r[2]).h * 3}[v(1i64)], [X(r[4])], X(r[5])
+        ;; lens.push(ops.offset().0)
+        ; st3 {V(r[2]).s * 3}[v(0i64)], [X(r[4])]
+        ;; lens.push(ops.offset().0)
+        ; st3 {V(r[2]).s * 3}[v(3i64)], [X(r[4])]
+        ;; lens.push(ops.offset().0)
+        ; st3 {V(r[2]).s * 3}[v(1i64)], [X(r[4])], #v(12i64)
+        ;; lens.push(ops.offset().0)
+        ; st3 {V(r[2]).s * 3}[v(1i64)], [X(r[4])], X(r[5])
+        ;; lens.push(ops.offset().0)
+        ; st3 {V(r[2]).d * 3}[v(0i64)], [X(r[4])]
+        ;; lens.push(ops.offset().0)
+        ; st3 {V(r[2]).d * 3}[v(1i64)], [X(r[4])]
+        ;; lens.push(ops.offset().0)
         ; st3 {V(r[2]).d * 3}[v(1i64)], [X(r[4])], #v(24i64)
         ;; lens.push(ops.offset().0)
         ; st3 {V(r[2]).d * 3}[v(1i64)], [X(r[4])], X(r[5])
@@ -36410,22 +36424,15 @@ fn dynamic_089() {
         ;; lens.push(ops.offset().0)
         ; ld4 {V(r[2]).s * 4}[v(3i64)], [X(r[4])]
         ;; lens.push(ops.offset().0)
-        ; ld4 {V(r[2]).s * 4}[v(1i64)], [X(r[4])], #v(16i64)
-        ;; lens.push(ops.offset().0)
-        ; ld4 {V(r[2]).s * 4}[v(1i64)], [X(r[4])], X(r[5])
-        ;; lens.push(ops.offset().0)
-        ; ld4 {V(r[2]).d * 4}[v(0i64)], [X(r[4])]
-        ;; lens.push(ops.offset().0)
-        ; ld4 {V(r[2]).d * 4}[v(1i64)], [X(r[4])]
-        ;; lens.push(ops.offset().0)
-        ; ld4 {V(r[2]).d * 4}[v(1i64)], [X(r[4])], #v(32i64)
-        ;; lens.push(ops.offset().0)
-        ; ld4 {V(r[2]).d * 4}[v(1i64)], [X(r[4])], X(r[5])
-        ;; lens.push(ops.offset().0)
-        ; st4 {V(r[25]).b8 * 4}, [X(r[1])]
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("st3 {v2.h, v3.h, v4.h}[1], [x4], x5", 0x0d856882),
+        ("st3 {v2.s, v3.s, v4.s}[0], [x4]", 0x0d00a082),
+        ("st3 {v2.s, v3.s, v4.s}[3], [x4]", 0x4d00b082),
+        ("st3 {v2.s, v3.s, v4.s}[1], [x4], #12", 0x0d9fb082),
+        ("st3 {v2.s, v3.s, v4.s}[1], [x4], x5", 0x0d85b082),
+        ("st3 {v2.d, v3.d, v4.d}[0], [x4]", 0x0d00a482),
+        ("st3 {v2.d, v3.d, v4.d}[1], [x4]", 0x4d00a482),
         ("st3 {v2.d, v3.d, v4.d}[1], [x4], #24", 0x4d9fa482),
         ("st3 {v2.d, v3.d, v4.d}[1], [x4], x5", 0x4d85a482),
         ("ld3r {v7.8b, v8.8b, v9.8b}, [x8]", 0x0d40e107),
@@ -36483,13 +36490,6 @@ fn dynamic_089() {
         ("ld4 {v2.h, v3.h, v4.h, v5.h}[1], [x4], x5", 0x0de56882),
         ("ld4 {v2.s, v3.s, v4.s, v5.s}[0], [x4]", 0x0d60a082),
         ("ld4 {v2.s, v3.s, v4.s, v5.s}[3], [x4]", 0x4d60b082),
-        ("ld4 {v2.s, v3.s, v4.s, v5.s}[1], [x4], #16", 0x0dffb082),
-        ("ld4 {v2.s, v3.s, v4.s, v5.s}[1], [x4], x5", 0x0de5b082),
-        ("ld4 {v2.d, v3.d, v4.d, v5.d}[0], [x4]", 0x0d60a482),
-        ("ld4 {v2.d, v3.d, v4.d, v5.d}[1], [x4]", 0x4d60a482),
-        ("ld4 {v2.d, v3.d, v4.d, v5.d}[1], [x4], #32", 0x4dffa482),
-        ("ld4 {v2.d, v3.d, v4.d, v5.d}[1], [x4], x5", 0x4de5a482),
-        ("st4 {v25.8b, v26.8b, v27.8b, v28.8b}, [x1]", 0x0c000039),
     ]);
 }
 
@@ -36498,136 +36498,143 @@ fn static_090() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
-        ; st4 {v25.8b, v26.8b, v27.8b, v28.8b}, [sp], #32
+        ; ld4 {v2.s, v3.s, v4.s, v5.s}[1], [x4], #16
         ;; lens.push(ops.offset().0)
-        ; st4 {v25.b8 * 4}, [x2], x3
+        ; ld4 {v2.s * 4}[1], [x4], x5
         ;; lens.push(ops.offset().0)
-        ; st4 {V(3).b16 * 4}, [X(1)]
+        ; ld4 {V(2).d * 4}[0], [X(4)]
         ;; lens.push(ops.offset().0)
-        ; st4 {v3.16b, v4.16b, v5.16b, v6.16b}, [sp], #64
+        ; ld4 {v2.d, v3.d, v4.d, v5.d}[1], [x4]
         ;; lens.push(ops.offset().0)
-        ; st4 {v3.b16 * 4}, [x2], x3
+        ; ld4 {v2.d * 4}[1], [x4], #32
         ;; lens.push(ops.offset().0)
-        ; st4 {V(18).h4 * 4}, [X(1)]
+        ; ld4 {V(2).d * 4}[1], [X(4)], X(5)
         ;; lens.push(ops.offset().0)
-        ; st4 {v18.4h, v19.4h, v20.4h, v21.4h}, [sp], #32
+        ; st4 {v25.8b, v26.8b, v27.8b, v28.8b}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st4 {v18.h4 * 4}, [x2], x3
+        ; st4 {v25.b8 * 4}, [sp], #32
         ;; lens.push(ops.offset().0)
-        ; st4 {V(10).h8 * 4}, [X(1)]
+        ; st4 {V(25).b8 * 4}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st4 {v10.8h, v11.8h, v12.8h, v13.8h}, [sp], #64
+        ; st4 {v3.16b, v4.16b, v5.16b, v6.16b}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st4 {v10.h8 * 4}, [x2], x3
+        ; st4 {v3.b16 * 4}, [sp], #64
         ;; lens.push(ops.offset().0)
-        ; st4 {V(14).s2 * 4}, [X(1)]
+        ; st4 {V(3).b16 * 4}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st4 {v14.2s, v15.2s, v16.2s, v17.2s}, [sp], #32
+        ; st4 {v18.4h, v19.4h, v20.4h, v21.4h}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st4 {v14.s2 * 4}, [x2], x3
+        ; st4 {v18.h4 * 4}, [sp], #32
         ;; lens.push(ops.offset().0)
-        ; st4 {V(21).s4 * 4}, [X(1)]
+        ; st4 {V(18).h4 * 4}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st4 {v21.4s, v22.4s, v23.4s, v24.4s}, [sp], #64
+        ; st4 {v10.8h, v11.8h, v12.8h, v13.8h}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st4 {v21.s4 * 4}, [x2], x3
+        ; st4 {v10.h8 * 4}, [sp], #64
         ;; lens.push(ops.offset().0)
-        ; st4 {V(8).d2 * 4}, [X(1)]
+        ; st4 {V(10).h8 * 4}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st4 {v8.2d, v9.2d, v10.2d, v11.2d}, [sp], #64
+        ; st4 {v14.2s, v15.2s, v16.2s, v17.2s}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st4 {v8.d2 * 4}, [x2], x3
+        ; st4 {v14.s2 * 4}, [sp], #32
         ;; lens.push(ops.offset().0)
-        ; st4 {V(2).b * 4}[0], [X(4)]
+        ; st4 {V(14).s2 * 4}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st4 {v2.b, v3.b, v4.b, v5.b}[15], [x4]
+        ; st4 {v21.4s, v22.4s, v23.4s, v24.4s}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st4 {v2.b * 4}[1], [x4], #4
+        ; st4 {v21.s4 * 4}, [sp], #64
         ;; lens.push(ops.offset().0)
-        ; st4 {V(2).b * 4}[1], [X(4)], X(5)
+        ; st4 {V(21).s4 * 4}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st4 {v2.h, v3.h, v4.h, v5.h}[0], [x4]
+        ; st4 {v8.2d, v9.2d, v10.2d, v11.2d}, [x1]
         ;; lens.push(ops.offset().0)
-        ; st4 {v2.h * 4}[7], [x4]
+        ; st4 {v8.d2 * 4}, [sp], #64
         ;; lens.push(ops.offset().0)
-        ; st4 {V(2).h * 4}[1], [X(4)], #8
+        ; st4 {V(8).d2 * 4}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st4 {v2.h, v3.h, v4.h, v5.h}[1], [x4], x5
+        ; st4 {v2.b, v3.b, v4.b, v5.b}[0], [x4]
         ;; lens.push(ops.offset().0)
-        ; st4 {v2.s * 4}[0], [x4]
+        ; st4 {v2.b * 4}[15], [x4]
         ;; lens.push(ops.offset().0)
-        ; st4 {V(2).s * 4}[3], [X(4)]
+        ; st4 {V(2).b * 4}[1], [X(4)], #4
         ;; lens.push(ops.offset().0)
-        ; st4 {v2.s, v3.s, v4.s, v5.s}[1], [x4], #16
+        ; st4 {v2.b, v3.b, v4.b, v5.b}[1], [x4], x5
         ;; lens.push(ops.offset().0)
-        ; st4 {v2.s * 4}[1], [x4], x5
+        ; st4 {v2.h * 4}[0], [x4]
         ;; lens.push(ops.offset().0)
-        ; st4 {V(2).d * 4}[0], [X(4)]
+        ; st4 {V(2).h * 4}[7], [X(4)]
         ;; lens.push(ops.offset().0)
-        ; st4 {v2.d, v3.d, v4.d, v5.d}[1], [x4]
+        ; st4 {v2.h, v3.h, v4.h, v5.h}[1], [x4], #8
         ;; lens.push(ops.offset().0)
-        ; st4 {v2.d * 4}[1], [x4], #32
+        ; st4 {v2.h * 4}[1], [x4], x5
         ;; lens.push(ops.offset().0)
-        ; st4 {V(2).d * 4}[1], [X(4)], X(5)
+        ; st4 {V(2).s * 4}[0], [X(4)]
         ;; lens.push(ops.offset().0)
-        ; ld4r {v7.8b, v8.8b, v9.8b, v10.8b}, [x8]
+        ; st4 {v2.s, v3.s, v4.s, v5.s}[3], [x4]
         ;; lens.push(ops.offset().0)
-        ; ld4r {v7.b8 * 4}, [x8], #4
+        ; st4 {v2.s * 4}[1], [x4], #16
         ;; lens.push(ops.offset().0)
-        ; ld4r {V(7).b8 * 4}, [X(8)], X(9)
+        ; st4 {V(2).s * 4}[1], [X(4)], X(5)
         ;; lens.push(ops.offset().0)
-        ; ld4r {v7.16b, v8.16b, v9.16b, v10.16b}, [x8]
+        ; st4 {v2.d, v3.d, v4.d, v5.d}[0], [x4]
         ;; lens.push(ops.offset().0)
-        ; ld4r {v7.b16 * 4}, [x8], #4
+        ; st4 {v2.d * 4}[1], [x4]
         ;; lens.push(ops.offset().0)
-        ; ld4r {V(7).b16 * 4}, [X(8)], X(9)
+        ; st4 {V(2).d * 4}[1], [X(4)], #32
         ;; lens.push(ops.offset().0)
-        ; ld4r {v7.4h, v8.4h, v9.4h, v10.4h}, [x8]
+        ; st4 {v2.d, v3.d, v4.d, v5.d}[1], [x4], x5
         ;; lens.push(ops.offset().0)
-        ; ld4r {v7.h4 * 4}, [x8], #8
+        ; ld4r {v7.b8 * 4}, [x8]
         ;; lens.push(ops.offset().0)
-        ; ld4r {V(7).h4 * 4}, [X(8)], X(9)
+        ; ld4r {V(7).b8 * 4}, [X(8)], #4
         ;; lens.push(ops.offset().0)
-        ; ld4r {v7.8h, v8.8h, v9.8h, v10.8h}, [x8]
+        ; ld4r {v7.8b, v8.8b, v9.8b, v10.8b}, [x8], x9
         ;; lens.push(ops.offset().0)
-        ; ld4r {v7.h8 * 4}, [x8], #8
+        ; ld4r {v7.b16 * 4}, [x8]
         ;; lens.push(ops.offset().0)
-        ; ld4r {V(7).h8 * 4}, [X(8)], X(9)
+        ; ld4r {V(7).b16 * 4}, [X(8)], #4
         ;; lens.push(ops.offset().0)
-        ; ld4r {v7.2s, v8.2s, v9.2s, v10.2s}, [x8]
+        ; ld4r {v7.16b, v8.16b, v9.16b, v10.16b}, [x8], x9
         ;; lens.push(ops.offset().0)
-        ; ld4r {v7.s2 * 4}, [x8], #16
+        ; ld4r {v7.h4 * 4}, [x8]
         ;; lens.push(ops.offset().0)
-        ; ld4r {V(7).s2 * 4}, [X(8)], X(9)
+        ; ld4r {V(7).h4 * 4}, [X(8)], #8
         ;; lens.push(ops.offset().0)
-        ; ld4r {v7.4s, v8.4s, v9.4s, v10.4s}, [x8]
+        ; ld4r {v7.4h, v8.4h, v9.4h, v10.4h}, [x8], x9
         ;; lens.push(ops.offset().0)
-        ; ld4r {v7.s4 * 4}, [x8], #16
+        ; ld4r {v7.h8 * 4}, [x8]
         ;; lens.push(ops.offset().0)
-        ; ld4r {V(7).s4 * 4}, [X(8)], X(9)
+        ; ld4r {V(7).h8 * 4}, [X(8)], #8
         ;; lens.push(ops.offset().0)
-        ; ld4r {v7.1d, v8.1d, v9.1d, v10.1d}, [x8]
+        ; ld4r {v7.8h, v8.8h, v9.8h, v10.8h}, [x8], x9
         ;; lens.push(ops.offset().0)
-        ; ld4r {v7.d1 * 4}, [x8], #32
+        ; ld4r {v7.s2 * 4}, [x8]
         ;; lens.push(ops.offset().0)
-        ; ld4r {V(7).d1 * 4}, [X(8)], X(9)
+        ; ld4r {V(7).s2 * 4}, [X(8)], #16
         ;; lens.push(ops.offset().0)
-        ; ld4r {v7.2d, v8.2d, v9.2d, v10.2d}, [x8]
+        ; ld4r {v7.2s, v8.2s, v9.2s, v10.2s}, [x8], x9
         ;; lens.push(ops.offset().0)
-        ; ld4r {v7.d2 * 4}, [x8], #32
+        ; ld4r {v7.s4 * 4}, [x8]
         ;; lens.push(ops.offset().0)
-        ; ld4r {V(7).d2 * 4}, [X(8)], X(9)
+        ; ld4r {V(7).s4 * 4}, [X(8)], #16
         ;; lens.push(ops.offset().0)
-        ; ld1 {v31.4s, v0.4s}, [x0]
+        ; ld4r {v7.4s, v8.4s, v9.4s, v10.4s}, [x8], x9
         ;; lens.push(ops.offset().0)
-        ; ld1 {v0.s4 * 4}, [x0]
+        ; ld4r {v7.d1 * 4}, [x8]
         ;; lens.push(ops.offset().0)
-        ; aese V(0).b16, V(1).b16
+        ; ld4r {V(7).d1 * 4}, [X(8)], #32
         ;; lens.push(ops.offset().0)
-        ; aesd v0.16b, v1.16b
+        ; ld4r {v7.1d, v8.1d, v9.1d, v10.1d}, [x8], x9
         ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("ld4 {v2.s, v3.s, v4.s, v5.s}[1], [x4], #16", 0x0dffb082),
+        ("ld4 {v2.s, v3.s, v4.s, v5.s}[1], [x4], x5", 0x0de5b082),
+        ("ld4 {v2.d, v3.d, v4.d, v5.d}[0], [x4]", 0x0d60a482),
+        ("ld4 {v2.d, v3.d, v4.d, v5.d}[1], [x4]", 0x4d60a482),
+        ("ld4 {v2.d, v3.d, v4.d, v5.d}[1], [x4], #32", 0x4dffa482),
+        ("ld4 {v2.d, v3.d, v4.d, v5.d}[1], [x4], x5", 0x4de5a482),
+        ("st4 {v25.8b, v26.8b, v27.8b, v28.8b}, [x1]", 0x0c000039),
         ("st4 {v25.8b, v26.8b, v27.8b, v28.8b}, [sp], #32", 0x0c9f03f9),
         ("st4 {v25.8b, v26.8b, v27.8b, v28.8b}, [x2], x3", 0x0c830059),
         ("st4 {v3.16b, v4.16b, v5.16b, v6.16b}, [x1]", 0x4c000023),
@@ -36685,13 +36692,6 @@ fn static_090() {
         ("ld4r {v7.1d, v8.1d, v9.1d, v10.1d}, [x8]", 0x0d60ed07),
         ("ld4r {v7.1d, v8.1d, v9.1d, v10.1d}, [x8], #32", 0x0dffed07),
         ("ld4r {v7.1d, v8.1d, v9.1d, v10.1d}, [x8], x9", 0x0de9ed07),
-        ("ld4r {v7.2d, v8.2d, v9.2d, v10.2d}, [x8]", 0x4d60ed07),
-        ("ld4r {v7.2d, v8.2d, v9.2d, v10.2d}, [x8], #32", 0x4dffed07),
-        ("ld4r {v7.2d, v8.2d, v9.2d, v10.2d}, [x8], x9", 0x4de9ed07),
-        ("ld1 {v31.4s, v0.4s}, [x0]", 0x4c40a81f),
-        ("ld1 {v0.4s-v3.4s}, [x0]", 0x4c402800),
-        ("aese v0.16b, v1.16b", 0x4e284820),
-        ("aesd v0.16b, v1.16b", 0x4e285820),
     ]);
 }
 
@@ -36701,6 +36701,20 @@ fn dynamic_090() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; ld4 {V(r[2]).s * 4}[v(1i64)], [X(r[4])], #v(16i64)
+        ;; lens.push(ops.offset().0)
+        ; ld4 {V(r[2]).s * 4}[v(1i64)], [X(r[4])], X(r[5])
+        ;; lens.push(ops.offset().0)
+        ; ld4 {V(r[2]).d * 4}[v(0i64)], [X(r[4])]
+        ;; lens.push(ops.offset().0)
+        ; ld4 {V(r[2]).d * 4}[v(1i64)], [X(r[4])]
+        ;; lens.push(ops.offset().0)
+        ; ld4 {V(r[2]).d * 4}[v(1i64)], [X(r[4])], #v(32i64)
+        ;; lens.push(ops.offset().0)
+        ; ld4 {V(r[2]).d * 4}[v(1i64)], [X(r[4])], X(r[5])
+        ;; lens.push(ops.offset().0)
+        ; st4 {V(r[25]).b8 * 4}, [X(r[1])]
+        ;; lens.push(ops.offset().0)
         ; st4 {V(r[25]).b8 * 4}, [XSP(r[31])], #v(32i64)
         ;; lens.push(ops.offset().0)
         ; st4 {V(r[25]).b8 * 4}, [X(r[2])], X(r[3])
@@ -36815,22 +36829,15 @@ fn dynamic_090() {
         ;; lens.push(ops.offset().0)
         ; ld4r {V(r[7]).d1 * 4}, [X(r[8])], X(r[9])
         ;; lens.push(ops.offset().0)
-        ; ld4r {V(r[7]).d2 * 4}, [X(r[8])]
-        ;; lens.push(ops.offset().0)
-        ; ld4r {V(r[7]).d2 * 4}, [X(r[8])], #v(32i64)
-        ;; lens.push(ops.offset().0)
-        ; ld4r {V(r[7]).d2 * 4}, [X(r[8])], X(r[9])
-        ;; lens.push(ops.offset().0)
-        ; ld1 {V(r[31]).s4 * 2}, [X(r[0])]
-        ;; lens.push(ops.offset().0)
-        ; ld1 {V(r[0]).s4 * 4}, [X(r[0])]
-        ;; lens.push(ops.offset().0)
-        ; aese V(r[0]).b16, V(r[1]).b16
-        ;; lens.push(ops.offset().0)
-        ; aesd V(r[0]).b16, V(r[1]).b16
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("ld4 {v2.s, v3.s, v4.s, v5.s}[1], [x4], #16", 0x0dffb082),
+        ("ld4 {v2.s, v3.s, v4.s, v5.s}[1], [x4], x5", 0x0de5b082),
+        ("ld4 {v2.d, v3.d, v4.d, v5.d}[0], [x4]", 0x0d60a482),
+        ("ld4 {v2.d, v3.d, v4.d, v5.d}[1], [x4]", 0x4d60a482),
+        ("ld4 {v2.d, v3.d, v4.d, v5.d}[1], [x4], #32", 0x4dffa482),
+        ("ld4 {v2.d, v3.d, v4.d, v5.d}[1], [x4], x5", 0x4de5a482),
+        ("st4 {v25.8b, v26.8b, v27.8b, v28.8b}, [x1]", 0x0c000039),
         ("st4 {v25.8b, v26.8b, v27.8b, v28.8b}, [sp], #32", 0x0c9f03f9),
         ("st4 {v25.8b, v26.8b, v27.8b, v28.8b}, [x2], x3", 0x0c830059),
         ("st4 {v3.16b, v4.16b, v5.16b, v6.16b}, [x1]", 0x4c000023),
@@ -36888,13 +36895,6 @@ fn dynamic_090() {
         ("ld4r {v7.1d, v8.1d, v9.1d, v10.1d}, [x8]", 0x0d60ed07),
         ("ld4r {v7.1d, v8.1d, v9.1d, v10.1d}, [x8], #32", 0x0dffed07),
         ("ld4r {v7.1d, v8.1d, v9.1d, v10.1d}, [x8], x9", 0x0de9ed07),
-        ("ld4r {v7.2d, v8.2d, v9.2d, v10.2d}, [x8]", 0x4d60ed07),
-        ("ld4r {v7.2d, v8.2d, v9.2d, v10.2d}, [x8], #32", 0x4dffed07),
-        ("ld4r {v7.2d, v8.2d, v9.2d, v10.2d}, [x8], x9", 0x4de9ed07),
-        ("ld1 {v31.4s, v0.4s}, [x0]", 0x4c40a81f),
-        ("ld1 {v0.4s-v3.4s}, [x0]", 0x4c402800),
-        ("aese v0.16b, v1.16b", 0x4e284820),
-        ("aesd v0.16b, v1.16b", 0x4e285820),
     ]);
 }
 
@@ -36903,136 +36903,143 @@ fn static_091() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
-        ; aesmc v0.b16, v1.b16
+        ; ld4r {v7.d2 * 4}, [x8]
         ;; lens.push(ops.offset().0)
-        ; aesimc V(0).b16, V(1).b16
+        ; ld4r {V(7).d2 * 4}, [X(8)], #32
+        ;; lens.push(ops.offset().0)
+        ; ld4r {v7.2d, v8.2d, v9.2d, v10.2d}, [x8], x9
+        ;; lens.push(ops.offset().0)
+        ; ld1 {v31.s4 * 2}, [x0]
+        ;; lens.push(ops.offset().0)
+        ; ld1 {V(0).s4 * 4}, [X(0)]
+        ;; lens.push(ops.offset().0)
+        ; aese v0.16b, v1.16b
+        ;; lens.push(ops.offset().0)
+        ; aesd v0.b16, v1.b16
+        ;; lens.push(ops.offset().0)
+        ; aesmc V(0).b16, V(1).b16
+        ;; lens.push(ops.offset().0)
+        ; aesimc v0.16b, v1.16b
         ;; lens.push(ops.offset().0)
         ; sha1h s0, s1
         ;; lens.push(ops.offset().0)
-        ; sha1c q0, s1, v2.s4
+        ; sha1c Q(0), S(1), V(2).s4
         ;; lens.push(ops.offset().0)
-        ; sha1p Q(0), S(1), V(2).s4
+        ; sha1p q0, s1, v2.4s
         ;; lens.push(ops.offset().0)
-        ; sha1m q0, s1, v2.4s
+        ; sha1m q0, s1, v2.s4
         ;; lens.push(ops.offset().0)
-        ; sha256h q0, q1, v2.s4
+        ; sha256h Q(0), Q(1), V(2).s4
         ;; lens.push(ops.offset().0)
-        ; sha256h2 Q(0), Q(1), V(2).s4
+        ; sha256h2 q0, q1, v2.4s
         ;; lens.push(ops.offset().0)
-        ; sha1su0 v0.4s, v1.4s, v2.4s
+        ; sha1su0 v0.s4, v1.s4, v2.s4
         ;; lens.push(ops.offset().0)
-        ; sha1su1 v0.s4, v1.s4
+        ; sha1su1 V(0).s4, V(1).s4
         ;; lens.push(ops.offset().0)
-        ; sha256su0 V(0).s4, V(1).s4
+        ; sha256su0 v0.4s, v1.4s
         ;; lens.push(ops.offset().0)
-        ; sha256su1 v0.4s, v1.4s, v2.4s
+        ; sha256su1 v0.s4, v1.s4, v2.s4
         ;; lens.push(ops.offset().0)
-        ; sha512h q0, q1, v2.d2
+        ; sha512h Q(0), Q(1), V(2).d2
         ;; lens.push(ops.offset().0)
-        ; sha512h2 Q(0), Q(1), V(2).d2
+        ; sha512h2 q0, q1, v2.2d
         ;; lens.push(ops.offset().0)
-        ; sha512su0 v0.2d, v1.2d
+        ; sha512su0 v0.d2, v1.d2
         ;; lens.push(ops.offset().0)
-        ; sha512su1 v0.d2, v1.d2, v2.d2
+        ; sha512su1 V(0).d2, V(1).d2, V(2).d2
         ;; lens.push(ops.offset().0)
-        ; eor3 V(0).b16, V(1).b16, V(2).b16, V(3).b16
+        ; eor3 v0.16b, v1.16b, v2.16b, v3.16b
         ;; lens.push(ops.offset().0)
-        ; bcax v0.16b, v1.16b, v2.16b, v3.16b
+        ; bcax v0.b16, v1.b16, v2.b16, v3.b16
         ;; lens.push(ops.offset().0)
-        ; rax1 v0.d2, v1.d2, v2.d2
+        ; rax1 V(0).d2, V(1).d2, V(2).d2
         ;; lens.push(ops.offset().0)
-        ; xar V(0).d2, V(1).d2, V(2).d2, #0
+        ; xar v0.2d, v1.2d, v2.2d, #0
         ;; lens.push(ops.offset().0)
-        ; xar v0.2d, v1.2d, v2.2d, #63
+        ; xar v0.d2, v1.d2, v2.d2, #63
         ;; lens.push(ops.offset().0)
-        ; sm3ss1 v0.s4, v1.s4, v2.s4, v3.s4
+        ; sm3ss1 V(0).s4, V(1).s4, V(2).s4, V(3).s4
         ;; lens.push(ops.offset().0)
-        ; sm3tt1a V(0).s4, V(1).s4, V(2).s[0]
+        ; sm3tt1a v0.4s, v1.4s, v2.s[0]
         ;; lens.push(ops.offset().0)
-        ; sm3tt1a v0.4s, v1.4s, v2.s[3]
+        ; sm3tt1a v0.s4, v1.s4, v2.s[3]
         ;; lens.push(ops.offset().0)
-        ; sm3tt1b v0.s4, v1.s4, v2.s[0]
+        ; sm3tt1b V(0).s4, V(1).s4, V(2).s[0]
         ;; lens.push(ops.offset().0)
-        ; sm3tt1b V(0).s4, V(1).s4, V(2).s[3]
+        ; sm3tt1b v0.4s, v1.4s, v2.s[3]
         ;; lens.push(ops.offset().0)
-        ; sm3tt2a v0.4s, v1.4s, v2.s[0]
+        ; sm3tt2a v0.s4, v1.s4, v2.s[0]
         ;; lens.push(ops.offset().0)
-        ; sm3tt2a v0.s4, v1.s4, v2.s[3]
+        ; sm3tt2a V(0).s4, V(1).s4, V(2).s[3]
         ;; lens.push(ops.offset().0)
-        ; sm3tt2b V(0).s4, V(1).s4, V(2).s[0]
+        ; sm3tt2b v0.4s, v1.4s, v2.s[0]
         ;; lens.push(ops.offset().0)
-        ; sm3tt2b v0.4s, v1.4s, v2.s[3]
+        ; sm3tt2b v0.s4, v1.s4, v2.s[3]
         ;; lens.push(ops.offset().0)
-        ; sm3partw1 v0.s4, v1.s4, v2.s4
+        ; sm3partw1 V(0).s4, V(1).s4, V(2).s4
         ;; lens.push(ops.offset().0)
-        ; sm4e V(0).s4, V(1).s4
+        ; sm4e v0.4s, v1.4s
         ;; lens.push(ops.offset().0)
-        ; sm4ekey v0.4s, v1.4s, v2.4s
+        ; sm4ekey v0.s4, v1.s4, v2.s4
         ;; lens.push(ops.offset().0)
-        ; pacia x0, x1
+        ; pacia X(0), X(1)
         ;; lens.push(ops.offset().0)
-        ; pacia X(0), XSP(31)
+        ; pacia x0, sp
         ;; lens.push(ops.offset().0)
         ; pacib x0, x1
         ;; lens.push(ops.offset().0)
-        ; pacib x0, sp
+        ; pacib X(0), XSP(31)
         ;; lens.push(ops.offset().0)
-        ; pacda X(0), X(1)
+        ; pacda x0, x1
         ;; lens.push(ops.offset().0)
         ; pacda x0, sp
         ;; lens.push(ops.offset().0)
-        ; pacdb x0, x1
+        ; pacdb X(0), X(1)
         ;; lens.push(ops.offset().0)
-        ; pacdb X(0), XSP(31)
+        ; pacdb x0, sp
         ;; lens.push(ops.offset().0)
         ; autia x0, x1
         ;; lens.push(ops.offset().0)
-        ; autia x0, sp
+        ; autia X(0), XSP(31)
         ;; lens.push(ops.offset().0)
-        ; autib X(0), X(1)
+        ; autib x0, x1
         ;; lens.push(ops.offset().0)
         ; autib x0, sp
         ;; lens.push(ops.offset().0)
-        ; autda x0, x1
+        ; autda X(0), X(1)
         ;; lens.push(ops.offset().0)
-        ; autda X(0), XSP(31)
+        ; autda x0, sp
         ;; lens.push(ops.offset().0)
         ; autdb x0, x1
         ;; lens.push(ops.offset().0)
-        ; autdb x0, sp
+        ; autdb X(0), XSP(31)
         ;; lens.push(ops.offset().0)
-        ; paciza X(2)
+        ; paciza x2
         ;; lens.push(ops.offset().0)
         ; pacizb x2
         ;; lens.push(ops.offset().0)
-        ; pacdza x2
+        ; pacdza X(2)
         ;; lens.push(ops.offset().0)
-        ; autiza X(2)
+        ; autiza x2
         ;; lens.push(ops.offset().0)
         ; xpaci x2
         ;; lens.push(ops.offset().0)
-        ; xpacd x2
+        ; xpacd X(2)
         ;; lens.push(ops.offset().0)
-        ; pacga X(0), X(1), XSP(31)
+        ; pacga x0, x1, sp
         ;; lens.push(ops.offset().0)
         ; ldraa x0, [x1, #0]
         ;; lens.push(ops.offset().0)
-        ; ldraa x0, [x1, #0]!
-        ;; lens.push(ops.offset().0)
-        ; ldraa X(0), [X(1), #8]
-        ;; lens.push(ops.offset().0)
-        ; ldraa x0, [x1, #8]!
-        ;; lens.push(ops.offset().0)
-        ; ldraa x0, [x1, #-8]
-        ;; lens.push(ops.offset().0)
-        ; ldraa X(0), [X(1), #-8]!
-        ;; lens.push(ops.offset().0)
-        ; ldraa x0, [x1, #4088]
-        ;; lens.push(ops.offset().0)
-        ; ldraa x0, [x1, #4088]!
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("ld4r {v7.2d, v8.2d, v9.2d, v10.2d}, [x8]", 0x4d60ed07),
+        ("ld4r {v7.2d, v8.2d, v9.2d, v10.2d}, [x8], #32", 0x4dffed07),
+        ("ld4r {v7.2d, v8.2d, v9.2d, v10.2d}, [x8], x9", 0x4de9ed07),
+        ("ld1 {v31.4s, v0.4s}, [x0]", 0x4c40a81f),
+        ("ld1 {v0.4s-v3.4s}, [x0]", 0x4c402800),
+        ("aese v0.16b, v1.16b", 0x4e284820),
+        ("aesd v0.16b, v1.16b", 0x4e285820),
         ("aesmc v0.16b, v1.16b", 0x4e286820),
         ("aesimc v0.16b, v1.16b", 0x4e287820),
         ("sha1h s0, s1", 0x5e280820),
@@ -37090,13 +37097,6 @@ fn static_091() {
         ("xpacd x2", 0xdac147e2),
         ("pacga x0, x1, sp", 0x9adf3020),
         ("ldraa x0, [x1, #0]", 0xf8200420),
-        ("ldraa x0, [x1, #0]!", 0xf8200c20),
-        ("ldraa x0, [x1, #8]", 0xf8201420),
-        ("ldraa x0, [x1, #8]!", 0xf8201c20),
-        ("ldraa x0, [x1, #-8]", 0xf87ff420),
-        ("ldraa x0, [x1, #-8]!", 0xf87ffc20),
-        ("ldraa x0, [x1, #4088]", 0xf83ff420),
-        ("ldraa x0, [x1, #4088]!", 0xf83ffc20),
     ]);
 }
 
@@ -37106,6 +37106,20 @@ fn dynamic_091() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; ld4r {V(r[7]).d2 * 4}, [X(r[8])]
+        ;; lens.push(ops.offset().0)
+        ; ld4r {V(r[7]).d2 * 4}, [X(r[8])], #v(32i64)
+        ;; lens.push(ops.offset().0)
+        ; ld4r {V(r[7]).d2 * 4}, [X(r[8])], X(r[9])
+        ;; lens.push(ops.offset().0)
+        ; ld1 {V(r[31]).s4 * 2}, [X(r[0])]
+        ;; lens.push(ops.offset().0)
+        ; ld1 {V(r[0]).s4 * 4}, [X(r[0])]
+        ;; lens.push(ops.offset().0)
+        ; aese V(r[0]).b16, V(r[1]).b16
+        ;; lens.push(ops.offset().0)
+        ; aesd V(r[0]).b16, V(r[1]).b16
+        ;; lens.push(ops.offset().0)
         ; aesmc V(r[0]).b16, V(r[1]).b16
         ;; lens.push(ops.offset().0)
         ; aesimc V(r[0]).b16, V(r[1]).b16
@@ -37220,22 +37234,15 @@ fn dynamic_091() {
         ;; lens.push(ops.offset().0)
         ; ldraa X(r[0]), [X(r[1]), #v(0i64)]
         ;; lens.push(ops.offset().0)
-        ; ldraa X(r[0]), [X(r[1]), #v(0i64)]!
-        ;; lens.push(ops.offset().0)
-        ; ldraa X(r[0]), [X(r[1]), #v(8i64)]
-        ;; lens.push(ops.offset().0)
-        ; ldraa X(r[0]), [X(r[1]), #v(8i64)]!
-        ;; lens.push(ops.offset().0)
-        ; ldraa X(r[0]), [X(r[1]), #v(-8i64)]
-        ;; lens.push(ops.offset().0)
-        ; ldraa X(r[0]), [X(r[1]), #v(-8i64)]!
-        ;; lens.push(ops.offset().0)
-        ; ldraa X(r[0]), [X(r[1]), #v(4088i64)]
-        ;; lens.push(ops.offset().0)
-        ; ldraa X(r[0]), [X(r[1]), #v(4088i64)]!
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("ld4r {v7.2d, v8.2d, v9.2d, v10.2d}, [x8]", 0x4d60ed07),
+        ("ld4r {v7.2d, v8.2d, v9.2d, v10.2d}, [x8], #32", 0x4dffed07),
+        ("ld4r {v7.2d, v8.2d, v9.2d, v10.2d}, [x8], x9", 0x4de9ed07),
+        ("ld1 {v31.4s, v0.4s}, [x0]", 0x4c40a81f),
+        ("ld1 {v0.4s-v3.4s}, [x0]", 0x4c402800),
+        ("aese v0.16b, v1.16b", 0x4e284820),
+        ("aesd v0.16b, v1.16b", 0x4e285820),
         ("aesmc v0.16b, v1.16b", 0x4e286820),
         ("aesimc v0.16b, v1.16b", 0x4e287820),
         ("sha1h s0, s1", 0x5e280820),
@@ -37293,13 +37300,6 @@ fn dynamic_091() {
         ("xpacd x2", 0xdac147e2),
         ("pacga x0, x1, sp", 0x9adf3020),
         ("ldraa x0, [x1, #0]", 0xf8200420),
-        ("ldraa x0, [x1, #0]!", 0xf8200c20),
-        ("ldraa x0, [x1, #8]", 0xf8201420),
-        ("ldraa x0, [x1, #8]!", 0xf8201c20),
-        ("ldraa x0, [x1, #-8]", 0xf87ff420),
-        ("ldraa x0, [x1, #-8]!", 0xf87ffc20),
-        ("ldraa x0, [x1, #4088]", 0xf83ff420),
-        ("ldraa x0, [x1, #4088]!", 0xf83ffc20),
     ]);
 }
 
@@ -37308,38 +37308,59 @@ fn static_092() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
-        ; ldraa X(0), [X(1), #-4096]
+        ; ldraa X(0), [X(1), #0]!
+        ;; lens.push(ops.offset().0)
+        ; ldraa x0, [x1, #8]
+        ;; lens.push(ops.offset().0)
+        ; ldraa x0, [x1, #8]!
+        ;; lens.push(ops.offset().0)
+        ; ldraa X(0), [X(1), #-8]
+        ;; lens.push(ops.offset().0)
+        ; ldraa x0, [x1, #-8]!
+        ;; lens.push(ops.offset().0)
+        ; ldraa x0, [x1, #4088]
+        ;; lens.push(ops.offset().0)
+        ; ldraa X(0), [X(1), #4088]!
+        ;; lens.push(ops.offset().0)
+        ; ldraa x0, [x1, #-4096]
         ;; lens.push(ops.offset().0)
         ; ldraa x0, [x1, #-4096]!
         ;; lens.push(ops.offset().0)
-        ; ldrab x0, [x1, #0]
+        ; ldrab X(0), [X(1), #0]
         ;; lens.push(ops.offset().0)
-        ; ldrab X(0), [X(1), #0]!
+        ; ldrab x0, [x1, #0]!
         ;; lens.push(ops.offset().0)
         ; ldrab x0, [x1, #8]
         ;; lens.push(ops.offset().0)
-        ; ldrab x0, [x1, #8]!
+        ; ldrab X(0), [X(1), #8]!
         ;; lens.push(ops.offset().0)
-        ; ldrab X(0), [X(1), #-8]
+        ; ldrab x0, [x1, #-8]
         ;; lens.push(ops.offset().0)
         ; ldrab x0, [x1, #-8]!
         ;; lens.push(ops.offset().0)
-        ; ldrab x0, [x1, #4088]
+        ; ldrab X(0), [X(1), #4088]
         ;; lens.push(ops.offset().0)
-        ; ldrab X(0), [X(1), #4088]!
+        ; ldrab x0, [x1, #4088]!
         ;; lens.push(ops.offset().0)
         ; ldrab x0, [x1, #-4096]
         ;; lens.push(ops.offset().0)
-        ; ldrab x0, [x1, #-4096]!
+        ; ldrab X(0), [X(1), #-4096]!
         ;; lens.push(ops.offset().0)
-        ; irg X(0), XSP(31), X(1)
+        ; irg x0, sp, x1
         ;; lens.push(ops.offset().0)
         ; gmi x0, sp, x1
         ;; lens.push(ops.offset().0)
-        ; subp x0, x1, sp
+        ; subp X(0), X(1), XSP(31)
         ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("ldraa x0, [x1, #0]!", 0xf8200c20),
+        ("ldraa x0, [x1, #8]", 0xf8201420),
+        ("ldraa x0, [x1, #8]!", 0xf8201c20),
+        ("ldraa x0, [x1, #-8]", 0xf87ff420),
+        ("ldraa x0, [x1, #-8]!", 0xf87ffc20),
+        ("ldraa x0, [x1, #4088]", 0xf83ff420),
+        ("ldraa x0, [x1, #4088]!", 0xf83ffc20),
         ("ldraa x0, [x1, #-4096]", 0xf8600420),
         ("ldraa x0, [x1, #-4096]!", 0xf8600c20),
         ("ldrab x0, [x1, #0]", 0xf8a00420),
@@ -37364,6 +37385,20 @@ fn dynamic_092() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; ldraa X(r[0]), [X(r[1]), #v(0i64)]!
+        ;; lens.push(ops.offset().0)
+        ; ldraa X(r[0]), [X(r[1]), #v(8i64)]
+        ;; lens.push(ops.offset().0)
+        ; ldraa X(r[0]), [X(r[1]), #v(8i64)]!
+        ;; lens.push(ops.offset().0)
+        ; ldraa X(r[0]), [X(r[1]), #v(-8i64)]
+        ;; lens.push(ops.offset().0)
+        ; ldraa X(r[0]), [X(r[1]), #v(-8i64)]!
+        ;; lens.push(ops.offset().0)
+        ; ldraa X(r[0]), [X(r[1]), #v(4088i64)]
+        ;; lens.push(ops.offset().0)
+        ; ldraa X(r[0]), [X(r[1]), #v(4088i64)]!
+        ;; lens.push(ops.offset().0)
         ; ldraa X(r[0]), [X(r[1]), #v(-4096i64)]
         ;; lens.push(ops.offset().0)
         ; ldraa X(r[0]), [X(r[1]), #v(-4096i64)]!
@@ -37396,6 +37431,13 @@ fn dynamic_092() {
         ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("ldraa x0, [x1, #0]!", 0xf8200c20),
+        ("ldraa x0, [x1, #8]", 0xf8201420),
+        ("ldraa x0, [x1, #8]!", 0xf8201c20),
+        ("ldraa x0, [x1, #-8]", 0xf87ff420),
+        ("ldraa x0, [x1, #-8]!", 0xf87ffc20),
+        ("ldraa x0, [x1, #4088]", 0xf83ff420),
+        ("ldraa x0, [x1, #4088]!", 0xf83ffc20),
         ("ldraa x0, [x1, #-4096]", 0xf8600420),
         ("ldraa x0, [x1, #-4096]!", 0xf8600c20),
         ("ldrab x0, [x1, #0]", 0xf8a00420),
