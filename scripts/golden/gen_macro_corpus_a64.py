@@ -21,10 +21,6 @@ jitasm refuses: crates/jitasm-a64/tests/support/known.rs) are left out:
 the generator asks jitasm's own text assembler (`jitasm asm --batch`)
 which lines it refuses, and stops if any line it accepts differs from
 llvm-mc (crates/jitasm/tests/a64_text.rs holds the text assembler to that).
-The operations of `dc`, `ic`, `at` and `tlbi` (`dc civac, x0`) are left out
-too (MACRO_UNREAD): the macro's first pass (crates/jitasm-macros/src/text.rs,
-`a64_is_operand_name`) reads a bare name it does not know as a Rust value,
-and does not know these names yet.
 
     python3 scripts/golden/gen_macro_corpus_a64.py          # regenerate
     python3 scripts/golden/gen_macro_corpus_a64.py --check  # CI: unchanged?
@@ -36,8 +32,6 @@ OUT = os.path.join(ROOT, "crates/jitasm/tests/generated/macro_corpus_a64.rs")
 GOLDEN = os.path.join(ROOT, "crates/jitasm-a64/tests/data/golden_a64.txt")
 # Lines per invocation.
 CHUNK = 64
-# Mnemonics whose lines the macro cannot read yet (see the module doc).
-MACRO_UNREAD = {"dc", "ic", "at", "tlbi"}
 
 FAMILY = {"x": "X", "w": "W", "b": "B", "h": "H", "s": "S", "d": "D", "q": "Q"}
 NUMBER = r"-?(?:0x[0-9a-fA-F]+|\d+\.\d+(?:e[+-]?\d+)?|\d+)"
@@ -133,7 +127,7 @@ def main():
             if word != "error":
                 rows.append((word, text))
     jitasm = text_assembler([t for _, t in rows])
-    lines, refused, unread = [], 0, 0
+    lines, refused = [], 0
     for (word, text), got in zip(rows, jitasm):
         le = bytes.fromhex(word)[::-1].hex()
         if got is None:
@@ -141,9 +135,6 @@ def main():
             continue
         if got != le:
             sys.exit(f"the text assembler gives {got} for `{text}`, llvm-mc {le}")
-        if text.split(" ")[0].lower() in MACRO_UNREAD:
-            unread += 1
-            continue
         lines.append((word, text))
 
     rs = []
@@ -226,8 +217,7 @@ def main():
     with open(OUT, "w") as f:
         f.write(out)
     print(f"wrote {OUT}: {len(lines)} lines ({refused} that llvm-mc accepts and jitasm "
-          f"refuses left out, {unread} of {'/'.join(sorted(MACRO_UNREAD))} the macro cannot "
-          f"read yet), {len(chunks)} invocations of each kind")
+          f"refuses left out), {len(chunks)} invocations of each kind")
 
 
 main()

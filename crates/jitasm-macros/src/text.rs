@@ -730,6 +730,12 @@ fn a64_is_operand_name(name: &str) -> bool {
             .any(|s| s.eq_ignore_ascii_case(name))
 }
 
+/// Whether `name` is an operation of `mnemonic` (`dc`, `ic`, `at`, `tlbi`,
+/// lower case): `civac` of `dc civac, x0`.
+fn a64_is_sys_op(mnemonic: &str, name: &str) -> bool {
+    jitasm_a64::operand::sys_op(mnemonic, name).is_some()
+}
+
 impl Text {
     /// An AArch64 instruction: the mnemonic (with its `.cond`), then the
     /// operands.
@@ -750,6 +756,7 @@ impl Text {
         if rest.is_empty() {
             return Ok(());
         }
+        let mnemonic = self.a64_mnemonic(&t[..i]);
         for (n, op) in split(rest, ',').into_iter().enumerate() {
             if n > 0 {
                 self.push(",", op.first().map_or_else(Span::call_site, |t| t.span()));
@@ -757,9 +764,27 @@ impl Text {
             if op.is_empty() {
                 return Err(("expected an operand".into(), rest[0].span()));
             }
+            // `dc civac, x0`: the operation's name, written out (any other
+            // bare name there would be a Rust value).
+            if let (0, [TokenTree::Ident(id)]) = (n, op) {
+                let name = id.to_string();
+                if a64_is_sys_op(&mnemonic, &name) {
+                    self.push(&name, id.span());
+                    continue;
+                }
+            }
             self.a64_operand(op)?;
         }
         Ok(())
+    }
+
+    /// The mnemonic of an instruction's first tokens (`b`, `.`, `eq`), in
+    /// lower case.
+    fn a64_mnemonic(&self, t: &[TokenTree]) -> String {
+        t.iter()
+            .map(|t| t.to_string())
+            .collect::<String>()
+            .to_ascii_lowercase()
     }
 
     /// One operand (or one item of a memory operand).

@@ -24416,65 +24416,65 @@ fn static_060() {
         ;; lens.push(ops.offset().0)
         ; sysl xzr, #7, c15, c15, #7
         ;; lens.push(ops.offset().0)
-        ; cfinv
+        ; dc zva, x0
         ;; lens.push(ops.offset().0)
-        ; axflag
+        ; dc ivac, X(1)
         ;; lens.push(ops.offset().0)
-        ; xaflag
+        ; dc isw, x17
         ;; lens.push(ops.offset().0)
-        ; rmif x1, #63, #15
+        ; dc cvac, x30
         ;; lens.push(ops.offset().0)
-        ; setf8 W(2)
+        ; dc csw, X(31)
         ;; lens.push(ops.offset().0)
-        ; setf16 w3
+        ; dc cvau, x0
         ;; lens.push(ops.offset().0)
-        ; fadd h0, h31, h7
+        ; dc civac, x1
         ;; lens.push(ops.offset().0)
-        ; fsub H(0), H(31), H(7)
+        ; dc cisw, X(17)
         ;; lens.push(ops.offset().0)
-        ; fmul h0, h31, h7
+        ; dc cvap, x30
         ;; lens.push(ops.offset().0)
-        ; fdiv h0, h31, h7
+        ; dc cvadp, xzr
         ;; lens.push(ops.offset().0)
-        ; fmax H(0), H(31), H(7)
+        ; dc igvac, X(0)
         ;; lens.push(ops.offset().0)
-        ; fmin h0, h31, h7
+        ; dc igsw, x1
         ;; lens.push(ops.offset().0)
-        ; fmaxnm h0, h31, h7
+        ; dc cgsw, x17
         ;; lens.push(ops.offset().0)
-        ; fminnm H(0), H(31), H(7)
+        ; dc cigsw, X(30)
         ;; lens.push(ops.offset().0)
-        ; fnmul h0, h31, h7
+        ; dc cgvac, xzr
         ;; lens.push(ops.offset().0)
-        ; fabd h0, h31, h7
+        ; dc cgvap, x0
         ;; lens.push(ops.offset().0)
-        ; fabs H(0), H(31)
+        ; dc cgvadp, X(1)
         ;; lens.push(ops.offset().0)
-        ; fneg h0, h31
+        ; dc cigvac, x17
         ;; lens.push(ops.offset().0)
-        ; fsqrt h0, h31
+        ; dc gva, x30
         ;; lens.push(ops.offset().0)
-        ; frintn H(0), H(31)
+        ; dc igdvac, X(31)
         ;; lens.push(ops.offset().0)
-        ; frintp h0, h31
+        ; dc igdsw, x0
         ;; lens.push(ops.offset().0)
-        ; frintm h0, h31
+        ; dc cgdsw, x1
         ;; lens.push(ops.offset().0)
-        ; frintz H(0), H(31)
+        ; dc cigdsw, X(17)
         ;; lens.push(ops.offset().0)
-        ; frinta h0, h31
+        ; dc cgdvac, x30
         ;; lens.push(ops.offset().0)
-        ; frintx h0, h31
+        ; dc cgdvap, xzr
         ;; lens.push(ops.offset().0)
-        ; frinti H(0), H(31)
+        ; dc cgdvadp, X(0)
         ;; lens.push(ops.offset().0)
-        ; fmov h0, h31
+        ; dc cigdvac, x1
         ;; lens.push(ops.offset().0)
-        ; fmadd h0, h31, h7, h0
+        ; dc gzva, x17
         ;; lens.push(ops.offset().0)
-        ; fmsub H(0), H(31), H(7), H(0)
+        ; ic ialluis
         ;; lens.push(ops.offset().0)
-        ; fnmadd h0, h31, h7, h0
+        ; ic iallu
         ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
@@ -24512,36 +24512,36 @@ fn static_060() {
         ("sys #0, c0, c0, #0", 0xd508001f),
         ("sysl x0, #0, c7, c5, #0", 0xd5287500),
         ("sysl xzr, #7, c15, c15, #7", 0xd52fffff),
-        ("cfinv", 0xd500401f),
-        ("axflag", 0xd500405f),
-        ("xaflag", 0xd500403f),
-        ("rmif x1, #63, #15", 0xba1f842f),
-        ("setf8 w2", 0x3a00084d),
-        ("setf16 w3", 0x3a00486d),
-        ("fadd h0, h31, h7", 0x1ee72be0),
-        ("fsub h0, h31, h7", 0x1ee73be0),
-        ("fmul h0, h31, h7", 0x1ee70be0),
-        ("fdiv h0, h31, h7", 0x1ee71be0),
-        ("fmax h0, h31, h7", 0x1ee74be0),
-        ("fmin h0, h31, h7", 0x1ee75be0),
-        ("fmaxnm h0, h31, h7", 0x1ee76be0),
-        ("fminnm h0, h31, h7", 0x1ee77be0),
-        ("fnmul h0, h31, h7", 0x1ee78be0),
-        ("fabd h0, h31, h7", 0x7ec717e0),
-        ("fabs h0, h31", 0x1ee0c3e0),
-        ("fneg h0, h31", 0x1ee143e0),
-        ("fsqrt h0, h31", 0x1ee1c3e0),
-        ("frintn h0, h31", 0x1ee443e0),
-        ("frintp h0, h31", 0x1ee4c3e0),
-        ("frintm h0, h31", 0x1ee543e0),
-        ("frintz h0, h31", 0x1ee5c3e0),
-        ("frinta h0, h31", 0x1ee643e0),
-        ("frintx h0, h31", 0x1ee743e0),
-        ("frinti h0, h31", 0x1ee7c3e0),
-        ("fmov h0, h31", 0x1ee043e0),
-        ("fmadd h0, h31, h7, h0", 0x1fc703e0),
-        ("fmsub h0, h31, h7, h0", 0x1fc783e0),
-        ("fnmadd h0, h31, h7, h0", 0x1fe703e0),
+        ("dc zva, x0", 0xd50b7420),
+        ("dc ivac, x1", 0xd5087621),
+        ("dc isw, x17", 0xd5087651),
+        ("dc cvac, x30", 0xd50b7a3e),
+        ("dc csw, xzr", 0xd5087a5f),
+        ("dc cvau, x0", 0xd50b7b20),
+        ("dc civac, x1", 0xd50b7e21),
+        ("dc cisw, x17", 0xd5087e51),
+        ("dc cvap, x30", 0xd50b7c3e),
+        ("dc cvadp, xzr", 0xd50b7d3f),
+        ("dc igvac, x0", 0xd5087660),
+        ("dc igsw, x1", 0xd5087681),
+        ("dc cgsw, x17", 0xd5087a91),
+        ("dc cigsw, x30", 0xd5087e9e),
+        ("dc cgvac, xzr", 0xd50b7a7f),
+        ("dc cgvap, x0", 0xd50b7c60),
+        ("dc cgvadp, x1", 0xd50b7d61),
+        ("dc cigvac, x17", 0xd50b7e71),
+        ("dc gva, x30", 0xd50b747e),
+        ("dc igdvac, xzr", 0xd50876bf),
+        ("dc igdsw, x0", 0xd50876c0),
+        ("dc cgdsw, x1", 0xd5087ac1),
+        ("dc cigdsw, x17", 0xd5087ed1),
+        ("dc cgdvac, x30", 0xd50b7abe),
+        ("dc cgdvap, xzr", 0xd50b7cbf),
+        ("dc cgdvadp, x0", 0xd50b7da0),
+        ("dc cigdvac, x1", 0xd50b7ea1),
+        ("dc gzva, x17", 0xd50b7491),
+        ("ic ialluis", 0xd508711f),
+        ("ic iallu", 0xd508751f),
     ]);
 }
 
@@ -24619,6 +24619,824 @@ fn dynamic_060() {
         ;; lens.push(ops.offset().0)
         ; sysl X(r[31]), #v(7i64), c15, c15, #v(7i64)
         ;; lens.push(ops.offset().0)
+        ; dc zva, X(r[0])
+        ;; lens.push(ops.offset().0)
+        ; dc ivac, X(r[1])
+        ;; lens.push(ops.offset().0)
+        ; dc isw, X(r[17])
+        ;; lens.push(ops.offset().0)
+        ; dc cvac, X(r[30])
+        ;; lens.push(ops.offset().0)
+        ; dc csw, X(r[31])
+        ;; lens.push(ops.offset().0)
+        ; dc cvau, X(r[0])
+        ;; lens.push(ops.offset().0)
+        ; dc civac, X(r[1])
+        ;; lens.push(ops.offset().0)
+        ; dc cisw, X(r[17])
+        ;; lens.push(ops.offset().0)
+        ; dc cvap, X(r[30])
+        ;; lens.push(ops.offset().0)
+        ; dc cvadp, X(r[31])
+        ;; lens.push(ops.offset().0)
+        ; dc igvac, X(r[0])
+        ;; lens.push(ops.offset().0)
+        ; dc igsw, X(r[1])
+        ;; lens.push(ops.offset().0)
+        ; dc cgsw, X(r[17])
+        ;; lens.push(ops.offset().0)
+        ; dc cigsw, X(r[30])
+        ;; lens.push(ops.offset().0)
+        ; dc cgvac, X(r[31])
+        ;; lens.push(ops.offset().0)
+        ; dc cgvap, X(r[0])
+        ;; lens.push(ops.offset().0)
+        ; dc cgvadp, X(r[1])
+        ;; lens.push(ops.offset().0)
+        ; dc cigvac, X(r[17])
+        ;; lens.push(ops.offset().0)
+        ; dc gva, X(r[30])
+        ;; lens.push(ops.offset().0)
+        ; dc igdvac, X(r[31])
+        ;; lens.push(ops.offset().0)
+        ; dc igdsw, X(r[0])
+        ;; lens.push(ops.offset().0)
+        ; dc cgdsw, X(r[1])
+        ;; lens.push(ops.offset().0)
+        ; dc cigdsw, X(r[17])
+        ;; lens.push(ops.offset().0)
+        ; dc cgdvac, X(r[30])
+        ;; lens.push(ops.offset().0)
+        ; dc cgdvap, X(r[31])
+        ;; lens.push(ops.offset().0)
+        ; dc cgdvadp, X(r[0])
+        ;; lens.push(ops.offset().0)
+        ; dc cigdvac, X(r[1])
+        ;; lens.push(ops.offset().0)
+        ; dc gzva, X(r[17])
+        ;; lens.push(ops.offset().0)
+        ; ic ialluis
+        ;; lens.push(ops.offset().0)
+        ; ic iallu
+        ;; lens.push(ops.offset().0)
+    );
+    support::check(ops, &lens, &[
+        ("msr tpidrro_el0, x4", 0xd51bd064),
+        ("mrs x3, cntvct_el0", 0xd53be043),
+        ("mrs x3, cntfrq_el0", 0xd53be003),
+        ("msr cntfrq_el0, x4", 0xd51be004),
+        ("mrs x3, ctr_el0", 0xd53b0023),
+        ("mrs x3, dczid_el0", 0xd53b00e3),
+        ("mrs x3, currentel", 0xd5384243),
+        ("mrs x3, midr_el1", 0xd5380003),
+        ("mrs x3, s3_3_c13_c0_2", 0xd53bd043),
+        ("msr s3_3_c13_c0_2, x4", 0xd51bd044),
+        ("mrs x3, s2_0_c0_c0_0", 0xd5300003),
+        ("msr s2_0_c0_c0_0, x4", 0xd5100004),
+        ("mrs x3, s3_7_c15_c15_7", 0xd53fffe3),
+        ("msr s3_7_c15_c15_7, x4", 0xd51fffe4),
+        ("mrs x3, daif", 0xd53b4223),
+        ("msr daif, x4", 0xd51b4224),
+        ("msr spsel, #0", 0xd50040bf),
+        ("msr spsel, #1", 0xd50041bf),
+        ("msr spsel, #2", 0xd50042bf),
+        ("msr daifset, #0", 0xd50340df),
+        ("msr daifset, #15", 0xd5034fdf),
+        ("msr daifclr, #3", 0xd50343ff),
+        ("msr pan, #1", 0xd500419f),
+        ("msr uao, #0", 0xd500407f),
+        ("msr dit, #1", 0xd503415f),
+        ("msr ssbs, #0", 0xd503403f),
+        ("msr tco, #1", 0xd503419f),
+        ("sys #0, c7, c5, #0, x0", 0xd5087500),
+        ("sys #0, c7, c5, #0", 0xd508751f),
+        ("sys #3, c7, c14, #1, x1", 0xd50b7e21),
+        ("sys #7, c15, c15, #7, xzr", 0xd50fffff),
+        ("sys #0, c0, c0, #0", 0xd508001f),
+        ("sysl x0, #0, c7, c5, #0", 0xd5287500),
+        ("sysl xzr, #7, c15, c15, #7", 0xd52fffff),
+        ("dc zva, x0", 0xd50b7420),
+        ("dc ivac, x1", 0xd5087621),
+        ("dc isw, x17", 0xd5087651),
+        ("dc cvac, x30", 0xd50b7a3e),
+        ("dc csw, xzr", 0xd5087a5f),
+        ("dc cvau, x0", 0xd50b7b20),
+        ("dc civac, x1", 0xd50b7e21),
+        ("dc cisw, x17", 0xd5087e51),
+        ("dc cvap, x30", 0xd50b7c3e),
+        ("dc cvadp, xzr", 0xd50b7d3f),
+        ("dc igvac, x0", 0xd5087660),
+        ("dc igsw, x1", 0xd5087681),
+        ("dc cgsw, x17", 0xd5087a91),
+        ("dc cigsw, x30", 0xd5087e9e),
+        ("dc cgvac, xzr", 0xd50b7a7f),
+        ("dc cgvap, x0", 0xd50b7c60),
+        ("dc cgvadp, x1", 0xd50b7d61),
+        ("dc cigvac, x17", 0xd50b7e71),
+        ("dc gva, x30", 0xd50b747e),
+        ("dc igdvac, xzr", 0xd50876bf),
+        ("dc igdsw, x0", 0xd50876c0),
+        ("dc cgdsw, x1", 0xd5087ac1),
+        ("dc cigdsw, x17", 0xd5087ed1),
+        ("dc cgdvac, x30", 0xd50b7abe),
+        ("dc cgdvap, xzr", 0xd50b7cbf),
+        ("dc cgdvadp, x0", 0xd50b7da0),
+        ("dc cigdvac, x1", 0xd50b7ea1),
+        ("dc gzva, x17", 0xd50b7491),
+        ("ic ialluis", 0xd508711f),
+        ("ic iallu", 0xd508751f),
+    ]);
+}
+
+#[test]
+fn static_061() {
+    let mut ops = VecAssembler::<Aarch64>::new(0);
+    let mut lens = vec![0usize];
+    dynasm!(ops ; .arch aarch64
+        ; ic ivau, x17
+        ;; lens.push(ops.offset().0)
+        ; at s1e1r, X(0)
+        ;; lens.push(ops.offset().0)
+        ; at s1e2r, x1
+        ;; lens.push(ops.offset().0)
+        ; at s1e3r, x17
+        ;; lens.push(ops.offset().0)
+        ; at s1e1w, X(30)
+        ;; lens.push(ops.offset().0)
+        ; at s1e2w, xzr
+        ;; lens.push(ops.offset().0)
+        ; at s1e3w, x0
+        ;; lens.push(ops.offset().0)
+        ; at s1e0r, X(1)
+        ;; lens.push(ops.offset().0)
+        ; at s1e0w, x17
+        ;; lens.push(ops.offset().0)
+        ; at s12e1r, x30
+        ;; lens.push(ops.offset().0)
+        ; at s12e1w, X(31)
+        ;; lens.push(ops.offset().0)
+        ; at s12e0r, x0
+        ;; lens.push(ops.offset().0)
+        ; at s12e0w, x1
+        ;; lens.push(ops.offset().0)
+        ; at s1e1rp, X(17)
+        ;; lens.push(ops.offset().0)
+        ; at s1e1wp, x30
+        ;; lens.push(ops.offset().0)
+        ; at s1e1a, xzr
+        ;; lens.push(ops.offset().0)
+        ; at s1e2a, X(0)
+        ;; lens.push(ops.offset().0)
+        ; at s1e3a, x1
+        ;; lens.push(ops.offset().0)
+        ; tlbi ipas2e1is, x0
+        ;; lens.push(ops.offset().0)
+        ; tlbi ipas2le1is, X(1)
+        ;; lens.push(ops.offset().0)
+        ; tlbi vmalle1is
+        ;; lens.push(ops.offset().0)
+        ; tlbi alle2is
+        ;; lens.push(ops.offset().0)
+        ; tlbi alle3is
+        ;; lens.push(ops.offset().0)
+        ; tlbi vae1is, x0
+        ;; lens.push(ops.offset().0)
+        ; tlbi vae2is, x1
+        ;; lens.push(ops.offset().0)
+        ; tlbi vae3is, X(17)
+        ;; lens.push(ops.offset().0)
+        ; tlbi aside1is, x30
+        ;; lens.push(ops.offset().0)
+        ; tlbi vaae1is, xzr
+        ;; lens.push(ops.offset().0)
+        ; tlbi alle1is
+        ;; lens.push(ops.offset().0)
+        ; tlbi vale1is, x1
+        ;; lens.push(ops.offset().0)
+        ; tlbi vale2is, x17
+        ;; lens.push(ops.offset().0)
+        ; tlbi vale3is, X(30)
+        ;; lens.push(ops.offset().0)
+        ; tlbi vmalls12e1is
+        ;; lens.push(ops.offset().0)
+        ; tlbi vaale1is, x0
+        ;; lens.push(ops.offset().0)
+        ; tlbi ipas2e1, X(1)
+        ;; lens.push(ops.offset().0)
+        ; tlbi ipas2le1, x17
+        ;; lens.push(ops.offset().0)
+        ; tlbi vmalle1
+        ;; lens.push(ops.offset().0)
+        ; tlbi alle2
+        ;; lens.push(ops.offset().0)
+        ; tlbi alle3
+        ;; lens.push(ops.offset().0)
+        ; tlbi vae1, x1
+        ;; lens.push(ops.offset().0)
+        ; tlbi vae2, X(17)
+        ;; lens.push(ops.offset().0)
+        ; tlbi vae3, x30
+        ;; lens.push(ops.offset().0)
+        ; tlbi aside1, xzr
+        ;; lens.push(ops.offset().0)
+        ; tlbi vaae1, X(0)
+        ;; lens.push(ops.offset().0)
+        ; tlbi alle1
+        ;; lens.push(ops.offset().0)
+        ; tlbi vale1, x17
+        ;; lens.push(ops.offset().0)
+        ; tlbi vale2, X(30)
+        ;; lens.push(ops.offset().0)
+        ; tlbi vale3, xzr
+        ;; lens.push(ops.offset().0)
+        ; tlbi vmalls12e1
+        ;; lens.push(ops.offset().0)
+        ; tlbi vaale1, X(1)
+        ;; lens.push(ops.offset().0)
+        ; tlbi vmalle1os
+        ;; lens.push(ops.offset().0)
+        ; tlbi vae1os, x30
+        ;; lens.push(ops.offset().0)
+        ; tlbi aside1os, X(31)
+        ;; lens.push(ops.offset().0)
+        ; tlbi vaae1os, x0
+        ;; lens.push(ops.offset().0)
+        ; tlbi vale1os, x1
+        ;; lens.push(ops.offset().0)
+        ; tlbi vaale1os, X(17)
+        ;; lens.push(ops.offset().0)
+        ; tlbi ipas2e1os, x30
+        ;; lens.push(ops.offset().0)
+        ; tlbi ipas2le1os, xzr
+        ;; lens.push(ops.offset().0)
+        ; tlbi vae2os, X(0)
+        ;; lens.push(ops.offset().0)
+        ; tlbi vale2os, x1
+        ;; lens.push(ops.offset().0)
+        ; tlbi vmalls12e1os
+        ;; lens.push(ops.offset().0)
+        ; tlbi vae3os, X(30)
+        ;; lens.push(ops.offset().0)
+        ; tlbi vale3os, xzr
+        ;; lens.push(ops.offset().0)
+        ; tlbi alle2os
+        ;; lens.push(ops.offset().0)
+    );
+    support::check(ops, &lens, &[
+        ("ic ivau, x17", 0xd50b7531),
+        ("at s1e1r, x0", 0xd5087800),
+        ("at s1e2r, x1", 0xd50c7801),
+        ("at s1e3r, x17", 0xd50e7811),
+        ("at s1e1w, x30", 0xd508783e),
+        ("at s1e2w, xzr", 0xd50c783f),
+        ("at s1e3w, x0", 0xd50e7820),
+        ("at s1e0r, x1", 0xd5087841),
+        ("at s1e0w, x17", 0xd5087871),
+        ("at s12e1r, x30", 0xd50c789e),
+        ("at s12e1w, xzr", 0xd50c78bf),
+        ("at s12e0r, x0", 0xd50c78c0),
+        ("at s12e0w, x1", 0xd50c78e1),
+        ("at s1e1rp, x17", 0xd5087911),
+        ("at s1e1wp, x30", 0xd508793e),
+        ("at s1e1a, xzr", 0xd508795f),
+        ("at s1e2a, x0", 0xd50c7940),
+        ("at s1e3a, x1", 0xd50e7941),
+        ("tlbi ipas2e1is, x0", 0xd50c8020),
+        ("tlbi ipas2le1is, x1", 0xd50c80a1),
+        ("tlbi vmalle1is", 0xd508831f),
+        ("tlbi alle2is", 0xd50c831f),
+        ("tlbi alle3is", 0xd50e831f),
+        ("tlbi vae1is, x0", 0xd5088320),
+        ("tlbi vae2is, x1", 0xd50c8321),
+        ("tlbi vae3is, x17", 0xd50e8331),
+        ("tlbi aside1is, x30", 0xd508835e),
+        ("tlbi vaae1is, xzr", 0xd508837f),
+        ("tlbi alle1is", 0xd50c839f),
+        ("tlbi vale1is, x1", 0xd50883a1),
+        ("tlbi vale2is, x17", 0xd50c83b1),
+        ("tlbi vale3is, x30", 0xd50e83be),
+        ("tlbi vmalls12e1is", 0xd50c83df),
+        ("tlbi vaale1is, x0", 0xd50883e0),
+        ("tlbi ipas2e1, x1", 0xd50c8421),
+        ("tlbi ipas2le1, x17", 0xd50c84b1),
+        ("tlbi vmalle1", 0xd508871f),
+        ("tlbi alle2", 0xd50c871f),
+        ("tlbi alle3", 0xd50e871f),
+        ("tlbi vae1, x1", 0xd5088721),
+        ("tlbi vae2, x17", 0xd50c8731),
+        ("tlbi vae3, x30", 0xd50e873e),
+        ("tlbi aside1, xzr", 0xd508875f),
+        ("tlbi vaae1, x0", 0xd5088760),
+        ("tlbi alle1", 0xd50c879f),
+        ("tlbi vale1, x17", 0xd50887b1),
+        ("tlbi vale2, x30", 0xd50c87be),
+        ("tlbi vale3, xzr", 0xd50e87bf),
+        ("tlbi vmalls12e1", 0xd50c87df),
+        ("tlbi vaale1, x1", 0xd50887e1),
+        ("tlbi vmalle1os", 0xd508811f),
+        ("tlbi vae1os, x30", 0xd508813e),
+        ("tlbi aside1os, xzr", 0xd508815f),
+        ("tlbi vaae1os, x0", 0xd5088160),
+        ("tlbi vale1os, x1", 0xd50881a1),
+        ("tlbi vaale1os, x17", 0xd50881f1),
+        ("tlbi ipas2e1os, x30", 0xd50c841e),
+        ("tlbi ipas2le1os, xzr", 0xd50c849f),
+        ("tlbi vae2os, x0", 0xd50c8120),
+        ("tlbi vale2os, x1", 0xd50c81a1),
+        ("tlbi vmalls12e1os", 0xd50c81df),
+        ("tlbi vae3os, x30", 0xd50e813e),
+        ("tlbi vale3os, xzr", 0xd50e81bf),
+        ("tlbi alle2os", 0xd50c811f),
+    ]);
+}
+
+#[test]
+fn dynamic_061() {
+    let r: [u8; 32] = support::numbers();
+    let mut ops = VecAssembler::<Aarch64>::new(0);
+    let mut lens = vec![0usize];
+    dynasm!(ops ; .arch aarch64
+        ; ic ivau, X(r[17])
+        ;; lens.push(ops.offset().0)
+        ; at s1e1r, X(r[0])
+        ;; lens.push(ops.offset().0)
+        ; at s1e2r, X(r[1])
+        ;; lens.push(ops.offset().0)
+        ; at s1e3r, X(r[17])
+        ;; lens.push(ops.offset().0)
+        ; at s1e1w, X(r[30])
+        ;; lens.push(ops.offset().0)
+        ; at s1e2w, X(r[31])
+        ;; lens.push(ops.offset().0)
+        ; at s1e3w, X(r[0])
+        ;; lens.push(ops.offset().0)
+        ; at s1e0r, X(r[1])
+        ;; lens.push(ops.offset().0)
+        ; at s1e0w, X(r[17])
+        ;; lens.push(ops.offset().0)
+        ; at s12e1r, X(r[30])
+        ;; lens.push(ops.offset().0)
+        ; at s12e1w, X(r[31])
+        ;; lens.push(ops.offset().0)
+        ; at s12e0r, X(r[0])
+        ;; lens.push(ops.offset().0)
+        ; at s12e0w, X(r[1])
+        ;; lens.push(ops.offset().0)
+        ; at s1e1rp, X(r[17])
+        ;; lens.push(ops.offset().0)
+        ; at s1e1wp, X(r[30])
+        ;; lens.push(ops.offset().0)
+        ; at s1e1a, X(r[31])
+        ;; lens.push(ops.offset().0)
+        ; at s1e2a, X(r[0])
+        ;; lens.push(ops.offset().0)
+        ; at s1e3a, X(r[1])
+        ;; lens.push(ops.offset().0)
+        ; tlbi ipas2e1is, X(r[0])
+        ;; lens.push(ops.offset().0)
+        ; tlbi ipas2le1is, X(r[1])
+        ;; lens.push(ops.offset().0)
+        ; tlbi vmalle1is
+        ;; lens.push(ops.offset().0)
+        ; tlbi alle2is
+        ;; lens.push(ops.offset().0)
+        ; tlbi alle3is
+        ;; lens.push(ops.offset().0)
+        ; tlbi vae1is, X(r[0])
+        ;; lens.push(ops.offset().0)
+        ; tlbi vae2is, X(r[1])
+        ;; lens.push(ops.offset().0)
+        ; tlbi vae3is, X(r[17])
+        ;; lens.push(ops.offset().0)
+        ; tlbi aside1is, X(r[30])
+        ;; lens.push(ops.offset().0)
+        ; tlbi vaae1is, X(r[31])
+        ;; lens.push(ops.offset().0)
+        ; tlbi alle1is
+        ;; lens.push(ops.offset().0)
+        ; tlbi vale1is, X(r[1])
+        ;; lens.push(ops.offset().0)
+        ; tlbi vale2is, X(r[17])
+        ;; lens.push(ops.offset().0)
+        ; tlbi vale3is, X(r[30])
+        ;; lens.push(ops.offset().0)
+        ; tlbi vmalls12e1is
+        ;; lens.push(ops.offset().0)
+        ; tlbi vaale1is, X(r[0])
+        ;; lens.push(ops.offset().0)
+        ; tlbi ipas2e1, X(r[1])
+        ;; lens.push(ops.offset().0)
+        ; tlbi ipas2le1, X(r[17])
+        ;; lens.push(ops.offset().0)
+        ; tlbi vmalle1
+        ;; lens.push(ops.offset().0)
+        ; tlbi alle2
+        ;; lens.push(ops.offset().0)
+        ; tlbi alle3
+        ;; lens.push(ops.offset().0)
+        ; tlbi vae1, X(r[1])
+        ;; lens.push(ops.offset().0)
+        ; tlbi vae2, X(r[17])
+        ;; lens.push(ops.offset().0)
+        ; tlbi vae3, X(r[30])
+        ;; lens.push(ops.offset().0)
+        ; tlbi aside1, X(r[31])
+        ;; lens.push(ops.offset().0)
+        ; tlbi vaae1, X(r[0])
+        ;; lens.push(ops.offset().0)
+        ; tlbi alle1
+        ;; lens.push(ops.offset().0)
+        ; tlbi vale1, X(r[17])
+        ;; lens.push(ops.offset().0)
+        ; tlbi vale2, X(r[30])
+        ;; lens.push(ops.offset().0)
+        ; tlbi vale3, X(r[31])
+        ;; lens.push(ops.offset().0)
+        ; tlbi vmalls12e1
+        ;; lens.push(ops.offset().0)
+        ; tlbi vaale1, X(r[1])
+        ;; lens.push(ops.offset().0)
+        ; tlbi vmalle1os
+        ;; lens.push(ops.offset().0)
+        ; tlbi vae1os, X(r[30])
+        ;; lens.push(ops.offset().0)
+        ; tlbi aside1os, X(r[31])
+        ;; lens.push(ops.offset().0)
+        ; tlbi vaae1os, X(r[0])
+        ;; lens.push(ops.offset().0)
+        ; tlbi vale1os, X(r[1])
+        ;; lens.push(ops.offset().0)
+        ; tlbi vaale1os, X(r[17])
+        ;; lens.push(ops.offset().0)
+        ; tlbi ipas2e1os, X(r[30])
+        ;; lens.push(ops.offset().0)
+        ; tlbi ipas2le1os, X(r[31])
+        ;; lens.push(ops.offset().0)
+        ; tlbi vae2os, X(r[0])
+        ;; lens.push(ops.offset().0)
+        ; tlbi vale2os, X(r[1])
+        ;; lens.push(ops.offset().0)
+        ; tlbi vmalls12e1os
+        ;; lens.push(ops.offset().0)
+        ; tlbi vae3os, X(r[30])
+        ;; lens.push(ops.offset().0)
+        ; tlbi vale3os, X(r[31])
+        ;; lens.push(ops.offset().0)
+        ; tlbi alle2os
+        ;; lens.push(ops.offset().0)
+    );
+    support::check(ops, &lens, &[
+        ("ic ivau, x17", 0xd50b7531),
+        ("at s1e1r, x0", 0xd5087800),
+        ("at s1e2r, x1", 0xd50c7801),
+        ("at s1e3r, x17", 0xd50e7811),
+        ("at s1e1w, x30", 0xd508783e),
+        ("at s1e2w, xzr", 0xd50c783f),
+        ("at s1e3w, x0", 0xd50e7820),
+        ("at s1e0r, x1", 0xd5087841),
+        ("at s1e0w, x17", 0xd5087871),
+        ("at s12e1r, x30", 0xd50c789e),
+        ("at s12e1w, xzr", 0xd50c78bf),
+        ("at s12e0r, x0", 0xd50c78c0),
+        ("at s12e0w, x1", 0xd50c78e1),
+        ("at s1e1rp, x17", 0xd5087911),
+        ("at s1e1wp, x30", 0xd508793e),
+        ("at s1e1a, xzr", 0xd508795f),
+        ("at s1e2a, x0", 0xd50c7940),
+        ("at s1e3a, x1", 0xd50e7941),
+        ("tlbi ipas2e1is, x0", 0xd50c8020),
+        ("tlbi ipas2le1is, x1", 0xd50c80a1),
+        ("tlbi vmalle1is", 0xd508831f),
+        ("tlbi alle2is", 0xd50c831f),
+        ("tlbi alle3is", 0xd50e831f),
+        ("tlbi vae1is, x0", 0xd5088320),
+        ("tlbi vae2is, x1", 0xd50c8321),
+        ("tlbi vae3is, x17", 0xd50e8331),
+        ("tlbi aside1is, x30", 0xd508835e),
+        ("tlbi vaae1is, xzr", 0xd508837f),
+        ("tlbi alle1is", 0xd50c839f),
+        ("tlbi vale1is, x1", 0xd50883a1),
+        ("tlbi vale2is, x17", 0xd50c83b1),
+        ("tlbi vale3is, x30", 0xd50e83be),
+        ("tlbi vmalls12e1is", 0xd50c83df),
+        ("tlbi vaale1is, x0", 0xd50883e0),
+        ("tlbi ipas2e1, x1", 0xd50c8421),
+        ("tlbi ipas2le1, x17", 0xd50c84b1),
+        ("tlbi vmalle1", 0xd508871f),
+        ("tlbi alle2", 0xd50c871f),
+        ("tlbi alle3", 0xd50e871f),
+        ("tlbi vae1, x1", 0xd5088721),
+        ("tlbi vae2, x17", 0xd50c8731),
+        ("tlbi vae3, x30", 0xd50e873e),
+        ("tlbi aside1, xzr", 0xd508875f),
+        ("tlbi vaae1, x0", 0xd5088760),
+        ("tlbi alle1", 0xd50c879f),
+        ("tlbi vale1, x17", 0xd50887b1),
+        ("tlbi vale2, x30", 0xd50c87be),
+        ("tlbi vale3, xzr", 0xd50e87bf),
+        ("tlbi vmalls12e1", 0xd50c87df),
+        ("tlbi vaale1, x1", 0xd50887e1),
+        ("tlbi vmalle1os", 0xd508811f),
+        ("tlbi vae1os, x30", 0xd508813e),
+        ("tlbi aside1os, xzr", 0xd508815f),
+        ("tlbi vaae1os, x0", 0xd5088160),
+        ("tlbi vale1os, x1", 0xd50881a1),
+        ("tlbi vaale1os, x17", 0xd50881f1),
+        ("tlbi ipas2e1os, x30", 0xd50c841e),
+        ("tlbi ipas2le1os, xzr", 0xd50c849f),
+        ("tlbi vae2os, x0", 0xd50c8120),
+        ("tlbi vale2os, x1", 0xd50c81a1),
+        ("tlbi vmalls12e1os", 0xd50c81df),
+        ("tlbi vae3os, x30", 0xd50e813e),
+        ("tlbi vale3os, xzr", 0xd50e81bf),
+        ("tlbi alle2os", 0xd50c811f),
+    ]);
+}
+
+#[test]
+fn static_062() {
+    let mut ops = VecAssembler::<Aarch64>::new(0);
+    let mut lens = vec![0usize];
+    dynasm!(ops ; .arch aarch64
+        ; tlbi alle1os
+        ;; lens.push(ops.offset().0)
+        ; tlbi alle3os
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvae1, x30
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvaae1, X(31)
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvale1, x0
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvaale1, x1
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvae1is, X(17)
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvaae1is, x30
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvale1is, xzr
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvaale1is, X(0)
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvae1os, x1
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvaae1os, x17
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvale1os, X(30)
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvaale1os, xzr
+        ;; lens.push(ops.offset().0)
+        ; tlbi ripas2e1is, x0
+        ;; lens.push(ops.offset().0)
+        ; tlbi ripas2le1is, X(1)
+        ;; lens.push(ops.offset().0)
+        ; tlbi ripas2e1, x17
+        ;; lens.push(ops.offset().0)
+        ; tlbi ripas2le1, x30
+        ;; lens.push(ops.offset().0)
+        ; tlbi ripas2e1os, X(31)
+        ;; lens.push(ops.offset().0)
+        ; tlbi ripas2le1os, x0
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvae2, x1
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvale2, X(17)
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvae2is, x30
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvale2is, xzr
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvae2os, X(0)
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvale2os, x1
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvae3, x17
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvale3, X(30)
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvae3is, xzr
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvale3is, x0
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvae3os, X(1)
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvale3os, x17
+        ;; lens.push(ops.offset().0)
+        ; DC CIVAC, X3
+        ;; lens.push(ops.offset().0)
+        ; Dc Cvau, X(4)
+        ;; lens.push(ops.offset().0)
+        ; IC IALLU
+        ;; lens.push(ops.offset().0)
+        ; AT S12E0W, X5
+        ;; lens.push(ops.offset().0)
+        ; TLBI VAE1IS, X6
+        ;; lens.push(ops.offset().0)
+        ; Tlbi Alle1
+        ;; lens.push(ops.offset().0)
+        ; cfinv
+        ;; lens.push(ops.offset().0)
+        ; axflag
+        ;; lens.push(ops.offset().0)
+        ; xaflag
+        ;; lens.push(ops.offset().0)
+        ; rmif x1, #63, #15
+        ;; lens.push(ops.offset().0)
+        ; setf8 W(2)
+        ;; lens.push(ops.offset().0)
+        ; setf16 w3
+        ;; lens.push(ops.offset().0)
+        ; fadd h0, h31, h7
+        ;; lens.push(ops.offset().0)
+        ; fsub H(0), H(31), H(7)
+        ;; lens.push(ops.offset().0)
+        ; fmul h0, h31, h7
+        ;; lens.push(ops.offset().0)
+        ; fdiv h0, h31, h7
+        ;; lens.push(ops.offset().0)
+        ; fmax H(0), H(31), H(7)
+        ;; lens.push(ops.offset().0)
+        ; fmin h0, h31, h7
+        ;; lens.push(ops.offset().0)
+        ; fmaxnm h0, h31, h7
+        ;; lens.push(ops.offset().0)
+        ; fminnm H(0), H(31), H(7)
+        ;; lens.push(ops.offset().0)
+        ; fnmul h0, h31, h7
+        ;; lens.push(ops.offset().0)
+        ; fabd h0, h31, h7
+        ;; lens.push(ops.offset().0)
+        ; fabs H(0), H(31)
+        ;; lens.push(ops.offset().0)
+        ; fneg h0, h31
+        ;; lens.push(ops.offset().0)
+        ; fsqrt h0, h31
+        ;; lens.push(ops.offset().0)
+        ; frintn H(0), H(31)
+        ;; lens.push(ops.offset().0)
+        ; frintp h0, h31
+        ;; lens.push(ops.offset().0)
+        ; frintm h0, h31
+        ;; lens.push(ops.offset().0)
+        ; frintz H(0), H(31)
+        ;; lens.push(ops.offset().0)
+        ; frinta h0, h31
+        ;; lens.push(ops.offset().0)
+        ; frintx h0, h31
+        ;; lens.push(ops.offset().0)
+        ; frinti H(0), H(31)
+        ;; lens.push(ops.offset().0)
+    );
+    support::check(ops, &lens, &[
+        ("tlbi alle1os", 0xd50c819f),
+        ("tlbi alle3os", 0xd50e811f),
+        ("tlbi rvae1, x30", 0xd508863e),
+        ("tlbi rvaae1, xzr", 0xd508867f),
+        ("tlbi rvale1, x0", 0xd50886a0),
+        ("tlbi rvaale1, x1", 0xd50886e1),
+        ("tlbi rvae1is, x17", 0xd5088231),
+        ("tlbi rvaae1is, x30", 0xd508827e),
+        ("tlbi rvale1is, xzr", 0xd50882bf),
+        ("tlbi rvaale1is, x0", 0xd50882e0),
+        ("tlbi rvae1os, x1", 0xd5088521),
+        ("tlbi rvaae1os, x17", 0xd5088571),
+        ("tlbi rvale1os, x30", 0xd50885be),
+        ("tlbi rvaale1os, xzr", 0xd50885ff),
+        ("tlbi ripas2e1is, x0", 0xd50c8040),
+        ("tlbi ripas2le1is, x1", 0xd50c80c1),
+        ("tlbi ripas2e1, x17", 0xd50c8451),
+        ("tlbi ripas2le1, x30", 0xd50c84de),
+        ("tlbi ripas2e1os, xzr", 0xd50c847f),
+        ("tlbi ripas2le1os, x0", 0xd50c84e0),
+        ("tlbi rvae2, x1", 0xd50c8621),
+        ("tlbi rvale2, x17", 0xd50c86b1),
+        ("tlbi rvae2is, x30", 0xd50c823e),
+        ("tlbi rvale2is, xzr", 0xd50c82bf),
+        ("tlbi rvae2os, x0", 0xd50c8520),
+        ("tlbi rvale2os, x1", 0xd50c85a1),
+        ("tlbi rvae3, x17", 0xd50e8631),
+        ("tlbi rvale3, x30", 0xd50e86be),
+        ("tlbi rvae3is, xzr", 0xd50e823f),
+        ("tlbi rvale3is, x0", 0xd50e82a0),
+        ("tlbi rvae3os, x1", 0xd50e8521),
+        ("tlbi rvale3os, x17", 0xd50e85b1),
+        ("DC CIVAC, X3", 0xd50b7e23),
+        ("Dc Cvau, x4", 0xd50b7b24),
+        ("IC IALLU", 0xd508751f),
+        ("AT S12E0W, X5", 0xd50c78e5),
+        ("TLBI VAE1IS, X6", 0xd5088326),
+        ("Tlbi Alle1", 0xd50c879f),
+        ("cfinv", 0xd500401f),
+        ("axflag", 0xd500405f),
+        ("xaflag", 0xd500403f),
+        ("rmif x1, #63, #15", 0xba1f842f),
+        ("setf8 w2", 0x3a00084d),
+        ("setf16 w3", 0x3a00486d),
+        ("fadd h0, h31, h7", 0x1ee72be0),
+        ("fsub h0, h31, h7", 0x1ee73be0),
+        ("fmul h0, h31, h7", 0x1ee70be0),
+        ("fdiv h0, h31, h7", 0x1ee71be0),
+        ("fmax h0, h31, h7", 0x1ee74be0),
+        ("fmin h0, h31, h7", 0x1ee75be0),
+        ("fmaxnm h0, h31, h7", 0x1ee76be0),
+        ("fminnm h0, h31, h7", 0x1ee77be0),
+        ("fnmul h0, h31, h7", 0x1ee78be0),
+        ("fabd h0, h31, h7", 0x7ec717e0),
+        ("fabs h0, h31", 0x1ee0c3e0),
+        ("fneg h0, h31", 0x1ee143e0),
+        ("fsqrt h0, h31", 0x1ee1c3e0),
+        ("frintn h0, h31", 0x1ee443e0),
+        ("frintp h0, h31", 0x1ee4c3e0),
+        ("frintm h0, h31", 0x1ee543e0),
+        ("frintz h0, h31", 0x1ee5c3e0),
+        ("frinta h0, h31", 0x1ee643e0),
+        ("frintx h0, h31", 0x1ee743e0),
+        ("frinti h0, h31", 0x1ee7c3e0),
+    ]);
+}
+
+#[test]
+fn dynamic_062() {
+    let r: [u8; 32] = support::numbers();
+    let mut ops = VecAssembler::<Aarch64>::new(0);
+    let mut lens = vec![0usize];
+    dynasm!(ops ; .arch aarch64
+        ; tlbi alle1os
+        ;; lens.push(ops.offset().0)
+        ; tlbi alle3os
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvae1, X(r[30])
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvaae1, X(r[31])
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvale1, X(r[0])
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvaale1, X(r[1])
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvae1is, X(r[17])
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvaae1is, X(r[30])
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvale1is, X(r[31])
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvaale1is, X(r[0])
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvae1os, X(r[1])
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvaae1os, X(r[17])
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvale1os, X(r[30])
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvaale1os, X(r[31])
+        ;; lens.push(ops.offset().0)
+        ; tlbi ripas2e1is, X(r[0])
+        ;; lens.push(ops.offset().0)
+        ; tlbi ripas2le1is, X(r[1])
+        ;; lens.push(ops.offset().0)
+        ; tlbi ripas2e1, X(r[17])
+        ;; lens.push(ops.offset().0)
+        ; tlbi ripas2le1, X(r[30])
+        ;; lens.push(ops.offset().0)
+        ; tlbi ripas2e1os, X(r[31])
+        ;; lens.push(ops.offset().0)
+        ; tlbi ripas2le1os, X(r[0])
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvae2, X(r[1])
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvale2, X(r[17])
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvae2is, X(r[30])
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvale2is, X(r[31])
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvae2os, X(r[0])
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvale2os, X(r[1])
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvae3, X(r[17])
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvale3, X(r[30])
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvae3is, X(r[31])
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvale3is, X(r[0])
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvae3os, X(r[1])
+        ;; lens.push(ops.offset().0)
+        ; tlbi rvale3os, X(r[17])
+        ;; lens.push(ops.offset().0)
+        ; DC CIVAC, X3
+        ;; lens.push(ops.offset().0)
+        ; Dc Cvau, X(r[4])
+        ;; lens.push(ops.offset().0)
+        ; IC IALLU
+        ;; lens.push(ops.offset().0)
+        ; AT S12E0W, X5
+        ;; lens.push(ops.offset().0)
+        ; TLBI VAE1IS, X6
+        ;; lens.push(ops.offset().0)
+        ; Tlbi Alle1
+        ;; lens.push(ops.offset().0)
         ; cfinv
         ;; lens.push(ops.offset().0)
         ; axflag
@@ -24671,50 +25489,46 @@ fn dynamic_060() {
         ;; lens.push(ops.offset().0)
         ; frinti H(r[0]), H(r[31])
         ;; lens.push(ops.offset().0)
-        ; fmov H(r[0]), H(r[31])
-        ;; lens.push(ops.offset().0)
-        ; fmadd H(r[0]), H(r[31]), H(r[7]), H(r[0])
-        ;; lens.push(ops.offset().0)
-        ; fmsub H(r[0]), H(r[31]), H(r[7]), H(r[0])
-        ;; lens.push(ops.offset().0)
-        ; fnmadd H(r[0]), H(r[31]), H(r[7]), H(r[0])
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
-        ("msr tpidrro_el0, x4", 0xd51bd064),
-        ("mrs x3, cntvct_el0", 0xd53be043),
-        ("mrs x3, cntfrq_el0", 0xd53be003),
-        ("msr cntfrq_el0, x4", 0xd51be004),
-        ("mrs x3, ctr_el0", 0xd53b0023),
-        ("mrs x3, dczid_el0", 0xd53b00e3),
-        ("mrs x3, currentel", 0xd5384243),
-        ("mrs x3, midr_el1", 0xd5380003),
-        ("mrs x3, s3_3_c13_c0_2", 0xd53bd043),
-        ("msr s3_3_c13_c0_2, x4", 0xd51bd044),
-        ("mrs x3, s2_0_c0_c0_0", 0xd5300003),
-        ("msr s2_0_c0_c0_0, x4", 0xd5100004),
-        ("mrs x3, s3_7_c15_c15_7", 0xd53fffe3),
-        ("msr s3_7_c15_c15_7, x4", 0xd51fffe4),
-        ("mrs x3, daif", 0xd53b4223),
-        ("msr daif, x4", 0xd51b4224),
-        ("msr spsel, #0", 0xd50040bf),
-        ("msr spsel, #1", 0xd50041bf),
-        ("msr spsel, #2", 0xd50042bf),
-        ("msr daifset, #0", 0xd50340df),
-        ("msr daifset, #15", 0xd5034fdf),
-        ("msr daifclr, #3", 0xd50343ff),
-        ("msr pan, #1", 0xd500419f),
-        ("msr uao, #0", 0xd500407f),
-        ("msr dit, #1", 0xd503415f),
-        ("msr ssbs, #0", 0xd503403f),
-        ("msr tco, #1", 0xd503419f),
-        ("sys #0, c7, c5, #0, x0", 0xd5087500),
-        ("sys #0, c7, c5, #0", 0xd508751f),
-        ("sys #3, c7, c14, #1, x1", 0xd50b7e21),
-        ("sys #7, c15, c15, #7, xzr", 0xd50fffff),
-        ("sys #0, c0, c0, #0", 0xd508001f),
-        ("sysl x0, #0, c7, c5, #0", 0xd5287500),
-        ("sysl xzr, #7, c15, c15, #7", 0xd52fffff),
+        ("tlbi alle1os", 0xd50c819f),
+        ("tlbi alle3os", 0xd50e811f),
+        ("tlbi rvae1, x30", 0xd508863e),
+        ("tlbi rvaae1, xzr", 0xd508867f),
+        ("tlbi rvale1, x0", 0xd50886a0),
+        ("tlbi rvaale1, x1", 0xd50886e1),
+        ("tlbi rvae1is, x17", 0xd5088231),
+        ("tlbi rvaae1is, x30", 0xd508827e),
+        ("tlbi rvale1is, xzr", 0xd50882bf),
+        ("tlbi rvaale1is, x0", 0xd50882e0),
+        ("tlbi rvae1os, x1", 0xd5088521),
+        ("tlbi rvaae1os, x17", 0xd5088571),
+        ("tlbi rvale1os, x30", 0xd50885be),
+        ("tlbi rvaale1os, xzr", 0xd50885ff),
+        ("tlbi ripas2e1is, x0", 0xd50c8040),
+        ("tlbi ripas2le1is, x1", 0xd50c80c1),
+        ("tlbi ripas2e1, x17", 0xd50c8451),
+        ("tlbi ripas2le1, x30", 0xd50c84de),
+        ("tlbi ripas2e1os, xzr", 0xd50c847f),
+        ("tlbi ripas2le1os, x0", 0xd50c84e0),
+        ("tlbi rvae2, x1", 0xd50c8621),
+        ("tlbi rvale2, x17", 0xd50c86b1),
+        ("tlbi rvae2is, x30", 0xd50c823e),
+        ("tlbi rvale2is, xzr", 0xd50c82bf),
+        ("tlbi rvae2os, x0", 0xd50c8520),
+        ("tlbi rvale2os, x1", 0xd50c85a1),
+        ("tlbi rvae3, x17", 0xd50e8631),
+        ("tlbi rvale3, x30", 0xd50e86be),
+        ("tlbi rvae3is, xzr", 0xd50e823f),
+        ("tlbi rvale3is, x0", 0xd50e82a0),
+        ("tlbi rvae3os, x1", 0xd50e8521),
+        ("tlbi rvale3os, x17", 0xd50e85b1),
+        ("DC CIVAC, X3", 0xd50b7e23),
+        ("Dc Cvau, x4", 0xd50b7b24),
+        ("IC IALLU", 0xd508751f),
+        ("AT S12E0W, X5", 0xd50c78e5),
+        ("TLBI VAE1IS, X6", 0xd5088326),
+        ("Tlbi Alle1", 0xd50c879f),
         ("cfinv", 0xd500401f),
         ("axflag", 0xd500405f),
         ("xaflag", 0xd500403f),
@@ -24741,18 +25555,22 @@ fn dynamic_060() {
         ("frinta h0, h31", 0x1ee643e0),
         ("frintx h0, h31", 0x1ee743e0),
         ("frinti h0, h31", 0x1ee7c3e0),
-        ("fmov h0, h31", 0x1ee043e0),
-        ("fmadd h0, h31, h7, h0", 0x1fc703e0),
-        ("fmsub h0, h31, h7, h0", 0x1fc783e0),
-        ("fnmadd h0, h31, h7, h0", 0x1fe703e0),
     ]);
 }
 
 #[test]
-fn static_061() {
+fn static_063() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; fmov h0, h31
+        ;; lens.push(ops.offset().0)
+        ; fmadd h0, h31, h7, h0
+        ;; lens.push(ops.offset().0)
+        ; fmsub H(0), H(31), H(7), H(0)
+        ;; lens.push(ops.offset().0)
+        ; fnmadd h0, h31, h7, h0
+        ;; lens.push(ops.offset().0)
         ; fnmsub h0, h31, h7, h0
         ;; lens.push(ops.offset().0)
         ; fcmp H(0), H(31)
@@ -24873,16 +25691,12 @@ fn static_061() {
         ;; lens.push(ops.offset().0)
         ; fdiv s0, s31, s9
         ;; lens.push(ops.offset().0)
-        ; fmax s0, s31, s9
-        ;; lens.push(ops.offset().0)
-        ; fmin S(0), S(31), S(9)
-        ;; lens.push(ops.offset().0)
-        ; fmaxnm s0, s31, s9
-        ;; lens.push(ops.offset().0)
-        ; fminnm s0, s31, s9
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("fmov h0, h31", 0x1ee043e0),
+        ("fmadd h0, h31, h7, h0", 0x1fc703e0),
+        ("fmsub h0, h31, h7, h0", 0x1fc783e0),
+        ("fnmadd h0, h31, h7, h0", 0x1fe703e0),
         ("fnmsub h0, h31, h7, h0", 0x1fe783e0),
         ("fcmp h0, h31", 0x1eff2000),
         ("fcmp h0, #0.0", 0x1ee02008),
@@ -24943,19 +25757,23 @@ fn static_061() {
         ("fsub s0, s31, s9", 0x1e293be0),
         ("fmul s0, s31, s9", 0x1e290be0),
         ("fdiv s0, s31, s9", 0x1e291be0),
-        ("fmax s0, s31, s9", 0x1e294be0),
-        ("fmin s0, s31, s9", 0x1e295be0),
-        ("fmaxnm s0, s31, s9", 0x1e296be0),
-        ("fminnm s0, s31, s9", 0x1e297be0),
     ]);
 }
 
 #[test]
-fn dynamic_061() {
+fn dynamic_063() {
     let r: [u8; 32] = support::numbers();
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; fmov H(r[0]), H(r[31])
+        ;; lens.push(ops.offset().0)
+        ; fmadd H(r[0]), H(r[31]), H(r[7]), H(r[0])
+        ;; lens.push(ops.offset().0)
+        ; fmsub H(r[0]), H(r[31]), H(r[7]), H(r[0])
+        ;; lens.push(ops.offset().0)
+        ; fnmadd H(r[0]), H(r[31]), H(r[7]), H(r[0])
+        ;; lens.push(ops.offset().0)
         ; fnmsub H(r[0]), H(r[31]), H(r[7]), H(r[0])
         ;; lens.push(ops.offset().0)
         ; fcmp H(r[0]), H(r[31])
@@ -25076,16 +25894,12 @@ fn dynamic_061() {
         ;; lens.push(ops.offset().0)
         ; fdiv S(r[0]), S(r[31]), S(r[9])
         ;; lens.push(ops.offset().0)
-        ; fmax S(r[0]), S(r[31]), S(r[9])
-        ;; lens.push(ops.offset().0)
-        ; fmin S(r[0]), S(r[31]), S(r[9])
-        ;; lens.push(ops.offset().0)
-        ; fmaxnm S(r[0]), S(r[31]), S(r[9])
-        ;; lens.push(ops.offset().0)
-        ; fminnm S(r[0]), S(r[31]), S(r[9])
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("fmov h0, h31", 0x1ee043e0),
+        ("fmadd h0, h31, h7, h0", 0x1fc703e0),
+        ("fmsub h0, h31, h7, h0", 0x1fc783e0),
+        ("fnmadd h0, h31, h7, h0", 0x1fe703e0),
         ("fnmsub h0, h31, h7, h0", 0x1fe783e0),
         ("fcmp h0, h31", 0x1eff2000),
         ("fcmp h0, #0.0", 0x1ee02008),
@@ -25146,18 +25960,22 @@ fn dynamic_061() {
         ("fsub s0, s31, s9", 0x1e293be0),
         ("fmul s0, s31, s9", 0x1e290be0),
         ("fdiv s0, s31, s9", 0x1e291be0),
-        ("fmax s0, s31, s9", 0x1e294be0),
-        ("fmin s0, s31, s9", 0x1e295be0),
-        ("fmaxnm s0, s31, s9", 0x1e296be0),
-        ("fminnm s0, s31, s9", 0x1e297be0),
     ]);
 }
 
 #[test]
-fn static_062() {
+fn static_064() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; fmax s0, s31, s9
+        ;; lens.push(ops.offset().0)
+        ; fmin S(0), S(31), S(9)
+        ;; lens.push(ops.offset().0)
+        ; fmaxnm s0, s31, s9
+        ;; lens.push(ops.offset().0)
+        ; fminnm s0, s31, s9
+        ;; lens.push(ops.offset().0)
         ; fnmul S(0), S(31), S(9)
         ;; lens.push(ops.offset().0)
         ; fabd s0, s31, s9
@@ -25278,16 +26096,12 @@ fn static_062() {
         ;; lens.push(ops.offset().0)
         ; fcvtmu x2, s31
         ;; lens.push(ops.offset().0)
-        ; fcvtns X(2), S(31)
-        ;; lens.push(ops.offset().0)
-        ; fcvtnu x2, s31
-        ;; lens.push(ops.offset().0)
-        ; fcvtps x2, s31
-        ;; lens.push(ops.offset().0)
-        ; fcvtpu X(2), S(31)
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("fmax s0, s31, s9", 0x1e294be0),
+        ("fmin s0, s31, s9", 0x1e295be0),
+        ("fmaxnm s0, s31, s9", 0x1e296be0),
+        ("fminnm s0, s31, s9", 0x1e297be0),
         ("fnmul s0, s31, s9", 0x1e298be0),
         ("fabd s0, s31, s9", 0x7ea9d7e0),
         ("fabs s0, s31", 0x1e20c3e0),
@@ -25348,19 +26162,23 @@ fn static_062() {
         ("fcvtau x2, s31", 0x9e2503e2),
         ("fcvtms x2, s31", 0x9e3003e2),
         ("fcvtmu x2, s31", 0x9e3103e2),
-        ("fcvtns x2, s31", 0x9e2003e2),
-        ("fcvtnu x2, s31", 0x9e2103e2),
-        ("fcvtps x2, s31", 0x9e2803e2),
-        ("fcvtpu x2, s31", 0x9e2903e2),
     ]);
 }
 
 #[test]
-fn dynamic_062() {
+fn dynamic_064() {
     let r: [u8; 32] = support::numbers();
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; fmax S(r[0]), S(r[31]), S(r[9])
+        ;; lens.push(ops.offset().0)
+        ; fmin S(r[0]), S(r[31]), S(r[9])
+        ;; lens.push(ops.offset().0)
+        ; fmaxnm S(r[0]), S(r[31]), S(r[9])
+        ;; lens.push(ops.offset().0)
+        ; fminnm S(r[0]), S(r[31]), S(r[9])
+        ;; lens.push(ops.offset().0)
         ; fnmul S(r[0]), S(r[31]), S(r[9])
         ;; lens.push(ops.offset().0)
         ; fabd S(r[0]), S(r[31]), S(r[9])
@@ -25481,16 +26299,12 @@ fn dynamic_062() {
         ;; lens.push(ops.offset().0)
         ; fcvtmu X(r[2]), S(r[31])
         ;; lens.push(ops.offset().0)
-        ; fcvtns X(r[2]), S(r[31])
-        ;; lens.push(ops.offset().0)
-        ; fcvtnu X(r[2]), S(r[31])
-        ;; lens.push(ops.offset().0)
-        ; fcvtps X(r[2]), S(r[31])
-        ;; lens.push(ops.offset().0)
-        ; fcvtpu X(r[2]), S(r[31])
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("fmax s0, s31, s9", 0x1e294be0),
+        ("fmin s0, s31, s9", 0x1e295be0),
+        ("fmaxnm s0, s31, s9", 0x1e296be0),
+        ("fminnm s0, s31, s9", 0x1e297be0),
         ("fnmul s0, s31, s9", 0x1e298be0),
         ("fabd s0, s31, s9", 0x7ea9d7e0),
         ("fabs s0, s31", 0x1e20c3e0),
@@ -25551,18 +26365,22 @@ fn dynamic_062() {
         ("fcvtau x2, s31", 0x9e2503e2),
         ("fcvtms x2, s31", 0x9e3003e2),
         ("fcvtmu x2, s31", 0x9e3103e2),
-        ("fcvtns x2, s31", 0x9e2003e2),
-        ("fcvtnu x2, s31", 0x9e2103e2),
-        ("fcvtps x2, s31", 0x9e2803e2),
-        ("fcvtpu x2, s31", 0x9e2903e2),
     ]);
 }
 
 #[test]
-fn static_063() {
+fn static_065() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; fcvtns X(2), S(31)
+        ;; lens.push(ops.offset().0)
+        ; fcvtnu x2, s31
+        ;; lens.push(ops.offset().0)
+        ; fcvtps x2, s31
+        ;; lens.push(ops.offset().0)
+        ; fcvtpu X(2), S(31)
+        ;; lens.push(ops.offset().0)
         ; scvtf s0, x2
         ;; lens.push(ops.offset().0)
         ; ucvtf s0, x2
@@ -25683,16 +26501,12 @@ fn static_063() {
         ;; lens.push(ops.offset().0)
         ; fcvtpu W(1), D(31)
         ;; lens.push(ops.offset().0)
-        ; scvtf d0, w1
-        ;; lens.push(ops.offset().0)
-        ; ucvtf d0, w1
-        ;; lens.push(ops.offset().0)
-        ; fcvtzs W(1), D(31), #1
-        ;; lens.push(ops.offset().0)
-        ; ucvtf d0, w1, #1
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("fcvtns x2, s31", 0x9e2003e2),
+        ("fcvtnu x2, s31", 0x9e2103e2),
+        ("fcvtps x2, s31", 0x9e2803e2),
+        ("fcvtpu x2, s31", 0x9e2903e2),
         ("scvtf s0, x2", 0x9e220040),
         ("ucvtf s0, x2", 0x9e230040),
         ("fcvtzs x2, s31, #1", 0x9e18ffe2),
@@ -25753,19 +26567,23 @@ fn static_063() {
         ("fcvtnu w1, d31", 0x1e6103e1),
         ("fcvtps w1, d31", 0x1e6803e1),
         ("fcvtpu w1, d31", 0x1e6903e1),
-        ("scvtf d0, w1", 0x1e620020),
-        ("ucvtf d0, w1", 0x1e630020),
-        ("fcvtzs w1, d31, #1", 0x1e58ffe1),
-        ("ucvtf d0, w1, #1", 0x1e43fc20),
     ]);
 }
 
 #[test]
-fn dynamic_063() {
+fn dynamic_065() {
     let r: [u8; 32] = support::numbers();
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; fcvtns X(r[2]), S(r[31])
+        ;; lens.push(ops.offset().0)
+        ; fcvtnu X(r[2]), S(r[31])
+        ;; lens.push(ops.offset().0)
+        ; fcvtps X(r[2]), S(r[31])
+        ;; lens.push(ops.offset().0)
+        ; fcvtpu X(r[2]), S(r[31])
+        ;; lens.push(ops.offset().0)
         ; scvtf S(r[0]), X(r[2])
         ;; lens.push(ops.offset().0)
         ; ucvtf S(r[0]), X(r[2])
@@ -25886,16 +26704,12 @@ fn dynamic_063() {
         ;; lens.push(ops.offset().0)
         ; fcvtpu W(r[1]), D(r[31])
         ;; lens.push(ops.offset().0)
-        ; scvtf D(r[0]), W(r[1])
-        ;; lens.push(ops.offset().0)
-        ; ucvtf D(r[0]), W(r[1])
-        ;; lens.push(ops.offset().0)
-        ; fcvtzs W(r[1]), D(r[31]), #v(1i64)
-        ;; lens.push(ops.offset().0)
-        ; ucvtf D(r[0]), W(r[1]), #v(1i64)
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("fcvtns x2, s31", 0x9e2003e2),
+        ("fcvtnu x2, s31", 0x9e2103e2),
+        ("fcvtps x2, s31", 0x9e2803e2),
+        ("fcvtpu x2, s31", 0x9e2903e2),
         ("scvtf s0, x2", 0x9e220040),
         ("ucvtf s0, x2", 0x9e230040),
         ("fcvtzs x2, s31, #1", 0x9e18ffe2),
@@ -25956,18 +26770,22 @@ fn dynamic_063() {
         ("fcvtnu w1, d31", 0x1e6103e1),
         ("fcvtps w1, d31", 0x1e6803e1),
         ("fcvtpu w1, d31", 0x1e6903e1),
-        ("scvtf d0, w1", 0x1e620020),
-        ("ucvtf d0, w1", 0x1e630020),
-        ("fcvtzs w1, d31, #1", 0x1e58ffe1),
-        ("ucvtf d0, w1, #1", 0x1e43fc20),
     ]);
 }
 
 #[test]
-fn static_064() {
+fn static_066() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; scvtf d0, w1
+        ;; lens.push(ops.offset().0)
+        ; ucvtf d0, w1
+        ;; lens.push(ops.offset().0)
+        ; fcvtzs W(1), D(31), #1
+        ;; lens.push(ops.offset().0)
+        ; ucvtf d0, w1, #1
+        ;; lens.push(ops.offset().0)
         ; fcvtzs w1, d31, #32
         ;; lens.push(ops.offset().0)
         ; ucvtf D(0), W(1), #32
@@ -26088,16 +26906,12 @@ fn static_064() {
         ;; lens.push(ops.offset().0)
         ; fcvtzu v1.2d, v2.2d, #64
         ;; lens.push(ops.offset().0)
-        ; fcvtzu v1.h4, v2.h4, #1
-        ;; lens.push(ops.offset().0)
-        ; fcvtzu V(1).h4, V(2).h4, #16
-        ;; lens.push(ops.offset().0)
-        ; fcvtzu v1.8h, v2.8h, #1
-        ;; lens.push(ops.offset().0)
-        ; fcvtzu v1.h8, v2.h8, #16
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("scvtf d0, w1", 0x1e620020),
+        ("ucvtf d0, w1", 0x1e630020),
+        ("fcvtzs w1, d31, #1", 0x1e58ffe1),
+        ("ucvtf d0, w1, #1", 0x1e43fc20),
         ("fcvtzs w1, d31, #32", 0x1e5883e1),
         ("ucvtf d0, w1, #32", 0x1e438020),
         ("fcvtzs x2, d31", 0x9e7803e2),
@@ -26158,19 +26972,23 @@ fn static_064() {
         ("fcvtzu v1.4s, v2.4s, #32", 0x6f20fc41),
         ("fcvtzu v1.2d, v2.2d, #1", 0x6f7ffc41),
         ("fcvtzu v1.2d, v2.2d, #64", 0x6f40fc41),
-        ("fcvtzu v1.4h, v2.4h, #1", 0x2f1ffc41),
-        ("fcvtzu v1.4h, v2.4h, #16", 0x2f10fc41),
-        ("fcvtzu v1.8h, v2.8h, #1", 0x6f1ffc41),
-        ("fcvtzu v1.8h, v2.8h, #16", 0x6f10fc41),
     ]);
 }
 
 #[test]
-fn dynamic_064() {
+fn dynamic_066() {
     let r: [u8; 32] = support::numbers();
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; scvtf D(r[0]), W(r[1])
+        ;; lens.push(ops.offset().0)
+        ; ucvtf D(r[0]), W(r[1])
+        ;; lens.push(ops.offset().0)
+        ; fcvtzs W(r[1]), D(r[31]), #v(1i64)
+        ;; lens.push(ops.offset().0)
+        ; ucvtf D(r[0]), W(r[1]), #v(1i64)
+        ;; lens.push(ops.offset().0)
         ; fcvtzs W(r[1]), D(r[31]), #v(32i64)
         ;; lens.push(ops.offset().0)
         ; ucvtf D(r[0]), W(r[1]), #v(32i64)
@@ -26291,16 +27109,12 @@ fn dynamic_064() {
         ;; lens.push(ops.offset().0)
         ; fcvtzu V(r[1]).d2, V(r[2]).d2, #v(64i64)
         ;; lens.push(ops.offset().0)
-        ; fcvtzu V(r[1]).h4, V(r[2]).h4, #v(1i64)
-        ;; lens.push(ops.offset().0)
-        ; fcvtzu V(r[1]).h4, V(r[2]).h4, #v(16i64)
-        ;; lens.push(ops.offset().0)
-        ; fcvtzu V(r[1]).h8, V(r[2]).h8, #v(1i64)
-        ;; lens.push(ops.offset().0)
-        ; fcvtzu V(r[1]).h8, V(r[2]).h8, #v(16i64)
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("scvtf d0, w1", 0x1e620020),
+        ("ucvtf d0, w1", 0x1e630020),
+        ("fcvtzs w1, d31, #1", 0x1e58ffe1),
+        ("ucvtf d0, w1, #1", 0x1e43fc20),
         ("fcvtzs w1, d31, #32", 0x1e5883e1),
         ("ucvtf d0, w1, #32", 0x1e438020),
         ("fcvtzs x2, d31", 0x9e7803e2),
@@ -26361,18 +27175,22 @@ fn dynamic_064() {
         ("fcvtzu v1.4s, v2.4s, #32", 0x6f20fc41),
         ("fcvtzu v1.2d, v2.2d, #1", 0x6f7ffc41),
         ("fcvtzu v1.2d, v2.2d, #64", 0x6f40fc41),
-        ("fcvtzu v1.4h, v2.4h, #1", 0x2f1ffc41),
-        ("fcvtzu v1.4h, v2.4h, #16", 0x2f10fc41),
-        ("fcvtzu v1.8h, v2.8h, #1", 0x6f1ffc41),
-        ("fcvtzu v1.8h, v2.8h, #16", 0x6f10fc41),
     ]);
 }
 
 #[test]
-fn static_065() {
+fn static_067() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; fcvtzu v1.h4, v2.h4, #1
+        ;; lens.push(ops.offset().0)
+        ; fcvtzu V(1).h4, V(2).h4, #16
+        ;; lens.push(ops.offset().0)
+        ; fcvtzu v1.8h, v2.8h, #1
+        ;; lens.push(ops.offset().0)
+        ; fcvtzu v1.h8, v2.h8, #16
+        ;; lens.push(ops.offset().0)
         ; fcvtzu S(3), S(4), #1
         ;; lens.push(ops.offset().0)
         ; fcvtzu s3, s4, #32
@@ -26493,16 +27311,12 @@ fn static_065() {
         ;; lens.push(ops.offset().0)
         ; mla v14.b16, v24.b16, v6.b16
         ;; lens.push(ops.offset().0)
-        ; mla V(5).h4, V(13).h4, V(9).h4
-        ;; lens.push(ops.offset().0)
-        ; mla v2.8h, v30.8h, v11.8h
-        ;; lens.push(ops.offset().0)
-        ; mla v19.s2, v31.s2, v17.s2
-        ;; lens.push(ops.offset().0)
-        ; mla V(30).s4, V(17).s4, V(0).s4
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("fcvtzu v1.4h, v2.4h, #1", 0x2f1ffc41),
+        ("fcvtzu v1.4h, v2.4h, #16", 0x2f10fc41),
+        ("fcvtzu v1.8h, v2.8h, #1", 0x6f1ffc41),
+        ("fcvtzu v1.8h, v2.8h, #16", 0x6f10fc41),
         ("fcvtzu s3, s4, #1", 0x7f3ffc83),
         ("fcvtzu s3, s4, #32", 0x7f20fc83),
         ("fcvtzu d3, d4, #1", 0x7f7ffc83),
@@ -26563,19 +27377,23 @@ fn static_065() {
         ("mul v13.4s, v4.4s, v4.4s", 0x4ea49c8d),
         ("mla v4.8b, v9.8b, v6.8b", 0x0e269524),
         ("mla v14.16b, v24.16b, v6.16b", 0x4e26970e),
-        ("mla v5.4h, v13.4h, v9.4h", 0x0e6995a5),
-        ("mla v2.8h, v30.8h, v11.8h", 0x4e6b97c2),
-        ("mla v19.2s, v31.2s, v17.2s", 0x0eb197f3),
-        ("mla v30.4s, v17.4s, v0.4s", 0x4ea0963e),
     ]);
 }
 
 #[test]
-fn dynamic_065() {
+fn dynamic_067() {
     let r: [u8; 32] = support::numbers();
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; fcvtzu V(r[1]).h4, V(r[2]).h4, #v(1i64)
+        ;; lens.push(ops.offset().0)
+        ; fcvtzu V(r[1]).h4, V(r[2]).h4, #v(16i64)
+        ;; lens.push(ops.offset().0)
+        ; fcvtzu V(r[1]).h8, V(r[2]).h8, #v(1i64)
+        ;; lens.push(ops.offset().0)
+        ; fcvtzu V(r[1]).h8, V(r[2]).h8, #v(16i64)
+        ;; lens.push(ops.offset().0)
         ; fcvtzu S(r[3]), S(r[4]), #v(1i64)
         ;; lens.push(ops.offset().0)
         ; fcvtzu S(r[3]), S(r[4]), #v(32i64)
@@ -26696,16 +27514,12 @@ fn dynamic_065() {
         ;; lens.push(ops.offset().0)
         ; mla V(r[14]).b16, V(r[24]).b16, V(r[6]).b16
         ;; lens.push(ops.offset().0)
-        ; mla V(r[5]).h4, V(r[13]).h4, V(r[9]).h4
-        ;; lens.push(ops.offset().0)
-        ; mla V(r[2]).h8, V(r[30]).h8, V(r[11]).h8
-        ;; lens.push(ops.offset().0)
-        ; mla V(r[19]).s2, V(r[31]).s2, V(r[17]).s2
-        ;; lens.push(ops.offset().0)
-        ; mla V(r[30]).s4, V(r[17]).s4, V(r[0]).s4
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("fcvtzu v1.4h, v2.4h, #1", 0x2f1ffc41),
+        ("fcvtzu v1.4h, v2.4h, #16", 0x2f10fc41),
+        ("fcvtzu v1.8h, v2.8h, #1", 0x6f1ffc41),
+        ("fcvtzu v1.8h, v2.8h, #16", 0x6f10fc41),
         ("fcvtzu s3, s4, #1", 0x7f3ffc83),
         ("fcvtzu s3, s4, #32", 0x7f20fc83),
         ("fcvtzu d3, d4, #1", 0x7f7ffc83),
@@ -26766,18 +27580,22 @@ fn dynamic_065() {
         ("mul v13.4s, v4.4s, v4.4s", 0x4ea49c8d),
         ("mla v4.8b, v9.8b, v6.8b", 0x0e269524),
         ("mla v14.16b, v24.16b, v6.16b", 0x4e26970e),
-        ("mla v5.4h, v13.4h, v9.4h", 0x0e6995a5),
-        ("mla v2.8h, v30.8h, v11.8h", 0x4e6b97c2),
-        ("mla v19.2s, v31.2s, v17.2s", 0x0eb197f3),
-        ("mla v30.4s, v17.4s, v0.4s", 0x4ea0963e),
     ]);
 }
 
 #[test]
-fn static_066() {
+fn static_068() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; mla V(5).h4, V(13).h4, V(9).h4
+        ;; lens.push(ops.offset().0)
+        ; mla v2.8h, v30.8h, v11.8h
+        ;; lens.push(ops.offset().0)
+        ; mla v19.s2, v31.s2, v17.s2
+        ;; lens.push(ops.offset().0)
+        ; mla V(30).s4, V(17).s4, V(0).s4
+        ;; lens.push(ops.offset().0)
         ; mls v0.8b, v31.8b, v28.8b
         ;; lens.push(ops.offset().0)
         ; mls v0.b16, v23.b16, v29.b16
@@ -26898,16 +27716,12 @@ fn static_066() {
         ;; lens.push(ops.offset().0)
         ; uqadd V(25).s2, V(16).s2, V(24).s2
         ;; lens.push(ops.offset().0)
-        ; uqadd v5.4s, v9.4s, v30.4s
-        ;; lens.push(ops.offset().0)
-        ; uqadd v9.d2, v29.d2, v24.d2
-        ;; lens.push(ops.offset().0)
-        ; sqsub V(14).b8, V(7).b8, V(21).b8
-        ;; lens.push(ops.offset().0)
-        ; sqsub v4.16b, v12.16b, v6.16b
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("mla v5.4h, v13.4h, v9.4h", 0x0e6995a5),
+        ("mla v2.8h, v30.8h, v11.8h", 0x4e6b97c2),
+        ("mla v19.2s, v31.2s, v17.2s", 0x0eb197f3),
+        ("mla v30.4s, v17.4s, v0.4s", 0x4ea0963e),
         ("mls v0.8b, v31.8b, v28.8b", 0x2e3c97e0),
         ("mls v0.16b, v23.16b, v29.16b", 0x6e3d96e0),
         ("mls v19.4h, v20.4h, v25.4h", 0x2e799693),
@@ -26968,19 +27782,23 @@ fn static_066() {
         ("uqadd v25.4h, v1.4h, v1.4h", 0x2e610c39),
         ("uqadd v16.8h, v23.8h, v24.8h", 0x6e780ef0),
         ("uqadd v25.2s, v16.2s, v24.2s", 0x2eb80e19),
-        ("uqadd v5.4s, v9.4s, v30.4s", 0x6ebe0d25),
-        ("uqadd v9.2d, v29.2d, v24.2d", 0x6ef80fa9),
-        ("sqsub v14.8b, v7.8b, v21.8b", 0x0e352cee),
-        ("sqsub v4.16b, v12.16b, v6.16b", 0x4e262d84),
     ]);
 }
 
 #[test]
-fn dynamic_066() {
+fn dynamic_068() {
     let r: [u8; 32] = support::numbers();
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; mla V(r[5]).h4, V(r[13]).h4, V(r[9]).h4
+        ;; lens.push(ops.offset().0)
+        ; mla V(r[2]).h8, V(r[30]).h8, V(r[11]).h8
+        ;; lens.push(ops.offset().0)
+        ; mla V(r[19]).s2, V(r[31]).s2, V(r[17]).s2
+        ;; lens.push(ops.offset().0)
+        ; mla V(r[30]).s4, V(r[17]).s4, V(r[0]).s4
+        ;; lens.push(ops.offset().0)
         ; mls V(r[0]).b8, V(r[31]).b8, V(r[28]).b8
         ;; lens.push(ops.offset().0)
         ; mls V(r[0]).b16, V(r[23]).b16, V(r[29]).b16
@@ -27101,16 +27919,12 @@ fn dynamic_066() {
         ;; lens.push(ops.offset().0)
         ; uqadd V(r[25]).s2, V(r[16]).s2, V(r[24]).s2
         ;; lens.push(ops.offset().0)
-        ; uqadd V(r[5]).s4, V(r[9]).s4, V(r[30]).s4
-        ;; lens.push(ops.offset().0)
-        ; uqadd V(r[9]).d2, V(r[29]).d2, V(r[24]).d2
-        ;; lens.push(ops.offset().0)
-        ; sqsub V(r[14]).b8, V(r[7]).b8, V(r[21]).b8
-        ;; lens.push(ops.offset().0)
-        ; sqsub V(r[4]).b16, V(r[12]).b16, V(r[6]).b16
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("mla v5.4h, v13.4h, v9.4h", 0x0e6995a5),
+        ("mla v2.8h, v30.8h, v11.8h", 0x4e6b97c2),
+        ("mla v19.2s, v31.2s, v17.2s", 0x0eb197f3),
+        ("mla v30.4s, v17.4s, v0.4s", 0x4ea0963e),
         ("mls v0.8b, v31.8b, v28.8b", 0x2e3c97e0),
         ("mls v0.16b, v23.16b, v29.16b", 0x6e3d96e0),
         ("mls v19.4h, v20.4h, v25.4h", 0x2e799693),
@@ -27171,18 +27985,22 @@ fn dynamic_066() {
         ("uqadd v25.4h, v1.4h, v1.4h", 0x2e610c39),
         ("uqadd v16.8h, v23.8h, v24.8h", 0x6e780ef0),
         ("uqadd v25.2s, v16.2s, v24.2s", 0x2eb80e19),
-        ("uqadd v5.4s, v9.4s, v30.4s", 0x6ebe0d25),
-        ("uqadd v9.2d, v29.2d, v24.2d", 0x6ef80fa9),
-        ("sqsub v14.8b, v7.8b, v21.8b", 0x0e352cee),
-        ("sqsub v4.16b, v12.16b, v6.16b", 0x4e262d84),
     ]);
 }
 
 #[test]
-fn static_067() {
+fn static_069() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; uqadd v5.4s, v9.4s, v30.4s
+        ;; lens.push(ops.offset().0)
+        ; uqadd v9.d2, v29.d2, v24.d2
+        ;; lens.push(ops.offset().0)
+        ; sqsub V(14).b8, V(7).b8, V(21).b8
+        ;; lens.push(ops.offset().0)
+        ; sqsub v4.16b, v12.16b, v6.16b
+        ;; lens.push(ops.offset().0)
         ; sqsub v16.h4, v21.h4, v5.h4
         ;; lens.push(ops.offset().0)
         ; sqsub V(1).h8, V(8).h8, V(12).h8
@@ -27303,16 +28121,12 @@ fn static_067() {
         ;; lens.push(ops.offset().0)
         ; addp v4.4s, v22.4s, v14.4s
         ;; lens.push(ops.offset().0)
-        ; addp v21.d2, v23.d2, v22.d2
-        ;; lens.push(ops.offset().0)
-        ; smaxp V(31).b8, V(7).b8, V(19).b8
-        ;; lens.push(ops.offset().0)
-        ; smaxp v2.16b, v22.16b, v17.16b
-        ;; lens.push(ops.offset().0)
-        ; smaxp v4.h4, v26.h4, v31.h4
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("uqadd v5.4s, v9.4s, v30.4s", 0x6ebe0d25),
+        ("uqadd v9.2d, v29.2d, v24.2d", 0x6ef80fa9),
+        ("sqsub v14.8b, v7.8b, v21.8b", 0x0e352cee),
+        ("sqsub v4.16b, v12.16b, v6.16b", 0x4e262d84),
         ("sqsub v16.4h, v21.4h, v5.4h", 0x0e652eb0),
         ("sqsub v1.8h, v8.8h, v12.8h", 0x4e6c2d01),
         ("sqsub v25.2s, v17.2s, v13.2s", 0x0ead2e39),
@@ -27373,19 +28187,23 @@ fn static_067() {
         ("addp v29.8h, v9.8h, v9.8h", 0x4e69bd3d),
         ("addp v9.2s, v10.2s, v25.2s", 0x0eb9bd49),
         ("addp v4.4s, v22.4s, v14.4s", 0x4eaebec4),
-        ("addp v21.2d, v23.2d, v22.2d", 0x4ef6bef5),
-        ("smaxp v31.8b, v7.8b, v19.8b", 0x0e33a4ff),
-        ("smaxp v2.16b, v22.16b, v17.16b", 0x4e31a6c2),
-        ("smaxp v4.4h, v26.4h, v31.4h", 0x0e7fa744),
     ]);
 }
 
 #[test]
-fn dynamic_067() {
+fn dynamic_069() {
     let r: [u8; 32] = support::numbers();
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; uqadd V(r[5]).s4, V(r[9]).s4, V(r[30]).s4
+        ;; lens.push(ops.offset().0)
+        ; uqadd V(r[9]).d2, V(r[29]).d2, V(r[24]).d2
+        ;; lens.push(ops.offset().0)
+        ; sqsub V(r[14]).b8, V(r[7]).b8, V(r[21]).b8
+        ;; lens.push(ops.offset().0)
+        ; sqsub V(r[4]).b16, V(r[12]).b16, V(r[6]).b16
+        ;; lens.push(ops.offset().0)
         ; sqsub V(r[16]).h4, V(r[21]).h4, V(r[5]).h4
         ;; lens.push(ops.offset().0)
         ; sqsub V(r[1]).h8, V(r[8]).h8, V(r[12]).h8
@@ -27506,16 +28324,12 @@ fn dynamic_067() {
         ;; lens.push(ops.offset().0)
         ; addp V(r[4]).s4, V(r[22]).s4, V(r[14]).s4
         ;; lens.push(ops.offset().0)
-        ; addp V(r[21]).d2, V(r[23]).d2, V(r[22]).d2
-        ;; lens.push(ops.offset().0)
-        ; smaxp V(r[31]).b8, V(r[7]).b8, V(r[19]).b8
-        ;; lens.push(ops.offset().0)
-        ; smaxp V(r[2]).b16, V(r[22]).b16, V(r[17]).b16
-        ;; lens.push(ops.offset().0)
-        ; smaxp V(r[4]).h4, V(r[26]).h4, V(r[31]).h4
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("uqadd v5.4s, v9.4s, v30.4s", 0x6ebe0d25),
+        ("uqadd v9.2d, v29.2d, v24.2d", 0x6ef80fa9),
+        ("sqsub v14.8b, v7.8b, v21.8b", 0x0e352cee),
+        ("sqsub v4.16b, v12.16b, v6.16b", 0x4e262d84),
         ("sqsub v16.4h, v21.4h, v5.4h", 0x0e652eb0),
         ("sqsub v1.8h, v8.8h, v12.8h", 0x4e6c2d01),
         ("sqsub v25.2s, v17.2s, v13.2s", 0x0ead2e39),
@@ -27576,18 +28390,22 @@ fn dynamic_067() {
         ("addp v29.8h, v9.8h, v9.8h", 0x4e69bd3d),
         ("addp v9.2s, v10.2s, v25.2s", 0x0eb9bd49),
         ("addp v4.4s, v22.4s, v14.4s", 0x4eaebec4),
-        ("addp v21.2d, v23.2d, v22.2d", 0x4ef6bef5),
-        ("smaxp v31.8b, v7.8b, v19.8b", 0x0e33a4ff),
-        ("smaxp v2.16b, v22.16b, v17.16b", 0x4e31a6c2),
-        ("smaxp v4.4h, v26.4h, v31.4h", 0x0e7fa744),
     ]);
 }
 
 #[test]
-fn static_068() {
+fn static_070() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; addp v21.d2, v23.d2, v22.d2
+        ;; lens.push(ops.offset().0)
+        ; smaxp V(31).b8, V(7).b8, V(19).b8
+        ;; lens.push(ops.offset().0)
+        ; smaxp v2.16b, v22.16b, v17.16b
+        ;; lens.push(ops.offset().0)
+        ; smaxp v4.h4, v26.h4, v31.h4
+        ;; lens.push(ops.offset().0)
         ; smaxp V(16).h8, V(9).h8, V(1).h8
         ;; lens.push(ops.offset().0)
         ; smaxp v0.2s, v16.2s, v7.2s
@@ -27708,16 +28526,12 @@ fn static_068() {
         ;; lens.push(ops.offset().0)
         ; zip2 v29.h4, v10.h4, v0.h4
         ;; lens.push(ops.offset().0)
-        ; zip2 V(3).h8, V(21).h8, V(15).h8
-        ;; lens.push(ops.offset().0)
-        ; zip2 v4.2s, v11.2s, v11.2s
-        ;; lens.push(ops.offset().0)
-        ; zip2 v18.s4, v21.s4, v20.s4
-        ;; lens.push(ops.offset().0)
-        ; zip2 V(3).d2, V(7).d2, V(19).d2
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("addp v21.2d, v23.2d, v22.2d", 0x4ef6bef5),
+        ("smaxp v31.8b, v7.8b, v19.8b", 0x0e33a4ff),
+        ("smaxp v2.16b, v22.16b, v17.16b", 0x4e31a6c2),
+        ("smaxp v4.4h, v26.4h, v31.4h", 0x0e7fa744),
         ("smaxp v16.8h, v9.8h, v1.8h", 0x4e61a530),
         ("smaxp v0.2s, v16.2s, v7.2s", 0x0ea7a600),
         ("smaxp v14.4s, v19.4s, v30.4s", 0x4ebea66e),
@@ -27778,19 +28592,23 @@ fn static_068() {
         ("zip2 v3.8b, v23.8b, v7.8b", 0x0e077ae3),
         ("zip2 v8.16b, v23.16b, v10.16b", 0x4e0a7ae8),
         ("zip2 v29.4h, v10.4h, v0.4h", 0x0e40795d),
-        ("zip2 v3.8h, v21.8h, v15.8h", 0x4e4f7aa3),
-        ("zip2 v4.2s, v11.2s, v11.2s", 0x0e8b7964),
-        ("zip2 v18.4s, v21.4s, v20.4s", 0x4e947ab2),
-        ("zip2 v3.2d, v7.2d, v19.2d", 0x4ed378e3),
     ]);
 }
 
 #[test]
-fn dynamic_068() {
+fn dynamic_070() {
     let r: [u8; 32] = support::numbers();
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; addp V(r[21]).d2, V(r[23]).d2, V(r[22]).d2
+        ;; lens.push(ops.offset().0)
+        ; smaxp V(r[31]).b8, V(r[7]).b8, V(r[19]).b8
+        ;; lens.push(ops.offset().0)
+        ; smaxp V(r[2]).b16, V(r[22]).b16, V(r[17]).b16
+        ;; lens.push(ops.offset().0)
+        ; smaxp V(r[4]).h4, V(r[26]).h4, V(r[31]).h4
+        ;; lens.push(ops.offset().0)
         ; smaxp V(r[16]).h8, V(r[9]).h8, V(r[1]).h8
         ;; lens.push(ops.offset().0)
         ; smaxp V(r[0]).s2, V(r[16]).s2, V(r[7]).s2
@@ -27911,16 +28729,12 @@ fn dynamic_068() {
         ;; lens.push(ops.offset().0)
         ; zip2 V(r[29]).h4, V(r[10]).h4, V(r[0]).h4
         ;; lens.push(ops.offset().0)
-        ; zip2 V(r[3]).h8, V(r[21]).h8, V(r[15]).h8
-        ;; lens.push(ops.offset().0)
-        ; zip2 V(r[4]).s2, V(r[11]).s2, V(r[11]).s2
-        ;; lens.push(ops.offset().0)
-        ; zip2 V(r[18]).s4, V(r[21]).s4, V(r[20]).s4
-        ;; lens.push(ops.offset().0)
-        ; zip2 V(r[3]).d2, V(r[7]).d2, V(r[19]).d2
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("addp v21.2d, v23.2d, v22.2d", 0x4ef6bef5),
+        ("smaxp v31.8b, v7.8b, v19.8b", 0x0e33a4ff),
+        ("smaxp v2.16b, v22.16b, v17.16b", 0x4e31a6c2),
+        ("smaxp v4.4h, v26.4h, v31.4h", 0x0e7fa744),
         ("smaxp v16.8h, v9.8h, v1.8h", 0x4e61a530),
         ("smaxp v0.2s, v16.2s, v7.2s", 0x0ea7a600),
         ("smaxp v14.4s, v19.4s, v30.4s", 0x4ebea66e),
@@ -27981,18 +28795,22 @@ fn dynamic_068() {
         ("zip2 v3.8b, v23.8b, v7.8b", 0x0e077ae3),
         ("zip2 v8.16b, v23.16b, v10.16b", 0x4e0a7ae8),
         ("zip2 v29.4h, v10.4h, v0.4h", 0x0e40795d),
-        ("zip2 v3.8h, v21.8h, v15.8h", 0x4e4f7aa3),
-        ("zip2 v4.2s, v11.2s, v11.2s", 0x0e8b7964),
-        ("zip2 v18.4s, v21.4s, v20.4s", 0x4e947ab2),
-        ("zip2 v3.2d, v7.2d, v19.2d", 0x4ed378e3),
     ]);
 }
 
 #[test]
-fn static_069() {
+fn static_071() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; zip2 V(3).h8, V(21).h8, V(15).h8
+        ;; lens.push(ops.offset().0)
+        ; zip2 v4.2s, v11.2s, v11.2s
+        ;; lens.push(ops.offset().0)
+        ; zip2 v18.s4, v21.s4, v20.s4
+        ;; lens.push(ops.offset().0)
+        ; zip2 V(3).d2, V(7).d2, V(19).d2
+        ;; lens.push(ops.offset().0)
         ; uzp1 v17.8b, v19.8b, v11.8b
         ;; lens.push(ops.offset().0)
         ; uzp1 v22.b16, v26.b16, v17.b16
@@ -28113,16 +28931,12 @@ fn static_069() {
         ;; lens.push(ops.offset().0)
         ; fmla V(0).h8, V(14).h8, V(26).h8
         ;; lens.push(ops.offset().0)
-        ; fmla v23.2s, v28.2s, v2.2s
-        ;; lens.push(ops.offset().0)
-        ; fmla v11.s4, v14.s4, v16.s4
-        ;; lens.push(ops.offset().0)
-        ; fmla V(0).d2, V(3).d2, V(0).d2
-        ;; lens.push(ops.offset().0)
-        ; fcmeq v4.4h, v31.4h, v16.4h
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("zip2 v3.8h, v21.8h, v15.8h", 0x4e4f7aa3),
+        ("zip2 v4.2s, v11.2s, v11.2s", 0x0e8b7964),
+        ("zip2 v18.4s, v21.4s, v20.4s", 0x4e947ab2),
+        ("zip2 v3.2d, v7.2d, v19.2d", 0x4ed378e3),
         ("uzp1 v17.8b, v19.8b, v11.8b", 0x0e0b1a71),
         ("uzp1 v22.16b, v26.16b, v17.16b", 0x4e111b56),
         ("uzp1 v6.4h, v17.4h, v7.4h", 0x0e471a26),
@@ -28183,19 +28997,23 @@ fn static_069() {
         ("fminnm v21.2d, v10.2d, v16.2d", 0x4ef0c555),
         ("fmla v16.4h, v19.4h, v25.4h", 0x0e590e70),
         ("fmla v0.8h, v14.8h, v26.8h", 0x4e5a0dc0),
-        ("fmla v23.2s, v28.2s, v2.2s", 0x0e22cf97),
-        ("fmla v11.4s, v14.4s, v16.4s", 0x4e30cdcb),
-        ("fmla v0.2d, v3.2d, v0.2d", 0x4e60cc60),
-        ("fcmeq v4.4h, v31.4h, v16.4h", 0x0e5027e4),
     ]);
 }
 
 #[test]
-fn dynamic_069() {
+fn dynamic_071() {
     let r: [u8; 32] = support::numbers();
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; zip2 V(r[3]).h8, V(r[21]).h8, V(r[15]).h8
+        ;; lens.push(ops.offset().0)
+        ; zip2 V(r[4]).s2, V(r[11]).s2, V(r[11]).s2
+        ;; lens.push(ops.offset().0)
+        ; zip2 V(r[18]).s4, V(r[21]).s4, V(r[20]).s4
+        ;; lens.push(ops.offset().0)
+        ; zip2 V(r[3]).d2, V(r[7]).d2, V(r[19]).d2
+        ;; lens.push(ops.offset().0)
         ; uzp1 V(r[17]).b8, V(r[19]).b8, V(r[11]).b8
         ;; lens.push(ops.offset().0)
         ; uzp1 V(r[22]).b16, V(r[26]).b16, V(r[17]).b16
@@ -28316,16 +29134,12 @@ fn dynamic_069() {
         ;; lens.push(ops.offset().0)
         ; fmla V(r[0]).h8, V(r[14]).h8, V(r[26]).h8
         ;; lens.push(ops.offset().0)
-        ; fmla V(r[23]).s2, V(r[28]).s2, V(r[2]).s2
-        ;; lens.push(ops.offset().0)
-        ; fmla V(r[11]).s4, V(r[14]).s4, V(r[16]).s4
-        ;; lens.push(ops.offset().0)
-        ; fmla V(r[0]).d2, V(r[3]).d2, V(r[0]).d2
-        ;; lens.push(ops.offset().0)
-        ; fcmeq V(r[4]).h4, V(r[31]).h4, V(r[16]).h4
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("zip2 v3.8h, v21.8h, v15.8h", 0x4e4f7aa3),
+        ("zip2 v4.2s, v11.2s, v11.2s", 0x0e8b7964),
+        ("zip2 v18.4s, v21.4s, v20.4s", 0x4e947ab2),
+        ("zip2 v3.2d, v7.2d, v19.2d", 0x4ed378e3),
         ("uzp1 v17.8b, v19.8b, v11.8b", 0x0e0b1a71),
         ("uzp1 v22.16b, v26.16b, v17.16b", 0x4e111b56),
         ("uzp1 v6.4h, v17.4h, v7.4h", 0x0e471a26),
@@ -28386,18 +29200,22 @@ fn dynamic_069() {
         ("fminnm v21.2d, v10.2d, v16.2d", 0x4ef0c555),
         ("fmla v16.4h, v19.4h, v25.4h", 0x0e590e70),
         ("fmla v0.8h, v14.8h, v26.8h", 0x4e5a0dc0),
-        ("fmla v23.2s, v28.2s, v2.2s", 0x0e22cf97),
-        ("fmla v11.4s, v14.4s, v16.4s", 0x4e30cdcb),
-        ("fmla v0.2d, v3.2d, v0.2d", 0x4e60cc60),
-        ("fcmeq v4.4h, v31.4h, v16.4h", 0x0e5027e4),
     ]);
 }
 
 #[test]
-fn static_070() {
+fn static_072() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; fmla v23.2s, v28.2s, v2.2s
+        ;; lens.push(ops.offset().0)
+        ; fmla v11.s4, v14.s4, v16.s4
+        ;; lens.push(ops.offset().0)
+        ; fmla V(0).d2, V(3).d2, V(0).d2
+        ;; lens.push(ops.offset().0)
+        ; fcmeq v4.4h, v31.4h, v16.4h
+        ;; lens.push(ops.offset().0)
         ; fcmeq v10.h8, v31.h8, v17.h8
         ;; lens.push(ops.offset().0)
         ; fcmeq V(11).s2, V(24).s2, V(10).s2
@@ -28518,16 +29336,12 @@ fn static_070() {
         ;; lens.push(ops.offset().0)
         ; mvn v1.8b, v2.8b
         ;; lens.push(ops.offset().0)
-        ; mvn v1.b16, v2.b16
-        ;; lens.push(ops.offset().0)
-        ; rbit V(1).b8, V(2).b8
-        ;; lens.push(ops.offset().0)
-        ; rbit v1.16b, v2.16b
-        ;; lens.push(ops.offset().0)
-        ; rev16 v1.b8, v2.b8
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("fmla v23.2s, v28.2s, v2.2s", 0x0e22cf97),
+        ("fmla v11.4s, v14.4s, v16.4s", 0x4e30cdcb),
+        ("fmla v0.2d, v3.2d, v0.2d", 0x4e60cc60),
+        ("fcmeq v4.4h, v31.4h, v16.4h", 0x0e5027e4),
         ("fcmeq v10.8h, v31.8h, v17.8h", 0x4e5127ea),
         ("fcmeq v11.2s, v24.2s, v10.2s", 0x0e2ae70b),
         ("fcmeq v16.4s, v1.4s, v13.4s", 0x4e2de430),
@@ -28588,19 +29402,23 @@ fn static_070() {
         ("not v1.8b, v2.8b", 0x2e205841),
         ("not v1.16b, v2.16b", 0x6e205841),
         ("mvn v1.8b, v2.8b", 0x2e205841),
-        ("mvn v1.16b, v2.16b", 0x6e205841),
-        ("rbit v1.8b, v2.8b", 0x2e605841),
-        ("rbit v1.16b, v2.16b", 0x6e605841),
-        ("rev16 v1.8b, v2.8b", 0x0e201841),
     ]);
 }
 
 #[test]
-fn dynamic_070() {
+fn dynamic_072() {
     let r: [u8; 32] = support::numbers();
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; fmla V(r[23]).s2, V(r[28]).s2, V(r[2]).s2
+        ;; lens.push(ops.offset().0)
+        ; fmla V(r[11]).s4, V(r[14]).s4, V(r[16]).s4
+        ;; lens.push(ops.offset().0)
+        ; fmla V(r[0]).d2, V(r[3]).d2, V(r[0]).d2
+        ;; lens.push(ops.offset().0)
+        ; fcmeq V(r[4]).h4, V(r[31]).h4, V(r[16]).h4
+        ;; lens.push(ops.offset().0)
         ; fcmeq V(r[10]).h8, V(r[31]).h8, V(r[17]).h8
         ;; lens.push(ops.offset().0)
         ; fcmeq V(r[11]).s2, V(r[24]).s2, V(r[10]).s2
@@ -28721,16 +29539,12 @@ fn dynamic_070() {
         ;; lens.push(ops.offset().0)
         ; mvn V(r[1]).b8, V(r[2]).b8
         ;; lens.push(ops.offset().0)
-        ; mvn V(r[1]).b16, V(r[2]).b16
-        ;; lens.push(ops.offset().0)
-        ; rbit V(r[1]).b8, V(r[2]).b8
-        ;; lens.push(ops.offset().0)
-        ; rbit V(r[1]).b16, V(r[2]).b16
-        ;; lens.push(ops.offset().0)
-        ; rev16 V(r[1]).b8, V(r[2]).b8
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("fmla v23.2s, v28.2s, v2.2s", 0x0e22cf97),
+        ("fmla v11.4s, v14.4s, v16.4s", 0x4e30cdcb),
+        ("fmla v0.2d, v3.2d, v0.2d", 0x4e60cc60),
+        ("fcmeq v4.4h, v31.4h, v16.4h", 0x0e5027e4),
         ("fcmeq v10.8h, v31.8h, v17.8h", 0x4e5127ea),
         ("fcmeq v11.2s, v24.2s, v10.2s", 0x0e2ae70b),
         ("fcmeq v16.4s, v1.4s, v13.4s", 0x4e2de430),
@@ -28791,18 +29605,22 @@ fn dynamic_070() {
         ("not v1.8b, v2.8b", 0x2e205841),
         ("not v1.16b, v2.16b", 0x6e205841),
         ("mvn v1.8b, v2.8b", 0x2e205841),
-        ("mvn v1.16b, v2.16b", 0x6e205841),
-        ("rbit v1.8b, v2.8b", 0x2e605841),
-        ("rbit v1.16b, v2.16b", 0x6e605841),
-        ("rev16 v1.8b, v2.8b", 0x0e201841),
     ]);
 }
 
 #[test]
-fn static_071() {
+fn static_073() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; mvn v1.b16, v2.b16
+        ;; lens.push(ops.offset().0)
+        ; rbit V(1).b8, V(2).b8
+        ;; lens.push(ops.offset().0)
+        ; rbit v1.16b, v2.16b
+        ;; lens.push(ops.offset().0)
+        ; rev16 v1.b8, v2.b8
+        ;; lens.push(ops.offset().0)
         ; rev16 V(1).b16, V(2).b16
         ;; lens.push(ops.offset().0)
         ; rev32 v1.8b, v2.8b
@@ -28923,16 +29741,12 @@ fn static_071() {
         ;; lens.push(ops.offset().0)
         ; fcvtzs v1.d2, v2.d2
         ;; lens.push(ops.offset().0)
-        ; fcvtzu V(1).h4, V(2).h4
-        ;; lens.push(ops.offset().0)
-        ; fcvtzu v1.8h, v2.8h
-        ;; lens.push(ops.offset().0)
-        ; fcvtzu v1.s2, v2.s2
-        ;; lens.push(ops.offset().0)
-        ; fcvtzu V(1).s4, V(2).s4
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("mvn v1.16b, v2.16b", 0x6e205841),
+        ("rbit v1.8b, v2.8b", 0x2e605841),
+        ("rbit v1.16b, v2.16b", 0x6e605841),
+        ("rev16 v1.8b, v2.8b", 0x0e201841),
         ("rev16 v1.16b, v2.16b", 0x4e201841),
         ("rev32 v1.8b, v2.8b", 0x2e200841),
         ("rev32 v1.16b, v2.16b", 0x6e200841),
@@ -28993,19 +29807,23 @@ fn static_071() {
         ("fcvtzs v1.2s, v2.2s", 0x0ea1b841),
         ("fcvtzs v1.4s, v2.4s", 0x4ea1b841),
         ("fcvtzs v1.2d, v2.2d", 0x4ee1b841),
-        ("fcvtzu v1.4h, v2.4h", 0x2ef9b841),
-        ("fcvtzu v1.8h, v2.8h", 0x6ef9b841),
-        ("fcvtzu v1.2s, v2.2s", 0x2ea1b841),
-        ("fcvtzu v1.4s, v2.4s", 0x6ea1b841),
     ]);
 }
 
 #[test]
-fn dynamic_071() {
+fn dynamic_073() {
     let r: [u8; 32] = support::numbers();
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; mvn V(r[1]).b16, V(r[2]).b16
+        ;; lens.push(ops.offset().0)
+        ; rbit V(r[1]).b8, V(r[2]).b8
+        ;; lens.push(ops.offset().0)
+        ; rbit V(r[1]).b16, V(r[2]).b16
+        ;; lens.push(ops.offset().0)
+        ; rev16 V(r[1]).b8, V(r[2]).b8
+        ;; lens.push(ops.offset().0)
         ; rev16 V(r[1]).b16, V(r[2]).b16
         ;; lens.push(ops.offset().0)
         ; rev32 V(r[1]).b8, V(r[2]).b8
@@ -29126,16 +29944,12 @@ fn dynamic_071() {
         ;; lens.push(ops.offset().0)
         ; fcvtzs V(r[1]).d2, V(r[2]).d2
         ;; lens.push(ops.offset().0)
-        ; fcvtzu V(r[1]).h4, V(r[2]).h4
-        ;; lens.push(ops.offset().0)
-        ; fcvtzu V(r[1]).h8, V(r[2]).h8
-        ;; lens.push(ops.offset().0)
-        ; fcvtzu V(r[1]).s2, V(r[2]).s2
-        ;; lens.push(ops.offset().0)
-        ; fcvtzu V(r[1]).s4, V(r[2]).s4
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("mvn v1.16b, v2.16b", 0x6e205841),
+        ("rbit v1.8b, v2.8b", 0x2e605841),
+        ("rbit v1.16b, v2.16b", 0x6e605841),
+        ("rev16 v1.8b, v2.8b", 0x0e201841),
         ("rev16 v1.16b, v2.16b", 0x4e201841),
         ("rev32 v1.8b, v2.8b", 0x2e200841),
         ("rev32 v1.16b, v2.16b", 0x6e200841),
@@ -29196,18 +30010,22 @@ fn dynamic_071() {
         ("fcvtzs v1.2s, v2.2s", 0x0ea1b841),
         ("fcvtzs v1.4s, v2.4s", 0x4ea1b841),
         ("fcvtzs v1.2d, v2.2d", 0x4ee1b841),
-        ("fcvtzu v1.4h, v2.4h", 0x2ef9b841),
-        ("fcvtzu v1.8h, v2.8h", 0x6ef9b841),
-        ("fcvtzu v1.2s, v2.2s", 0x2ea1b841),
-        ("fcvtzu v1.4s, v2.4s", 0x6ea1b841),
     ]);
 }
 
 #[test]
-fn static_072() {
+fn static_074() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; fcvtzu V(1).h4, V(2).h4
+        ;; lens.push(ops.offset().0)
+        ; fcvtzu v1.8h, v2.8h
+        ;; lens.push(ops.offset().0)
+        ; fcvtzu v1.s2, v2.s2
+        ;; lens.push(ops.offset().0)
+        ; fcvtzu V(1).s4, V(2).s4
+        ;; lens.push(ops.offset().0)
         ; fcvtzu v1.2d, v2.2d
         ;; lens.push(ops.offset().0)
         ; cmeq v3.b8, v4.b8, #0
@@ -29328,16 +30146,12 @@ fn static_072() {
         ;; lens.push(ops.offset().0)
         ; uqxtn2 V(5).s4, V(6).d2
         ;; lens.push(ops.offset().0)
-        ; fcvtn v5.4h, v6.4s
-        ;; lens.push(ops.offset().0)
-        ; fcvtn v5.s2, v6.d2
-        ;; lens.push(ops.offset().0)
-        ; fcvtl V(5).s4, V(6).h4
-        ;; lens.push(ops.offset().0)
-        ; fcvtl v5.2d, v6.2s
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("fcvtzu v1.4h, v2.4h", 0x2ef9b841),
+        ("fcvtzu v1.8h, v2.8h", 0x6ef9b841),
+        ("fcvtzu v1.2s, v2.2s", 0x2ea1b841),
+        ("fcvtzu v1.4s, v2.4s", 0x6ea1b841),
         ("fcvtzu v1.2d, v2.2d", 0x6ee1b841),
         ("cmeq v3.8b, v4.8b, #0", 0x0e209883),
         ("cmeq v3.4s, v4.4s, #0", 0x4ea09883),
@@ -29398,19 +30212,23 @@ fn static_072() {
         ("xtn2 v5.16b, v6.8h", 0x4e2128c5),
         ("sqxtn v5.8b, v6.8h", 0x0e2148c5),
         ("uqxtn2 v5.4s, v6.2d", 0x6ea148c5),
-        ("fcvtn v5.4h, v6.4s", 0x0e2168c5),
-        ("fcvtn v5.2s, v6.2d", 0x0e6168c5),
-        ("fcvtl v5.4s, v6.4h", 0x0e2178c5),
-        ("fcvtl v5.2d, v6.2s", 0x0e6178c5),
     ]);
 }
 
 #[test]
-fn dynamic_072() {
+fn dynamic_074() {
     let r: [u8; 32] = support::numbers();
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; fcvtzu V(r[1]).h4, V(r[2]).h4
+        ;; lens.push(ops.offset().0)
+        ; fcvtzu V(r[1]).h8, V(r[2]).h8
+        ;; lens.push(ops.offset().0)
+        ; fcvtzu V(r[1]).s2, V(r[2]).s2
+        ;; lens.push(ops.offset().0)
+        ; fcvtzu V(r[1]).s4, V(r[2]).s4
+        ;; lens.push(ops.offset().0)
         ; fcvtzu V(r[1]).d2, V(r[2]).d2
         ;; lens.push(ops.offset().0)
         ; cmeq V(r[3]).b8, V(r[4]).b8, #v(0i64)
@@ -29531,16 +30349,12 @@ fn dynamic_072() {
         ;; lens.push(ops.offset().0)
         ; uqxtn2 V(r[5]).s4, V(r[6]).d2
         ;; lens.push(ops.offset().0)
-        ; fcvtn V(r[5]).h4, V(r[6]).s4
-        ;; lens.push(ops.offset().0)
-        ; fcvtn V(r[5]).s2, V(r[6]).d2
-        ;; lens.push(ops.offset().0)
-        ; fcvtl V(r[5]).s4, V(r[6]).h4
-        ;; lens.push(ops.offset().0)
-        ; fcvtl V(r[5]).d2, V(r[6]).s2
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("fcvtzu v1.4h, v2.4h", 0x2ef9b841),
+        ("fcvtzu v1.8h, v2.8h", 0x6ef9b841),
+        ("fcvtzu v1.2s, v2.2s", 0x2ea1b841),
+        ("fcvtzu v1.4s, v2.4s", 0x6ea1b841),
         ("fcvtzu v1.2d, v2.2d", 0x6ee1b841),
         ("cmeq v3.8b, v4.8b, #0", 0x0e209883),
         ("cmeq v3.4s, v4.4s, #0", 0x4ea09883),
@@ -29601,18 +30415,22 @@ fn dynamic_072() {
         ("xtn2 v5.16b, v6.8h", 0x4e2128c5),
         ("sqxtn v5.8b, v6.8h", 0x0e2148c5),
         ("uqxtn2 v5.4s, v6.2d", 0x6ea148c5),
-        ("fcvtn v5.4h, v6.4s", 0x0e2168c5),
-        ("fcvtn v5.2s, v6.2d", 0x0e6168c5),
-        ("fcvtl v5.4s, v6.4h", 0x0e2178c5),
-        ("fcvtl v5.2d, v6.2s", 0x0e6178c5),
     ]);
 }
 
 #[test]
-fn static_073() {
+fn static_075() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; fcvtn v5.4h, v6.4s
+        ;; lens.push(ops.offset().0)
+        ; fcvtn v5.s2, v6.d2
+        ;; lens.push(ops.offset().0)
+        ; fcvtl V(5).s4, V(6).h4
+        ;; lens.push(ops.offset().0)
+        ; fcvtl v5.2d, v6.2s
+        ;; lens.push(ops.offset().0)
         ; fcvtl2 v5.s4, v6.h8
         ;; lens.push(ops.offset().0)
         ; fcvtl2 V(5).d2, V(6).s4
@@ -29733,16 +30551,12 @@ fn static_073() {
         ;; lens.push(ops.offset().0)
         ; sshr v1.4h, v2.4h, #16
         ;; lens.push(ops.offset().0)
-        ; sshr v1.h8, v2.h8, #1
-        ;; lens.push(ops.offset().0)
-        ; sshr V(1).h8, V(2).h8, #15
-        ;; lens.push(ops.offset().0)
-        ; sshr v1.8h, v2.8h, #16
-        ;; lens.push(ops.offset().0)
-        ; sshr v1.s2, v2.s2, #1
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("fcvtn v5.4h, v6.4s", 0x0e2168c5),
+        ("fcvtn v5.2s, v6.2d", 0x0e6168c5),
+        ("fcvtl v5.4s, v6.4h", 0x0e2178c5),
+        ("fcvtl v5.2d, v6.2s", 0x0e6178c5),
         ("fcvtl2 v5.4s, v6.8h", 0x4e2178c5),
         ("fcvtl2 v5.2d, v6.4s", 0x4e6178c5),
         ("fcvtxn v5.2s, v6.2d", 0x2e6168c5),
@@ -29803,19 +30617,23 @@ fn static_073() {
         ("sshr v1.4h, v2.4h, #1", 0x0f1f0441),
         ("sshr v1.4h, v2.4h, #15", 0x0f110441),
         ("sshr v1.4h, v2.4h, #16", 0x0f100441),
-        ("sshr v1.8h, v2.8h, #1", 0x4f1f0441),
-        ("sshr v1.8h, v2.8h, #15", 0x4f110441),
-        ("sshr v1.8h, v2.8h, #16", 0x4f100441),
-        ("sshr v1.2s, v2.2s, #1", 0x0f3f0441),
     ]);
 }
 
 #[test]
-fn dynamic_073() {
+fn dynamic_075() {
     let r: [u8; 32] = support::numbers();
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; fcvtn V(r[5]).h4, V(r[6]).s4
+        ;; lens.push(ops.offset().0)
+        ; fcvtn V(r[5]).s2, V(r[6]).d2
+        ;; lens.push(ops.offset().0)
+        ; fcvtl V(r[5]).s4, V(r[6]).h4
+        ;; lens.push(ops.offset().0)
+        ; fcvtl V(r[5]).d2, V(r[6]).s2
+        ;; lens.push(ops.offset().0)
         ; fcvtl2 V(r[5]).s4, V(r[6]).h8
         ;; lens.push(ops.offset().0)
         ; fcvtl2 V(r[5]).d2, V(r[6]).s4
@@ -29936,16 +30754,12 @@ fn dynamic_073() {
         ;; lens.push(ops.offset().0)
         ; sshr V(r[1]).h4, V(r[2]).h4, #v(16i64)
         ;; lens.push(ops.offset().0)
-        ; sshr V(r[1]).h8, V(r[2]).h8, #v(1i64)
-        ;; lens.push(ops.offset().0)
-        ; sshr V(r[1]).h8, V(r[2]).h8, #v(15i64)
-        ;; lens.push(ops.offset().0)
-        ; sshr V(r[1]).h8, V(r[2]).h8, #v(16i64)
-        ;; lens.push(ops.offset().0)
-        ; sshr V(r[1]).s2, V(r[2]).s2, #v(1i64)
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("fcvtn v5.4h, v6.4s", 0x0e2168c5),
+        ("fcvtn v5.2s, v6.2d", 0x0e6168c5),
+        ("fcvtl v5.4s, v6.4h", 0x0e2178c5),
+        ("fcvtl v5.2d, v6.2s", 0x0e6178c5),
         ("fcvtl2 v5.4s, v6.8h", 0x4e2178c5),
         ("fcvtl2 v5.2d, v6.4s", 0x4e6178c5),
         ("fcvtxn v5.2s, v6.2d", 0x2e6168c5),
@@ -30006,18 +30820,22 @@ fn dynamic_073() {
         ("sshr v1.4h, v2.4h, #1", 0x0f1f0441),
         ("sshr v1.4h, v2.4h, #15", 0x0f110441),
         ("sshr v1.4h, v2.4h, #16", 0x0f100441),
-        ("sshr v1.8h, v2.8h, #1", 0x4f1f0441),
-        ("sshr v1.8h, v2.8h, #15", 0x4f110441),
-        ("sshr v1.8h, v2.8h, #16", 0x4f100441),
-        ("sshr v1.2s, v2.2s, #1", 0x0f3f0441),
     ]);
 }
 
 #[test]
-fn static_074() {
+fn static_076() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; sshr v1.h8, v2.h8, #1
+        ;; lens.push(ops.offset().0)
+        ; sshr V(1).h8, V(2).h8, #15
+        ;; lens.push(ops.offset().0)
+        ; sshr v1.8h, v2.8h, #16
+        ;; lens.push(ops.offset().0)
+        ; sshr v1.s2, v2.s2, #1
+        ;; lens.push(ops.offset().0)
         ; sshr V(1).s2, V(2).s2, #31
         ;; lens.push(ops.offset().0)
         ; sshr v1.2s, v2.2s, #32
@@ -30138,16 +30956,12 @@ fn static_074() {
         ;; lens.push(ops.offset().0)
         ; ssra v1.h8, v2.h8, #1
         ;; lens.push(ops.offset().0)
-        ; ssra V(1).h8, V(2).h8, #15
-        ;; lens.push(ops.offset().0)
-        ; ssra v1.8h, v2.8h, #16
-        ;; lens.push(ops.offset().0)
-        ; ssra v1.s2, v2.s2, #1
-        ;; lens.push(ops.offset().0)
-        ; ssra V(1).s2, V(2).s2, #31
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("sshr v1.8h, v2.8h, #1", 0x4f1f0441),
+        ("sshr v1.8h, v2.8h, #15", 0x4f110441),
+        ("sshr v1.8h, v2.8h, #16", 0x4f100441),
+        ("sshr v1.2s, v2.2s, #1", 0x0f3f0441),
         ("sshr v1.2s, v2.2s, #31", 0x0f210441),
         ("sshr v1.2s, v2.2s, #32", 0x0f200441),
         ("sshr v1.4s, v2.4s, #1", 0x4f3f0441),
@@ -30208,19 +31022,23 @@ fn static_074() {
         ("ssra v1.4h, v2.4h, #15", 0x0f111441),
         ("ssra v1.4h, v2.4h, #16", 0x0f101441),
         ("ssra v1.8h, v2.8h, #1", 0x4f1f1441),
-        ("ssra v1.8h, v2.8h, #15", 0x4f111441),
-        ("ssra v1.8h, v2.8h, #16", 0x4f101441),
-        ("ssra v1.2s, v2.2s, #1", 0x0f3f1441),
-        ("ssra v1.2s, v2.2s, #31", 0x0f211441),
     ]);
 }
 
 #[test]
-fn dynamic_074() {
+fn dynamic_076() {
     let r: [u8; 32] = support::numbers();
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; sshr V(r[1]).h8, V(r[2]).h8, #v(1i64)
+        ;; lens.push(ops.offset().0)
+        ; sshr V(r[1]).h8, V(r[2]).h8, #v(15i64)
+        ;; lens.push(ops.offset().0)
+        ; sshr V(r[1]).h8, V(r[2]).h8, #v(16i64)
+        ;; lens.push(ops.offset().0)
+        ; sshr V(r[1]).s2, V(r[2]).s2, #v(1i64)
+        ;; lens.push(ops.offset().0)
         ; sshr V(r[1]).s2, V(r[2]).s2, #v(31i64)
         ;; lens.push(ops.offset().0)
         ; sshr V(r[1]).s2, V(r[2]).s2, #v(32i64)
@@ -30341,16 +31159,12 @@ fn dynamic_074() {
         ;; lens.push(ops.offset().0)
         ; ssra V(r[1]).h8, V(r[2]).h8, #v(1i64)
         ;; lens.push(ops.offset().0)
-        ; ssra V(r[1]).h8, V(r[2]).h8, #v(15i64)
-        ;; lens.push(ops.offset().0)
-        ; ssra V(r[1]).h8, V(r[2]).h8, #v(16i64)
-        ;; lens.push(ops.offset().0)
-        ; ssra V(r[1]).s2, V(r[2]).s2, #v(1i64)
-        ;; lens.push(ops.offset().0)
-        ; ssra V(r[1]).s2, V(r[2]).s2, #v(31i64)
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("sshr v1.8h, v2.8h, #1", 0x4f1f0441),
+        ("sshr v1.8h, v2.8h, #15", 0x4f110441),
+        ("sshr v1.8h, v2.8h, #16", 0x4f100441),
+        ("sshr v1.2s, v2.2s, #1", 0x0f3f0441),
         ("sshr v1.2s, v2.2s, #31", 0x0f210441),
         ("sshr v1.2s, v2.2s, #32", 0x0f200441),
         ("sshr v1.4s, v2.4s, #1", 0x4f3f0441),
@@ -30411,18 +31225,22 @@ fn dynamic_074() {
         ("ssra v1.4h, v2.4h, #15", 0x0f111441),
         ("ssra v1.4h, v2.4h, #16", 0x0f101441),
         ("ssra v1.8h, v2.8h, #1", 0x4f1f1441),
-        ("ssra v1.8h, v2.8h, #15", 0x4f111441),
-        ("ssra v1.8h, v2.8h, #16", 0x4f101441),
-        ("ssra v1.2s, v2.2s, #1", 0x0f3f1441),
-        ("ssra v1.2s, v2.2s, #31", 0x0f211441),
     ]);
 }
 
 #[test]
-fn static_075() {
+fn static_077() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; ssra V(1).h8, V(2).h8, #15
+        ;; lens.push(ops.offset().0)
+        ; ssra v1.8h, v2.8h, #16
+        ;; lens.push(ops.offset().0)
+        ; ssra v1.s2, v2.s2, #1
+        ;; lens.push(ops.offset().0)
+        ; ssra V(1).s2, V(2).s2, #31
+        ;; lens.push(ops.offset().0)
         ; ssra v1.2s, v2.2s, #32
         ;; lens.push(ops.offset().0)
         ; ssra v1.s4, v2.s4, #1
@@ -30543,16 +31361,12 @@ fn static_075() {
         ;; lens.push(ops.offset().0)
         ; sqshl V(1).h8, V(2).h8, #1
         ;; lens.push(ops.offset().0)
-        ; sqshl v1.8h, v2.8h, #15
-        ;; lens.push(ops.offset().0)
-        ; sqshl v1.s2, v2.s2, #0
-        ;; lens.push(ops.offset().0)
-        ; sqshl V(1).s2, V(2).s2, #1
-        ;; lens.push(ops.offset().0)
-        ; sqshl v1.2s, v2.2s, #31
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("ssra v1.8h, v2.8h, #15", 0x4f111441),
+        ("ssra v1.8h, v2.8h, #16", 0x4f101441),
+        ("ssra v1.2s, v2.2s, #1", 0x0f3f1441),
+        ("ssra v1.2s, v2.2s, #31", 0x0f211441),
         ("ssra v1.2s, v2.2s, #32", 0x0f201441),
         ("ssra v1.4s, v2.4s, #1", 0x4f3f1441),
         ("ssra v1.4s, v2.4s, #31", 0x4f211441),
@@ -30613,19 +31427,23 @@ fn static_075() {
         ("sqshl v1.4h, v2.4h, #15", 0x0f1f7441),
         ("sqshl v1.8h, v2.8h, #0", 0x4f107441),
         ("sqshl v1.8h, v2.8h, #1", 0x4f117441),
-        ("sqshl v1.8h, v2.8h, #15", 0x4f1f7441),
-        ("sqshl v1.2s, v2.2s, #0", 0x0f207441),
-        ("sqshl v1.2s, v2.2s, #1", 0x0f217441),
-        ("sqshl v1.2s, v2.2s, #31", 0x0f3f7441),
     ]);
 }
 
 #[test]
-fn dynamic_075() {
+fn dynamic_077() {
     let r: [u8; 32] = support::numbers();
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; ssra V(r[1]).h8, V(r[2]).h8, #v(15i64)
+        ;; lens.push(ops.offset().0)
+        ; ssra V(r[1]).h8, V(r[2]).h8, #v(16i64)
+        ;; lens.push(ops.offset().0)
+        ; ssra V(r[1]).s2, V(r[2]).s2, #v(1i64)
+        ;; lens.push(ops.offset().0)
+        ; ssra V(r[1]).s2, V(r[2]).s2, #v(31i64)
+        ;; lens.push(ops.offset().0)
         ; ssra V(r[1]).s2, V(r[2]).s2, #v(32i64)
         ;; lens.push(ops.offset().0)
         ; ssra V(r[1]).s4, V(r[2]).s4, #v(1i64)
@@ -30746,16 +31564,12 @@ fn dynamic_075() {
         ;; lens.push(ops.offset().0)
         ; sqshl V(r[1]).h8, V(r[2]).h8, #v(1i64)
         ;; lens.push(ops.offset().0)
-        ; sqshl V(r[1]).h8, V(r[2]).h8, #v(15i64)
-        ;; lens.push(ops.offset().0)
-        ; sqshl V(r[1]).s2, V(r[2]).s2, #v(0i64)
-        ;; lens.push(ops.offset().0)
-        ; sqshl V(r[1]).s2, V(r[2]).s2, #v(1i64)
-        ;; lens.push(ops.offset().0)
-        ; sqshl V(r[1]).s2, V(r[2]).s2, #v(31i64)
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("ssra v1.8h, v2.8h, #15", 0x4f111441),
+        ("ssra v1.8h, v2.8h, #16", 0x4f101441),
+        ("ssra v1.2s, v2.2s, #1", 0x0f3f1441),
+        ("ssra v1.2s, v2.2s, #31", 0x0f211441),
         ("ssra v1.2s, v2.2s, #32", 0x0f201441),
         ("ssra v1.4s, v2.4s, #1", 0x4f3f1441),
         ("ssra v1.4s, v2.4s, #31", 0x4f211441),
@@ -30816,18 +31630,22 @@ fn dynamic_075() {
         ("sqshl v1.4h, v2.4h, #15", 0x0f1f7441),
         ("sqshl v1.8h, v2.8h, #0", 0x4f107441),
         ("sqshl v1.8h, v2.8h, #1", 0x4f117441),
-        ("sqshl v1.8h, v2.8h, #15", 0x4f1f7441),
-        ("sqshl v1.2s, v2.2s, #0", 0x0f207441),
-        ("sqshl v1.2s, v2.2s, #1", 0x0f217441),
-        ("sqshl v1.2s, v2.2s, #31", 0x0f3f7441),
     ]);
 }
 
 #[test]
-fn static_076() {
+fn static_078() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; sqshl v1.8h, v2.8h, #15
+        ;; lens.push(ops.offset().0)
+        ; sqshl v1.s2, v2.s2, #0
+        ;; lens.push(ops.offset().0)
+        ; sqshl V(1).s2, V(2).s2, #1
+        ;; lens.push(ops.offset().0)
+        ; sqshl v1.2s, v2.2s, #31
+        ;; lens.push(ops.offset().0)
         ; sqshl v1.s4, v2.s4, #0
         ;; lens.push(ops.offset().0)
         ; sqshl V(1).s4, V(2).s4, #1
@@ -30948,16 +31766,12 @@ fn static_076() {
         ;; lens.push(ops.offset().0)
         ; sshll v3.8h, v4.8b, #7
         ;; lens.push(ops.offset().0)
-        ; ushll2 v3.d2, v4.s4, #0
-        ;; lens.push(ops.offset().0)
-        ; ushll2 V(3).d2, V(4).s4, #1
-        ;; lens.push(ops.offset().0)
-        ; ushll2 v3.2d, v4.4s, #31
-        ;; lens.push(ops.offset().0)
-        ; shll v0.h8, v1.b8, #8
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("sqshl v1.8h, v2.8h, #15", 0x4f1f7441),
+        ("sqshl v1.2s, v2.2s, #0", 0x0f207441),
+        ("sqshl v1.2s, v2.2s, #1", 0x0f217441),
+        ("sqshl v1.2s, v2.2s, #31", 0x0f3f7441),
         ("sqshl v1.4s, v2.4s, #0", 0x4f207441),
         ("sqshl v1.4s, v2.4s, #1", 0x4f217441),
         ("sqshl v1.4s, v2.4s, #31", 0x4f3f7441),
@@ -31018,19 +31832,23 @@ fn static_076() {
         ("sshll v3.8h, v4.8b, #0", 0x0f08a483),
         ("sshll v3.8h, v4.8b, #1", 0x0f09a483),
         ("sshll v3.8h, v4.8b, #7", 0x0f0fa483),
-        ("ushll2 v3.2d, v4.4s, #0", 0x6f20a483),
-        ("ushll2 v3.2d, v4.4s, #1", 0x6f21a483),
-        ("ushll2 v3.2d, v4.4s, #31", 0x6f3fa483),
-        ("shll v0.8h, v1.8b, #8", 0x2e213820),
     ]);
 }
 
 #[test]
-fn dynamic_076() {
+fn dynamic_078() {
     let r: [u8; 32] = support::numbers();
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; sqshl V(r[1]).h8, V(r[2]).h8, #v(15i64)
+        ;; lens.push(ops.offset().0)
+        ; sqshl V(r[1]).s2, V(r[2]).s2, #v(0i64)
+        ;; lens.push(ops.offset().0)
+        ; sqshl V(r[1]).s2, V(r[2]).s2, #v(1i64)
+        ;; lens.push(ops.offset().0)
+        ; sqshl V(r[1]).s2, V(r[2]).s2, #v(31i64)
+        ;; lens.push(ops.offset().0)
         ; sqshl V(r[1]).s4, V(r[2]).s4, #v(0i64)
         ;; lens.push(ops.offset().0)
         ; sqshl V(r[1]).s4, V(r[2]).s4, #v(1i64)
@@ -31151,16 +31969,12 @@ fn dynamic_076() {
         ;; lens.push(ops.offset().0)
         ; sshll V(r[3]).h8, V(r[4]).b8, #v(7i64)
         ;; lens.push(ops.offset().0)
-        ; ushll2 V(r[3]).d2, V(r[4]).s4, #v(0i64)
-        ;; lens.push(ops.offset().0)
-        ; ushll2 V(r[3]).d2, V(r[4]).s4, #v(1i64)
-        ;; lens.push(ops.offset().0)
-        ; ushll2 V(r[3]).d2, V(r[4]).s4, #v(31i64)
-        ;; lens.push(ops.offset().0)
-        ; shll V(r[0]).h8, V(r[1]).b8, #v(8i64)
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("sqshl v1.8h, v2.8h, #15", 0x4f1f7441),
+        ("sqshl v1.2s, v2.2s, #0", 0x0f207441),
+        ("sqshl v1.2s, v2.2s, #1", 0x0f217441),
+        ("sqshl v1.2s, v2.2s, #31", 0x0f3f7441),
         ("sqshl v1.4s, v2.4s, #0", 0x4f207441),
         ("sqshl v1.4s, v2.4s, #1", 0x4f217441),
         ("sqshl v1.4s, v2.4s, #31", 0x4f3f7441),
@@ -31221,18 +32035,22 @@ fn dynamic_076() {
         ("sshll v3.8h, v4.8b, #0", 0x0f08a483),
         ("sshll v3.8h, v4.8b, #1", 0x0f09a483),
         ("sshll v3.8h, v4.8b, #7", 0x0f0fa483),
-        ("ushll2 v3.2d, v4.4s, #0", 0x6f20a483),
-        ("ushll2 v3.2d, v4.4s, #1", 0x6f21a483),
-        ("ushll2 v3.2d, v4.4s, #31", 0x6f3fa483),
-        ("shll v0.8h, v1.8b, #8", 0x2e213820),
     ]);
 }
 
 #[test]
-fn static_077() {
+fn static_079() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; ushll2 v3.d2, v4.s4, #0
+        ;; lens.push(ops.offset().0)
+        ; ushll2 V(3).d2, V(4).s4, #1
+        ;; lens.push(ops.offset().0)
+        ; ushll2 v3.2d, v4.4s, #31
+        ;; lens.push(ops.offset().0)
+        ; shll v0.h8, v1.b8, #8
+        ;; lens.push(ops.offset().0)
         ; shll V(0).s4, V(1).h4, #16
         ;; lens.push(ops.offset().0)
         ; shll v0.2d, v1.2s, #32
@@ -31353,16 +32171,12 @@ fn static_077() {
         ;; lens.push(ops.offset().0)
         ; movi v1.s4, #18
         ;; lens.push(ops.offset().0)
-        ; movi V(1).s4, #18, lsl #24
-        ;; lens.push(ops.offset().0)
-        ; movi v1.4s, #255
-        ;; lens.push(ops.offset().0)
-        ; movi v1.s4, #255, lsl #24
-        ;; lens.push(ops.offset().0)
-        ; movi V(2).s4, #0x34, msl #8
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("ushll2 v3.2d, v4.4s, #0", 0x6f20a483),
+        ("ushll2 v3.2d, v4.4s, #1", 0x6f21a483),
+        ("ushll2 v3.2d, v4.4s, #31", 0x6f3fa483),
+        ("shll v0.8h, v1.8b, #8", 0x2e213820),
         ("shll v0.4s, v1.4h, #16", 0x2e613820),
         ("shll v0.2d, v1.2s, #32", 0x2ea13820),
         ("shl d0, d1, #0", 0x5f405420),
@@ -31423,19 +32237,23 @@ fn static_077() {
         ("movi v1.2s, #255, lsl #16", 0x0f0747e1),
         ("movi v1.2s, #255, lsl #24", 0x0f0767e1),
         ("movi v1.4s, #18", 0x4f000641),
-        ("movi v1.4s, #18, lsl #24", 0x4f006641),
-        ("movi v1.4s, #255", 0x4f0707e1),
-        ("movi v1.4s, #255, lsl #24", 0x4f0767e1),
-        ("movi v2.4s, #0x34, msl #8", 0x4f01c682),
     ]);
 }
 
 #[test]
-fn dynamic_077() {
+fn dynamic_079() {
     let r: [u8; 32] = support::numbers();
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; ushll2 V(r[3]).d2, V(r[4]).s4, #v(0i64)
+        ;; lens.push(ops.offset().0)
+        ; ushll2 V(r[3]).d2, V(r[4]).s4, #v(1i64)
+        ;; lens.push(ops.offset().0)
+        ; ushll2 V(r[3]).d2, V(r[4]).s4, #v(31i64)
+        ;; lens.push(ops.offset().0)
+        ; shll V(r[0]).h8, V(r[1]).b8, #v(8i64)
+        ;; lens.push(ops.offset().0)
         ; shll V(r[0]).s4, V(r[1]).h4, #v(16i64)
         ;; lens.push(ops.offset().0)
         ; shll V(r[0]).d2, V(r[1]).s2, #v(32i64)
@@ -31556,16 +32374,12 @@ fn dynamic_077() {
         ;; lens.push(ops.offset().0)
         ; movi V(r[1]).s4, #v(18i64)
         ;; lens.push(ops.offset().0)
-        ; movi V(r[1]).s4, #v(18i64), lsl #v(24i64)
-        ;; lens.push(ops.offset().0)
-        ; movi V(r[1]).s4, #v(255i64)
-        ;; lens.push(ops.offset().0)
-        ; movi V(r[1]).s4, #v(255i64), lsl #v(24i64)
-        ;; lens.push(ops.offset().0)
-        ; movi V(r[2]).s4, #v(0x34i64), msl #v(8i64)
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("ushll2 v3.2d, v4.4s, #0", 0x6f20a483),
+        ("ushll2 v3.2d, v4.4s, #1", 0x6f21a483),
+        ("ushll2 v3.2d, v4.4s, #31", 0x6f3fa483),
+        ("shll v0.8h, v1.8b, #8", 0x2e213820),
         ("shll v0.4s, v1.4h, #16", 0x2e613820),
         ("shll v0.2d, v1.2s, #32", 0x2ea13820),
         ("shl d0, d1, #0", 0x5f405420),
@@ -31626,18 +32440,22 @@ fn dynamic_077() {
         ("movi v1.2s, #255, lsl #16", 0x0f0747e1),
         ("movi v1.2s, #255, lsl #24", 0x0f0767e1),
         ("movi v1.4s, #18", 0x4f000641),
-        ("movi v1.4s, #18, lsl #24", 0x4f006641),
-        ("movi v1.4s, #255", 0x4f0707e1),
-        ("movi v1.4s, #255, lsl #24", 0x4f0767e1),
-        ("movi v2.4s, #0x34, msl #8", 0x4f01c682),
     ]);
 }
 
 #[test]
-fn static_078() {
+fn static_080() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; movi V(1).s4, #18, lsl #24
+        ;; lens.push(ops.offset().0)
+        ; movi v1.4s, #255
+        ;; lens.push(ops.offset().0)
+        ; movi v1.s4, #255, lsl #24
+        ;; lens.push(ops.offset().0)
+        ; movi V(2).s4, #0x34, msl #8
+        ;; lens.push(ops.offset().0)
         ; movi v2.2s, #0x34, msl #8
         ;; lens.push(ops.offset().0)
         ; movi v2.s4, #0x34, msl #16
@@ -31758,16 +32576,12 @@ fn static_078() {
         ;; lens.push(ops.offset().0)
         ; bic V(1).h4, #18
         ;; lens.push(ops.offset().0)
-        ; bic v1.4h, #18, lsl #0
-        ;; lens.push(ops.offset().0)
-        ; bic v1.h4, #18, lsl #8
-        ;; lens.push(ops.offset().0)
-        ; bic V(1).h4, #255
-        ;; lens.push(ops.offset().0)
-        ; bic v1.4h, #255, lsl #0
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("movi v1.4s, #18, lsl #24", 0x4f006641),
+        ("movi v1.4s, #255", 0x4f0707e1),
+        ("movi v1.4s, #255, lsl #24", 0x4f0767e1),
+        ("movi v2.4s, #0x34, msl #8", 0x4f01c682),
         ("movi v2.2s, #0x34, msl #8", 0x0f01c682),
         ("movi v2.4s, #0x34, msl #16", 0x4f01d682),
         ("movi v2.2s, #0x34, msl #16", 0x0f01d682),
@@ -31828,19 +32642,23 @@ fn static_078() {
         ("orr v1.4s, #255", 0x4f0717e1),
         ("orr v1.4s, #255, lsl #24", 0x4f0777e1),
         ("bic v1.4h, #18", 0x2f009641),
-        ("bic v1.4h, #18, lsl #0", 0x2f009641),
-        ("bic v1.4h, #18, lsl #8", 0x2f00b641),
-        ("bic v1.4h, #255", 0x2f0797e1),
-        ("bic v1.4h, #255, lsl #0", 0x2f0797e1),
     ]);
 }
 
 #[test]
-fn dynamic_078() {
+fn dynamic_080() {
     let r: [u8; 32] = support::numbers();
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; movi V(r[1]).s4, #v(18i64), lsl #v(24i64)
+        ;; lens.push(ops.offset().0)
+        ; movi V(r[1]).s4, #v(255i64)
+        ;; lens.push(ops.offset().0)
+        ; movi V(r[1]).s4, #v(255i64), lsl #v(24i64)
+        ;; lens.push(ops.offset().0)
+        ; movi V(r[2]).s4, #v(0x34i64), msl #v(8i64)
+        ;; lens.push(ops.offset().0)
         ; movi V(r[2]).s2, #v(0x34i64), msl #v(8i64)
         ;; lens.push(ops.offset().0)
         ; movi V(r[2]).s4, #v(0x34i64), msl #v(16i64)
@@ -31961,16 +32779,12 @@ fn dynamic_078() {
         ;; lens.push(ops.offset().0)
         ; bic V(r[1]).h4, #v(18i64)
         ;; lens.push(ops.offset().0)
-        ; bic V(r[1]).h4, #v(18i64), lsl #v(0i64)
-        ;; lens.push(ops.offset().0)
-        ; bic V(r[1]).h4, #v(18i64), lsl #v(8i64)
-        ;; lens.push(ops.offset().0)
-        ; bic V(r[1]).h4, #v(255i64)
-        ;; lens.push(ops.offset().0)
-        ; bic V(r[1]).h4, #v(255i64), lsl #v(0i64)
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("movi v1.4s, #18, lsl #24", 0x4f006641),
+        ("movi v1.4s, #255", 0x4f0707e1),
+        ("movi v1.4s, #255, lsl #24", 0x4f0767e1),
+        ("movi v2.4s, #0x34, msl #8", 0x4f01c682),
         ("movi v2.2s, #0x34, msl #8", 0x0f01c682),
         ("movi v2.4s, #0x34, msl #16", 0x4f01d682),
         ("movi v2.2s, #0x34, msl #16", 0x0f01d682),
@@ -32031,18 +32845,22 @@ fn dynamic_078() {
         ("orr v1.4s, #255", 0x4f0717e1),
         ("orr v1.4s, #255, lsl #24", 0x4f0777e1),
         ("bic v1.4h, #18", 0x2f009641),
-        ("bic v1.4h, #18, lsl #0", 0x2f009641),
-        ("bic v1.4h, #18, lsl #8", 0x2f00b641),
-        ("bic v1.4h, #255", 0x2f0797e1),
-        ("bic v1.4h, #255, lsl #0", 0x2f0797e1),
     ]);
 }
 
 #[test]
-fn static_079() {
+fn static_081() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; bic v1.4h, #18, lsl #0
+        ;; lens.push(ops.offset().0)
+        ; bic v1.h4, #18, lsl #8
+        ;; lens.push(ops.offset().0)
+        ; bic V(1).h4, #255
+        ;; lens.push(ops.offset().0)
+        ; bic v1.4h, #255, lsl #0
+        ;; lens.push(ops.offset().0)
         ; bic v1.h4, #255, lsl #8
         ;; lens.push(ops.offset().0)
         ; bic V(1).h8, #18
@@ -32163,16 +32981,12 @@ fn static_079() {
         ;; lens.push(ops.offset().0)
         ; umov w8, v9.b[15]
         ;; lens.push(ops.offset().0)
-        ; smov x10, v11.b[15]
-        ;; lens.push(ops.offset().0)
-        ; smov W(10), V(11).b[15]
-        ;; lens.push(ops.offset().0)
-        ; ins v0.h[0], w1
-        ;; lens.push(ops.offset().0)
-        ; ins v0.h[0], v1.h[7]
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("bic v1.4h, #18, lsl #0", 0x2f009641),
+        ("bic v1.4h, #18, lsl #8", 0x2f00b641),
+        ("bic v1.4h, #255", 0x2f0797e1),
+        ("bic v1.4h, #255, lsl #0", 0x2f0797e1),
         ("bic v1.4h, #255, lsl #8", 0x2f07b7e1),
         ("bic v1.8h, #18", 0x6f009641),
         ("bic v1.8h, #18, lsl #0", 0x6f009641),
@@ -32233,19 +33047,23 @@ fn static_079() {
         ("dup b6, v7.b[15]", 0x5e1f04e6),
         ("mov b6, v7.b[15]", 0x5e1f04e6),
         ("umov w8, v9.b[15]", 0x0e1f3d28),
-        ("smov x10, v11.b[15]", 0x4e1f2d6a),
-        ("smov w10, v11.b[15]", 0x0e1f2d6a),
-        ("ins v0.h[0], w1", 0x4e021c20),
-        ("ins v0.h[0], v1.h[7]", 0x6e027420),
     ]);
 }
 
 #[test]
-fn dynamic_079() {
+fn dynamic_081() {
     let r: [u8; 32] = support::numbers();
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; bic V(r[1]).h4, #v(18i64), lsl #v(0i64)
+        ;; lens.push(ops.offset().0)
+        ; bic V(r[1]).h4, #v(18i64), lsl #v(8i64)
+        ;; lens.push(ops.offset().0)
+        ; bic V(r[1]).h4, #v(255i64)
+        ;; lens.push(ops.offset().0)
+        ; bic V(r[1]).h4, #v(255i64), lsl #v(0i64)
+        ;; lens.push(ops.offset().0)
         ; bic V(r[1]).h4, #v(255i64), lsl #v(8i64)
         ;; lens.push(ops.offset().0)
         ; bic V(r[1]).h8, #v(18i64)
@@ -32366,16 +33184,12 @@ fn dynamic_079() {
         ;; lens.push(ops.offset().0)
         ; umov W(r[8]), V(r[9]).b[v(15i64)]
         ;; lens.push(ops.offset().0)
-        ; smov X(r[10]), V(r[11]).b[v(15i64)]
-        ;; lens.push(ops.offset().0)
-        ; smov W(r[10]), V(r[11]).b[v(15i64)]
-        ;; lens.push(ops.offset().0)
-        ; ins V(r[0]).h[v(0i64)], W(r[1])
-        ;; lens.push(ops.offset().0)
-        ; ins V(r[0]).h[v(0i64)], V(r[1]).h[v(7i64)]
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("bic v1.4h, #18, lsl #0", 0x2f009641),
+        ("bic v1.4h, #18, lsl #8", 0x2f00b641),
+        ("bic v1.4h, #255", 0x2f0797e1),
+        ("bic v1.4h, #255, lsl #0", 0x2f0797e1),
         ("bic v1.4h, #255, lsl #8", 0x2f07b7e1),
         ("bic v1.8h, #18", 0x6f009641),
         ("bic v1.8h, #18, lsl #0", 0x6f009641),
@@ -32436,18 +33250,22 @@ fn dynamic_079() {
         ("dup b6, v7.b[15]", 0x5e1f04e6),
         ("mov b6, v7.b[15]", 0x5e1f04e6),
         ("umov w8, v9.b[15]", 0x0e1f3d28),
-        ("smov x10, v11.b[15]", 0x4e1f2d6a),
-        ("smov w10, v11.b[15]", 0x0e1f2d6a),
-        ("ins v0.h[0], w1", 0x4e021c20),
-        ("ins v0.h[0], v1.h[7]", 0x6e027420),
     ]);
 }
 
 #[test]
-fn static_080() {
+fn static_082() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; smov x10, v11.b[15]
+        ;; lens.push(ops.offset().0)
+        ; smov W(10), V(11).b[15]
+        ;; lens.push(ops.offset().0)
+        ; ins v0.h[0], w1
+        ;; lens.push(ops.offset().0)
+        ; ins v0.h[0], v1.h[7]
+        ;; lens.push(ops.offset().0)
         ; mov V(2).h[0], V(3).h[0]
         ;; lens.push(ops.offset().0)
         ; dup v4.8h, v5.h[0]
@@ -32568,16 +33386,12 @@ fn static_080() {
         ;; lens.push(ops.offset().0)
         ; mov v3.s4, v4.s4
         ;; lens.push(ops.offset().0)
-        ; mov V(3).d1, V(4).d1
-        ;; lens.push(ops.offset().0)
-        ; dup v1.2d, x2
-        ;; lens.push(ops.offset().0)
-        ; mov v3.d2, v4.d2
-        ;; lens.push(ops.offset().0)
-        ; mul V(1).h4, V(2).h4, V(15).h[0]
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("smov x10, v11.b[15]", 0x4e1f2d6a),
+        ("smov w10, v11.b[15]", 0x0e1f2d6a),
+        ("ins v0.h[0], w1", 0x4e021c20),
+        ("ins v0.h[0], v1.h[7]", 0x6e027420),
         ("mov v2.h[0], v3.h[0]", 0x6e020462),
         ("dup v4.8h, v5.h[0]", 0x4e0204a4),
         ("dup h6, v7.h[0]", 0x5e0204e6),
@@ -32638,19 +33452,23 @@ fn static_080() {
         ("mov v3.2s, v4.2s", 0x0ea41c83),
         ("dup v1.4s, w2", 0x4e040c41),
         ("mov v3.4s, v4.4s", 0x4ea41c83),
-        ("mov v3.1d, v4.1d", 0x0ea41c83),
-        ("dup v1.2d, x2", 0x4e080c41),
-        ("mov v3.2d, v4.2d", 0x4ea41c83),
-        ("mul v1.4h, v2.4h, v15.h[0]", 0x0f4f8041),
     ]);
 }
 
 #[test]
-fn dynamic_080() {
+fn dynamic_082() {
     let r: [u8; 32] = support::numbers();
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; smov X(r[10]), V(r[11]).b[v(15i64)]
+        ;; lens.push(ops.offset().0)
+        ; smov W(r[10]), V(r[11]).b[v(15i64)]
+        ;; lens.push(ops.offset().0)
+        ; ins V(r[0]).h[v(0i64)], W(r[1])
+        ;; lens.push(ops.offset().0)
+        ; ins V(r[0]).h[v(0i64)], V(r[1]).h[v(7i64)]
+        ;; lens.push(ops.offset().0)
         ; mov V(r[2]).h[v(0i64)], V(r[3]).h[v(0i64)]
         ;; lens.push(ops.offset().0)
         ; dup V(r[4]).h8, V(r[5]).h[v(0i64)]
@@ -32771,16 +33589,12 @@ fn dynamic_080() {
         ;; lens.push(ops.offset().0)
         ; mov V(r[3]).s4, V(r[4]).s4
         ;; lens.push(ops.offset().0)
-        ; mov V(r[3]).d1, V(r[4]).d1
-        ;; lens.push(ops.offset().0)
-        ; dup V(r[1]).d2, X(r[2])
-        ;; lens.push(ops.offset().0)
-        ; mov V(r[3]).d2, V(r[4]).d2
-        ;; lens.push(ops.offset().0)
-        ; mul V(r[1]).h4, V(r[2]).h4, V(r[15]).h[v(0i64)]
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("smov x10, v11.b[15]", 0x4e1f2d6a),
+        ("smov w10, v11.b[15]", 0x0e1f2d6a),
+        ("ins v0.h[0], w1", 0x4e021c20),
+        ("ins v0.h[0], v1.h[7]", 0x6e027420),
         ("mov v2.h[0], v3.h[0]", 0x6e020462),
         ("dup v4.8h, v5.h[0]", 0x4e0204a4),
         ("dup h6, v7.h[0]", 0x5e0204e6),
@@ -32841,18 +33655,22 @@ fn dynamic_080() {
         ("mov v3.2s, v4.2s", 0x0ea41c83),
         ("dup v1.4s, w2", 0x4e040c41),
         ("mov v3.4s, v4.4s", 0x4ea41c83),
-        ("mov v3.1d, v4.1d", 0x0ea41c83),
-        ("dup v1.2d, x2", 0x4e080c41),
-        ("mov v3.2d, v4.2d", 0x4ea41c83),
-        ("mul v1.4h, v2.4h, v15.h[0]", 0x0f4f8041),
     ]);
 }
 
 #[test]
-fn static_081() {
+fn static_083() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; mov V(3).d1, V(4).d1
+        ;; lens.push(ops.offset().0)
+        ; dup v1.2d, x2
+        ;; lens.push(ops.offset().0)
+        ; mov v3.d2, v4.d2
+        ;; lens.push(ops.offset().0)
+        ; mul V(1).h4, V(2).h4, V(15).h[0]
+        ;; lens.push(ops.offset().0)
         ; mul v1.4h, v2.4h, v15.h[7]
         ;; lens.push(ops.offset().0)
         ; mul v1.s2, v2.s2, v31.s[0]
@@ -32973,16 +33791,12 @@ fn static_081() {
         ;; lens.push(ops.offset().0)
         ; udot V(0).s4, V(1).b16, V(2).b4[3]
         ;; lens.push(ops.offset().0)
-        ; usdot v0.4s, v1.16b, v2.16b
-        ;; lens.push(ops.offset().0)
-        ; sudot v0.s4, v1.b16, v2.b4[1]
-        ;; lens.push(ops.offset().0)
-        ; bfdot V(0).s4, V(1).h8, V(2).h2[3]
-        ;; lens.push(ops.offset().0)
-        ; smmla v0.4s, v1.16b, v2.16b
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("mov v3.1d, v4.1d", 0x0ea41c83),
+        ("dup v1.2d, x2", 0x4e080c41),
+        ("mov v3.2d, v4.2d", 0x4ea41c83),
+        ("mul v1.4h, v2.4h, v15.h[0]", 0x0f4f8041),
         ("mul v1.4h, v2.4h, v15.h[7]", 0x0f7f8841),
         ("mul v1.2s, v2.2s, v31.s[0]", 0x0f9f8041),
         ("mul v1.2s, v2.2s, v31.s[3]", 0x0fbf8841),
@@ -33043,19 +33857,23 @@ fn static_081() {
         ("udot v0.4s, v1.16b, v2.16b", 0x6e829420),
         ("udot v0.4s, v1.16b, v2.4b[0]", 0x6f82e020),
         ("udot v0.4s, v1.16b, v2.4b[3]", 0x6fa2e820),
-        ("usdot v0.4s, v1.16b, v2.16b", 0x4e829c20),
-        ("sudot v0.4s, v1.16b, v2.4b[1]", 0x4f22f020),
-        ("bfdot v0.4s, v1.8h, v2.2h[3]", 0x4f62f820),
-        ("smmla v0.4s, v1.16b, v2.16b", 0x4e82a420),
     ]);
 }
 
 #[test]
-fn dynamic_081() {
+fn dynamic_083() {
     let r: [u8; 32] = support::numbers();
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; mov V(r[3]).d1, V(r[4]).d1
+        ;; lens.push(ops.offset().0)
+        ; dup V(r[1]).d2, X(r[2])
+        ;; lens.push(ops.offset().0)
+        ; mov V(r[3]).d2, V(r[4]).d2
+        ;; lens.push(ops.offset().0)
+        ; mul V(r[1]).h4, V(r[2]).h4, V(r[15]).h[v(0i64)]
+        ;; lens.push(ops.offset().0)
         ; mul V(r[1]).h4, V(r[2]).h4, V(r[15]).h[v(7i64)]
         ;; lens.push(ops.offset().0)
         ; mul V(r[1]).s2, V(r[2]).s2, V(r[31]).s[v(0i64)]
@@ -33176,16 +33994,12 @@ fn dynamic_081() {
         ;; lens.push(ops.offset().0)
         ; udot V(r[0]).s4, V(r[1]).b16, V(r[2]).b4[v(3i64)]
         ;; lens.push(ops.offset().0)
-        ; usdot V(r[0]).s4, V(r[1]).b16, V(r[2]).b16
-        ;; lens.push(ops.offset().0)
-        ; sudot V(r[0]).s4, V(r[1]).b16, V(r[2]).b4[v(1i64)]
-        ;; lens.push(ops.offset().0)
-        ; bfdot V(r[0]).s4, V(r[1]).h8, V(r[2]).h2[v(3i64)]
-        ;; lens.push(ops.offset().0)
-        ; smmla V(r[0]).s4, V(r[1]).b16, V(r[2]).b16
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("mov v3.1d, v4.1d", 0x0ea41c83),
+        ("dup v1.2d, x2", 0x4e080c41),
+        ("mov v3.2d, v4.2d", 0x4ea41c83),
+        ("mul v1.4h, v2.4h, v15.h[0]", 0x0f4f8041),
         ("mul v1.4h, v2.4h, v15.h[7]", 0x0f7f8841),
         ("mul v1.2s, v2.2s, v31.s[0]", 0x0f9f8041),
         ("mul v1.2s, v2.2s, v31.s[3]", 0x0fbf8841),
@@ -33246,18 +34060,22 @@ fn dynamic_081() {
         ("udot v0.4s, v1.16b, v2.16b", 0x6e829420),
         ("udot v0.4s, v1.16b, v2.4b[0]", 0x6f82e020),
         ("udot v0.4s, v1.16b, v2.4b[3]", 0x6fa2e820),
-        ("usdot v0.4s, v1.16b, v2.16b", 0x4e829c20),
-        ("sudot v0.4s, v1.16b, v2.4b[1]", 0x4f22f020),
-        ("bfdot v0.4s, v1.8h, v2.2h[3]", 0x4f62f820),
-        ("smmla v0.4s, v1.16b, v2.16b", 0x4e82a420),
     ]);
 }
 
 #[test]
-fn static_082() {
+fn static_084() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; usdot v0.4s, v1.16b, v2.16b
+        ;; lens.push(ops.offset().0)
+        ; sudot v0.s4, v1.b16, v2.b4[1]
+        ;; lens.push(ops.offset().0)
+        ; bfdot V(0).s4, V(1).h8, V(2).h2[3]
+        ;; lens.push(ops.offset().0)
+        ; smmla v0.4s, v1.16b, v2.16b
+        ;; lens.push(ops.offset().0)
         ; fcmla v0.s4, v1.s4, v2.s4, #0
         ;; lens.push(ops.offset().0)
         ; fcmla V(0).h8, V(1).h8, V(2).h[3], #0
@@ -33378,16 +34196,12 @@ fn static_082() {
         ;; lens.push(ops.offset().0)
         ; ld1 {v29.16b, v30.16b, v31.16b, v0.16b}, [sp], #64
         ;; lens.push(ops.offset().0)
-        ; ld1 {v29.b16 * 4}, [x2], x3
-        ;; lens.push(ops.offset().0)
-        ; ld1 {V(12).h4 * 1}, [X(1)]
-        ;; lens.push(ops.offset().0)
-        ; ld1 {v12.4h}, [sp], #8
-        ;; lens.push(ops.offset().0)
-        ; ld1 {v12.h4 * 1}, [x2], x3
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("usdot v0.4s, v1.16b, v2.16b", 0x4e829c20),
+        ("sudot v0.4s, v1.16b, v2.4b[1]", 0x4f22f020),
+        ("bfdot v0.4s, v1.8h, v2.2h[3]", 0x4f62f820),
+        ("smmla v0.4s, v1.16b, v2.16b", 0x4e82a420),
         ("fcmla v0.4s, v1.4s, v2.4s, #0", 0x6e82c420),
         ("fcmla v0.8h, v1.8h, v2.h[3], #0", 0x6f621820),
         ("fcmla v0.4s, v1.4s, v2.s[1], #0", 0x6f821820),
@@ -33448,19 +34262,23 @@ fn static_082() {
         ("ld1 {v23.16b, v24.16b, v25.16b}, [x2], x3", 0x4cc36057),
         ("ld1 {v29.16b, v30.16b, v31.16b, v0.16b}, [x1]", 0x4c40203d),
         ("ld1 {v29.16b, v30.16b, v31.16b, v0.16b}, [sp], #64", 0x4cdf23fd),
-        ("ld1 {v29.16b, v30.16b, v31.16b, v0.16b}, [x2], x3", 0x4cc3205d),
-        ("ld1 {v12.4h}, [x1]", 0x0c40742c),
-        ("ld1 {v12.4h}, [sp], #8", 0x0cdf77ec),
-        ("ld1 {v12.4h}, [x2], x3", 0x0cc3744c),
     ]);
 }
 
 #[test]
-fn dynamic_082() {
+fn dynamic_084() {
     let r: [u8; 32] = support::numbers();
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; usdot V(r[0]).s4, V(r[1]).b16, V(r[2]).b16
+        ;; lens.push(ops.offset().0)
+        ; sudot V(r[0]).s4, V(r[1]).b16, V(r[2]).b4[v(1i64)]
+        ;; lens.push(ops.offset().0)
+        ; bfdot V(r[0]).s4, V(r[1]).h8, V(r[2]).h2[v(3i64)]
+        ;; lens.push(ops.offset().0)
+        ; smmla V(r[0]).s4, V(r[1]).b16, V(r[2]).b16
+        ;; lens.push(ops.offset().0)
         ; fcmla V(r[0]).s4, V(r[1]).s4, V(r[2]).s4, #v(0i64)
         ;; lens.push(ops.offset().0)
         ; fcmla V(r[0]).h8, V(r[1]).h8, V(r[2]).h[v(3i64)], #v(0i64)
@@ -33581,16 +34399,12 @@ fn dynamic_082() {
         ;; lens.push(ops.offset().0)
         ; ld1 {V(r[29]).b16 * 4}, [XSP(r[31])], #v(64i64)
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(r[29]).b16 * 4}, [X(r[2])], X(r[3])
-        ;; lens.push(ops.offset().0)
-        ; ld1 {V(r[12]).h4 * 1}, [X(r[1])]
-        ;; lens.push(ops.offset().0)
-        ; ld1 {V(r[12]).h4 * 1}, [XSP(r[31])], #v(8i64)
-        ;; lens.push(ops.offset().0)
-        ; ld1 {V(r[12]).h4 * 1}, [X(r[2])], X(r[3])
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("usdot v0.4s, v1.16b, v2.16b", 0x4e829c20),
+        ("sudot v0.4s, v1.16b, v2.4b[1]", 0x4f22f020),
+        ("bfdot v0.4s, v1.8h, v2.2h[3]", 0x4f62f820),
+        ("smmla v0.4s, v1.16b, v2.16b", 0x4e82a420),
         ("fcmla v0.4s, v1.4s, v2.4s, #0", 0x6e82c420),
         ("fcmla v0.8h, v1.8h, v2.h[3], #0", 0x6f621820),
         ("fcmla v0.4s, v1.4s, v2.s[1], #0", 0x6f821820),
@@ -33651,18 +34465,22 @@ fn dynamic_082() {
         ("ld1 {v23.16b, v24.16b, v25.16b}, [x2], x3", 0x4cc36057),
         ("ld1 {v29.16b, v30.16b, v31.16b, v0.16b}, [x1]", 0x4c40203d),
         ("ld1 {v29.16b, v30.16b, v31.16b, v0.16b}, [sp], #64", 0x4cdf23fd),
-        ("ld1 {v29.16b, v30.16b, v31.16b, v0.16b}, [x2], x3", 0x4cc3205d),
-        ("ld1 {v12.4h}, [x1]", 0x0c40742c),
-        ("ld1 {v12.4h}, [sp], #8", 0x0cdf77ec),
-        ("ld1 {v12.4h}, [x2], x3", 0x0cc3744c),
     ]);
 }
 
 #[test]
-fn static_083() {
+fn static_085() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; ld1 {v29.b16 * 4}, [x2], x3
+        ;; lens.push(ops.offset().0)
+        ; ld1 {V(12).h4 * 1}, [X(1)]
+        ;; lens.push(ops.offset().0)
+        ; ld1 {v12.4h}, [sp], #8
+        ;; lens.push(ops.offset().0)
+        ; ld1 {v12.h4 * 1}, [x2], x3
+        ;; lens.push(ops.offset().0)
         ; ld1 {V(21).h4 * 2}, [X(1)]
         ;; lens.push(ops.offset().0)
         ; ld1 {v21.4h, v22.4h}, [sp], #16
@@ -33783,16 +34601,12 @@ fn static_083() {
         ;; lens.push(ops.offset().0)
         ; ld1 {v28.d2 * 1}, [x2], x3
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(28).d2 * 2}, [X(1)]
-        ;; lens.push(ops.offset().0)
-        ; ld1 {v28.2d, v29.2d}, [sp], #32
-        ;; lens.push(ops.offset().0)
-        ; ld1 {v28.d2 * 2}, [x2], x3
-        ;; lens.push(ops.offset().0)
-        ; ld1 {V(9).d2 * 3}, [X(1)]
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("ld1 {v29.16b, v30.16b, v31.16b, v0.16b}, [x2], x3", 0x4cc3205d),
+        ("ld1 {v12.4h}, [x1]", 0x0c40742c),
+        ("ld1 {v12.4h}, [sp], #8", 0x0cdf77ec),
+        ("ld1 {v12.4h}, [x2], x3", 0x0cc3744c),
         ("ld1 {v21.4h, v22.4h}, [x1]", 0x0c40a435),
         ("ld1 {v21.4h, v22.4h}, [sp], #16", 0x0cdfa7f5),
         ("ld1 {v21.4h, v22.4h}, [x2], x3", 0x0cc3a455),
@@ -33853,19 +34667,23 @@ fn static_083() {
         ("ld1 {v28.2d}, [x1]", 0x4c407c3c),
         ("ld1 {v28.2d}, [sp], #16", 0x4cdf7ffc),
         ("ld1 {v28.2d}, [x2], x3", 0x4cc37c5c),
-        ("ld1 {v28.2d, v29.2d}, [x1]", 0x4c40ac3c),
-        ("ld1 {v28.2d, v29.2d}, [sp], #32", 0x4cdfaffc),
-        ("ld1 {v28.2d, v29.2d}, [x2], x3", 0x4cc3ac5c),
-        ("ld1 {v9.2d, v10.2d, v11.2d}, [x1]", 0x4c406c29),
     ]);
 }
 
 #[test]
-fn dynamic_083() {
+fn dynamic_085() {
     let r: [u8; 32] = support::numbers();
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; ld1 {V(r[29]).b16 * 4}, [X(r[2])], X(r[3])
+        ;; lens.push(ops.offset().0)
+        ; ld1 {V(r[12]).h4 * 1}, [X(r[1])]
+        ;; lens.push(ops.offset().0)
+        ; ld1 {V(r[12]).h4 * 1}, [XSP(r[31])], #v(8i64)
+        ;; lens.push(ops.offset().0)
+        ; ld1 {V(r[12]).h4 * 1}, [X(r[2])], X(r[3])
+        ;; lens.push(ops.offset().0)
         ; ld1 {V(r[21]).h4 * 2}, [X(r[1])]
         ;; lens.push(ops.offset().0)
         ; ld1 {V(r[21]).h4 * 2}, [XSP(r[31])], #v(16i64)
@@ -33986,16 +34804,12 @@ fn dynamic_083() {
         ;; lens.push(ops.offset().0)
         ; ld1 {V(r[28]).d2 * 1}, [X(r[2])], X(r[3])
         ;; lens.push(ops.offset().0)
-        ; ld1 {V(r[28]).d2 * 2}, [X(r[1])]
-        ;; lens.push(ops.offset().0)
-        ; ld1 {V(r[28]).d2 * 2}, [XSP(r[31])], #v(32i64)
-        ;; lens.push(ops.offset().0)
-        ; ld1 {V(r[28]).d2 * 2}, [X(r[2])], X(r[3])
-        ;; lens.push(ops.offset().0)
-        ; ld1 {V(r[9]).d2 * 3}, [X(r[1])]
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("ld1 {v29.16b, v30.16b, v31.16b, v0.16b}, [x2], x3", 0x4cc3205d),
+        ("ld1 {v12.4h}, [x1]", 0x0c40742c),
+        ("ld1 {v12.4h}, [sp], #8", 0x0cdf77ec),
+        ("ld1 {v12.4h}, [x2], x3", 0x0cc3744c),
         ("ld1 {v21.4h, v22.4h}, [x1]", 0x0c40a435),
         ("ld1 {v21.4h, v22.4h}, [sp], #16", 0x0cdfa7f5),
         ("ld1 {v21.4h, v22.4h}, [x2], x3", 0x0cc3a455),
@@ -34056,18 +34870,22 @@ fn dynamic_083() {
         ("ld1 {v28.2d}, [x1]", 0x4c407c3c),
         ("ld1 {v28.2d}, [sp], #16", 0x4cdf7ffc),
         ("ld1 {v28.2d}, [x2], x3", 0x4cc37c5c),
-        ("ld1 {v28.2d, v29.2d}, [x1]", 0x4c40ac3c),
-        ("ld1 {v28.2d, v29.2d}, [sp], #32", 0x4cdfaffc),
-        ("ld1 {v28.2d, v29.2d}, [x2], x3", 0x4cc3ac5c),
-        ("ld1 {v9.2d, v10.2d, v11.2d}, [x1]", 0x4c406c29),
     ]);
 }
 
 #[test]
-fn static_084() {
+fn static_086() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; ld1 {V(28).d2 * 2}, [X(1)]
+        ;; lens.push(ops.offset().0)
+        ; ld1 {v28.2d, v29.2d}, [sp], #32
+        ;; lens.push(ops.offset().0)
+        ; ld1 {v28.d2 * 2}, [x2], x3
+        ;; lens.push(ops.offset().0)
+        ; ld1 {V(9).d2 * 3}, [X(1)]
+        ;; lens.push(ops.offset().0)
         ; ld1 {v9.2d, v10.2d, v11.2d}, [sp], #48
         ;; lens.push(ops.offset().0)
         ; ld1 {v9.d2 * 3}, [x2], x3
@@ -34188,16 +35006,12 @@ fn static_084() {
         ;; lens.push(ops.offset().0)
         ; st1 {V(22).h8 * 1}, [X(2)], X(3)
         ;; lens.push(ops.offset().0)
-        ; st1 {v25.8h, v26.8h}, [x1]
-        ;; lens.push(ops.offset().0)
-        ; st1 {v25.h8 * 2}, [sp], #32
-        ;; lens.push(ops.offset().0)
-        ; st1 {V(25).h8 * 2}, [X(2)], X(3)
-        ;; lens.push(ops.offset().0)
-        ; st1 {v17.8h, v18.8h, v19.8h}, [x1]
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("ld1 {v28.2d, v29.2d}, [x1]", 0x4c40ac3c),
+        ("ld1 {v28.2d, v29.2d}, [sp], #32", 0x4cdfaffc),
+        ("ld1 {v28.2d, v29.2d}, [x2], x3", 0x4cc3ac5c),
+        ("ld1 {v9.2d, v10.2d, v11.2d}, [x1]", 0x4c406c29),
         ("ld1 {v9.2d, v10.2d, v11.2d}, [sp], #48", 0x4cdf6fe9),
         ("ld1 {v9.2d, v10.2d, v11.2d}, [x2], x3", 0x4cc36c49),
         ("ld1 {v13.2d, v14.2d, v15.2d, v16.2d}, [x1]", 0x4c402c2d),
@@ -34258,19 +35072,23 @@ fn static_084() {
         ("st1 {v22.8h}, [x1]", 0x4c007436),
         ("st1 {v22.8h}, [sp], #16", 0x4c9f77f6),
         ("st1 {v22.8h}, [x2], x3", 0x4c837456),
-        ("st1 {v25.8h, v26.8h}, [x1]", 0x4c00a439),
-        ("st1 {v25.8h, v26.8h}, [sp], #32", 0x4c9fa7f9),
-        ("st1 {v25.8h, v26.8h}, [x2], x3", 0x4c83a459),
-        ("st1 {v17.8h, v18.8h, v19.8h}, [x1]", 0x4c006431),
     ]);
 }
 
 #[test]
-fn dynamic_084() {
+fn dynamic_086() {
     let r: [u8; 32] = support::numbers();
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; ld1 {V(r[28]).d2 * 2}, [X(r[1])]
+        ;; lens.push(ops.offset().0)
+        ; ld1 {V(r[28]).d2 * 2}, [XSP(r[31])], #v(32i64)
+        ;; lens.push(ops.offset().0)
+        ; ld1 {V(r[28]).d2 * 2}, [X(r[2])], X(r[3])
+        ;; lens.push(ops.offset().0)
+        ; ld1 {V(r[9]).d2 * 3}, [X(r[1])]
+        ;; lens.push(ops.offset().0)
         ; ld1 {V(r[9]).d2 * 3}, [XSP(r[31])], #v(48i64)
         ;; lens.push(ops.offset().0)
         ; ld1 {V(r[9]).d2 * 3}, [X(r[2])], X(r[3])
@@ -34391,16 +35209,12 @@ fn dynamic_084() {
         ;; lens.push(ops.offset().0)
         ; st1 {V(r[22]).h8 * 1}, [X(r[2])], X(r[3])
         ;; lens.push(ops.offset().0)
-        ; st1 {V(r[25]).h8 * 2}, [X(r[1])]
-        ;; lens.push(ops.offset().0)
-        ; st1 {V(r[25]).h8 * 2}, [XSP(r[31])], #v(32i64)
-        ;; lens.push(ops.offset().0)
-        ; st1 {V(r[25]).h8 * 2}, [X(r[2])], X(r[3])
-        ;; lens.push(ops.offset().0)
-        ; st1 {V(r[17]).h8 * 3}, [X(r[1])]
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("ld1 {v28.2d, v29.2d}, [x1]", 0x4c40ac3c),
+        ("ld1 {v28.2d, v29.2d}, [sp], #32", 0x4cdfaffc),
+        ("ld1 {v28.2d, v29.2d}, [x2], x3", 0x4cc3ac5c),
+        ("ld1 {v9.2d, v10.2d, v11.2d}, [x1]", 0x4c406c29),
         ("ld1 {v9.2d, v10.2d, v11.2d}, [sp], #48", 0x4cdf6fe9),
         ("ld1 {v9.2d, v10.2d, v11.2d}, [x2], x3", 0x4cc36c49),
         ("ld1 {v13.2d, v14.2d, v15.2d, v16.2d}, [x1]", 0x4c402c2d),
@@ -34461,18 +35275,22 @@ fn dynamic_084() {
         ("st1 {v22.8h}, [x1]", 0x4c007436),
         ("st1 {v22.8h}, [sp], #16", 0x4c9f77f6),
         ("st1 {v22.8h}, [x2], x3", 0x4c837456),
-        ("st1 {v25.8h, v26.8h}, [x1]", 0x4c00a439),
-        ("st1 {v25.8h, v26.8h}, [sp], #32", 0x4c9fa7f9),
-        ("st1 {v25.8h, v26.8h}, [x2], x3", 0x4c83a459),
-        ("st1 {v17.8h, v18.8h, v19.8h}, [x1]", 0x4c006431),
     ]);
 }
 
 #[test]
-fn static_085() {
+fn static_087() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; st1 {v25.8h, v26.8h}, [x1]
+        ;; lens.push(ops.offset().0)
+        ; st1 {v25.h8 * 2}, [sp], #32
+        ;; lens.push(ops.offset().0)
+        ; st1 {V(25).h8 * 2}, [X(2)], X(3)
+        ;; lens.push(ops.offset().0)
+        ; st1 {v17.8h, v18.8h, v19.8h}, [x1]
+        ;; lens.push(ops.offset().0)
         ; st1 {v17.h8 * 3}, [sp], #48
         ;; lens.push(ops.offset().0)
         ; st1 {V(17).h8 * 3}, [X(2)], X(3)
@@ -34593,16 +35411,12 @@ fn static_085() {
         ;; lens.push(ops.offset().0)
         ; st1 {v2.h}[1], [x4], #2
         ;; lens.push(ops.offset().0)
-        ; st1 {v2.h * 1}[1], [x4], x5
-        ;; lens.push(ops.offset().0)
-        ; st1 {V(2).s * 1}[0], [X(4)]
-        ;; lens.push(ops.offset().0)
-        ; st1 {v2.s}[3], [x4]
-        ;; lens.push(ops.offset().0)
-        ; st1 {v2.s * 1}[1], [x4], #4
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("st1 {v25.8h, v26.8h}, [x1]", 0x4c00a439),
+        ("st1 {v25.8h, v26.8h}, [sp], #32", 0x4c9fa7f9),
+        ("st1 {v25.8h, v26.8h}, [x2], x3", 0x4c83a459),
+        ("st1 {v17.8h, v18.8h, v19.8h}, [x1]", 0x4c006431),
         ("st1 {v17.8h, v18.8h, v19.8h}, [sp], #48", 0x4c9f67f1),
         ("st1 {v17.8h, v18.8h, v19.8h}, [x2], x3", 0x4c836451),
         ("st1 {v2.8h, v3.8h, v4.8h, v5.8h}, [x1]", 0x4c002422),
@@ -34663,19 +35477,23 @@ fn static_085() {
         ("st1 {v2.h}[0], [x4]", 0x0d004082),
         ("st1 {v2.h}[7], [x4]", 0x4d005882),
         ("st1 {v2.h}[1], [x4], #2", 0x0d9f4882),
-        ("st1 {v2.h}[1], [x4], x5", 0x0d854882),
-        ("st1 {v2.s}[0], [x4]", 0x0d008082),
-        ("st1 {v2.s}[3], [x4]", 0x4d009082),
-        ("st1 {v2.s}[1], [x4], #4", 0x0d9f9082),
     ]);
 }
 
 #[test]
-fn dynamic_085() {
+fn dynamic_087() {
     let r: [u8; 32] = support::numbers();
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; st1 {V(r[25]).h8 * 2}, [X(r[1])]
+        ;; lens.push(ops.offset().0)
+        ; st1 {V(r[25]).h8 * 2}, [XSP(r[31])], #v(32i64)
+        ;; lens.push(ops.offset().0)
+        ; st1 {V(r[25]).h8 * 2}, [X(r[2])], X(r[3])
+        ;; lens.push(ops.offset().0)
+        ; st1 {V(r[17]).h8 * 3}, [X(r[1])]
+        ;; lens.push(ops.offset().0)
         ; st1 {V(r[17]).h8 * 3}, [XSP(r[31])], #v(48i64)
         ;; lens.push(ops.offset().0)
         ; st1 {V(r[17]).h8 * 3}, [X(r[2])], X(r[3])
@@ -34796,16 +35614,12 @@ fn dynamic_085() {
         ;; lens.push(ops.offset().0)
         ; st1 {V(r[2]).h * 1}[v(1i64)], [X(r[4])], #v(2i64)
         ;; lens.push(ops.offset().0)
-        ; st1 {V(r[2]).h * 1}[v(1i64)], [X(r[4])], X(r[5])
-        ;; lens.push(ops.offset().0)
-        ; st1 {V(r[2]).s * 1}[v(0i64)], [X(r[4])]
-        ;; lens.push(ops.offset().0)
-        ; st1 {V(r[2]).s * 1}[v(3i64)], [X(r[4])]
-        ;; lens.push(ops.offset().0)
-        ; st1 {V(r[2]).s * 1}[v(1i64)], [X(r[4])], #v(4i64)
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("st1 {v25.8h, v26.8h}, [x1]", 0x4c00a439),
+        ("st1 {v25.8h, v26.8h}, [sp], #32", 0x4c9fa7f9),
+        ("st1 {v25.8h, v26.8h}, [x2], x3", 0x4c83a459),
+        ("st1 {v17.8h, v18.8h, v19.8h}, [x1]", 0x4c006431),
         ("st1 {v17.8h, v18.8h, v19.8h}, [sp], #48", 0x4c9f67f1),
         ("st1 {v17.8h, v18.8h, v19.8h}, [x2], x3", 0x4c836451),
         ("st1 {v2.8h, v3.8h, v4.8h, v5.8h}, [x1]", 0x4c002422),
@@ -34866,18 +35680,22 @@ fn dynamic_085() {
         ("st1 {v2.h}[0], [x4]", 0x0d004082),
         ("st1 {v2.h}[7], [x4]", 0x4d005882),
         ("st1 {v2.h}[1], [x4], #2", 0x0d9f4882),
-        ("st1 {v2.h}[1], [x4], x5", 0x0d854882),
-        ("st1 {v2.s}[0], [x4]", 0x0d008082),
-        ("st1 {v2.s}[3], [x4]", 0x4d009082),
-        ("st1 {v2.s}[1], [x4], #4", 0x0d9f9082),
     ]);
 }
 
 #[test]
-fn static_086() {
+fn static_088() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; st1 {v2.h * 1}[1], [x4], x5
+        ;; lens.push(ops.offset().0)
+        ; st1 {V(2).s * 1}[0], [X(4)]
+        ;; lens.push(ops.offset().0)
+        ; st1 {v2.s}[3], [x4]
+        ;; lens.push(ops.offset().0)
+        ; st1 {v2.s * 1}[1], [x4], #4
+        ;; lens.push(ops.offset().0)
         ; st1 {V(2).s * 1}[1], [X(4)], X(5)
         ;; lens.push(ops.offset().0)
         ; st1 {v2.d}[0], [x4]
@@ -34998,16 +35816,12 @@ fn static_086() {
         ;; lens.push(ops.offset().0)
         ; ld2 {v2.s * 2}[3], [x4]
         ;; lens.push(ops.offset().0)
-        ; ld2 {V(2).s * 2}[1], [X(4)], #8
-        ;; lens.push(ops.offset().0)
-        ; ld2 {v2.s, v3.s}[1], [x4], x5
-        ;; lens.push(ops.offset().0)
-        ; ld2 {v2.d * 2}[0], [x4]
-        ;; lens.push(ops.offset().0)
-        ; ld2 {V(2).d * 2}[1], [X(4)]
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("st1 {v2.h}[1], [x4], x5", 0x0d854882),
+        ("st1 {v2.s}[0], [x4]", 0x0d008082),
+        ("st1 {v2.s}[3], [x4]", 0x4d009082),
+        ("st1 {v2.s}[1], [x4], #4", 0x0d9f9082),
         ("st1 {v2.s}[1], [x4], x5", 0x0d859082),
         ("st1 {v2.d}[0], [x4]", 0x0d008482),
         ("st1 {v2.d}[1], [x4]", 0x4d008482),
@@ -35068,19 +35882,23 @@ fn static_086() {
         ("ld2 {v2.h, v3.h}[1], [x4], x5", 0x0de54882),
         ("ld2 {v2.s, v3.s}[0], [x4]", 0x0d608082),
         ("ld2 {v2.s, v3.s}[3], [x4]", 0x4d609082),
-        ("ld2 {v2.s, v3.s}[1], [x4], #8", 0x0dff9082),
-        ("ld2 {v2.s, v3.s}[1], [x4], x5", 0x0de59082),
-        ("ld2 {v2.d, v3.d}[0], [x4]", 0x0d608482),
-        ("ld2 {v2.d, v3.d}[1], [x4]", 0x4d608482),
     ]);
 }
 
 #[test]
-fn dynamic_086() {
+fn dynamic_088() {
     let r: [u8; 32] = support::numbers();
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; st1 {V(r[2]).h * 1}[v(1i64)], [X(r[4])], X(r[5])
+        ;; lens.push(ops.offset().0)
+        ; st1 {V(r[2]).s * 1}[v(0i64)], [X(r[4])]
+        ;; lens.push(ops.offset().0)
+        ; st1 {V(r[2]).s * 1}[v(3i64)], [X(r[4])]
+        ;; lens.push(ops.offset().0)
+        ; st1 {V(r[2]).s * 1}[v(1i64)], [X(r[4])], #v(4i64)
+        ;; lens.push(ops.offset().0)
         ; st1 {V(r[2]).s * 1}[v(1i64)], [X(r[4])], X(r[5])
         ;; lens.push(ops.offset().0)
         ; st1 {V(r[2]).d * 1}[v(0i64)], [X(r[4])]
@@ -35201,16 +36019,12 @@ fn dynamic_086() {
         ;; lens.push(ops.offset().0)
         ; ld2 {V(r[2]).s * 2}[v(3i64)], [X(r[4])]
         ;; lens.push(ops.offset().0)
-        ; ld2 {V(r[2]).s * 2}[v(1i64)], [X(r[4])], #v(8i64)
-        ;; lens.push(ops.offset().0)
-        ; ld2 {V(r[2]).s * 2}[v(1i64)], [X(r[4])], X(r[5])
-        ;; lens.push(ops.offset().0)
-        ; ld2 {V(r[2]).d * 2}[v(0i64)], [X(r[4])]
-        ;; lens.push(ops.offset().0)
-        ; ld2 {V(r[2]).d * 2}[v(1i64)], [X(r[4])]
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("st1 {v2.h}[1], [x4], x5", 0x0d854882),
+        ("st1 {v2.s}[0], [x4]", 0x0d008082),
+        ("st1 {v2.s}[3], [x4]", 0x4d009082),
+        ("st1 {v2.s}[1], [x4], #4", 0x0d9f9082),
         ("st1 {v2.s}[1], [x4], x5", 0x0d859082),
         ("st1 {v2.d}[0], [x4]", 0x0d008482),
         ("st1 {v2.d}[1], [x4]", 0x4d008482),
@@ -35271,18 +36085,22 @@ fn dynamic_086() {
         ("ld2 {v2.h, v3.h}[1], [x4], x5", 0x0de54882),
         ("ld2 {v2.s, v3.s}[0], [x4]", 0x0d608082),
         ("ld2 {v2.s, v3.s}[3], [x4]", 0x4d609082),
-        ("ld2 {v2.s, v3.s}[1], [x4], #8", 0x0dff9082),
-        ("ld2 {v2.s, v3.s}[1], [x4], x5", 0x0de59082),
-        ("ld2 {v2.d, v3.d}[0], [x4]", 0x0d608482),
-        ("ld2 {v2.d, v3.d}[1], [x4]", 0x4d608482),
     ]);
 }
 
 #[test]
-fn static_087() {
+fn static_089() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; ld2 {V(2).s * 2}[1], [X(4)], #8
+        ;; lens.push(ops.offset().0)
+        ; ld2 {v2.s, v3.s}[1], [x4], x5
+        ;; lens.push(ops.offset().0)
+        ; ld2 {v2.d * 2}[0], [x4]
+        ;; lens.push(ops.offset().0)
+        ; ld2 {V(2).d * 2}[1], [X(4)]
+        ;; lens.push(ops.offset().0)
         ; ld2 {v2.d, v3.d}[1], [x4], #16
         ;; lens.push(ops.offset().0)
         ; ld2 {v2.d * 2}[1], [x4], x5
@@ -35403,16 +36221,12 @@ fn static_087() {
         ;; lens.push(ops.offset().0)
         ; ld2r {V(7).d1 * 2}, [X(8)], X(9)
         ;; lens.push(ops.offset().0)
-        ; ld2r {v7.2d, v8.2d}, [x8]
-        ;; lens.push(ops.offset().0)
-        ; ld2r {v7.d2 * 2}, [x8], #16
-        ;; lens.push(ops.offset().0)
-        ; ld2r {V(7).d2 * 2}, [X(8)], X(9)
-        ;; lens.push(ops.offset().0)
-        ; ld3 {v13.8b, v14.8b, v15.8b}, [x1]
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("ld2 {v2.s, v3.s}[1], [x4], #8", 0x0dff9082),
+        ("ld2 {v2.s, v3.s}[1], [x4], x5", 0x0de59082),
+        ("ld2 {v2.d, v3.d}[0], [x4]", 0x0d608482),
+        ("ld2 {v2.d, v3.d}[1], [x4]", 0x4d608482),
         ("ld2 {v2.d, v3.d}[1], [x4], #16", 0x4dff8482),
         ("ld2 {v2.d, v3.d}[1], [x4], x5", 0x4de58482),
         ("st2 {v6.8b, v7.8b}, [x1]", 0x0c008026),
@@ -35473,19 +36287,23 @@ fn static_087() {
         ("ld2r {v7.1d, v8.1d}, [x8]", 0x0d60cd07),
         ("ld2r {v7.1d, v8.1d}, [x8], #16", 0x0dffcd07),
         ("ld2r {v7.1d, v8.1d}, [x8], x9", 0x0de9cd07),
-        ("ld2r {v7.2d, v8.2d}, [x8]", 0x4d60cd07),
-        ("ld2r {v7.2d, v8.2d}, [x8], #16", 0x4dffcd07),
-        ("ld2r {v7.2d, v8.2d}, [x8], x9", 0x4de9cd07),
-        ("ld3 {v13.8b, v14.8b, v15.8b}, [x1]", 0x0c40402d),
     ]);
 }
 
 #[test]
-fn dynamic_087() {
+fn dynamic_089() {
     let r: [u8; 32] = support::numbers();
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; ld2 {V(r[2]).s * 2}[v(1i64)], [X(r[4])], #v(8i64)
+        ;; lens.push(ops.offset().0)
+        ; ld2 {V(r[2]).s * 2}[v(1i64)], [X(r[4])], X(r[5])
+        ;; lens.push(ops.offset().0)
+        ; ld2 {V(r[2]).d * 2}[v(0i64)], [X(r[4])]
+        ;; lens.push(ops.offset().0)
+        ; ld2 {V(r[2]).d * 2}[v(1i64)], [X(r[4])]
+        ;; lens.push(ops.offset().0)
         ; ld2 {V(r[2]).d * 2}[v(1i64)], [X(r[4])], #v(16i64)
         ;; lens.push(ops.offset().0)
         ; ld2 {V(r[2]).d * 2}[v(1i64)], [X(r[4])], X(r[5])
@@ -35606,16 +36424,12 @@ fn dynamic_087() {
         ;; lens.push(ops.offset().0)
         ; ld2r {V(r[7]).d1 * 2}, [X(r[8])], X(r[9])
         ;; lens.push(ops.offset().0)
-        ; ld2r {V(r[7]).d2 * 2}, [X(r[8])]
-        ;; lens.push(ops.offset().0)
-        ; ld2r {V(r[7]).d2 * 2}, [X(r[8])], #v(16i64)
-        ;; lens.push(ops.offset().0)
-        ; ld2r {V(r[7]).d2 * 2}, [X(r[8])], X(r[9])
-        ;; lens.push(ops.offset().0)
-        ; ld3 {V(r[13]).b8 * 3}, [X(r[1])]
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("ld2 {v2.s, v3.s}[1], [x4], #8", 0x0dff9082),
+        ("ld2 {v2.s, v3.s}[1], [x4], x5", 0x0de59082),
+        ("ld2 {v2.d, v3.d}[0], [x4]", 0x0d608482),
+        ("ld2 {v2.d, v3.d}[1], [x4]", 0x4d608482),
         ("ld2 {v2.d, v3.d}[1], [x4], #16", 0x4dff8482),
         ("ld2 {v2.d, v3.d}[1], [x4], x5", 0x4de58482),
         ("st2 {v6.8b, v7.8b}, [x1]", 0x0c008026),
@@ -35676,18 +36490,22 @@ fn dynamic_087() {
         ("ld2r {v7.1d, v8.1d}, [x8]", 0x0d60cd07),
         ("ld2r {v7.1d, v8.1d}, [x8], #16", 0x0dffcd07),
         ("ld2r {v7.1d, v8.1d}, [x8], x9", 0x0de9cd07),
-        ("ld2r {v7.2d, v8.2d}, [x8]", 0x4d60cd07),
-        ("ld2r {v7.2d, v8.2d}, [x8], #16", 0x4dffcd07),
-        ("ld2r {v7.2d, v8.2d}, [x8], x9", 0x4de9cd07),
-        ("ld3 {v13.8b, v14.8b, v15.8b}, [x1]", 0x0c40402d),
     ]);
 }
 
 #[test]
-fn static_088() {
+fn static_090() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; ld2r {v7.2d, v8.2d}, [x8]
+        ;; lens.push(ops.offset().0)
+        ; ld2r {v7.d2 * 2}, [x8], #16
+        ;; lens.push(ops.offset().0)
+        ; ld2r {V(7).d2 * 2}, [X(8)], X(9)
+        ;; lens.push(ops.offset().0)
+        ; ld3 {v13.8b, v14.8b, v15.8b}, [x1]
+        ;; lens.push(ops.offset().0)
         ; ld3 {v13.b8 * 3}, [sp], #24
         ;; lens.push(ops.offset().0)
         ; ld3 {V(13).b8 * 3}, [X(2)], X(3)
@@ -35808,16 +36626,12 @@ fn static_088() {
         ;; lens.push(ops.offset().0)
         ; st3 {v2.b, v3.b, v4.b}[1], [x4], #3
         ;; lens.push(ops.offset().0)
-        ; st3 {v2.b * 3}[1], [x4], x5
-        ;; lens.push(ops.offset().0)
-        ; st3 {V(2).h * 3}[0], [X(4)]
-        ;; lens.push(ops.offset().0)
-        ; st3 {v2.h, v3.h, v4.h}[7], [x4]
-        ;; lens.push(ops.offset().0)
-        ; st3 {v2.h * 3}[1], [x4], #6
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("ld2r {v7.2d, v8.2d}, [x8]", 0x4d60cd07),
+        ("ld2r {v7.2d, v8.2d}, [x8], #16", 0x4dffcd07),
+        ("ld2r {v7.2d, v8.2d}, [x8], x9", 0x4de9cd07),
+        ("ld3 {v13.8b, v14.8b, v15.8b}, [x1]", 0x0c40402d),
         ("ld3 {v13.8b, v14.8b, v15.8b}, [sp], #24", 0x0cdf43ed),
         ("ld3 {v13.8b, v14.8b, v15.8b}, [x2], x3", 0x0cc3404d),
         ("ld3 {v10.16b, v11.16b, v12.16b}, [x1]", 0x4c40402a),
@@ -35878,19 +36692,23 @@ fn static_088() {
         ("st3 {v2.b, v3.b, v4.b}[0], [x4]", 0x0d002082),
         ("st3 {v2.b, v3.b, v4.b}[15], [x4]", 0x4d003c82),
         ("st3 {v2.b, v3.b, v4.b}[1], [x4], #3", 0x0d9f2482),
-        ("st3 {v2.b, v3.b, v4.b}[1], [x4], x5", 0x0d852482),
-        ("st3 {v2.h, v3.h, v4.h}[0], [x4]", 0x0d006082),
-        ("st3 {v2.h, v3.h, v4.h}[7], [x4]", 0x4d007882),
-        ("st3 {v2.h, v3.h, v4.h}[1], [x4], #6", 0x0d9f6882),
     ]);
 }
 
 #[test]
-fn dynamic_088() {
+fn dynamic_090() {
     let r: [u8; 32] = support::numbers();
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; ld2r {V(r[7]).d2 * 2}, [X(r[8])]
+        ;; lens.push(ops.offset().0)
+        ; ld2r {V(r[7]).d2 * 2}, [X(r[8])], #v(16i64)
+        ;; lens.push(ops.offset().0)
+        ; ld2r {V(r[7]).d2 * 2}, [X(r[8])], X(r[9])
+        ;; lens.push(ops.offset().0)
+        ; ld3 {V(r[13]).b8 * 3}, [X(r[1])]
+        ;; lens.push(ops.offset().0)
         ; ld3 {V(r[13]).b8 * 3}, [XSP(r[31])], #v(24i64)
         ;; lens.push(ops.offset().0)
         ; ld3 {V(r[13]).b8 * 3}, [X(r[2])], X(r[3])
@@ -36011,16 +36829,12 @@ fn dynamic_088() {
         ;; lens.push(ops.offset().0)
         ; st3 {V(r[2]).b * 3}[v(1i64)], [X(r[4])], #v(3i64)
         ;; lens.push(ops.offset().0)
-        ; st3 {V(r[2]).b * 3}[v(1i64)], [X(r[4])], X(r[5])
-        ;; lens.push(ops.offset().0)
-        ; st3 {V(r[2]).h * 3}[v(0i64)], [X(r[4])]
-        ;; lens.push(ops.offset().0)
-        ; st3 {V(r[2]).h * 3}[v(7i64)], [X(r[4])]
-        ;; lens.push(ops.offset().0)
-        ; st3 {V(r[2]).h * 3}[v(1i64)], [X(r[4])], #v(6i64)
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("ld2r {v7.2d, v8.2d}, [x8]", 0x4d60cd07),
+        ("ld2r {v7.2d, v8.2d}, [x8], #16", 0x4dffcd07),
+        ("ld2r {v7.2d, v8.2d}, [x8], x9", 0x4de9cd07),
+        ("ld3 {v13.8b, v14.8b, v15.8b}, [x1]", 0x0c40402d),
         ("ld3 {v13.8b, v14.8b, v15.8b}, [sp], #24", 0x0cdf43ed),
         ("ld3 {v13.8b, v14.8b, v15.8b}, [x2], x3", 0x0cc3404d),
         ("ld3 {v10.16b, v11.16b, v12.16b}, [x1]", 0x4c40402a),
@@ -36081,18 +36895,22 @@ fn dynamic_088() {
         ("st3 {v2.b, v3.b, v4.b}[0], [x4]", 0x0d002082),
         ("st3 {v2.b, v3.b, v4.b}[15], [x4]", 0x4d003c82),
         ("st3 {v2.b, v3.b, v4.b}[1], [x4], #3", 0x0d9f2482),
-        ("st3 {v2.b, v3.b, v4.b}[1], [x4], x5", 0x0d852482),
-        ("st3 {v2.h, v3.h, v4.h}[0], [x4]", 0x0d006082),
-        ("st3 {v2.h, v3.h, v4.h}[7], [x4]", 0x4d007882),
-        ("st3 {v2.h, v3.h, v4.h}[1], [x4], #6", 0x0d9f6882),
     ]);
 }
 
 #[test]
-fn static_089() {
+fn static_091() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; st3 {v2.b * 3}[1], [x4], x5
+        ;; lens.push(ops.offset().0)
+        ; st3 {V(2).h * 3}[0], [X(4)]
+        ;; lens.push(ops.offset().0)
+        ; st3 {v2.h, v3.h, v4.h}[7], [x4]
+        ;; lens.push(ops.offset().0)
+        ; st3 {v2.h * 3}[1], [x4], #6
+        ;; lens.push(ops.offset().0)
         ; st3 {V(2).h * 3}[1], [X(4)], X(5)
         ;; lens.push(ops.offset().0)
         ; st3 {v2.s, v3.s, v4.s}[0], [x4]
@@ -36213,16 +37031,12 @@ fn static_089() {
         ;; lens.push(ops.offset().0)
         ; ld4 {v2.h * 4}[7], [x4]
         ;; lens.push(ops.offset().0)
-        ; ld4 {V(2).h * 4}[1], [X(4)], #8
-        ;; lens.push(ops.offset().0)
-        ; ld4 {v2.h, v3.h, v4.h, v5.h}[1], [x4], x5
-        ;; lens.push(ops.offset().0)
-        ; ld4 {v2.s * 4}[0], [x4]
-        ;; lens.push(ops.offset().0)
-        ; ld4 {V(2).s * 4}[3], [X(4)]
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("st3 {v2.b, v3.b, v4.b}[1], [x4], x5", 0x0d852482),
+        ("st3 {v2.h, v3.h, v4.h}[0], [x4]", 0x0d006082),
+        ("st3 {v2.h, v3.h, v4.h}[7], [x4]", 0x4d007882),
+        ("st3 {v2.h, v3.h, v4.h}[1], [x4], #6", 0x0d9f6882),
         ("st3 {v2.h, v3.h, v4.h}[1], [x4], x5", 0x0d856882),
         ("st3 {v2.s, v3.s, v4.s}[0], [x4]", 0x0d00a082),
         ("st3 {v2.s, v3.s, v4.s}[3], [x4]", 0x4d00b082),
@@ -36283,19 +37097,23 @@ fn static_089() {
         ("ld4 {v2.b, v3.b, v4.b, v5.b}[1], [x4], x5", 0x0de52482),
         ("ld4 {v2.h, v3.h, v4.h, v5.h}[0], [x4]", 0x0d606082),
         ("ld4 {v2.h, v3.h, v4.h, v5.h}[7], [x4]", 0x4d607882),
-        ("ld4 {v2.h, v3.h, v4.h, v5.h}[1], [x4], #8", 0x0dff6882),
-        ("ld4 {v2.h, v3.h, v4.h, v5.h}[1], [x4], x5", 0x0de56882),
-        ("ld4 {v2.s, v3.s, v4.s, v5.s}[0], [x4]", 0x0d60a082),
-        ("ld4 {v2.s, v3.s, v4.s, v5.s}[3], [x4]", 0x4d60b082),
     ]);
 }
 
 #[test]
-fn dynamic_089() {
+fn dynamic_091() {
     let r: [u8; 32] = support::numbers();
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; st3 {V(r[2]).b * 3}[v(1i64)], [X(r[4])], X(r[5])
+        ;; lens.push(ops.offset().0)
+        ; st3 {V(r[2]).h * 3}[v(0i64)], [X(r[4])]
+        ;; lens.push(ops.offset().0)
+        ; st3 {V(r[2]).h * 3}[v(7i64)], [X(r[4])]
+        ;; lens.push(ops.offset().0)
+        ; st3 {V(r[2]).h * 3}[v(1i64)], [X(r[4])], #v(6i64)
+        ;; lens.push(ops.offset().0)
         ; st3 {V(r[2]).h * 3}[v(1i64)], [X(r[4])], X(r[5])
         ;; lens.push(ops.offset().0)
         ; st3 {V(r[2]).s * 3}[v(0i64)], [X(r[4])]
@@ -36416,16 +37234,12 @@ fn dynamic_089() {
         ;; lens.push(ops.offset().0)
         ; ld4 {V(r[2]).h * 4}[v(7i64)], [X(r[4])]
         ;; lens.push(ops.offset().0)
-        ; ld4 {V(r[2]).h * 4}[v(1i64)], [X(r[4])], #v(8i64)
-        ;; lens.push(ops.offset().0)
-        ; ld4 {V(r[2]).h * 4}[v(1i64)], [X(r[4])], X(r[5])
-        ;; lens.push(ops.offset().0)
-        ; ld4 {V(r[2]).s * 4}[v(0i64)], [X(r[4])]
-        ;; lens.push(ops.offset().0)
-        ; ld4 {V(r[2]).s * 4}[v(3i64)], [X(r[4])]
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("st3 {v2.b, v3.b, v4.b}[1], [x4], x5", 0x0d852482),
+        ("st3 {v2.h, v3.h, v4.h}[0], [x4]", 0x0d006082),
+        ("st3 {v2.h, v3.h, v4.h}[7], [x4]", 0x4d007882),
+        ("st3 {v2.h, v3.h, v4.h}[1], [x4], #6", 0x0d9f6882),
         ("st3 {v2.h, v3.h, v4.h}[1], [x4], x5", 0x0d856882),
         ("st3 {v2.s, v3.s, v4.s}[0], [x4]", 0x0d00a082),
         ("st3 {v2.s, v3.s, v4.s}[3], [x4]", 0x4d00b082),
@@ -36486,18 +37300,22 @@ fn dynamic_089() {
         ("ld4 {v2.b, v3.b, v4.b, v5.b}[1], [x4], x5", 0x0de52482),
         ("ld4 {v2.h, v3.h, v4.h, v5.h}[0], [x4]", 0x0d606082),
         ("ld4 {v2.h, v3.h, v4.h, v5.h}[7], [x4]", 0x4d607882),
-        ("ld4 {v2.h, v3.h, v4.h, v5.h}[1], [x4], #8", 0x0dff6882),
-        ("ld4 {v2.h, v3.h, v4.h, v5.h}[1], [x4], x5", 0x0de56882),
-        ("ld4 {v2.s, v3.s, v4.s, v5.s}[0], [x4]", 0x0d60a082),
-        ("ld4 {v2.s, v3.s, v4.s, v5.s}[3], [x4]", 0x4d60b082),
     ]);
 }
 
 #[test]
-fn static_090() {
+fn static_092() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; ld4 {V(2).h * 4}[1], [X(4)], #8
+        ;; lens.push(ops.offset().0)
+        ; ld4 {v2.h, v3.h, v4.h, v5.h}[1], [x4], x5
+        ;; lens.push(ops.offset().0)
+        ; ld4 {v2.s * 4}[0], [x4]
+        ;; lens.push(ops.offset().0)
+        ; ld4 {V(2).s * 4}[3], [X(4)]
+        ;; lens.push(ops.offset().0)
         ; ld4 {v2.s, v3.s, v4.s, v5.s}[1], [x4], #16
         ;; lens.push(ops.offset().0)
         ; ld4 {v2.s * 4}[1], [x4], x5
@@ -36618,16 +37436,12 @@ fn static_090() {
         ;; lens.push(ops.offset().0)
         ; ld4r {V(7).s4 * 4}, [X(8)], #16
         ;; lens.push(ops.offset().0)
-        ; ld4r {v7.4s, v8.4s, v9.4s, v10.4s}, [x8], x9
-        ;; lens.push(ops.offset().0)
-        ; ld4r {v7.d1 * 4}, [x8]
-        ;; lens.push(ops.offset().0)
-        ; ld4r {V(7).d1 * 4}, [X(8)], #32
-        ;; lens.push(ops.offset().0)
-        ; ld4r {v7.1d, v8.1d, v9.1d, v10.1d}, [x8], x9
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("ld4 {v2.h, v3.h, v4.h, v5.h}[1], [x4], #8", 0x0dff6882),
+        ("ld4 {v2.h, v3.h, v4.h, v5.h}[1], [x4], x5", 0x0de56882),
+        ("ld4 {v2.s, v3.s, v4.s, v5.s}[0], [x4]", 0x0d60a082),
+        ("ld4 {v2.s, v3.s, v4.s, v5.s}[3], [x4]", 0x4d60b082),
         ("ld4 {v2.s, v3.s, v4.s, v5.s}[1], [x4], #16", 0x0dffb082),
         ("ld4 {v2.s, v3.s, v4.s, v5.s}[1], [x4], x5", 0x0de5b082),
         ("ld4 {v2.d, v3.d, v4.d, v5.d}[0], [x4]", 0x0d60a482),
@@ -36688,19 +37502,23 @@ fn static_090() {
         ("ld4r {v7.2s, v8.2s, v9.2s, v10.2s}, [x8], x9", 0x0de9e907),
         ("ld4r {v7.4s, v8.4s, v9.4s, v10.4s}, [x8]", 0x4d60e907),
         ("ld4r {v7.4s, v8.4s, v9.4s, v10.4s}, [x8], #16", 0x4dffe907),
-        ("ld4r {v7.4s, v8.4s, v9.4s, v10.4s}, [x8], x9", 0x4de9e907),
-        ("ld4r {v7.1d, v8.1d, v9.1d, v10.1d}, [x8]", 0x0d60ed07),
-        ("ld4r {v7.1d, v8.1d, v9.1d, v10.1d}, [x8], #32", 0x0dffed07),
-        ("ld4r {v7.1d, v8.1d, v9.1d, v10.1d}, [x8], x9", 0x0de9ed07),
     ]);
 }
 
 #[test]
-fn dynamic_090() {
+fn dynamic_092() {
     let r: [u8; 32] = support::numbers();
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; ld4 {V(r[2]).h * 4}[v(1i64)], [X(r[4])], #v(8i64)
+        ;; lens.push(ops.offset().0)
+        ; ld4 {V(r[2]).h * 4}[v(1i64)], [X(r[4])], X(r[5])
+        ;; lens.push(ops.offset().0)
+        ; ld4 {V(r[2]).s * 4}[v(0i64)], [X(r[4])]
+        ;; lens.push(ops.offset().0)
+        ; ld4 {V(r[2]).s * 4}[v(3i64)], [X(r[4])]
+        ;; lens.push(ops.offset().0)
         ; ld4 {V(r[2]).s * 4}[v(1i64)], [X(r[4])], #v(16i64)
         ;; lens.push(ops.offset().0)
         ; ld4 {V(r[2]).s * 4}[v(1i64)], [X(r[4])], X(r[5])
@@ -36821,16 +37639,12 @@ fn dynamic_090() {
         ;; lens.push(ops.offset().0)
         ; ld4r {V(r[7]).s4 * 4}, [X(r[8])], #v(16i64)
         ;; lens.push(ops.offset().0)
-        ; ld4r {V(r[7]).s4 * 4}, [X(r[8])], X(r[9])
-        ;; lens.push(ops.offset().0)
-        ; ld4r {V(r[7]).d1 * 4}, [X(r[8])]
-        ;; lens.push(ops.offset().0)
-        ; ld4r {V(r[7]).d1 * 4}, [X(r[8])], #v(32i64)
-        ;; lens.push(ops.offset().0)
-        ; ld4r {V(r[7]).d1 * 4}, [X(r[8])], X(r[9])
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("ld4 {v2.h, v3.h, v4.h, v5.h}[1], [x4], #8", 0x0dff6882),
+        ("ld4 {v2.h, v3.h, v4.h, v5.h}[1], [x4], x5", 0x0de56882),
+        ("ld4 {v2.s, v3.s, v4.s, v5.s}[0], [x4]", 0x0d60a082),
+        ("ld4 {v2.s, v3.s, v4.s, v5.s}[3], [x4]", 0x4d60b082),
         ("ld4 {v2.s, v3.s, v4.s, v5.s}[1], [x4], #16", 0x0dffb082),
         ("ld4 {v2.s, v3.s, v4.s, v5.s}[1], [x4], x5", 0x0de5b082),
         ("ld4 {v2.d, v3.d, v4.d, v5.d}[0], [x4]", 0x0d60a482),
@@ -36891,18 +37705,22 @@ fn dynamic_090() {
         ("ld4r {v7.2s, v8.2s, v9.2s, v10.2s}, [x8], x9", 0x0de9e907),
         ("ld4r {v7.4s, v8.4s, v9.4s, v10.4s}, [x8]", 0x4d60e907),
         ("ld4r {v7.4s, v8.4s, v9.4s, v10.4s}, [x8], #16", 0x4dffe907),
-        ("ld4r {v7.4s, v8.4s, v9.4s, v10.4s}, [x8], x9", 0x4de9e907),
-        ("ld4r {v7.1d, v8.1d, v9.1d, v10.1d}, [x8]", 0x0d60ed07),
-        ("ld4r {v7.1d, v8.1d, v9.1d, v10.1d}, [x8], #32", 0x0dffed07),
-        ("ld4r {v7.1d, v8.1d, v9.1d, v10.1d}, [x8], x9", 0x0de9ed07),
     ]);
 }
 
 #[test]
-fn static_091() {
+fn static_093() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; ld4r {v7.4s, v8.4s, v9.4s, v10.4s}, [x8], x9
+        ;; lens.push(ops.offset().0)
+        ; ld4r {v7.d1 * 4}, [x8]
+        ;; lens.push(ops.offset().0)
+        ; ld4r {V(7).d1 * 4}, [X(8)], #32
+        ;; lens.push(ops.offset().0)
+        ; ld4r {v7.1d, v8.1d, v9.1d, v10.1d}, [x8], x9
+        ;; lens.push(ops.offset().0)
         ; ld4r {v7.d2 * 4}, [x8]
         ;; lens.push(ops.offset().0)
         ; ld4r {V(7).d2 * 4}, [X(8)], #32
@@ -37023,16 +37841,12 @@ fn static_091() {
         ;; lens.push(ops.offset().0)
         ; autiza x2
         ;; lens.push(ops.offset().0)
-        ; xpaci x2
-        ;; lens.push(ops.offset().0)
-        ; xpacd X(2)
-        ;; lens.push(ops.offset().0)
-        ; pacga x0, x1, sp
-        ;; lens.push(ops.offset().0)
-        ; ldraa x0, [x1, #0]
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("ld4r {v7.4s, v8.4s, v9.4s, v10.4s}, [x8], x9", 0x4de9e907),
+        ("ld4r {v7.1d, v8.1d, v9.1d, v10.1d}, [x8]", 0x0d60ed07),
+        ("ld4r {v7.1d, v8.1d, v9.1d, v10.1d}, [x8], #32", 0x0dffed07),
+        ("ld4r {v7.1d, v8.1d, v9.1d, v10.1d}, [x8], x9", 0x0de9ed07),
         ("ld4r {v7.2d, v8.2d, v9.2d, v10.2d}, [x8]", 0x4d60ed07),
         ("ld4r {v7.2d, v8.2d, v9.2d, v10.2d}, [x8], #32", 0x4dffed07),
         ("ld4r {v7.2d, v8.2d, v9.2d, v10.2d}, [x8], x9", 0x4de9ed07),
@@ -37093,19 +37907,23 @@ fn static_091() {
         ("pacizb x2", 0xdac127e2),
         ("pacdza x2", 0xdac12be2),
         ("autiza x2", 0xdac133e2),
-        ("xpaci x2", 0xdac143e2),
-        ("xpacd x2", 0xdac147e2),
-        ("pacga x0, x1, sp", 0x9adf3020),
-        ("ldraa x0, [x1, #0]", 0xf8200420),
     ]);
 }
 
 #[test]
-fn dynamic_091() {
+fn dynamic_093() {
     let r: [u8; 32] = support::numbers();
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; ld4r {V(r[7]).s4 * 4}, [X(r[8])], X(r[9])
+        ;; lens.push(ops.offset().0)
+        ; ld4r {V(r[7]).d1 * 4}, [X(r[8])]
+        ;; lens.push(ops.offset().0)
+        ; ld4r {V(r[7]).d1 * 4}, [X(r[8])], #v(32i64)
+        ;; lens.push(ops.offset().0)
+        ; ld4r {V(r[7]).d1 * 4}, [X(r[8])], X(r[9])
+        ;; lens.push(ops.offset().0)
         ; ld4r {V(r[7]).d2 * 4}, [X(r[8])]
         ;; lens.push(ops.offset().0)
         ; ld4r {V(r[7]).d2 * 4}, [X(r[8])], #v(32i64)
@@ -37226,16 +38044,12 @@ fn dynamic_091() {
         ;; lens.push(ops.offset().0)
         ; autiza X(r[2])
         ;; lens.push(ops.offset().0)
-        ; xpaci X(r[2])
-        ;; lens.push(ops.offset().0)
-        ; xpacd X(r[2])
-        ;; lens.push(ops.offset().0)
-        ; pacga X(r[0]), X(r[1]), XSP(r[31])
-        ;; lens.push(ops.offset().0)
-        ; ldraa X(r[0]), [X(r[1]), #v(0i64)]
-        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("ld4r {v7.4s, v8.4s, v9.4s, v10.4s}, [x8], x9", 0x4de9e907),
+        ("ld4r {v7.1d, v8.1d, v9.1d, v10.1d}, [x8]", 0x0d60ed07),
+        ("ld4r {v7.1d, v8.1d, v9.1d, v10.1d}, [x8], #32", 0x0dffed07),
+        ("ld4r {v7.1d, v8.1d, v9.1d, v10.1d}, [x8], x9", 0x0de9ed07),
         ("ld4r {v7.2d, v8.2d, v9.2d, v10.2d}, [x8]", 0x4d60ed07),
         ("ld4r {v7.2d, v8.2d, v9.2d, v10.2d}, [x8], #32", 0x4dffed07),
         ("ld4r {v7.2d, v8.2d, v9.2d, v10.2d}, [x8], x9", 0x4de9ed07),
@@ -37296,18 +38110,22 @@ fn dynamic_091() {
         ("pacizb x2", 0xdac127e2),
         ("pacdza x2", 0xdac12be2),
         ("autiza x2", 0xdac133e2),
-        ("xpaci x2", 0xdac143e2),
-        ("xpacd x2", 0xdac147e2),
-        ("pacga x0, x1, sp", 0x9adf3020),
-        ("ldraa x0, [x1, #0]", 0xf8200420),
     ]);
 }
 
 #[test]
-fn static_092() {
+fn static_094() {
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; xpaci x2
+        ;; lens.push(ops.offset().0)
+        ; xpacd X(2)
+        ;; lens.push(ops.offset().0)
+        ; pacga x0, x1, sp
+        ;; lens.push(ops.offset().0)
+        ; ldraa x0, [x1, #0]
+        ;; lens.push(ops.offset().0)
         ; ldraa X(0), [X(1), #0]!
         ;; lens.push(ops.offset().0)
         ; ldraa x0, [x1, #8]
@@ -37354,6 +38172,10 @@ fn static_092() {
         ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("xpaci x2", 0xdac143e2),
+        ("xpacd x2", 0xdac147e2),
+        ("pacga x0, x1, sp", 0x9adf3020),
+        ("ldraa x0, [x1, #0]", 0xf8200420),
         ("ldraa x0, [x1, #0]!", 0xf8200c20),
         ("ldraa x0, [x1, #8]", 0xf8201420),
         ("ldraa x0, [x1, #8]!", 0xf8201c20),
@@ -37380,11 +38202,19 @@ fn static_092() {
 }
 
 #[test]
-fn dynamic_092() {
+fn dynamic_094() {
     let r: [u8; 32] = support::numbers();
     let mut ops = VecAssembler::<Aarch64>::new(0);
     let mut lens = vec![0usize];
     dynasm!(ops ; .arch aarch64
+        ; xpaci X(r[2])
+        ;; lens.push(ops.offset().0)
+        ; xpacd X(r[2])
+        ;; lens.push(ops.offset().0)
+        ; pacga X(r[0]), X(r[1]), XSP(r[31])
+        ;; lens.push(ops.offset().0)
+        ; ldraa X(r[0]), [X(r[1]), #v(0i64)]
+        ;; lens.push(ops.offset().0)
         ; ldraa X(r[0]), [X(r[1]), #v(0i64)]!
         ;; lens.push(ops.offset().0)
         ; ldraa X(r[0]), [X(r[1]), #v(8i64)]
@@ -37431,6 +38261,10 @@ fn dynamic_092() {
         ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
+        ("xpaci x2", 0xdac143e2),
+        ("xpacd x2", 0xdac147e2),
+        ("pacga x0, x1, sp", 0x9adf3020),
+        ("ldraa x0, [x1, #0]", 0xf8200420),
         ("ldraa x0, [x1, #0]!", 0xf8200c20),
         ("ldraa x0, [x1, #8]", 0xf8201420),
         ("ldraa x0, [x1, #8]!", 0xf8201c20),
