@@ -66,6 +66,20 @@ pub const fn known_reg(class: RegClass, num: u8) -> Reg {
     }
 }
 
+/// The second register of a pair (`casp`) whose first register is the
+/// Rust value `num`, in dynasm-rs's spelling `casp X(n), xzr, X(m), xzr,
+/// [x0]`: register `num + 1`. After 31 (or a number that is no register)
+/// it is `num` itself, which the first register's own error (not even, or
+/// not a register) comes before.
+#[inline]
+pub const fn pair_next(num: u8) -> u8 {
+    if num < 31 {
+        num + 1
+    } else {
+        num
+    }
+}
+
 /// Which part of an operand a Rust value gives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Part {

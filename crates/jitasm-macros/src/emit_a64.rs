@@ -50,7 +50,16 @@ impl Collector<'_> {
                 quote!(#p::a64::dynamic::Patch::reg(#at, #p::a64::dynamic::Part::#part, #n))
             };
             if let Some(id) = parts.reg {
-                patches.push(reg(&mut v, id, quote!(Reg)));
+                if i > 0 && d.parts[i - 1].reg == Some(id) && is_pair(d.mnemonic, i) {
+                    // `casp X(n), xzr, …`: the register after the first
+                    // (the grammar gave both the same expression).
+                    let n = v.bind(self, id, |e| quote!(::core::convert::Into::<u8>::into(#e)));
+                    patches.push(quote! {
+                        #p::a64::dynamic::Patch::reg(#at, #p::a64::dynamic::Part::Reg, #p::a64::dynamic::pair_next(#n))
+                    });
+                } else {
+                    patches.push(reg(&mut v, id, quote!(Reg)));
+                }
             }
             if let Some(id) = parts.index {
                 patches.push(reg(&mut v, id, quote!(Index)));
@@ -189,6 +198,19 @@ impl Collector<'_> {
         let mode = format_ident!("{}", format!("{:?}", m.mode));
         quote!(#a::Mem { base: #base, offset: #offset, mode: #a::MemMode::#mode })
     }
+}
+
+/// Whether operand `at` of `mnemonic` is the second register of a pair
+/// (`casp`) in some form.
+fn is_pair(mnemonic: &str, at: usize) -> bool {
+    jitasm_a64::table::forms_of(mnemonic)
+        .unwrap_or(&[])
+        .iter()
+        .any(|f| {
+            f.operands
+                .get(at)
+                .is_some_and(|o| o.kind == jitasm_a64::table::OpKind::GprPair)
+        })
 }
 
 /// A register, as a constant (an impossible one fails to compile).

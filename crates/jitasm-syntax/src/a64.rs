@@ -14,7 +14,10 @@
 //! * dynasm-rs: arrangements with the element size first (`v0.s4`,
 //!   `v1.b16`), counted lists (`{v0.b16 * 4}`), register families with a
 //!   constant number (`X(3)`, `W(0)`, `XSP(31)`, `WSP(n)`, `B(n)`…`Q(n)`,
-//!   `V(2).s4`).
+//!   `V(2).s4`), `mov.inverted x0, #imm` (`movn`) and `mov.logical x0,
+//!   #imm` (`orr` with `xzr`), and a pair's second register written
+//!   `xzr`/`wzr` after a family (`casp X(n), xzr, X(m), xzr, [x0]`: the
+//!   register after the first).
 //!
 //! A number where a branch target goes is an offset from the instruction
 //! (`b #8`), as llvm-mc reads it.
@@ -279,6 +282,8 @@ pub(crate) fn instruction<'a, S: Output + ?Sized>(
     // `msr`'s first operand when its name is also a PSTATE field (`spsel`):
     // a system register unless an immediate follows.
     let mut pstate = None;
+    // Which operands were written as a register family (`X(n)`).
+    let mut family = [false; MAX_OPERANDS];
     if !p.at_end() {
         loop {
             let start = p.tok.span;
@@ -287,6 +292,12 @@ pub(crate) fn instruction<'a, S: Output + ?Sized>(
                     pstate = pstate_field(name);
                 }
             }
+            let is_family = match p.ident() {
+                Some(name) if FAMILIES.iter().any(|(f, _)| *f == name) => {
+                    p.peek()?.tok == Tok::Punct(b'(')
+                }
+                _ => false,
+            };
             let (op, bare, part) = operand(p, &ctx)?;
             let span = start.to(p.last_token_end());
             if let Some((at, mem)) = post_of.take() {
@@ -319,6 +330,7 @@ pub(crate) fn instruction<'a, S: Output + ?Sized>(
                 ops[n] = op;
                 spans[n] = span;
                 parts[n] = part;
+                family[n] = is_family;
                 if let (true, Operand::Mem(mem)) = (bare, op) {
                     post_of = Some((n, mem));
                 }
@@ -335,6 +347,7 @@ pub(crate) fn instruction<'a, S: Output + ?Sized>(
     if let (Some(f), [Operand::SysReg(_), Operand::Imm(_)]) = (pstate, &ops[..n]) {
         ops[0] = Operand::PState(f);
     }
+    pair_placeholders(m, &mut ops[..n], &mut parts[..n], &family[..n]);
     let ops = &ops[..n];
     if parts[..n].iter().any(Parts::is_dynamic) {
         return emit_dynamic(out, m, ops, &parts[..n], &spans[..n], mspan);
@@ -350,6 +363,49 @@ pub(crate) fn instruction<'a, S: Output + ?Sized>(
                 .operand()
                 .and_then(|i| spans[..n].get(i as usize).copied());
             Err((ErrorKind::EncodeA64(e), at.unwrap_or(whole)))
+        }
+    }
+}
+
+/// dynasm-rs's spelling of a register pair (`casp`, `caspa`, `caspal`,
+/// `caspl`) whose first register is a family (`X(n)`): the second is
+/// written `xzr`/`wzr`, meaning the register after the first. With a
+/// constant number it becomes that register (`casp X(2), xzr, …` is `casp
+/// x2, x3, …`; after number 31 it stays, and the encoder says the first
+/// register must be even); with a Rust value the second operand takes the
+/// same expression ([`Parts::reg`]), which the macro gives as the next
+/// number (`jitasm_a64::dynamic::pair_next`). Any other spelling is left
+/// to the encoder's rule (the second register must follow the first).
+fn pair_placeholders(m: &str, ops: &mut [Operand<'_>], parts: &mut [Parts], family: &[bool]) {
+    for k in 1..ops.len() {
+        let is_pair = forms_of(m)
+            .unwrap_or(&[])
+            .iter()
+            .any(|f| f.operands.get(k).is_some_and(|o| o.kind == OpKind::GprPair));
+        let (Operand::Reg(first), Operand::Reg(second)) = (ops[k - 1], ops[k]) else {
+            continue;
+        };
+        let placeholder = is_pair
+            && family[k - 1]
+            && !family[k]
+            && parts[k].reg.is_none()
+            && matches!(second.class(), RegClass::X | RegClass::W)
+            && second.num() == 31
+            && second.class() == first.class();
+        if !placeholder {
+            continue;
+        }
+        match parts[k - 1].reg {
+            Some(id) => {
+                parts[k].reg = Some(id);
+                ops[k] = Operand::Reg(first);
+            }
+            None if first.num() < 31 => {
+                if let Some(next) = Reg::new(first.class(), first.num() + 1) {
+                    ops[k] = Operand::Reg(next);
+                }
+            }
+            None => {}
         }
     }
 }
