@@ -91,6 +91,15 @@ impl<'a> Rewrite<'a> {
                 value,
                 width,
             },
+            NotInvertedWideImmediate {
+                operand,
+                value,
+                width,
+            } => NotInvertedWideImmediate {
+                operand: map(operand),
+                value,
+                width,
+            },
             Offset {
                 operand,
                 value,
@@ -238,9 +247,15 @@ const NAMED: &[&str] = &[
     "at", "tlbi",
 ];
 
+/// dynasm-rs's spellings of the `mov` immediates its plain `mov` (a
+/// `movz`) does not take: `mov.inverted` is `movn` of the inverted value,
+/// `mov.logical` is `orr` with the zero register.
+const DYNASM_RS: &[&str] = &["mov.inverted", "mov.logical"];
+
 /// Whether `m` (lower case) is an alias [`rewrite`] knows.
 pub(crate) fn is_alias(m: &str) -> bool {
     NAMED.contains(&m)
+        || DYNASM_RS.contains(&m)
         || HINTS.iter().any(|(h, _)| *h == m)
         || m.strip_prefix("b.")
             .is_some_and(|c| Cond::parse(c).is_some())
@@ -292,6 +307,19 @@ pub(crate) fn rewrite<'a>(inst: &Instruction<'a, '_>) -> Result<Option<Rewrite<'
         "ssbb" if n == 0 => Rewrite::new("dsb").op(Operand::Barrier(0), 0),
         "pssbb" if n == 0 => Rewrite::new("dsb").op(Operand::Barrier(4), 0),
         "mov" => return mov(ops),
+        // dynasm-rs's spellings (`DYNASM_RS`).
+        "mov.inverted" | "mov.logical" => {
+            let (Some(d), Some(v), 2) = (r0, imm(ops.get(1)), n) else {
+                return Ok(None);
+            };
+            return if m == "mov.inverted" {
+                mov_inverted(d, v).map(Some)
+            } else {
+                Ok(Some(
+                    Rewrite::new("orr").op(ops[0], 0).op(zr(d), 0).op(ops[1], 1),
+                ))
+            };
+        }
         "dc" | "ic" | "at" | "tlbi" => return sys_alias(m, ops).map(Some),
         // `sys` without `Xt` is `sys …, xzr` (llvm-mc reads it so).
         "sys" if n == 4 => Rewrite::new("sys")
@@ -585,32 +613,60 @@ fn mov<'a>(ops: &[Operand<'a>]) -> Result<Option<Rewrite<'a>>, EncodeError> {
     }))
 }
 
+/// A `mov` immediate of a register of width `w` as the bits it sets
+/// (a 32-bit value may be written signed); `None` past the width.
+fn mov_value(v: i64, w: u32) -> Option<u64> {
+    if w == 32 {
+        (i32::MIN as i64..=u32::MAX as i64)
+            .contains(&v)
+            .then_some(v as u64 & 0xffff_ffff)
+    } else {
+        Some(v as u64)
+    }
+}
+
+/// `base rd, #x` as a move-wide instruction (`movz`, `movn`): the 16-bit
+/// chunk of `x` and its shift, if `x` (of `w` bits) is one chunk.
+fn move_wide<'a>(base: &'static str, d: Reg, x: u64, w: u32) -> Option<Rewrite<'a>> {
+    let hw = (0..w / 16).find(|&hw| x & !(0xffffu64 << (16 * hw)) == 0)?;
+    Some(
+        Rewrite::new(base)
+            .op(Operand::Reg(d), 0)
+            .op(Operand::Imm((x >> (16 * hw)) as i64), 1)
+            .op(Operand::Modifier(Modifier::lsl(16 * hw as u8)), 1),
+    )
+}
+
+/// `mov.inverted rd, #imm` (dynasm-rs): `movn rd, #(!imm >> s), lsl #s`.
+fn mov_inverted<'a>(d: Reg, v: i64) -> Result<Rewrite<'a>, EncodeError> {
+    let w = width(d) as u32;
+    let mask = if w == 32 { 0xffff_ffff } else { u64::MAX };
+    mov_value(v, w)
+        .and_then(|u| move_wide("movn", d, !u & mask, w))
+        .ok_or(EncodeError::NotInvertedWideImmediate {
+            operand: 1,
+            value: v,
+            width: w as u8,
+        })
+}
+
 /// `mov rd, #imm`: `movz`, else `movn`, else `orr` with a bitmask, the
 /// order llvm-mc tries them in.
 fn mov_imm<'a>(d: Reg, v: i64) -> Result<Rewrite<'a>, EncodeError> {
     let w = width(d) as u32;
-    let u = if w == 32 {
-        if !(i32::MIN as i64..=u32::MAX as i64).contains(&v) {
-            return Err(EncodeError::NotMovImmediate {
-                operand: 1,
-                value: v,
-                width: 32,
-            });
-        }
-        v as u64 & 0xffff_ffff
-    } else {
-        v as u64
+    let Some(u) = mov_value(v, w) else {
+        return Err(EncodeError::NotMovImmediate {
+            operand: 1,
+            value: v,
+            width: 32,
+        });
     };
     let mask = if w == 32 { 0xffff_ffff } else { u64::MAX };
-    let chunk = |x: u64| (0..w / 16).find(|&hw| x & !(0xffffu64 << (16 * hw)) == 0);
     let sp = matches!(d.class(), RegClass::Sp | RegClass::Wsp);
     if !sp {
         for (base, x) in [("movz", u), ("movn", !u & mask)] {
-            if let Some(hw) = chunk(x) {
-                return Ok(Rewrite::new(base)
-                    .op(Operand::Reg(d), 0)
-                    .op(Operand::Imm((x >> (16 * hw)) as i64), 1)
-                    .op(Operand::Modifier(Modifier::lsl(16 * hw as u8)), 1));
+            if let Some(r) = move_wide(base, d, x, w) {
+                return Ok(r);
             }
         }
     }

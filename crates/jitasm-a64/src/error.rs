@@ -78,6 +78,17 @@ pub enum EncodeError {
         /// 32 or 64.
         width: u8,
     },
+    /// A `mov.inverted` immediate (dynasm-rs's spelling of `movn`) whose
+    /// inverse is not a 16-bit value shifted by a multiple of 16 within
+    /// the width.
+    NotInvertedWideImmediate {
+        /// Operand position.
+        operand: u8,
+        /// The value.
+        value: i64,
+        /// 32 or 64.
+        width: u8,
+    },
     /// A 64-bit SIMD immediate whose bytes are not all 0x00 or 0xff.
     NotByteMask {
         /// Operand position.
@@ -182,6 +193,7 @@ impl EncodeError {
             | NotFpImmediate { operand, .. }
             | NotByteMask { operand, .. }
             | NotMovImmediate { operand, .. }
+            | NotInvertedWideImmediate { operand, .. }
             | Offset { operand, .. }
             | BadModifier { operand, .. }
             | LaneOutOfRange { operand, .. }
@@ -249,6 +261,15 @@ impl fmt::Display for EncodeError {
             } => write!(
                 f,
                 "operand {}: {value:#x} cannot be moved into a {width}-bit register by one instruction (movz, movn or orr)",
+                operand + 1
+            ),
+            NotInvertedWideImmediate {
+                operand,
+                value,
+                width,
+            } => write!(
+                f,
+                "operand {}: {value:#x} is not an inverted wide immediate (the bitwise inverse of a 16-bit immediate shifted by a multiple of 16 below {width})",
                 operand + 1
             ),
             NotByteMask { operand, value } => write!(

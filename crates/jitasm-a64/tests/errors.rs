@@ -152,6 +152,59 @@ fn add_sub_and_move_wide_immediates() {
         matches!(e, EncodeError::NotMovImmediate { width: 32, .. }),
         "{e:?}"
     );
+    // dynasm-rs's `mov.inverted` (movn) and `mov.logical` (orr): their
+    // own rules, at the immediate.
+    for (r, v, w) in [
+        (X0, 0x1234_5678i64, 64u8),
+        (W0, 0x1_0000_0000, 32),
+        (W0, 0x1234, 32),
+    ] {
+        let e = err("mov.inverted", &[R(r), Imm(v)]);
+        assert_eq!(
+            e,
+            EncodeError::NotInvertedWideImmediate {
+                operand: 1,
+                value: v,
+                width: w
+            }
+        );
+        assert!(
+            e.to_string().contains("not an inverted wide immediate"),
+            "{e}"
+        );
+    }
+    let e = err("mov.logical", &[R(W0), Imm(0x1234)]);
+    assert!(
+        matches!(
+            e,
+            EncodeError::NotBitmaskImmediate {
+                operand: 1,
+                width: 32,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    let enc = |m: &str, ops: &[Operand<'_>]| encode(&Instruction::new(m, ops)).unwrap().word();
+    // movn x1, #0xedcb, lsl #32; movn w2, #0; orr sp, xzr, #0xff
+    assert_eq!(
+        enc(
+            "mov.inverted",
+            &[R(X1), Imm(0xffff_1234_ffff_ffffu64 as i64)]
+        ),
+        enc(
+            "movn",
+            &[R(X1), Imm(0xedcb), Operand::Modifier(Modifier::lsl(32))]
+        )
+    );
+    assert_eq!(
+        enc("mov.inverted", &[R(W2), Imm(-1)]),
+        enc("movn", &[R(W2), Imm(0)])
+    );
+    assert_eq!(
+        enc("mov.logical", &[R(SP), Imm(0xff)]),
+        enc("orr", &[R(SP), R(XZR), Imm(0xff)])
+    );
 }
 
 #[test]

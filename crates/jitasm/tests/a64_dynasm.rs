@@ -617,3 +617,189 @@ fn labels_of_the_invocation_are_resolved_while_expanding() {
     );
     assert_eq!(out.fixups.len(), 4, "{:?}", out.fixups);
 }
+
+/// dynasm-rs's pair spelling: after a register family (`X(n)`, `W(n)`) the
+/// second register of a `casp` pair is written `xzr`/`wzr` and means the
+/// next register; the first must be even (checked when the number is a
+/// Rust value, as any register rule: an error from `finalize`).
+#[test]
+fn casp_pairs_in_dynasm_rs_spelling() {
+    for (s, t) in [(0u8, 2u8), (2, 4), (28, 0), (30, 6)] {
+        let mut ops = VecAssembler::<Aarch64>::new(BASE);
+        let (rs, rt_, rn) = (rt(s), rt(t), rt(9u8));
+        dynasm!(ops
+            ; .arch aarch64
+            ; casp X(rs), xzr, X(rt_), xzr, [XSP(rn)]
+            ; caspal W(rs), wzr, W(rt_), wzr, [x4]
+            ; caspa X(rs), xzr, x10, x11, [sp]
+            ; caspl X(s), xzr, X(t), xzr, [x1]
+        );
+        // Register `n` of a family, 31 being the zero register.
+        let x = |n: u8| {
+            if n == 31 {
+                "xzr".to_string()
+            } else {
+                format!("x{n}")
+            }
+        };
+        let w = |n: u8| {
+            if n == 31 {
+                "wzr".to_string()
+            } else {
+                format!("w{n}")
+            }
+        };
+        let (xs, xs1, xt, xt1) = (x(s), x(s + 1), x(t), x(t + 1));
+        let (ws, ws1, wt, wt1) = (w(s), w(s + 1), w(t), w(t + 1));
+        let want = text(&format!(
+            "casp {xs}, {xs1}, {xt}, {xt1}, [x9]
+             caspal {ws}, {ws1}, {wt}, {wt1}, [x4]
+             caspa {xs}, {xs1}, x10, x11, [sp]
+             caspl {xs}, {xs1}, {xt}, {xt1}, [x1]"
+        ));
+        assert_eq!(ops.finalize().unwrap(), want, "casp with {s}, {t}");
+    }
+    // Constant family numbers: the same spelling, encoded while expanding.
+    let mut ops = VecAssembler::<Aarch64>::new(BASE);
+    dynasm!(ops ; .arch aarch64 ; casp X(2), xzr, X(4), xzr, [x0] ; caspl W(6), wzr, w8, w9, [x0]);
+    let want = text("casp x2, x3, x4, x5, [x0]\ncaspl w6, w7, w8, w9, [x0]");
+    assert_eq!(ops.finalize().unwrap(), want);
+    // An odd first register, 31 (xzr) included, is the encoder's error; a
+    // number that is no register is the register error.
+    for n in [1u8, 3, 31] {
+        let mut ops = VecAssembler::<Aarch64>::new(BASE);
+        dynasm!(ops ; .arch aarch64 ; casp X(rt(n)), xzr, x2, x3, [x0]);
+        match error_of(ops) {
+            Error::Encode { message, .. } => assert!(
+                message.contains("the first register of a pair must be even"),
+                "casp X({n}): {message}"
+            ),
+            e => panic!("casp X({n}): {e:?}"),
+        }
+        let mut ops = VecAssembler::<Aarch64>::new(BASE);
+        dynasm!(ops ; .arch aarch64 ; casp w0, w1, W(rt(n)), wzr, [x0]);
+        assert!(matches!(error_of(ops), Error::Encode { .. }), "casp W({n})");
+    }
+    let mut ops = VecAssembler::<Aarch64>::new(BASE);
+    dynasm!(ops ; .arch aarch64 ; casp X(rt(32u8)), xzr, x2, x3, [x0]);
+    assert!(is_register_error(&error_of(ops), 32));
+    // `xzr` after a register that is not a family keeps its meaning: the
+    // zero register, which is not the next one.
+    let opts = AsmOptions::new(Arch::Aarch64).syntax(Syntax::Dynasm);
+    let mut a = VecAssembler::<Aarch64>::new(BASE);
+    let e = jitasm::assemble_into(&mut a, "casp x2, xzr, x4, x5, [x0]", &opts).unwrap_err();
+    assert!(e.to_string().contains("must follow the first"), "{e}");
+}
+
+/// dynasm-rs's `mov.inverted` (`movn` of the inverted value) and
+/// `mov.logical` (`orr` with the zero register), static and with Rust
+/// values; a value neither takes is the rule's error.
+#[test]
+fn mov_inverted_and_mov_logical() {
+    let mut ops = VecAssembler::<Aarch64>::new(BASE);
+    let (x, w, l, n) = (
+        rt(0xffff_1234_ffff_ffffu64),
+        rt(0x9012_ffffu32),
+        rt(0x5555_5555_5555_5555u64),
+        rt(26u8),
+    );
+    dynasm!(ops
+        ; .arch aarch64
+        ; mov.inverted x26, 0xffff1234ffffffff
+        ; mov.inverted w24, #0x9012ffff
+        ; mov.inverted X(n), x
+        ; mov.inverted W(n), w
+        ; mov.inverted x1, #-1
+        ; mov.logical x30, 0xff00ff00ff00ff00
+        ; mov.logical w27, #0x33333333
+        ; mov.logical XSP(31), l
+        ; mov.logical X(n), #0x5555555555555555
+    );
+    let want = text(
+        "movn x26, #0xedcb, lsl #32
+         movn w24, #0x6fed, lsl #16
+         movn x26, #0xedcb, lsl #32
+         movn w26, #0x6fed, lsl #16
+         movn x1, #0
+         orr x30, xzr, #0xff00ff00ff00ff00
+         orr w27, wzr, #0x33333333
+         orr sp, xzr, #0x5555555555555555
+         orr x26, xzr, #0x5555555555555555",
+    );
+    assert_eq!(ops.finalize().unwrap(), want);
+    // The text assembler reads the spelling too, in either syntax.
+    for syntax in [Syntax::Gnu, Syntax::Dynasm] {
+        let opts = AsmOptions::new(Arch::Aarch64).syntax(syntax);
+        let mut a = VecAssembler::<Aarch64>::new(BASE);
+        jitasm::assemble_into(&mut a, "mov.inverted x26, #0xffff1234ffffffff", &opts).unwrap();
+        assert_eq!(a.finalize().unwrap(), text("movn x26, #0xedcb, lsl #32"));
+    }
+    // Values neither spelling takes: errors naming the rule.
+    let mut ops = VecAssembler::<Aarch64>::new(BASE);
+    dynasm!(ops ; .arch aarch64 ; mov.inverted x0, rt(0x1234_5678u64));
+    match error_of(ops) {
+        Error::Encode { message, .. } => {
+            assert!(
+                message.contains("not an inverted wide immediate"),
+                "{message}"
+            )
+        }
+        e => panic!("{e:?}"),
+    }
+    let mut ops = VecAssembler::<Aarch64>::new(BASE);
+    dynasm!(ops ; .arch aarch64 ; mov.logical w0, rt(0x1234u32));
+    match error_of(ops) {
+        Error::Encode { message, .. } => {
+            assert!(
+                message.contains("not a valid bitmask immediate"),
+                "{message}"
+            )
+        }
+        e => panic!("{e:?}"),
+    }
+    let opts = AsmOptions::new(Arch::Aarch64).syntax(Syntax::Dynasm);
+    for (line, rule) in [
+        (
+            "mov.inverted w0, #0x12345678",
+            "not an inverted wide immediate",
+        ),
+        (
+            "mov.inverted w0, #0x100000000",
+            "not an inverted wide immediate",
+        ),
+        ("mov.logical x0, #0", "not a valid bitmask immediate"),
+        ("mov.inverted sp, #-1", "expected"),
+    ] {
+        let mut a = VecAssembler::<Aarch64>::new(BASE);
+        let e = jitasm::assemble_into(&mut a, line, &opts).unwrap_err();
+        assert!(e.to_string().contains(rule), "{line}: {e}");
+    }
+}
+
+/// The operations of `dc`, `ic`, `at` and `tlbi` by name, with the
+/// register a Rust value or not.
+#[test]
+fn system_operations_by_name() {
+    let mut ops = VecAssembler::<Aarch64>::new(BASE);
+    let n = rt(5u8);
+    dynasm!(ops
+        ; .arch aarch64
+        ; dc civac, x0
+        ; dc CVAU, X(n)
+        ; ic iallu
+        ; ic ivau, X(n)
+        ; at s1e1r, x3
+        ; tlbi vmalle1is
+        ; tlbi vae1is, X(n)
+    );
+    let want = text(
+        "dc civac, x0
+         dc cvau, x5
+         ic iallu
+         ic ivau, x5
+         at s1e1r, x3
+         tlbi vmalle1is
+         tlbi vae1is, x5",
+    );
+    assert_eq!(ops.finalize().unwrap(), want);
+}
