@@ -351,6 +351,59 @@ fn coverage() -> String {
     s
 }
 
+/// The line of docs/ISA-COVERAGE.md on the named operations of `dc`, `ic`,
+/// `at` and `tlbi`: counted from their one list, the `sys_ops!` table of
+/// `crates/jitasm-a64/src/operand.rs` (a section per instruction, then a
+/// row `CONST name op1 CRn CRm op2 takes_register;` per operation).
+fn a64_sys_ops_line() -> String {
+    let path = root().join("crates/jitasm-a64/src/operand.rs");
+    let src = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let body = src
+        .split_once("macro_rules! sys_ops {")
+        .and_then(|(_, rest)| rest.split_once("\n}\n"))
+        .map(|(body, _)| body)
+        .unwrap_or_else(|| panic!("{}: no `sys_ops!` table", path.display()));
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for line in body.lines().map(str::trim) {
+        let words: Vec<&str> = line.trim_end_matches(';').split_whitespace().collect();
+        match words.as_slice() {
+            [m, ty, ..] if ty.ends_with("Op") && line.ends_with('{') => {
+                counts.push((m.to_string(), 0));
+            }
+            [_, _, a, b, c, d, reg]
+                if [a, b, c, d].iter().all(|x| x.parse::<u8>().is_ok())
+                    && matches!(*reg, "true" | "false") =>
+            {
+                counts
+                    .last_mut()
+                    .unwrap_or_else(|| {
+                        panic!("{}: an operation before its instruction", path.display())
+                    })
+                    .1 += 1;
+            }
+            _ => {}
+        }
+    }
+    let names = ["dc", "ic", "at", "tlbi"];
+    assert!(
+        counts.iter().map(|(m, _)| m.as_str()).eq(names),
+        "{}: `sys_ops!` should list {names:?}, lists {counts:?}",
+        path.display()
+    );
+    let total: usize = counts.iter().map(|(_, n)| n).sum();
+    format!(
+        "Cache maintenance, address translation and TLB invalidation by operation name: {} \
+         (`dc civac, x0`, `ic iallu`, `at s1e1r, x0`, `tlbi vae1is, x2`), {total} operations, \
+         each an alias of `sys`, read by the text assembler, `dynasm!` and the builder \
+         (`DcOp`, `IcOp`, `AtOp`, `TlbiOp`); checked against llvm-mc's golden vectors.",
+        counts
+            .iter()
+            .map(|(m, n)| format!("`{m}` {n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
 /// The AArch64 section of docs/ISA-COVERAGE.md: per disarm64 feature set,
 /// its definitions, what was read into forms, and the forms.
 fn a64_coverage(s: &mut String) {
@@ -431,6 +484,7 @@ fn a64_coverage(s: &mut String) {
         mnemonics.len()
     )
     .unwrap();
+    writeln!(s, "\n{}", a64_sys_ops_line()).unwrap();
     let (builder, impls) = builder_a64::generate();
     let traits = builder
         .lines()
