@@ -56,7 +56,8 @@
 //! * `mov` only of registers, `sp` and immediates a single `movz` gives:
 //!   dynasm-rs 5.1 rejects `mov x0, #-1` and `mov x0, #0x5555555555555555`
 //!   (it spells those aliases `mov.inverted`, `mov.logical`, which jitasm
-//!   and GNU do not have), so they are written `movn` and `orr` here;
+//!   reads too but llvm-mc, which checks the block, does not), so they are
+//!   written `movn` and `orr` here;
 //! * `mvn w11, w12, asr #3`: dynasm-rs rejects `mvn` with `ror`, which the
 //!   architecture (ORN, shifted register) and llvm-mc allow;
 //! * in the dynamic block, `XSP(n)`/`WSP(n)` for every operand that may be
@@ -64,10 +65,10 @@
 //!   extended register; the first source of `adds`/`subs`/`cmp`/`cmn` in
 //!   those forms; the destination of `and`/`orr`/`eor` with an immediate;
 //!   `mov` to or from `sp`): dynasm-rs matches no `X(n)` there;
-//! * `casp x0, x1, x2, x3, [XSP(n4)]` keeps its pairs static in the dynamic
-//!   block: dynasm-rs takes a dynamic pair only as `casp X(n), xzr, X(m),
-//!   xzr`, which jitasm's macro accepts but then fails at run time ("the
-//!   second register of a pair must follow the first").
+//! * `casp X(n0), xzr, X(n2), xzr, [XSP(n4)]` in the dynamic block: the
+//!   only way dynasm-rs takes a pair from Rust values (the `xzr` after a
+//!   family meaning the next register), which jitasm's macro reads the
+//!   same way.
 //!
 //! ```text
 //! cargo bench -p jitasm-bench --bench a64 -- --warm-up-time 1 --measurement-time 2
@@ -658,7 +659,7 @@ macro_rules! a64_dynamic {
             ; casal W(n17), W(n19), [XSP(n20)]
             ; casa X(n21), X(n22), [XSP(n23)]
             ; caslb W(n24), W(n25), [XSP(n26)]
-            ; casp x0, x1, x2, x3, [XSP(n4)]
+            ; casp X(n0), xzr, X(n2), xzr, [XSP(n4)]
             ; stadd X(n27), [XSP(n28)]
             ; staddl W(n29), [XSP(n30)]
             ; stclr X(n0), [XSP(n1)]
