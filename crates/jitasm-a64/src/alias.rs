@@ -18,23 +18,77 @@ use crate::operand::{
 use crate::reg::{Arrangement, Reg, RegClass};
 use alloc::vec::Vec;
 
+/// A list that keeps its first `N` items in place and only moves to the
+/// heap past them (an instruction written with more operands than any form
+/// takes still gets its rewrite, and its error, as before).
+#[derive(Clone)]
+pub(crate) struct Small<T: Copy, const N: usize> {
+    inline: [T; N],
+    len: usize,
+    heap: Vec<T>,
+}
+
+impl<T: Copy, const N: usize> Small<T, N> {
+    #[inline(always)]
+    const fn new(fill: T) -> Self {
+        Small {
+            inline: [fill; N],
+            len: 0,
+            heap: Vec::new(),
+        }
+    }
+
+    #[inline(always)]
+    fn push(&mut self, v: T) {
+        if self.len < N {
+            self.inline[self.len] = v;
+        } else {
+            self.spill(v);
+        }
+        self.len += 1;
+    }
+
+    #[inline(never)]
+    #[cold]
+    fn spill(&mut self, v: T) {
+        if self.heap.is_empty() {
+            self.heap.extend_from_slice(&self.inline);
+        }
+        self.heap.push(v);
+    }
+
+    #[inline(always)]
+    fn as_slice(&self) -> &[T] {
+        if self.len <= N {
+            &self.inline[..self.len]
+        } else {
+            &self.heap
+        }
+    }
+}
+
+/// Operands a rewrite keeps in place (no form has more, modifiers counted).
+const REWRITE_OPS: usize = 8;
+
 /// A rewritten instruction: the base mnemonic, its operands, and for each
 /// of them the position of the original operand it comes from (for errors).
 pub(crate) struct Rewrite<'a> {
     pub mnemonic: &'static str,
-    pub operands: Vec<Operand<'a>>,
-    from: Vec<u8>,
+    operands: Small<Operand<'a>, REWRITE_OPS>,
+    from: Small<u8, REWRITE_OPS>,
 }
 
 impl<'a> Rewrite<'a> {
+    #[inline(always)]
     fn new(mnemonic: &'static str) -> Self {
         Rewrite {
             mnemonic,
-            operands: Vec::new(),
-            from: Vec::new(),
+            operands: Small::new(Operand::Imm(0)),
+            from: Small::new(0),
         }
     }
 
+    #[inline(always)]
     fn op(mut self, op: Operand<'a>, from: usize) -> Self {
         self.operands.push(op);
         self.from.push(from as u8);
@@ -42,6 +96,7 @@ impl<'a> Rewrite<'a> {
     }
 
     /// Appends the original operands from `start` on.
+    #[inline(always)]
     fn rest(mut self, ops: &[Operand<'a>], start: usize) -> Self {
         for (i, o) in ops.iter().enumerate().skip(start) {
             self = self.op(*o, i);
@@ -49,10 +104,16 @@ impl<'a> Rewrite<'a> {
         self
     }
 
+    /// The base instruction's operands.
+    #[inline(always)]
+    pub fn operands(&self) -> &[Operand<'a>] {
+        self.operands.as_slice()
+    }
+
     /// Renumbers the operand of an error of the rewritten instruction.
     pub fn map_error(&self, e: EncodeError) -> EncodeError {
         use EncodeError::*;
-        let map = |o: u8| self.from.get(o as usize).copied().unwrap_or(o);
+        let map = |o: u8| self.from.as_slice().get(o as usize).copied().unwrap_or(o);
         match e {
             OperandMismatch { operand, expected } => OperandMismatch {
                 operand: map(operand),
@@ -194,7 +255,7 @@ fn range_err(operand: usize, value: i64, min: i64, max: i64) -> EncodeError {
 
 /// `hint #n` aliases without operands (Arm ARM C6.2 HINT and the aliases
 /// listed there).
-const HINTS: &[(&str, i64)] = &[
+const HINTS: &[(&str, u8)] = &[
     ("nop", 0),
     ("yield", 1),
     ("wfe", 2),
@@ -219,289 +280,456 @@ const HINTS: &[(&str, i64)] = &[
     ("autibsp", 31),
 ];
 
-/// LSE atomic operations whose `st` form is the `ld` form with the zero
-/// register as destination.
-const LSE_STORES: &[&str] = &["add", "clr", "eor", "set", "smax", "smin", "umax", "umin"];
+/// The LSE store aliases (`stadd`, `stsetlb`…: the `ld…` instruction with
+/// the zero register as destination) and their `ld…` instruction, for
+/// the operations `add`, `clr`, `eor`, `set`, `smax`, `smin`, `umax`,
+/// `umin` and the suffixes ``, `l`, `b`, `h`, `lb`, `lh` (every one is an
+/// instruction of the table: a unit test checks it).
+macro_rules! lse_stores {
+    ($($op:literal)*) => {
+        &[$(
+            (concat!("st", $op), concat!("ld", $op)),
+            (concat!("st", $op, "l"), concat!("ld", $op, "l")),
+            (concat!("st", $op, "b"), concat!("ld", $op, "b")),
+            (concat!("st", $op, "h"), concat!("ld", $op, "h")),
+            (concat!("st", $op, "lb"), concat!("ld", $op, "lb")),
+            (concat!("st", $op, "lh"), concat!("ld", $op, "lh")),
+        )*]
+    };
+}
+pub(crate) const LSE_STORES: &[(&str, &str)] =
+    lse_stores!("add" "clr" "eor" "set" "smax" "smin" "umax" "umin");
 
-/// The `ld…` instruction an LSE store alias (`stadd`, `stsetlb`…) is
-/// written as.
-fn lse_store(m: &str) -> Option<&'static str> {
-    let body = m.strip_prefix("st")?;
-    let op = LSE_STORES.iter().find(|o| body.starts_with(**o))?;
-    let suffix = &body[op.len()..];
-    if !matches!(suffix, "" | "l" | "b" | "h" | "lb" | "lh") {
-        return None;
+/// `a == b`, in a `const fn`.
+const fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
     }
-    let mut name = alloc::string::String::from("ld");
-    name.push_str(body);
-    table_name(&name)
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
-/// The aliases [`rewrite`] knows by a fixed name (besides the `hint`
-/// aliases, `b.<cond>` and the LSE stores).
-const NAMED: &[&str] = &[
-    "bti", "ret", "dcps1", "dcps2", "dcps3", "isb", "clrex", "ssbb", "pssbb", "mov", "cmp", "cmn",
-    "tst", "neg", "negs", "ngc", "ngcs", "mvn", "mul", "mneg", "smull", "umull", "smnegl",
-    "umnegl", "lsl", "lsr", "asr", "ror", "sxtb", "sxth", "sxtw", "uxtb", "uxth", "ubfx", "sbfx",
-    "bfxil", "ubfiz", "sbfiz", "bfi", "bfc", "cset", "csetm", "cinc", "cinv", "cneg", "dc", "ic",
-    "at", "tlbi",
-];
+/// An alias: a mnemonic with rewrite rules ([`Alias::named`]), written
+/// once here and read by every front end. The builder and `dynasm!` name
+/// the alias of a call while compiling (`const`), so that its rules are
+/// chosen then ([`crate::fast`]); the general matcher looks it up by name.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[allow(missing_docs)]
+pub enum Alias {
+    /// A `hint` alias (`nop`, `yield`…) and its immediate.
+    Hint(u8),
+    Bti,
+    Ret,
+    /// `dcps1`…`dcps3` (index into `DCPS`).
+    Dcps(u8),
+    Isb,
+    Clrex,
+    Ssbb,
+    Pssbb,
+    Mov,
+    MovInverted,
+    MovLogical,
+    /// `dc`, `ic`, `at`, `tlbi` (index into `SYS_OP_MNEMONICS`).
+    SysOp(u8),
+    /// `sys` without `Xt`.
+    Sys,
+    Cmp,
+    Cmn,
+    Tst,
+    Neg,
+    Negs,
+    Ngc,
+    Ngcs,
+    Mvn,
+    Mul,
+    Mneg,
+    Smull,
+    Umull,
+    Smnegl,
+    Umnegl,
+    Lsl,
+    Lsr,
+    Asr,
+    Ror,
+    Sxtb,
+    Sxth,
+    Sxtw,
+    Uxtb,
+    Uxth,
+    Ubfx,
+    Sbfx,
+    Bfxil,
+    Ubfiz,
+    Sbfiz,
+    Bfi,
+    Bfc,
+    Cset,
+    Csetm,
+    Cinc,
+    Cinv,
+    Cneg,
+    /// `b.<cond>`.
+    BCond(Cond),
+    /// An LSE store (index into `LSE_STORES`).
+    LseStore(u8),
+}
 
-/// dynasm-rs's spellings of the `mov` immediates its plain `mov` (a
-/// `movz`) does not take: `mov.inverted` is `movn` of the inverted value,
-/// `mov.logical` is `orr` with the zero register.
-const DYNASM_RS: &[&str] = &["mov.inverted", "mov.logical"];
+/// `dcps1`…`dcps3`.
+const DCPS: [&str; 3] = ["dcps1", "dcps2", "dcps3"];
 
-/// Whether `m` (lower case) is an alias [`rewrite`] knows.
+impl Alias {
+    /// The alias named `m` (lower case; the condition of `b.<cond>` in any
+    /// case), if it has rewrite rules. A `const fn`, so that a call site
+    /// names it while compiling.
+    pub const fn named(m: &str) -> Option<Alias> {
+        use Alias::*;
+        let b = m.as_bytes();
+        Some(match b {
+            b"bti" => Bti,
+            b"ret" => Ret,
+            b"dcps1" => Dcps(0),
+            b"dcps2" => Dcps(1),
+            b"dcps3" => Dcps(2),
+            b"isb" => Isb,
+            b"clrex" => Clrex,
+            b"ssbb" => Ssbb,
+            b"pssbb" => Pssbb,
+            b"mov" => Mov,
+            b"mov.inverted" => MovInverted,
+            b"mov.logical" => MovLogical,
+            b"sys" => Sys,
+            b"cmp" => Cmp,
+            b"cmn" => Cmn,
+            b"tst" => Tst,
+            b"neg" => Neg,
+            b"negs" => Negs,
+            b"ngc" => Ngc,
+            b"ngcs" => Ngcs,
+            b"mvn" => Mvn,
+            b"mul" => Mul,
+            b"mneg" => Mneg,
+            b"smull" => Smull,
+            b"umull" => Umull,
+            b"smnegl" => Smnegl,
+            b"umnegl" => Umnegl,
+            b"lsl" => Lsl,
+            b"lsr" => Lsr,
+            b"asr" => Asr,
+            b"ror" => Ror,
+            b"sxtb" => Sxtb,
+            b"sxth" => Sxth,
+            b"sxtw" => Sxtw,
+            b"uxtb" => Uxtb,
+            b"uxth" => Uxth,
+            b"ubfx" => Ubfx,
+            b"sbfx" => Sbfx,
+            b"bfxil" => Bfxil,
+            b"ubfiz" => Ubfiz,
+            b"sbfiz" => Sbfiz,
+            b"bfi" => Bfi,
+            b"bfc" => Bfc,
+            b"cset" => Cset,
+            b"csetm" => Csetm,
+            b"cinc" => Cinc,
+            b"cinv" => Cinv,
+            b"cneg" => Cneg,
+            [b'b', b'.', cond @ ..] => match Cond::parse_bytes(cond) {
+                Some(c) => BCond(c),
+                None => return None,
+            },
+            _ => {
+                let mut i = 0;
+                while i < SYS_OP_MNEMONICS.len() {
+                    if same(b, SYS_OP_MNEMONICS[i].as_bytes()) {
+                        return Some(SysOp(i as u8));
+                    }
+                    i += 1;
+                }
+                let mut i = 0;
+                while i < HINTS.len() {
+                    if same(b, HINTS[i].0.as_bytes()) {
+                        return Some(Hint(HINTS[i].1));
+                    }
+                    i += 1;
+                }
+                let mut i = 0;
+                while i < LSE_STORES.len() {
+                    if same(b, LSE_STORES[i].0.as_bytes()) {
+                        return Some(LseStore(i as u8));
+                    }
+                    i += 1;
+                }
+                return None;
+            }
+        })
+    }
+
+    /// The rewrite of `ops` by this alias's rules: `None` when they are
+    /// not written as the alias is (the mnemonic's own forms, if any, may
+    /// take them); errors for aliases whose own operand rules fail (a `lsl`
+    /// shift out of range, `cset` with `al`).
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    pub(crate) fn rewrite<'a>(
+        self,
+        ops: &[Operand<'a>],
+    ) -> Result<Option<Rewrite<'a>>, EncodeError> {
+        use Alias::*;
+        let n = ops.len();
+        let r0 = gpr(ops.first());
+        let r1 = gpr(ops.get(1));
+        Ok(Some(match self {
+            Hint(v) if n == 0 => Rewrite::new("hint").op(Operand::Imm(v as i64), 0),
+            Hint(_) => return Ok(None),
+            Bti => {
+                let v = match ops {
+                    [] => 32,
+                    [Operand::Symbol(s)] if s.eq_ignore_ascii_case("c") => 34,
+                    [Operand::Symbol(s)] if s.eq_ignore_ascii_case("j") => 36,
+                    [Operand::Symbol(s)] if s.eq_ignore_ascii_case("jc") => 38,
+                    _ => {
+                        return Err(EncodeError::OperandMismatch {
+                            operand: 0,
+                            expected: "c, j or jc",
+                        })
+                    }
+                };
+                Rewrite::new("hint").op(Operand::Imm(v), 0)
+            }
+            Ret if n == 0 => Rewrite::new("ret").op(Operand::Reg(Reg::x(30)), 0),
+            Dcps(i) if n == 0 => Rewrite::new(DCPS[i as usize]).op(Operand::Imm(0), 0),
+            Isb if n == 0 => Rewrite::new("isb").op(Operand::Barrier(15), 0),
+            Clrex if n == 0 => Rewrite::new("clrex").op(Operand::Imm(15), 0),
+            Ssbb if n == 0 => Rewrite::new("dsb").op(Operand::Barrier(0), 0),
+            Pssbb if n == 0 => Rewrite::new("dsb").op(Operand::Barrier(4), 0),
+            Ret | Dcps(_) | Isb | Clrex | Ssbb | Pssbb => return Ok(None),
+            Mov => return mov(ops),
+            // dynasm-rs's spellings of the `mov` immediates its plain `mov`
+            // (a `movz`) does not take: `mov.inverted` is `movn` of the
+            // inverted value, `mov.logical` is `orr` with the zero register.
+            MovInverted | MovLogical => {
+                let (Some(d), Some(v), 2) = (r0, imm(ops.get(1)), n) else {
+                    return Ok(None);
+                };
+                return if self == MovInverted {
+                    mov_inverted(d, v).map(Some)
+                } else {
+                    Ok(Some(
+                        Rewrite::new("orr").op(ops[0], 0).op(zr(d), 0).op(ops[1], 1),
+                    ))
+                };
+            }
+            SysOp(i) => return sys_alias(SYS_OP_MNEMONICS[i as usize], ops).map(Some),
+            // `sys` without `Xt` is `sys …, xzr` (llvm-mc reads it so).
+            Sys if n == 4 => Rewrite::new("sys")
+                .rest(ops, 0)
+                .op(Operand::Reg(Reg::x(31)), 3),
+            Sys => return Ok(None),
+            Cmp | Cmn | Tst => {
+                let Some(r0) = r0 else { return Ok(None) };
+                let base = match self {
+                    Cmp => "subs",
+                    Cmn => "adds",
+                    _ => "ands",
+                };
+                Rewrite::new(base).op(zr(r0), 0).rest(ops, 0)
+            }
+            Neg | Negs | Ngc | Ngcs | Mvn if r0.is_some() => {
+                let base = match self {
+                    Neg => "sub",
+                    Negs => "subs",
+                    Ngc => "sbc",
+                    Ngcs => "sbcs",
+                    _ => "orn",
+                };
+                Rewrite::new(base)
+                    .op(ops[0], 0)
+                    .op(zr(r0.unwrap()), 1)
+                    .rest(ops, 1)
+            }
+            Mvn => Rewrite::new("not").rest(ops, 0),
+            Neg | Negs | Ngc | Ngcs => return Ok(None),
+            Mul | Mneg | Smull | Umull | Smnegl | Umnegl => {
+                let (Some(r0), 3) = (r0, n) else {
+                    return Ok(None);
+                };
+                let base = match self {
+                    Mul => "madd",
+                    Mneg => "msub",
+                    Smull => "smaddl",
+                    Umull => "umaddl",
+                    Smnegl => "smsubl",
+                    _ => "umsubl",
+                };
+                Rewrite::new(base).rest(ops, 0).op(zr(r0), 2)
+            }
+            Lsl | Lsr | Asr | Ror => {
+                let (Some(rd), 3) = (r0, n) else {
+                    return Ok(None);
+                };
+                if gpr(ops.get(2)).is_some() {
+                    let base = match self {
+                        Lsl => "lslv",
+                        Lsr => "lsrv",
+                        Asr => "asrv",
+                        _ => "rorv",
+                    };
+                    Rewrite::new(base).rest(ops, 0)
+                } else if let Some(s) = imm(ops.get(2)) {
+                    let w = width(rd);
+                    if !(0..w).contains(&s) {
+                        return Err(range_err(2, s, 0, w - 1));
+                    }
+                    match self {
+                        Lsl => Rewrite::new("ubfm")
+                            .rest(&ops[..2], 0)
+                            .op(Operand::Imm((w - s) % w), 2)
+                            .op(Operand::Imm(w - 1 - s), 2),
+                        Lsr | Asr => Rewrite::new(if self == Lsr { "ubfm" } else { "sbfm" })
+                            .rest(&ops[..2], 0)
+                            .op(Operand::Imm(s), 2)
+                            .op(Operand::Imm(w - 1), 2),
+                        _ => Rewrite::new("extr")
+                            .rest(&ops[..2], 0)
+                            .op(ops[1], 1)
+                            .op(Operand::Imm(s), 2),
+                    }
+                } else {
+                    return Ok(None);
+                }
+            }
+            Sxtb | Sxth | Sxtw | Uxtb | Uxth => {
+                let (Some(rd), 2) = (r0, n) else {
+                    return Ok(None);
+                };
+                let Some(rn) = r1 else { return Ok(None) };
+                let (base, top) = match self {
+                    Sxtb => ("sbfm", 7),
+                    Sxth => ("sbfm", 15),
+                    Sxtw => ("sbfm", 31),
+                    Uxtb => ("ubfm", 7),
+                    _ => ("ubfm", 15),
+                };
+                if self == Sxtw && !rd.is_64() {
+                    return Err(EncodeError::OperandMismatch {
+                        operand: 0,
+                        expected: "a 64-bit general register (x0-x30, xzr)",
+                    });
+                }
+                // sxt* read the source at the destination's width; uxtb/uxth
+                // are 32-bit operations (`uxtb x0, w1` writes w0, as llvm-mc
+                // reads it).
+                let (rd, rn) = if base == "sbfm" {
+                    (rd, widen(rn, rd))
+                } else if rd.is_64() && rd.class() == RegClass::X {
+                    (Reg::w(rd.num()), rn)
+                } else {
+                    (rd, rn)
+                };
+                Rewrite::new(base)
+                    .op(Operand::Reg(rd), 0)
+                    .op(Operand::Reg(rn), 1)
+                    .op(Operand::Imm(0), 1)
+                    .op(Operand::Imm(top), 1)
+            }
+            Ubfx | Sbfx | Bfxil | Ubfiz | Sbfiz | Bfi | Bfc => {
+                let Some(rd) = r0 else { return Ok(None) };
+                let w = width(rd);
+                // bfc has no source: the zero register is inserted.
+                let (src, lsb_at): (Operand<'a>, usize) = if self == Bfc {
+                    (zr(rd), 1)
+                } else {
+                    match ops.get(1) {
+                        Some(o) => (*o, 2),
+                        None => return Ok(None),
+                    }
+                };
+                let (Some(lsb), Some(wd)) = (imm(ops.get(lsb_at)), imm(ops.get(lsb_at + 1))) else {
+                    return Ok(None);
+                };
+                if n != lsb_at + 2 {
+                    return Ok(None);
+                }
+                if !(0..w).contains(&lsb) {
+                    return Err(range_err(lsb_at, lsb, 0, w - 1));
+                }
+                if !(1..=w - lsb).contains(&wd) {
+                    return Err(range_err(lsb_at + 1, wd, 1, w - lsb));
+                }
+                let base = match self {
+                    Ubfx | Ubfiz => "ubfm",
+                    Sbfx | Sbfiz => "sbfm",
+                    _ => "bfm",
+                };
+                let (immr, imms) = match self {
+                    Ubfx | Sbfx | Bfxil => (lsb, lsb + wd - 1),
+                    _ => ((w - lsb) % w, wd - 1),
+                };
+                Rewrite::new(base)
+                    .op(ops[0], 0)
+                    .op(src, 1)
+                    .op(Operand::Imm(immr), lsb_at)
+                    .op(Operand::Imm(imms), lsb_at + 1)
+            }
+            Cset | Csetm | Cinc | Cinv | Cneg => {
+                let Some(rd) = r0 else { return Ok(None) };
+                let (base, two) = match self {
+                    Cset => ("csinc", false),
+                    Csetm => ("csinv", false),
+                    Cinc => ("csinc", true),
+                    Cinv => ("csinv", true),
+                    _ => ("csneg", true),
+                };
+                let ci = if two { 2 } else { 1 };
+                let Some(Operand::Cond(c)) = ops.get(ci) else {
+                    return Ok(None);
+                };
+                if matches!(c, Cond::Al | Cond::Nv) || n != ci + 1 {
+                    return Err(EncodeError::OperandMismatch {
+                        operand: ci as u8,
+                        expected: "a condition other than al and nv",
+                    });
+                }
+                let src = if two { ops[1] } else { zr(rd) };
+                Rewrite::new(base)
+                    .op(ops[0], 0)
+                    .op(src, 1)
+                    .op(src, 1)
+                    .op(Operand::Cond(c.invert()), ci)
+            }
+            BCond(c) => Rewrite::new("b.cond").op(Operand::Cond(c), 0).rest(ops, 0),
+            LseStore(i) => {
+                let (Some(rs), 2) = (r0, n) else {
+                    return Ok(None);
+                };
+                Rewrite::new(LSE_STORES[i as usize].1)
+                    .op(ops[0], 0)
+                    .op(zr(rs), 0)
+                    .op(ops[1], 1)
+            }
+        }))
+    }
+}
+
+/// Whether `m` (lower case) is an alias [`rewrite`] knows (`sys`, whose
+/// rule only adds `xzr`, is an instruction of the table).
 pub(crate) fn is_alias(m: &str) -> bool {
-    NAMED.contains(&m)
-        || DYNASM_RS.contains(&m)
-        || HINTS.iter().any(|(h, _)| *h == m)
-        || m.strip_prefix("b.")
-            .is_some_and(|c| Cond::parse(c).is_some())
-        || lse_store(m).is_some()
-}
-
-/// Interns an `ld…` mnemonic of the table (the rewrite needs `'static`).
-fn table_name(name: &str) -> Option<&'static str> {
-    crate::table::mnemonics()
-        .binary_search(&name)
-        .ok()
-        .map(|i| crate::table::mnemonics()[i])
+    matches!(Alias::named(m), Some(a) if a != Alias::Sys)
 }
 
 /// The rewrite of an alias, if `inst` is one; errors for aliases whose own
 /// operand rules fail (a `lsl` shift out of range, `cset` with `al`).
 pub(crate) fn rewrite<'a>(inst: &Instruction<'a, '_>) -> Result<Option<Rewrite<'a>>, EncodeError> {
-    let ops = inst.operands;
-    let m = inst.mnemonic;
-    let n = ops.len();
-    let r0 = gpr(ops.first());
-    let r1 = gpr(ops.get(1));
-    Ok(Some(match m {
-        _ if n == 0 && HINTS.iter().any(|(h, _)| *h == m) => {
-            let v = HINTS.iter().find(|(h, _)| *h == m).unwrap().1;
-            Rewrite::new("hint").op(Operand::Imm(v), 0)
-        }
-        "bti" => {
-            let v = match ops {
-                [] => 32,
-                [Operand::Symbol(s)] if s.eq_ignore_ascii_case("c") => 34,
-                [Operand::Symbol(s)] if s.eq_ignore_ascii_case("j") => 36,
-                [Operand::Symbol(s)] if s.eq_ignore_ascii_case("jc") => 38,
-                _ => {
-                    return Err(EncodeError::OperandMismatch {
-                        operand: 0,
-                        expected: "c, j or jc",
-                    })
-                }
-            };
-            Rewrite::new("hint").op(Operand::Imm(v), 0)
-        }
-        "ret" if n == 0 => Rewrite::new("ret").op(Operand::Reg(Reg::x(30)), 0),
-        "dcps1" | "dcps2" | "dcps3" if n == 0 => {
-            Rewrite::new(table_name(m).unwrap_or("dcps1")).op(Operand::Imm(0), 0)
-        }
-        "isb" if n == 0 => Rewrite::new("isb").op(Operand::Barrier(15), 0),
-        "clrex" if n == 0 => Rewrite::new("clrex").op(Operand::Imm(15), 0),
-        "ssbb" if n == 0 => Rewrite::new("dsb").op(Operand::Barrier(0), 0),
-        "pssbb" if n == 0 => Rewrite::new("dsb").op(Operand::Barrier(4), 0),
-        "mov" => return mov(ops),
-        // dynasm-rs's spellings (`DYNASM_RS`).
-        "mov.inverted" | "mov.logical" => {
-            let (Some(d), Some(v), 2) = (r0, imm(ops.get(1)), n) else {
-                return Ok(None);
-            };
-            return if m == "mov.inverted" {
-                mov_inverted(d, v).map(Some)
-            } else {
-                Ok(Some(
-                    Rewrite::new("orr").op(ops[0], 0).op(zr(d), 0).op(ops[1], 1),
-                ))
-            };
-        }
-        "dc" | "ic" | "at" | "tlbi" => return sys_alias(m, ops).map(Some),
-        // `sys` without `Xt` is `sys …, xzr` (llvm-mc reads it so).
-        "sys" if n == 4 => Rewrite::new("sys")
-            .rest(ops, 0)
-            .op(Operand::Reg(Reg::x(31)), 3),
-        "cmp" | "cmn" | "tst" if r0.is_some() => {
-            let base = match m {
-                "cmp" => "subs",
-                "cmn" => "adds",
-                _ => "ands",
-            };
-            Rewrite::new(base).op(zr(r0.unwrap()), 0).rest(ops, 0)
-        }
-        "neg" | "negs" | "ngc" | "ngcs" | "mvn" if r0.is_some() => {
-            let base = match m {
-                "neg" => "sub",
-                "negs" => "subs",
-                "ngc" => "sbc",
-                "ngcs" => "sbcs",
-                _ => "orn",
-            };
-            Rewrite::new(base)
-                .op(ops[0], 0)
-                .op(zr(r0.unwrap()), 1)
-                .rest(ops, 1)
-        }
-        "mvn" => Rewrite::new("not").rest(ops, 0),
-        "mul" | "mneg" | "smull" | "umull" | "smnegl" | "umnegl" if r0.is_some() && n == 3 => {
-            let base = match m {
-                "mul" => "madd",
-                "mneg" => "msub",
-                "smull" => "smaddl",
-                "umull" => "umaddl",
-                "smnegl" => "smsubl",
-                _ => "umsubl",
-            };
-            Rewrite::new(base).rest(ops, 0).op(zr(r0.unwrap()), 2)
-        }
-        "lsl" | "lsr" | "asr" | "ror" if r0.is_some() && n == 3 => {
-            let rd = r0.unwrap();
-            if gpr(ops.get(2)).is_some() {
-                let base = match m {
-                    "lsl" => "lslv",
-                    "lsr" => "lsrv",
-                    "asr" => "asrv",
-                    _ => "rorv",
-                };
-                Rewrite::new(base).rest(ops, 0)
-            } else if let Some(s) = imm(ops.get(2)) {
-                let w = width(rd);
-                if !(0..w).contains(&s) {
-                    return Err(range_err(2, s, 0, w - 1));
-                }
-                match m {
-                    "lsl" => Rewrite::new("ubfm")
-                        .rest(&ops[..2], 0)
-                        .op(Operand::Imm((w - s) % w), 2)
-                        .op(Operand::Imm(w - 1 - s), 2),
-                    "lsr" | "asr" => Rewrite::new(if m == "lsr" { "ubfm" } else { "sbfm" })
-                        .rest(&ops[..2], 0)
-                        .op(Operand::Imm(s), 2)
-                        .op(Operand::Imm(w - 1), 2),
-                    _ => Rewrite::new("extr")
-                        .rest(&ops[..2], 0)
-                        .op(ops[1], 1)
-                        .op(Operand::Imm(s), 2),
-                }
-            } else {
-                return Ok(None);
-            }
-        }
-        "sxtb" | "sxth" | "sxtw" | "uxtb" | "uxth" if r0.is_some() && n == 2 => {
-            let rd = r0.unwrap();
-            let Some(rn) = r1 else { return Ok(None) };
-            let (base, top) = match m {
-                "sxtb" => ("sbfm", 7),
-                "sxth" => ("sbfm", 15),
-                "sxtw" => ("sbfm", 31),
-                "uxtb" => ("ubfm", 7),
-                _ => ("ubfm", 15),
-            };
-            if m == "sxtw" && !rd.is_64() {
-                return Err(EncodeError::OperandMismatch {
-                    operand: 0,
-                    expected: "a 64-bit general register (x0-x30, xzr)",
-                });
-            }
-            // sxt* read the source at the destination's width; uxtb/uxth
-            // are 32-bit operations (`uxtb x0, w1` writes w0, as llvm-mc
-            // reads it).
-            let (rd, rn) = if base == "sbfm" {
-                (rd, widen(rn, rd))
-            } else if rd.is_64() && rd.class() == RegClass::X {
-                (Reg::w(rd.num()), rn)
-            } else {
-                (rd, rn)
-            };
-            Rewrite::new(base)
-                .op(Operand::Reg(rd), 0)
-                .op(Operand::Reg(rn), 1)
-                .op(Operand::Imm(0), 1)
-                .op(Operand::Imm(top), 1)
-        }
-        "ubfx" | "sbfx" | "bfxil" | "ubfiz" | "sbfiz" | "bfi" | "bfc" if r0.is_some() => {
-            let rd = r0.unwrap();
-            let w = width(rd);
-            // bfc has no source: the zero register is inserted.
-            let (src, lsb_at): (Operand<'a>, usize) = if m == "bfc" {
-                (zr(rd), 1)
-            } else {
-                match ops.get(1) {
-                    Some(o) => (*o, 2),
-                    None => return Ok(None),
-                }
-            };
-            let (Some(lsb), Some(wd)) = (imm(ops.get(lsb_at)), imm(ops.get(lsb_at + 1))) else {
-                return Ok(None);
-            };
-            if n != lsb_at + 2 {
-                return Ok(None);
-            }
-            if !(0..w).contains(&lsb) {
-                return Err(range_err(lsb_at, lsb, 0, w - 1));
-            }
-            if !(1..=w - lsb).contains(&wd) {
-                return Err(range_err(lsb_at + 1, wd, 1, w - lsb));
-            }
-            let base = match m {
-                "ubfx" | "ubfiz" => "ubfm",
-                "sbfx" | "sbfiz" => "sbfm",
-                _ => "bfm",
-            };
-            let (immr, imms) = match m {
-                "ubfx" | "sbfx" | "bfxil" => (lsb, lsb + wd - 1),
-                _ => ((w - lsb) % w, wd - 1),
-            };
-            Rewrite::new(base)
-                .op(ops[0], 0)
-                .op(src, 1)
-                .op(Operand::Imm(immr), lsb_at)
-                .op(Operand::Imm(imms), lsb_at + 1)
-        }
-        "cset" | "csetm" | "cinc" | "cinv" | "cneg" if r0.is_some() => {
-            let (base, two) = match m {
-                "cset" => ("csinc", false),
-                "csetm" => ("csinv", false),
-                "cinc" => ("csinc", true),
-                "cinv" => ("csinv", true),
-                _ => ("csneg", true),
-            };
-            let ci = if two { 2 } else { 1 };
-            let Some(Operand::Cond(c)) = ops.get(ci) else {
-                return Ok(None);
-            };
-            if matches!(c, Cond::Al | Cond::Nv) || n != ci + 1 {
-                return Err(EncodeError::OperandMismatch {
-                    operand: ci as u8,
-                    expected: "a condition other than al and nv",
-                });
-            }
-            let src = if two { ops[1] } else { zr(r0.unwrap()) };
-            Rewrite::new(base)
-                .op(ops[0], 0)
-                .op(src, 1)
-                .op(src, 1)
-                .op(Operand::Cond(c.invert()), ci)
-        }
-        _ if m.len() > 2 && m.starts_with("b.") => {
-            let Some(c) = Cond::parse(&m[2..]) else {
-                return Ok(None);
-            };
-            Rewrite::new("b.cond").op(Operand::Cond(c), 0).rest(ops, 0)
-        }
-        _ if m.starts_with("st") && n == 2 => {
-            let Some(base) = lse_store(m) else {
-                return Ok(None);
-            };
-            let Some(rs) = r0 else { return Ok(None) };
-            Rewrite::new(base).op(ops[0], 0).op(zr(rs), 0).op(ops[1], 1)
-        }
-        _ => return Ok(None),
-    }))
+    match Alias::named(inst.mnemonic) {
+        Some(a) => a.rewrite(inst.operands),
+        None => Ok(None),
+    }
 }
 
 /// `dc`, `ic`, `at` and `tlbi`: the operation named by the first operand
@@ -768,5 +996,95 @@ pub(crate) fn fallback<'a>(inst: &Instruction<'a, '_>) -> Option<Rewrite<'a>> {
             // (`mul`, `neg`, `mvn` of vectors; `ret` without operands…).
             rewrite(inst).ok().flatten()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The names the rules are written for resolve to them; every base
+    /// instruction a name gives is one of the table.
+    #[test]
+    fn names() {
+        let named = [
+            "bti",
+            "ret",
+            "dcps1",
+            "dcps2",
+            "dcps3",
+            "isb",
+            "clrex",
+            "ssbb",
+            "pssbb",
+            "mov",
+            "cmp",
+            "cmn",
+            "tst",
+            "neg",
+            "negs",
+            "ngc",
+            "ngcs",
+            "mvn",
+            "mul",
+            "mneg",
+            "smull",
+            "umull",
+            "smnegl",
+            "umnegl",
+            "lsl",
+            "lsr",
+            "asr",
+            "ror",
+            "sxtb",
+            "sxth",
+            "sxtw",
+            "uxtb",
+            "uxth",
+            "ubfx",
+            "sbfx",
+            "bfxil",
+            "ubfiz",
+            "sbfiz",
+            "bfi",
+            "bfc",
+            "cset",
+            "csetm",
+            "cinc",
+            "cinv",
+            "cneg",
+            "dc",
+            "ic",
+            "at",
+            "tlbi",
+            "mov.inverted",
+            "mov.logical",
+            "b.eq",
+            "b.EQ",
+            "b.cs",
+            "b.cc",
+            "b.nv",
+            "stadd",
+            "stsetlb",
+            "stumaxh",
+            "stsminlh",
+        ];
+        for m in named.iter().chain(HINTS.iter().map(|(h, _)| h)) {
+            assert!(is_alias(m), "{m}");
+        }
+        for m in [
+            "sys", "add", "b", "b.", "b.cond", "b.xx", "staddx", "st", "ldadd", "nops",
+        ] {
+            assert!(!is_alias(m), "{m}");
+        }
+        assert_eq!(Alias::named("sys"), Some(Alias::Sys));
+        assert_eq!(Alias::named("b.hs"), Alias::named("b.cs"));
+        let table = |m: &str| crate::table::forms_of(m).is_some();
+        for (st, ld) in LSE_STORES {
+            assert!(table(ld) && !table(st), "{st} → {ld}");
+            assert_eq!(ld[2..], st[2..]);
+        }
+        assert_eq!(LSE_STORES.len(), 48);
+        assert!(DCPS.iter().all(|m| table(m)));
     }
 }

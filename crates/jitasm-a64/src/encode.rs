@@ -128,7 +128,7 @@ fn select_at<'a>(
         None => alias::rewrite(inst)?,
     };
     if let Some(r) = alias.filter(|_| depth < 3) {
-        let sub = Instruction::new(r.mnemonic, &r.operands);
+        let sub = Instruction::new(r.mnemonic, r.operands());
         return match select_at(&sub, forms_of(sub.mnemonic), depth + 1) {
             Ok(x) => Ok(x),
             Err(e) => Err(match own_err {

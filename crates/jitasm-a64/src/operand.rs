@@ -172,18 +172,29 @@ impl Cond {
         "nv",
     ];
 
-    /// Parses a condition (`eq`, `cs` = `hs`, `cc` = `lo`).
+    /// Parses a condition (`eq`, `cs` = `hs`, `cc` = `lo`), in any case.
     pub fn parse(s: &str) -> Option<Cond> {
-        if s.eq_ignore_ascii_case("cs") {
-            return Some(Cond::Hs);
+        Self::parse_bytes(s.as_bytes())
+    }
+
+    /// [`Cond::parse`] of the name's bytes, in a `const fn`.
+    pub const fn parse_bytes(s: &[u8]) -> Option<Cond> {
+        let [a, b] = s else { return None };
+        let (a, b) = (a.to_ascii_lowercase(), b.to_ascii_lowercase());
+        match (a, b) {
+            (b'c', b's') => return Some(Cond::Hs),
+            (b'c', b'c') => return Some(Cond::Lo),
+            _ => {}
         }
-        if s.eq_ignore_ascii_case("cc") {
-            return Some(Cond::Lo);
+        let mut i = 0;
+        while i < Self::NAMES.len() {
+            let n = Self::NAMES[i].as_bytes();
+            if n[0] == a && n[1] == b {
+                return Some(Self::ALL[i]);
+            }
+            i += 1;
         }
-        Self::NAMES
-            .iter()
-            .position(|n| n.eq_ignore_ascii_case(s))
-            .map(|i| Self::ALL[i])
+        None
     }
 
     /// The condition with the given 4-bit code.
