@@ -18,102 +18,160 @@ use crate::operand::{
 use crate::reg::{Arrangement, Reg, RegClass};
 use alloc::vec::Vec;
 
-/// A list that keeps its first `N` items in place and only moves to the
-/// heap past them (an instruction written with more operands than any form
-/// takes still gets its rewrite, and its error, as before).
-#[derive(Clone)]
-pub(crate) struct Small<T: Copy, const N: usize> {
-    inline: [T; N],
-    len: usize,
-    heap: Vec<T>,
+/// Where a rewrite keeps its operands: the general matcher's [`Heap`]
+/// (every operand, and where it comes from, for errors) or the fast path's
+/// [`Inline`] (a few, in place, so that the rewrite folds away where it is
+/// inlined). The rules are written once, for both.
+#[doc(hidden)]
+pub trait Store<'a> {
+    /// No operand yet.
+    fn empty() -> Self;
+    /// Appends an operand that comes from the original operand `from`.
+    fn push(&mut self, op: Operand<'a>, from: u8);
+    /// The operands.
+    fn operands(&self) -> &[Operand<'a>];
+    /// Where operand `i` comes from, if known.
+    fn from(&self, i: usize) -> Option<u8>;
 }
 
-impl<T: Copy, const N: usize> Small<T, N> {
-    #[inline(always)]
-    const fn new(fill: T) -> Self {
-        Small {
-            inline: [fill; N],
-            len: 0,
-            heap: Vec::new(),
+/// Every operand, and where it comes from.
+#[doc(hidden)]
+pub struct Heap<'a> {
+    ops: Vec<Operand<'a>>,
+    from: Vec<u8>,
+}
+
+impl<'a> Store<'a> for Heap<'a> {
+    #[inline]
+    fn empty() -> Self {
+        Heap {
+            ops: Vec::new(),
+            from: Vec::new(),
         }
     }
+    #[inline]
+    fn push(&mut self, op: Operand<'a>, from: u8) {
+        self.ops.push(op);
+        self.from.push(from);
+    }
+    #[inline]
+    fn operands(&self) -> &[Operand<'a>] {
+        &self.ops
+    }
+    #[inline]
+    fn from(&self, i: usize) -> Option<u8> {
+        self.from.get(i).copied()
+    }
+}
 
+/// Operands a fast-path rewrite keeps (no form takes more, modifiers
+/// counted).
+const INLINE_OPS: usize = 8;
+
+/// Up to [`INLINE_OPS`] operands, in place; more makes it
+/// [`Inline::complete`] no more (the fast path then leaves the instruction
+/// to the general matcher).
+#[doc(hidden)]
+pub struct Inline<'a> {
+    ops: [Operand<'a>; INLINE_OPS],
+    len: usize,
+}
+
+impl<'a> Inline<'a> {
+    /// Whether every operand was kept.
     #[inline(always)]
-    fn push(&mut self, v: T) {
-        if self.len < N {
-            self.inline[self.len] = v;
-        } else {
-            self.spill(v);
+    pub fn complete(&self) -> bool {
+        self.len <= INLINE_OPS
+    }
+}
+
+impl<'a> Store<'a> for Inline<'a> {
+    #[inline(always)]
+    fn empty() -> Self {
+        Inline {
+            ops: [Operand::Imm(0); INLINE_OPS],
+            len: 0,
+        }
+    }
+    #[inline(always)]
+    fn push(&mut self, op: Operand<'a>, _: u8) {
+        if let Some(slot) = self.ops.get_mut(self.len) {
+            *slot = op;
         }
         self.len += 1;
     }
-
-    #[inline(never)]
-    #[cold]
-    fn spill(&mut self, v: T) {
-        if self.heap.is_empty() {
-            self.heap.extend_from_slice(&self.inline);
-        }
-        self.heap.push(v);
-    }
-
     #[inline(always)]
-    fn as_slice(&self) -> &[T] {
-        if self.len <= N {
-            &self.inline[..self.len]
-        } else {
-            &self.heap
-        }
+    fn operands(&self) -> &[Operand<'a>] {
+        &self.ops[..self.len.min(INLINE_OPS)]
+    }
+    #[inline(always)]
+    fn from(&self, _: usize) -> Option<u8> {
+        None
     }
 }
 
-/// Operands a rewrite keeps in place (no form has more, modifiers counted).
-const REWRITE_OPS: usize = 8;
-
-/// A rewritten instruction: the base mnemonic, its operands, and for each
-/// of them the position of the original operand it comes from (for errors).
-pub(crate) struct Rewrite<'a> {
-    pub mnemonic: &'static str,
-    operands: Small<Operand<'a>, REWRITE_OPS>,
-    from: Small<u8, REWRITE_OPS>,
+/// A rewritten instruction: the base mnemonic and its operands (with, in a
+/// [`Heap`], the position of the original operand each comes from).
+#[doc(hidden)]
+pub struct Rewrite<'a, S: Store<'a> = Heap<'a>> {
+    mnemonic: &'static str,
+    store: S,
+    _ops: core::marker::PhantomData<Operand<'a>>,
 }
 
-impl<'a> Rewrite<'a> {
+impl<'a, S: Store<'a>> Rewrite<'a, S> {
     #[inline(always)]
     fn new(mnemonic: &'static str) -> Self {
         Rewrite {
             mnemonic,
-            operands: Small::new(Operand::Imm(0)),
-            from: Small::new(0),
+            store: S::empty(),
+            _ops: core::marker::PhantomData,
         }
     }
 
     #[inline(always)]
     fn op(mut self, op: Operand<'a>, from: usize) -> Self {
-        self.operands.push(op);
-        self.from.push(from as u8);
+        self.store.push(op, from as u8);
         self
     }
 
-    /// Appends the original operands from `start` on.
+    /// Appends the original operands from `start` on (a loop written out,
+    /// so that a fast path's rewrite folds: see `unrolled!`).
     #[inline(always)]
     fn rest(mut self, ops: &[Operand<'a>], start: usize) -> Self {
-        for (i, o) in ops.iter().enumerate().skip(start) {
-            self = self.op(*o, i);
-        }
+        unrolled!(ops.len(), |i| {
+            if i >= start {
+                self = self.op(ops[i], i);
+            }
+        });
         self
     }
 
     /// The base instruction's operands.
     #[inline(always)]
     pub fn operands(&self) -> &[Operand<'a>] {
-        self.operands.as_slice()
+        self.store.operands()
     }
 
+    /// The base instruction's mnemonic.
+    #[inline(always)]
+    pub fn mnemonic(&self) -> &'static str {
+        self.mnemonic
+    }
+
+    /// Where the operands are kept.
+    #[inline(always)]
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+}
+
+impl<'a> Rewrite<'a> {
     /// Renumbers the operand of an error of the rewritten instruction.
-    pub fn map_error(&self, e: EncodeError) -> EncodeError {
+    #[inline]
+    pub(crate) fn map_error(&self, e: EncodeError) -> EncodeError {
         use EncodeError::*;
-        let map = |o: u8| self.from.as_slice().get(o as usize).copied().unwrap_or(o);
+        let map = |o: u8| self.store.from(o as usize).unwrap_or(o);
         match e {
             OperandMismatch { operand, expected } => OperandMismatch {
                 operand: map(operand),
@@ -210,10 +268,12 @@ impl<'a> Rewrite<'a> {
 }
 
 /// The zero register of `r`'s width.
+#[inline]
 fn zr(r: Reg) -> Operand<'static> {
     Operand::Reg(if r.is_64() { Reg::x(31) } else { Reg::w(31) })
 }
 
+#[inline]
 fn width(r: Reg) -> i64 {
     if r.is_64() {
         64
@@ -223,6 +283,7 @@ fn width(r: Reg) -> i64 {
 }
 
 /// `r` as a register of `like`'s width (`sxtb x0, w1` reads `x1`).
+#[inline]
 fn widen(r: Reg, like: Reg) -> Reg {
     match (r.class(), like.is_64()) {
         (RegClass::W, true) => Reg::x(r.num()),
@@ -230,6 +291,7 @@ fn widen(r: Reg, like: Reg) -> Reg {
     }
 }
 
+#[inline]
 fn gpr(o: Option<&Operand<'_>>) -> Option<Reg> {
     match o {
         Some(Operand::Reg(r)) if r.is_gpr() => Some(*r),
@@ -237,6 +299,7 @@ fn gpr(o: Option<&Operand<'_>>) -> Option<Reg> {
     }
 }
 
+#[inline]
 fn imm(o: Option<&Operand<'_>>) -> Option<i64> {
     match o {
         Some(Operand::Imm(v)) => Some(*v),
@@ -244,6 +307,7 @@ fn imm(o: Option<&Operand<'_>>) -> Option<i64> {
     }
 }
 
+#[inline]
 fn range_err(operand: usize, value: i64, min: i64, max: i64) -> EncodeError {
     EncodeError::ImmediateOutOfRange {
         operand: operand as u8,
@@ -301,6 +365,7 @@ pub(crate) const LSE_STORES: &[(&str, &str)] =
     lse_stores!("add" "clr" "eor" "set" "smax" "smin" "umax" "umin");
 
 /// `a == b`, in a `const fn`.
+#[inline]
 const fn same(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
@@ -388,6 +453,7 @@ impl Alias {
     /// The alias named `m` (lower case; the condition of `b.<cond>` in any
     /// case), if it has rewrite rules. A `const fn`, so that a call site
     /// names it while compiling.
+    #[inline]
     pub const fn named(m: &str) -> Option<Alias> {
         use Alias::*;
         let b = m.as_bytes();
@@ -476,10 +542,10 @@ impl Alias {
     /// take them); errors for aliases whose own operand rules fail (a `lsl`
     /// shift out of range, `cset` with `al`).
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub(crate) fn rewrite<'a>(
+    pub(crate) fn rewrite<'a, S: Store<'a>>(
         self,
         ops: &[Operand<'a>],
-    ) -> Result<Option<Rewrite<'a>>, EncodeError> {
+    ) -> Result<Option<Rewrite<'a, S>>, EncodeError> {
         use Alias::*;
         let n = ops.len();
         let r0 = gpr(ops.first());
@@ -719,12 +785,14 @@ impl Alias {
 
 /// Whether `m` (lower case) is an alias [`rewrite`] knows (`sys`, whose
 /// rule only adds `xzr`, is an instruction of the table).
+#[inline]
 pub(crate) fn is_alias(m: &str) -> bool {
     matches!(Alias::named(m), Some(a) if a != Alias::Sys)
 }
 
 /// The rewrite of an alias, if `inst` is one; errors for aliases whose own
 /// operand rules fail (a `lsl` shift out of range, `cset` with `al`).
+#[inline]
 pub(crate) fn rewrite<'a>(inst: &Instruction<'a, '_>) -> Result<Option<Rewrite<'a>>, EncodeError> {
     match Alias::named(inst.mnemonic) {
         Some(a) => a.rewrite(inst.operands),
@@ -735,7 +803,11 @@ pub(crate) fn rewrite<'a>(inst: &Instruction<'a, '_>) -> Result<Option<Rewrite<'
 /// `dc`, `ic`, `at` and `tlbi`: the operation named by the first operand
 /// (from [`SYS_OPS`](crate::operand::SYS_OPS)) is `sys #op1, Cn, Cm, #op2`
 /// with the register after it, or `xzr` for an operation without one.
-fn sys_alias<'a>(m: &str, ops: &[Operand<'a>]) -> Result<Rewrite<'a>, EncodeError> {
+#[inline]
+fn sys_alias<'a, S: Store<'a>>(
+    m: &str,
+    ops: &[Operand<'a>],
+) -> Result<Rewrite<'a, S>, EncodeError> {
     let mnemonic = SYS_OP_MNEMONICS
         .iter()
         .copied()
@@ -787,7 +859,8 @@ fn sys_alias<'a>(m: &str, ops: &[Operand<'a>]) -> Result<Rewrite<'a>, EncodeErro
 }
 
 /// `mov`, as llvm-mc reads it.
-fn mov<'a>(ops: &[Operand<'a>]) -> Result<Option<Rewrite<'a>>, EncodeError> {
+#[inline]
+fn mov<'a, S: Store<'a>>(ops: &[Operand<'a>]) -> Result<Option<Rewrite<'a, S>>, EncodeError> {
     let [a, b] = ops else { return Ok(None) };
     Ok(Some(match (*a, *b) {
         (Operand::Reg(d), Operand::Reg(s)) if d.is_gpr() && s.is_gpr() => {
@@ -843,6 +916,7 @@ fn mov<'a>(ops: &[Operand<'a>]) -> Result<Option<Rewrite<'a>>, EncodeError> {
 
 /// A `mov` immediate of a register of width `w` as the bits it sets
 /// (a 32-bit value may be written signed); `None` past the width.
+#[inline]
 fn mov_value(v: i64, w: u32) -> Option<u64> {
     if w == 32 {
         (i32::MIN as i64..=u32::MAX as i64)
@@ -855,7 +929,13 @@ fn mov_value(v: i64, w: u32) -> Option<u64> {
 
 /// `base rd, #x` as a move-wide instruction (`movz`, `movn`): the 16-bit
 /// chunk of `x` and its shift, if `x` (of `w` bits) is one chunk.
-fn move_wide<'a>(base: &'static str, d: Reg, x: u64, w: u32) -> Option<Rewrite<'a>> {
+#[inline]
+fn move_wide<'a, S: Store<'a>>(
+    base: &'static str,
+    d: Reg,
+    x: u64,
+    w: u32,
+) -> Option<Rewrite<'a, S>> {
     let hw = (0..w / 16).find(|&hw| x & !(0xffffu64 << (16 * hw)) == 0)?;
     Some(
         Rewrite::new(base)
@@ -866,7 +946,8 @@ fn move_wide<'a>(base: &'static str, d: Reg, x: u64, w: u32) -> Option<Rewrite<'
 }
 
 /// `mov.inverted rd, #imm` (dynasm-rs): `movn rd, #(!imm >> s), lsl #s`.
-fn mov_inverted<'a>(d: Reg, v: i64) -> Result<Rewrite<'a>, EncodeError> {
+#[inline]
+fn mov_inverted<'a, S: Store<'a>>(d: Reg, v: i64) -> Result<Rewrite<'a, S>, EncodeError> {
     let w = width(d) as u32;
     let mask = if w == 32 { 0xffff_ffff } else { u64::MAX };
     mov_value(v, w)
@@ -880,7 +961,8 @@ fn mov_inverted<'a>(d: Reg, v: i64) -> Result<Rewrite<'a>, EncodeError> {
 
 /// `mov rd, #imm`: `movz`, else `movn`, else `orr` with a bitmask, the
 /// order llvm-mc tries them in.
-fn mov_imm<'a>(d: Reg, v: i64) -> Result<Rewrite<'a>, EncodeError> {
+#[inline]
+fn mov_imm<'a, S: Store<'a>>(d: Reg, v: i64) -> Result<Rewrite<'a, S>, EncodeError> {
     let w = width(d) as u32;
     let Some(u) = mov_value(v, w) else {
         return Err(EncodeError::NotMovImmediate {
@@ -927,6 +1009,7 @@ const UNSCALED: &[(&str, &str)] = &[
 ];
 
 /// The rewrite llvm-mc applies when `inst`'s own forms reject it.
+#[inline]
 pub(crate) fn fallback<'a>(inst: &Instruction<'a, '_>) -> Option<Rewrite<'a>> {
     let ops = inst.operands;
     let m = inst.mnemonic;

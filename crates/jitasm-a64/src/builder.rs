@@ -92,7 +92,7 @@
 //! is resolved by the sink: a target out of reach is reported by its
 //! `finalize`/`commit`, with the fixup's range.
 
-use crate::encode::{select, select_in};
+use crate::encode::{select, select_in, Encoded};
 use crate::error::EncodeError;
 use crate::operand::{self, Instruction, MemMode, MemOffset, ModKind, Modifier, Operand};
 use crate::reg::{Arrangement, ElemSize, Reg, RegClass};
@@ -104,6 +104,28 @@ pub use jitasm_core::{DynamicLabel, LabelRef};
 
 pub use crate::operand::Cond;
 
+/// The fast path of a generated method ([`crate::fast`]): the forms
+/// `FAST_FORMS[i]` tried in order on the operands `$o`, the first that
+/// takes them encoded; `fast!($o; …; alias $a; "base" [i …] …)` then
+/// rewrites them by the alias rules `$a` and tries the forms of the
+/// instruction the rewrite names.
+macro_rules! fast {
+    ($o:ident; $($i:literal)*) => {
+        None $(.or_else(|| $crate::fast::encode_fast($crate::fast::FAST_FORMS[$i], $o)))*
+    };
+    ($o:ident; $($i:literal)*; alias $a:expr; $($m:literal [$($j:literal)*])*) => {
+        fast!($o; $($i)*).or_else(|| {
+            let r = $crate::fast::rewrite($a, $o)?;
+            let s = r.operands();
+            match r.mnemonic() {
+                $($m => fast!(s; $($j)*),)*
+                _ => None,
+            }
+        })
+    };
+}
+pub(crate) use fast;
+
 /// Every builder trait: `use jitasm_a64::builder::prelude::*`.
 pub mod prelude {
     pub use crate::generated::builder::prelude::*;
@@ -114,15 +136,36 @@ pub mod prelude {
 /// defined on it as usual.
 pub struct Builder<'s, S: ?Sized> {
     sink: &'s mut S,
+    /// The fast path only (for the tests): what it does not answer is
+    /// `Err(EncodeError::NoMatchingForm)`, and nothing is written.
+    fast_only: bool,
 }
 
 impl<'s, S: CodeSink + ?Sized> Builder<'s, S> {
     /// A builder emitting into `sink`.
+    #[inline]
     pub fn new(sink: &'s mut S) -> Self {
-        Builder { sink }
+        Builder {
+            sink,
+            fast_only: false,
+        }
+    }
+
+    /// A builder that takes only the fast path ([`crate::fast`]): a call
+    /// it does not answer returns `Err(EncodeError::NoMatchingForm)` and
+    /// writes nothing. For the tests, which compare it with the general
+    /// path.
+    #[doc(hidden)]
+    #[inline]
+    pub fn fast_only(sink: &'s mut S) -> Self {
+        Builder {
+            sink,
+            fast_only: true,
+        }
     }
 
     /// The sink.
+    #[inline]
     pub fn into_inner(self) -> &'s mut S {
         self.sink
     }
@@ -145,9 +188,74 @@ impl<'s, S: CodeSink + ?Sized> Builder<'s, S> {
         Ok(())
     }
 
+    /// [`Builder::emit_in`] with the fast path first: `fast` tries the
+    /// forms `FORMS[lo..hi]` as constants ([`crate::fast`]; the generated
+    /// methods write it out with [`fast!`]), inlined where the call is in
+    /// optimized builds; anything it does not answer (every error, llvm-mc's
+    /// fallbacks) goes through `emit_in`.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    pub(crate) fn emit_fast<'a>(
+        &mut self,
+        mnemonic: &'static str,
+        (lo, hi): (usize, usize),
+        o: Ops<'a>,
+        fast: impl FnOnce(&[Operand<'a>]) -> Option<Encoded<'a>>,
+    ) -> Result<(), EncodeError> {
+        if o.err.is_none() {
+            if let Some(enc) = fast(&o.ops[..o.n]) {
+                enc.emit(self.sink);
+                return Ok(());
+            }
+        }
+        self.emit_in_slow(mnemonic, lo, hi, o)
+    }
+
+    #[inline(never)]
+    fn emit_in_slow(
+        &mut self,
+        mnemonic: &'static str,
+        lo: usize,
+        hi: usize,
+        o: Ops<'_>,
+    ) -> Result<(), EncodeError> {
+        if self.fast_only {
+            return Err(EncodeError::NoMatchingForm);
+        }
+        self.emit_in(mnemonic, lo, hi, o)
+    }
+
+    /// [`Builder::emit_alias`] with the fast path first: `fast` tries the
+    /// mnemonic's own forms, then its alias rules and the forms of the
+    /// instruction they name, as constants ([`crate::fast`]).
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    pub(crate) fn emit_alias_fast<'a>(
+        &mut self,
+        mnemonic: &'static str,
+        o: Ops<'a>,
+        fast: impl FnOnce(&[Operand<'a>]) -> Option<Encoded<'a>>,
+    ) -> Result<(), EncodeError> {
+        if o.err.is_none() {
+            if let Some(enc) = fast(&o.ops[..o.n]) {
+                enc.emit(self.sink);
+                return Ok(());
+            }
+        }
+        self.emit_alias_slow(mnemonic, o)
+    }
+
+    #[inline(never)]
+    fn emit_alias_slow(&mut self, mnemonic: &'static str, o: Ops<'_>) -> Result<(), EncodeError> {
+        if self.fast_only {
+            return Err(EncodeError::NoMatchingForm);
+        }
+        self.emit_alias(mnemonic, o)
+    }
+
     /// Emits `mnemonic` (an alias, or a table mnemonic with arguments only
     /// an alias rule takes) through the whole matcher, [`select`].
-    #[inline(never)]
+    #[inline]
     pub(crate) fn emit_alias(
         &mut self,
         mnemonic: &'static str,
@@ -162,12 +270,14 @@ impl<'s, S: CodeSink + ?Sized> Builder<'s, S> {
 
 impl<S: ?Sized> core::ops::Deref for Builder<'_, S> {
     type Target = S;
+    #[inline]
     fn deref(&self) -> &S {
         self.sink
     }
 }
 
 impl<S: ?Sized> core::ops::DerefMut for Builder<'_, S> {
+    #[inline]
     fn deref_mut(&mut self) -> &mut S {
         self.sink
     }
@@ -267,6 +377,7 @@ macro_rules! reg_type {
 
         impl $name {
             /// The register numbered `num`, if it is one of this type.
+            #[inline]
             pub const fn new(num: u8) -> Option<Self> {
                 if matches!(num, $lo..=$hi) {
                     Some($name(num))
@@ -275,10 +386,12 @@ macro_rules! reg_type {
                 }
             }
             /// The number (31 for the zero register and the stack pointers).
+            #[inline]
             pub const fn num(self) -> u8 {
                 self.0
             }
             /// The register.
+            #[inline]
             pub const fn reg(self) -> Reg {
                 match Reg::new(RegClass::$class, self.0) {
                     Some(r) => r,
@@ -289,6 +402,7 @@ macro_rules! reg_type {
 
         impl TryFrom<Reg> for $name {
             type Error = Reg;
+            #[inline]
             fn try_from(r: Reg) -> Result<Self, Reg> {
                 if r.class() == RegClass::$class {
                     Ok($name(r.num()))
@@ -299,6 +413,7 @@ macro_rules! reg_type {
         }
 
         impl From<$name> for Reg {
+            #[inline]
             fn from(r: $name) -> Reg {
                 r.reg()
             }
@@ -338,18 +453,22 @@ macro_rules! shift_methods {
     ($($t:ident),*) => {$(
         impl $t {
             /// This register shifted left: `(self, lsl(n))`.
+            #[inline]
             pub fn lsl(self, n: impl IntoImm) -> ($t, Shift) {
                 (self, lsl(n))
             }
             /// This register shifted right: `(self, lsr(n))`.
+            #[inline]
             pub fn lsr(self, n: impl IntoImm) -> ($t, Shift) {
                 (self, lsr(n))
             }
             /// This register shifted right arithmetically: `(self, asr(n))`.
+            #[inline]
             pub fn asr(self, n: impl IntoImm) -> ($t, Shift) {
                 (self, asr(n))
             }
             /// This register rotated right: `(self, ror(n))`.
+            #[inline]
             pub fn ror(self, n: impl IntoImm) -> ($t, Shift) {
                 (self, ror(n))
             }
@@ -407,6 +526,7 @@ pub struct Shift {
 impl Shift {
     /// A shift of `kind` by `amount`. An extend kind (`uxtw`…) is an
     /// [`Extend`]; given here, the call that takes it fails.
+    #[inline]
     pub fn new(kind: ModKind, amount: impl IntoImm) -> Shift {
         Shift {
             kind,
@@ -415,6 +535,7 @@ impl Shift {
     }
 
     /// The kind.
+    #[inline]
     pub const fn kind(self) -> ModKind {
         self.kind
     }
@@ -432,6 +553,7 @@ impl Extend {
     /// An extend of `kind`, with `amount` if one is written (`sxtw` and
     /// `sxtw #0` encode alike). A shift kind (`lsl`…) is a [`Shift`]; given
     /// here, the call that takes it fails.
+    #[inline]
     pub fn new(kind: ModKind, amount: Option<i64>) -> Extend {
         Extend {
             kind,
@@ -440,6 +562,7 @@ impl Extend {
     }
 
     /// The kind.
+    #[inline]
     pub const fn kind(self) -> ModKind {
         self.kind
     }
@@ -447,6 +570,7 @@ impl Extend {
 
 /// The amount of a shift or extend, if it fits the operand model's byte
 /// (no form takes more than 63); otherwise the error.
+#[inline]
 fn amount(at: u8, value: i128, max: i64) -> Result<u8, EncodeError> {
     u8::try_from(value).map_err(|_| EncodeError::ImmediateOutOfRange {
         operand: at,
@@ -457,6 +581,7 @@ fn amount(at: u8, value: i128, max: i64) -> Result<u8, EncodeError> {
 }
 
 impl Shift {
+    #[inline]
     fn modifier(self, at: u8) -> Result<Modifier, EncodeError> {
         if self.kind.is_extend() {
             return Err(EncodeError::BadModifier {
@@ -473,6 +598,7 @@ impl Shift {
 }
 
 impl Extend {
+    #[inline]
     fn modifier(self, at: u8) -> Result<Modifier, EncodeError> {
         if !self.kind.is_extend() {
             return Err(EncodeError::BadModifier {
@@ -536,12 +662,14 @@ macro_rules! modifier_fns {
 }
 
 impl Shift {
+    #[inline]
     const fn from_parts(kind: ModKind, amount: i128) -> Shift {
         Shift { kind, amount }
     }
 }
 
 impl Extend {
+    #[inline]
     const fn from_parts(kind: ModKind, amount: i128) -> Extend {
         Extend {
             kind,
@@ -589,6 +717,7 @@ pub struct V(u8);
 
 impl V {
     /// `vnum`, if `num` is at most 31.
+    #[inline]
     pub const fn new(num: u8) -> Option<V> {
         if num <= 31 {
             Some(V(num))
@@ -598,14 +727,17 @@ impl V {
     }
 
     /// The number.
+    #[inline]
     pub const fn num(self) -> u8 {
         self.0
     }
 
+    #[inline]
     const fn arr<A>(self) -> VReg<A> {
         VReg(self.0, PhantomData)
     }
 
+    #[inline]
     fn elem<E>(self, index: impl IntoImm) -> VElem<E> {
         VElem {
             reg: self.0,
@@ -704,6 +836,7 @@ pub struct VReg<A>(u8, PhantomData<A>);
 
 impl<A: ArrKind> VReg<A> {
     /// `vnum` with this arrangement, if `num` is at most 31.
+    #[inline]
     pub const fn new(num: u8) -> Option<Self> {
         if num <= 31 {
             Some(VReg(num, PhantomData))
@@ -713,6 +846,7 @@ impl<A: ArrKind> VReg<A> {
     }
 
     /// The register.
+    #[inline]
     pub const fn reg(self) -> Reg {
         Reg::v(self.0, A::ARR)
     }
@@ -720,6 +854,7 @@ impl<A: ArrKind> VReg<A> {
 
 impl<A: ArrKind> TryFrom<Reg> for VReg<A> {
     type Error = Reg;
+    #[inline]
     fn try_from(r: Reg) -> Result<Self, Reg> {
         match r.class() {
             RegClass::V(a) if a == A::ARR => Ok(VReg(r.num(), PhantomData)),
@@ -746,17 +881,20 @@ pub struct VElem<E> {
 
 impl<E: ElemKind> VElem<E> {
     /// Element `index` of `v`.
+    #[inline]
     pub fn new(v: V, index: impl IntoImm) -> Self {
         v.elem(index)
     }
 }
 
 /// The largest lane of an element of `size` in a 128-bit register.
+#[inline]
 const fn max_lane(size: ElemSize) -> i64 {
     16 / size.bytes() as i64 - 1
 }
 
 /// A lane index as the operand model's byte, or the error.
+#[inline]
 fn lane(at: u8, index: i128, size: ElemSize) -> Result<u8, EncodeError> {
     u8::try_from(index).map_err(|_| EncodeError::ImmediateOutOfRange {
         operand: at,
@@ -855,6 +993,7 @@ pub struct List {
 /// The registers `regs` as a list (`{v0.4s, v1.4s}` is
 /// `list([v0, v1]).s4()`). They must follow each other (modulo 32): a
 /// list that does not gives an error when emitted.
+#[inline]
 pub fn list<const N: usize>(regs: [V; N]) -> List {
     let first = regs.first().map_or(0, |v| v.0);
     let consecutive = regs
@@ -871,6 +1010,7 @@ pub fn list<const N: usize>(regs: [V; N]) -> List {
 impl List {
     /// `count` registers from `first` (a count the instruction does not
     /// take gives an error when emitted).
+    #[inline]
     pub const fn new(first: V, count: u8) -> List {
         List {
             first: first.0,
@@ -879,6 +1019,7 @@ impl List {
         }
     }
 
+    #[inline]
     const fn arr<A>(self) -> VList<A> {
         VList {
             list: self,
@@ -886,6 +1027,7 @@ impl List {
         }
     }
 
+    #[inline]
     fn lanes<E>(self, index: impl IntoImm) -> VLanes<E> {
         VLanes {
             list: self,
@@ -967,6 +1109,7 @@ pub struct VLanes<E> {
 }
 
 impl List {
+    #[inline]
     fn check(self, at: u8) -> Result<(), EncodeError> {
         if self.consecutive {
             Ok(())
@@ -1019,6 +1162,7 @@ impl<E: ElemKind> Lower for VLanes<E> {
 
 impl<A: ArrKind> TryFrom<operand::VList> for VList<A> {
     type Error = operand::VList;
+    #[inline]
     fn try_from(l: operand::VList) -> Result<Self, operand::VList> {
         if l.arr == A::ARR && l.first <= 31 {
             Ok(List::new(V(l.first), l.count).arr())
@@ -1030,6 +1174,7 @@ impl<A: ArrKind> TryFrom<operand::VList> for VList<A> {
 
 impl<E: ElemKind> TryFrom<operand::VLaneList> for VLanes<E> {
     type Error = operand::VLaneList;
+    #[inline]
     fn try_from(l: operand::VLaneList) -> Result<Self, operand::VLaneList> {
         if l.size == E::SIZE && l.first <= 31 {
             Ok(List::new(V(l.first), l.count).lanes(l.index))
@@ -1041,6 +1186,7 @@ impl<E: ElemKind> TryFrom<operand::VLaneList> for VLanes<E> {
 
 impl<E: ElemKind> TryFrom<operand::Elem> for VElem<E> {
     type Error = operand::Elem;
+    #[inline]
     fn try_from(e: operand::Elem) -> Result<Self, operand::Elem> {
         if e.size == E::SIZE && e.reg <= 31 {
             Ok(V(e.reg).elem(e.index))
@@ -1149,6 +1295,7 @@ pub struct Rel(i64);
 /// A target `offset` bytes from the instruction (`b.ne #8` is
 /// `b.b_ne(rel(8))`); an offset past `i64` is clamped to one, which no
 /// form reaches.
+#[inline]
 pub fn rel(offset: impl IntoImm) -> Rel {
     Rel(offset.value().clamp(i64::MIN as i128, i64::MAX as i128) as i64)
 }
@@ -1185,6 +1332,7 @@ impl IntoBase for Sp {
 
 /// An offset that does not fit `i64` is clamped to one that no form takes,
 /// so the error names the form's range.
+#[inline]
 fn clamp_offset(v: i128) -> i64 {
     v.clamp(i64::MIN as i128, i64::MAX as i128) as i64
 }
@@ -1219,6 +1367,7 @@ pub struct Post {
 }
 
 /// `[base]`.
+#[inline]
 pub fn mem(base: impl IntoBase) -> Mem {
     Mem {
         base: base.base(),
@@ -1227,6 +1376,7 @@ pub fn mem(base: impl IntoBase) -> Mem {
 }
 
 /// `[base, #offset]!` (pre-index: the base is updated first).
+#[inline]
 pub fn pre(base: impl IntoBase, offset: impl IntoImm) -> Pre {
     Pre {
         base: base.base(),
@@ -1236,6 +1386,7 @@ pub fn pre(base: impl IntoBase, offset: impl IntoImm) -> Pre {
 
 /// `[base], #offset` or `[base], xm` (post-index: the base is updated
 /// after the access).
+#[inline]
 pub fn post(base: impl IntoBase, offset: impl IntoPostOffset) -> Post {
     Post {
         base: base.base(),
@@ -1267,6 +1418,7 @@ impl IntoPostOffset for X {
 
 impl Mem {
     /// `[base, #offset]`.
+    #[inline]
     pub fn offset(base: impl IntoBase, offset: impl IntoImm) -> Mem {
         Mem {
             base: base.base(),
@@ -1275,6 +1427,7 @@ impl Mem {
     }
 
     /// `[base, index]`, `index` an [`X`].
+    #[inline]
     pub fn index(base: impl IntoBase, index: X) -> Mem {
         Mem {
             base: base.base(),
@@ -1282,6 +1435,7 @@ impl Mem {
         }
     }
 
+    #[inline]
     fn operand(self, at: u8) -> Result<operand::Mem, EncodeError> {
         let offset = match self.off {
             Off::Imm(v) => MemOffset::Imm(v),
@@ -1302,6 +1456,7 @@ macro_rules! mem_ops {
         impl<T: IntoImm> Add<T> for $t {
             type Output = Mem;
             /// `[self, #offset]`.
+            #[inline]
             fn add(self, offset: T) -> Mem {
                 Mem::offset(self, offset)
             }
@@ -1309,6 +1464,7 @@ macro_rules! mem_ops {
         impl<T: IntoImm> Sub<T> for $t {
             type Output = Mem;
             /// `[self, #-offset]`.
+            #[inline]
             fn sub(self, offset: T) -> Mem {
                 Mem {
                     base: self.base(),
@@ -1319,6 +1475,7 @@ macro_rules! mem_ops {
         impl Add<X> for $t {
             type Output = Mem;
             /// `[self, index]`.
+            #[inline]
             fn add(self, index: X) -> Mem {
                 Mem::index(self, index)
             }
@@ -1326,6 +1483,7 @@ macro_rules! mem_ops {
         impl Add<(X, Shift)> for $t {
             type Output = Mem;
             /// `[self, index, lsl #n]`.
+            #[inline]
             fn add(self, (index, s): (X, Shift)) -> Mem {
                 Mem { base: self.base(), off: Off::Reg(index.reg(), None, Some(s)) }
             }
@@ -1333,6 +1491,7 @@ macro_rules! mem_ops {
         impl Add<(X, Extend)> for $t {
             type Output = Mem;
             /// `[self, index, sxtx #n]`.
+            #[inline]
             fn add(self, (index, e): (X, Extend)) -> Mem {
                 Mem { base: self.base(), off: Off::Reg(index.reg(), Some(e), None) }
             }
@@ -1340,6 +1499,7 @@ macro_rules! mem_ops {
         impl Add<(W, Extend)> for $t {
             type Output = Mem;
             /// `[self, index, uxtw/sxtw #n]`.
+            #[inline]
             fn add(self, (index, e): (W, Extend)) -> Mem {
                 Mem { base: self.base(), off: Off::Reg(index.reg(), Some(e), None) }
             }
@@ -1385,6 +1545,7 @@ impl Lower for Post {
 
 /// The builder's operand for the operand model's: a base that is `x0`–`xzr`
 /// or `sp`, and a modifier that is a shift (`lsl`) or an extend.
+#[inline]
 fn from_model(m: operand::Mem) -> Option<(Reg, Off)> {
     if !matches!(m.base.class(), RegClass::X | RegClass::Sp) {
         return None;
@@ -1409,6 +1570,7 @@ fn from_model(m: operand::Mem) -> Option<(Reg, Off)> {
 impl TryFrom<operand::Mem> for Mem {
     type Error = operand::Mem;
     /// A memory operand of the operand model in offset mode.
+    #[inline]
     fn try_from(m: operand::Mem) -> Result<Mem, operand::Mem> {
         match from_model(m) {
             Some((base, off)) if m.mode == MemMode::Offset => Ok(Mem { base, off }),
@@ -1420,6 +1582,7 @@ impl TryFrom<operand::Mem> for Mem {
 impl TryFrom<operand::Mem> for Pre {
     type Error = operand::Mem;
     /// A pre-indexed memory operand of the operand model.
+    #[inline]
     fn try_from(m: operand::Mem) -> Result<Pre, operand::Mem> {
         match from_model(m) {
             Some((base, Off::Imm(off))) if m.mode == MemMode::PreIndex => Ok(Pre { base, off }),
@@ -1431,6 +1594,7 @@ impl TryFrom<operand::Mem> for Pre {
 impl TryFrom<operand::Mem> for Post {
     type Error = operand::Mem;
     /// A post-indexed memory operand of the operand model.
+    #[inline]
     fn try_from(m: operand::Mem) -> Result<Post, operand::Mem> {
         let off = match from_model(m) {
             Some((_, Off::Imm(v))) => Ok(v),
@@ -1463,6 +1627,7 @@ pub struct SysReg(u16);
 impl SysReg {
     /// `S<op0>_<op1>_C<crn>_C<crm>_<op2>`, if every field fits (`op0` 2 or 3,
     /// `op1` and `op2` 0–7, `crn` and `crm` 0–15).
+    #[inline]
     pub const fn new(op0: u8, op1: u8, crn: u8, crm: u8, op2: u8) -> Option<SysReg> {
         if op0 < 2 || op0 > 3 || op1 > 7 || crn > 15 || crm > 15 || op2 > 7 {
             return None;
@@ -1472,11 +1637,13 @@ impl SysReg {
 
     /// A register by name (`tpidr_el0`, any case) or generic number
     /// (`s3_3_c13_c0_2`), as the text assembler reads it.
+    #[inline]
     pub fn named(name: &str) -> Option<SysReg> {
         operand::system_register(name).map(SysReg)
     }
 
     /// The 16 bits `op0:op1:CRn:CRm:op2`.
+    #[inline]
     pub const fn bits(self) -> u16 {
         self.0
     }
@@ -1540,6 +1707,7 @@ macro_rules! named_value {
             )*
 
             /// The value `value` (a name or not), if the field holds it.
+            #[inline]
             pub const fn new(value: u8) -> Option<$name> {
                 if value <= $max {
                     Some($name(value))
@@ -1549,11 +1717,13 @@ macro_rules! named_value {
             }
 
             /// By name (any case), as the text assembler reads it.
+            #[inline]
             pub fn named(name: &str) -> Option<$name> {
                 operand::$lookup(name).map($name)
             }
 
             /// The value of the field.
+            #[inline]
             pub const fn value(self) -> u8 {
                 self.0
             }
@@ -1600,6 +1770,7 @@ pub struct CReg(u8);
 
 impl CReg {
     /// `cnum`, if `num` is at most 15.
+    #[inline]
     pub const fn new(num: u8) -> Option<CReg> {
         if num <= 15 {
             Some(CReg(num))
@@ -1609,6 +1780,7 @@ impl CReg {
     }
 
     /// The number.
+    #[inline]
     pub const fn num(self) -> u8 {
         self.0
     }
@@ -1692,17 +1864,20 @@ macro_rules! sys_op_types {
             )*
 
             /// By name (any case), as the text assembler reads it.
+            #[inline]
             pub fn named(name: &str) -> Option<$t> {
                 operand::sys_op(stringify!($m), name).map($t)
             }
 
             /// The operation: its name, `sys` fields and whether it takes a
             /// register.
+            #[inline]
             pub const fn op(self) -> &'static operand::SysOp {
                 self.0
             }
 
             /// The name (`civac`).
+            #[inline]
             pub const fn name(self) -> &'static str {
                 self.0.name
             }

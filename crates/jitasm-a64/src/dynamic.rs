@@ -213,6 +213,7 @@ impl Immediate for f32 {
 /// Register `num` of the family whose stand-in is `like`: the class of
 /// `like`, except that the stand-ins `sp` and `wsp` name the `XSP`/`WSP`
 /// families (31 is the stack pointer, other numbers `xN`/`wN`).
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn family_reg(like: Reg, num: u8) -> Option<Reg> {
     match like.class() {
         RegClass::Sp if num != 31 => Reg::new(RegClass::X, num),
@@ -222,6 +223,7 @@ fn family_reg(like: Reg, num: u8) -> Option<Reg> {
     }
 }
 
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn register_error(num: u8) -> Error {
     Error::ValueOutOfRange {
         what: "register number",
@@ -239,6 +241,7 @@ fn misplaced(at: usize, what: &str) -> Error {
 
 /// `k + x` as a 64-bit operand value (signed, or unsigned as two's
 /// complement).
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn int64(k: i64, x: Option<i128>) -> Result<i64, Error> {
     let v = x.and_then(|x| x.checked_add(k as i128));
     match v {
@@ -254,6 +257,7 @@ fn int64(k: i64, x: Option<i128>) -> Result<i64, Error> {
 }
 
 /// `k + x` as an 8-bit field (a shift amount, a lane index).
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn int8(what: &'static str, k: u8, x: Option<i128>) -> Result<u8, Error> {
     let v = x.and_then(|x| x.checked_add(k as i128));
     v.and_then(|v| u8::try_from(v).ok())
@@ -266,6 +270,7 @@ fn int8(what: &'static str, k: u8, x: Option<i128>) -> Result<u8, Error> {
 }
 
 /// Puts one value into `op`; `at` is the output offset, for errors.
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn apply(op: &mut Operand<'_>, patch: &Patch, at: usize) -> Result<(), Error> {
     let (part, int) = match *patch {
         Patch::Reg { part, num, .. } => {
@@ -326,6 +331,77 @@ fn apply(op: &mut Operand<'_>, patch: &Patch, at: usize) -> Result<(), Error> {
         _ => return Err(misplaced(at, "a number here")),
     }
     Ok(())
+}
+
+/// [`emit`] with the fast path first ([`crate::fast`]): `fast` tries, on
+/// the operands with the values put in, the forms and alias rules the
+/// macro found while expanding, as constants; inlined where the
+/// instruction is in optimized builds, what is left is putting the values
+/// in, their checks and the bits they set. A value that does not fit, and
+/// anything else the fast path does not answer, goes through [`emit`],
+/// which gives the same bytes or records the error.
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline)]
+pub fn emit_fast<'a, S: CodeSink + ?Sized>(
+    sink: &mut S,
+    mnemonic: &str,
+    forms_range: Range<u16>,
+    template: &[Operand<'a>],
+    patches: &[Patch],
+    fast: impl FnOnce(&[Operand<'a>]) -> Option<crate::Encoded<'a>>,
+) {
+    if let Some(enc) = fast_with(template, patches, fast) {
+        // No label reaches this path (an instruction whose label is the
+        // Rust value is encoded while expanding), but emit registers one.
+        enc.emit(sink);
+        return;
+    }
+    emit_slow(sink, mnemonic, forms_range, template, patches)
+}
+
+/// The operands with `patches` put in, encoded by `fast`; `None` when a
+/// value does not fit or `fast` does not answer.
+#[doc(hidden)]
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline)]
+pub fn fast_with<'a>(
+    template: &[Operand<'a>],
+    patches: &[Patch],
+    fast: impl FnOnce(&[Operand<'a>]) -> Option<crate::Encoded<'a>>,
+) -> Option<crate::Encoded<'a>> {
+    let n = template.len();
+    if n > MAX_OPERANDS {
+        return None;
+    }
+    let mut ops = [Operand::Imm(0); MAX_OPERANDS];
+    unrolled!(n, |i| {
+        ops[i] = template[i];
+    });
+    let mut ok = true;
+    unrolled!(patches.len(), |k| {
+        let patch = &patches[k];
+        let (Patch::Reg { at, .. } | Patch::Int { at, .. } | Patch::Float { at, .. }) = *patch;
+        let fits = match ops[..n].get_mut(at as usize) {
+            Some(op) => apply(op, patch, 0).is_ok(),
+            None => false,
+        };
+        ok &= fits;
+    });
+    if !ok {
+        return None;
+    }
+    fast(&ops[..n])
+}
+
+#[inline(never)]
+fn emit_slow<S: CodeSink + ?Sized>(
+    sink: &mut S,
+    mnemonic: &str,
+    forms_range: Range<u16>,
+    template: &[Operand<'_>],
+    patches: &[Patch],
+) {
+    emit(sink, mnemonic, forms_range, template, patches)
 }
 
 /// Encodes `mnemonic` with `template`'s operands, `patches` put in, into
@@ -568,6 +644,98 @@ pub fn may_fit(
         (Some(lo), Some(hi)) => (base + lo) as u16..(base + hi + 1) as u16,
         _ => 0..0,
     })
+}
+
+/// What the fast path of an instruction with Rust values tries
+/// ([`emit_fast`]), worked out while expanding: the matcher's order for
+/// the forms [`may_fit`] kept.
+#[doc(hidden)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FastPlan {
+    /// The instruction's own forms (indices into [`forms()`]): `may_fit`'s
+    /// run, or every form of the mnemonic when the run is empty (the whole
+    /// matcher's order).
+    pub own: Range<u16>,
+    /// Whether the mnemonic's alias rules (`fast::Alias::named`) apply
+    /// after the own forms.
+    pub alias: bool,
+    /// The forms of each instruction the alias's rewrites gave for some
+    /// value of the Rust values (and a few immediates more: `-1`,
+    /// alternating bits, a high halfword), in table order: what the fast
+    /// path tries after the rewrite. A rewrite to another instruction
+    /// (a value not foreseen) is left to the general path.
+    pub bases: Vec<(&'static str, Range<u16>)>,
+}
+
+/// The [`FastPlan`] of `mnemonic` with `operands` whose `unknown` parts are
+/// Rust values, `forms` being [`may_fit`]'s answer for them.
+#[doc(hidden)]
+pub fn fast_plan(
+    mnemonic: &str,
+    operands: &[Operand<'_>],
+    unknown: &[Unknown],
+    forms: Range<u16>,
+) -> FastPlan {
+    let whole = |m: &str| {
+        forms_of(m).map_or(0..0, |f| {
+            let base = f.first().map_or(0, |f| f.index());
+            base as u16..(base + f.len()) as u16
+        })
+    };
+    let own = if forms.start < forms.end {
+        forms
+    } else {
+        whole(mnemonic)
+    };
+    let Some(alias) = crate::fast::Alias::named(mnemonic) else {
+        return FastPlan {
+            own,
+            alias: false,
+            bases: Vec::new(),
+        };
+    };
+    let per_op: Vec<Vec<Operand<'_>>> = operands
+        .iter()
+        .enumerate()
+        .map(|(i, &o)| {
+            let u = unknown.get(i).copied().unwrap_or_default();
+            let mut v = variants(o, u);
+            if u.value && matches!(o, Operand::Imm(_)) {
+                v.extend(
+                    [-1, 0x5555_5555_5555_5555, 0xffff_0000]
+                        .into_iter()
+                        .map(Operand::Imm),
+                );
+            }
+            v
+        })
+        .collect();
+    let combinations = per_op
+        .iter()
+        .try_fold(1usize, |n, v| n.checked_mul(v.len()))
+        .filter(|&n| n <= MAX_COMBINATIONS)
+        .unwrap_or(0);
+    let mut bases: Vec<(&'static str, Range<u16>)> = Vec::new();
+    let mut ops = Vec::with_capacity(operands.len());
+    for mut c in 0..combinations {
+        ops.clear();
+        for v in &per_op {
+            ops.push(v[c % v.len()]);
+            c /= v.len();
+        }
+        if let Ok(Some(r)) = alias.rewrite::<crate::alias::Heap<'_>>(&ops) {
+            let m = r.mnemonic();
+            if !bases.iter().any(|(b, _)| *b == m) {
+                bases.push((m, whole(m)));
+            }
+        }
+    }
+    bases.sort_by_key(|(_, r)| r.start);
+    FastPlan {
+        own,
+        alias: true,
+        bases,
+    }
 }
 
 /// Pads code to a multiple of `alignment` (a power of two) as GNU as and

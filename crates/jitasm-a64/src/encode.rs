@@ -42,16 +42,19 @@ pub struct Encoded<'a> {
 
 impl<'a> Encoded<'a> {
     /// The instruction word.
+    #[inline]
     pub const fn word(&self) -> u32 {
         self.word
     }
 
     /// The four bytes, little-endian.
+    #[inline]
     pub const fn bytes(&self) -> [u8; 4] {
         self.word.to_le_bytes()
     }
 
     /// Appends the instruction to `sink`, registering its fixup.
+    #[inline]
     pub fn emit<S: CodeSink + ?Sized>(&self, sink: &mut S) {
         let start = sink.offset();
         sink.extend_from_slice(&self.bytes());
@@ -67,6 +70,7 @@ impl<'a> Encoded<'a> {
 }
 
 /// Encodes `inst` (selecting its form) and appends it to `sink`.
+#[inline]
 pub fn emit<S: CodeSink + ?Sized>(
     inst: &Instruction<'_, '_>,
     sink: &mut S,
@@ -128,7 +132,7 @@ fn select_at<'a>(
         None => alias::rewrite(inst)?,
     };
     if let Some(r) = alias.filter(|_| depth < 3) {
-        let sub = Instruction::new(r.mnemonic, r.operands());
+        let sub = Instruction::new(r.mnemonic(), r.operands());
         return match select_at(&sub, forms_of(sub.mnemonic), depth + 1) {
             Ok(x) => Ok(x),
             Err(e) => Err(match own_err {
@@ -268,6 +272,39 @@ fn encode_inner<'a>(form: &'static Form, ops: &[Operand<'a>]) -> Result<Encoded<
     })
 }
 
+/// [`encode_form`] for the fast path ([`crate::fast`]): the same encoder,
+/// answering only whether `form` takes `ops` and the encoding if it does.
+/// Made to be inlined where `form` is a constant (a copy of the table row
+/// as a `const` item, `crate::fast::FAST_FORMS`): its operand loop is
+/// unrolled, so every property of the form folds away and what is left is
+/// the checks of the operand values and the bits they set.
+#[doc(hidden)]
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline)]
+pub fn encode_fast<'a>(form: &'static Form, ops: &[Operand<'a>]) -> Option<Encoded<'a>> {
+    let mut c = Ctx {
+        form,
+        ops,
+        pos: 0,
+        word: form.bits,
+        fixup: None,
+        prev_reg: None,
+    };
+    let specs = form.operands;
+    unrolled!(specs.len(), |si| {
+        if c.pos >= ops.len() || c.operand(si, &specs[si]).is_err() {
+            return None;
+        }
+    });
+    if c.pos != ops.len() {
+        return None;
+    }
+    Some(Encoded {
+        word: c.word,
+        fixup: c.fixup,
+    })
+}
+
 struct Ctx<'a, 'o> {
     form: &'static Form,
     ops: &'o [Operand<'a>],
@@ -280,6 +317,7 @@ struct Ctx<'a, 'o> {
 type R = Result<(), Fail>;
 
 impl<'a> Ctx<'a, '_> {
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn shape(&self, at: usize, spec: &OpSpec) -> Fail {
         Fail::Shape {
             operand: at as u8,
@@ -289,6 +327,7 @@ impl<'a> Ctx<'a, '_> {
 
     /// Writes `value` into one field. Every caller has checked the value
     /// against its rule; a value wider than the field is a bug, not input.
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn put(&mut self, (lsb, width): (u8, u8), value: u32) {
         assert!(
             width == 32 || value >> width == 0,
@@ -298,6 +337,7 @@ impl<'a> Ctx<'a, '_> {
     }
 
     /// Writes `value` over `fields`, the most significant bits first.
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn put_spread(&mut self, fields: &[(u8, u8)], value: u32) {
         let total: u32 = fields.iter().map(|f| f.1 as u32).sum();
         let mut left = total;
@@ -308,6 +348,7 @@ impl<'a> Ctx<'a, '_> {
     }
 
     /// The next operand if it is a modifier (consumed).
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn modifier(&mut self) -> Option<(usize, Modifier)> {
         match self.ops.get(self.pos) {
             Some(Operand::Modifier(m)) => {
@@ -320,6 +361,7 @@ impl<'a> Ctx<'a, '_> {
 
     /// Width of the operation (32 or 64) from the first general register
     /// operand of the form.
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn gpr_width(&self) -> u32 {
         match self
             .form
@@ -332,6 +374,7 @@ impl<'a> Ctx<'a, '_> {
         }
     }
 
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn operand(&mut self, si: usize, spec: &OpSpec) -> R {
         let at = self.pos;
         let op = self.ops[at];
@@ -962,6 +1005,7 @@ impl<'a> Ctx<'a, '_> {
         Ok(())
     }
 
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn mem(&mut self, si: usize, spec: &OpSpec, at: usize, m: Mem) -> R {
         let f = spec.fields;
         let opn = at as u8;
@@ -1107,6 +1151,7 @@ impl<'a> Ctx<'a, '_> {
     }
 }
 
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn extend_option(
     qual: Qual,
     wide_op: bool,
@@ -1167,6 +1212,7 @@ fn extend_option(
     Ok((option, amount as u32))
 }
 
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn gpr_matches(spec: &OpSpec, r: Reg) -> bool {
     let sp_ok = spec.kind == OpKind::GprSp;
     match (spec.qual, r.class()) {
@@ -1178,6 +1224,7 @@ fn gpr_matches(spec: &OpSpec, r: Reg) -> bool {
     }
 }
 
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn arrangement_qual(a: crate::reg::Arrangement) -> Qual {
     use crate::reg::Arrangement::*;
     match a {
@@ -1194,6 +1241,7 @@ fn arrangement_qual(a: crate::reg::Arrangement) -> Qual {
     }
 }
 
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn elem_qual(e: ElemSize) -> Qual {
     match e {
         ElemSize::B => Qual::B,
@@ -1205,6 +1253,7 @@ fn elem_qual(e: ElemSize) -> Qual {
     }
 }
 
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn vector_bytes(q: Qual) -> u32 {
     match q {
         Qual::V2H => 4,
@@ -1214,6 +1263,7 @@ fn vector_bytes(q: Qual) -> u32 {
 }
 
 /// What an operand of `spec` must be, for errors.
+#[inline]
 pub fn describe(spec: &OpSpec) -> &'static str {
     use OpKind as K;
     use Qual as Q;
@@ -1290,6 +1340,7 @@ pub fn describe(spec: &OpSpec) -> &'static str {
 /// in the low half) as `(N, immr, imms)`, the inverse of the Arm ARM's
 /// `DecodeBitMasks`: a rotated run of ones in an element of 2, 4, …, 64
 /// bits, replicated. `None` for 0, all ones and every other value.
+#[inline]
 pub fn encode_bitmask(value: u64, width: u32) -> Option<(u32, u32, u32)> {
     let v = if width == 32 {
         let low = value & 0xffff_ffff;
@@ -1327,7 +1378,21 @@ pub fn encode_bitmask(value: u64, width: u32) -> Option<(u32, u32, u32)> {
             ((x >> r) | (x << (size - r))) & emask
         }
     };
-    let r = (0..size).find(|&r| ror(run, r) == elem)?;
+    // The run starts at the first set bit whose lower neighbour (cyclically)
+    // is clear; rotating `run` right by `size - start` puts it there.
+    let start = if elem & 1 == 0 {
+        elem.trailing_zeros()
+    } else {
+        let t = elem.trailing_ones();
+        match elem >> t {
+            0 => 0,
+            rest => t + rest.trailing_zeros(),
+        }
+    };
+    let r = (size - start) % size;
+    if ror(run, r) != elem {
+        return None;
+    }
     let n = (size == 64) as u32;
     let imms = ((!(size - 1) << 1) | (ones - 1)) & 0x3f;
     Some((n, r, imms))
@@ -1335,6 +1400,7 @@ pub fn encode_bitmask(value: u64, width: u32) -> Option<(u32, u32, u32)> {
 
 /// Encodes an 8-bit floating-point immediate (Arm ARM `VFPExpandImm`
 /// inverted): ±(16 + m)/16 × 2^r with m in 0..=15 and r in -3..=4.
+#[inline]
 pub fn encode_fp8(v: f64) -> Option<u32> {
     if !v.is_finite() || v == 0.0 {
         return None;
@@ -1353,4 +1419,93 @@ pub fn encode_fp8(v: f64) -> Option<u32> {
         (1, (exp + 3) as u32)
     };
     Some((sign << 7) | (b << 6) | (cd << 4) | m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::encode_bitmask;
+
+    /// The rotation as first written: the first `r` that gives the element.
+    fn by_search(value: u64, width: u32) -> Option<(u32, u32, u32)> {
+        let v = if width == 32 {
+            if value >> 32 != 0 {
+                return None;
+            }
+            value | (value << 32)
+        } else {
+            value
+        };
+        if v == 0 || v == u64::MAX {
+            return None;
+        }
+        let mut size = 64u32;
+        while size > 2
+            && v & ((1u64 << (size / 2)) - 1) == (v >> (size / 2)) & ((1u64 << (size / 2)) - 1)
+        {
+            size /= 2;
+        }
+        let emask = if size == 64 {
+            u64::MAX
+        } else {
+            (1u64 << size) - 1
+        };
+        let elem = v & emask;
+        let ones = elem.count_ones();
+        let run = (1u64 << ones) - 1;
+        let ror = |x: u64, r: u32| {
+            if r == 0 {
+                x
+            } else {
+                ((x >> r) | (x << (size - r))) & emask
+            }
+        };
+        let r = (0..size).find(|&r| ror(run, r) == elem)?;
+        Some((
+            (size == 64) as u32,
+            r,
+            ((!(size - 1) << 1) | (ones - 1)) & 0x3f,
+        ))
+    }
+
+    /// Every valid bitmask (each element size, run length and rotation),
+    /// its neighbours and pseudo-random values: the closed form gives what
+    /// the search gives.
+    #[test]
+    fn bitmask_rotation_in_closed_form() {
+        let mut values = alloc::vec::Vec::new();
+        for size in [2u32, 4, 8, 16, 32, 64] {
+            for ones in 1..size {
+                for r in 0..size {
+                    let emask = if size == 64 {
+                        u64::MAX
+                    } else {
+                        (1u64 << size) - 1
+                    };
+                    let run = (1u64 << ones) - 1;
+                    let e = if r == 0 {
+                        run
+                    } else {
+                        ((run >> r) | (run << (size - r))) & emask
+                    };
+                    let mut v = 0u64;
+                    for k in 0..64 / size {
+                        v |= e << (k * size);
+                    }
+                    values.extend([v, v ^ 1, v ^ (1 << 63), v.rotate_left(1), v & 0xffff_ffff]);
+                }
+            }
+        }
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..100_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            values.extend([x, x & 0xffff_ffff, x >> (x & 63)]);
+        }
+        for v in values {
+            for w in [32, 64] {
+                assert_eq!(encode_bitmask(v, w), by_search(v, w), "{v:#x} width {w}");
+            }
+        }
+    }
 }

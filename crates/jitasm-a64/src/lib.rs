@@ -49,11 +49,40 @@
 
 extern crate alloc;
 
+/// `for $i in 0..$n { $body }`, written out for the first 6 values of `$i`
+/// (a loop for the rest): where `$n` is a constant (an inlined fast path),
+/// each iteration sees its own constant `$i`, so the data it indexes folds.
+/// A plain loop in debug builds, whose frames would hold every copy.
+macro_rules! unrolled {
+    ($n:expr, |$i:ident| $body:block) => {{
+        let n: usize = $n;
+        #[cfg(not(debug_assertions))]
+        unrolled!(@ n, $i, $body, 0 1 2 3 4 5);
+        #[cfg(not(debug_assertions))]
+        let mut $i = 6usize;
+        #[cfg(debug_assertions)]
+        let mut $i = 0usize;
+        while $i < n {
+            $body
+            $i += 1;
+        }
+    }};
+    (@ $n:ident, $i:ident, $body:block, $($k:literal)*) => {
+        $(
+            if $k < $n {
+                let $i = $k;
+                $body
+            }
+        )*
+    };
+}
+
 mod alias;
 pub mod builder;
 pub mod dynamic;
 pub mod encode;
 pub mod error;
+pub mod fast;
 #[rustfmt::skip]
 #[allow(missing_docs)]
 mod generated;

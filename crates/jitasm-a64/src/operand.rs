@@ -68,6 +68,7 @@ impl ModKind {
     }
 
     /// Whether this is an extend (`uxtb`…`sxtx`).
+    #[inline]
     pub const fn is_extend(self) -> bool {
         !matches!(
             self,
@@ -76,6 +77,7 @@ impl ModKind {
     }
 
     /// The 3-bit `option` of an extend (`uxtb` 0 … `sxtx` 7).
+    #[inline]
     pub const fn option(self) -> Option<u32> {
         Some(match self {
             ModKind::Uxtb => 0,
@@ -102,6 +104,7 @@ pub struct Modifier {
 
 impl Modifier {
     /// `lsl #n`.
+    #[inline]
     pub const fn lsl(n: u8) -> Modifier {
         Modifier {
             kind: ModKind::Lsl,
@@ -178,6 +181,7 @@ impl Cond {
     }
 
     /// [`Cond::parse`] of the name's bytes, in a `const fn`.
+    #[inline]
     pub const fn parse_bytes(s: &[u8]) -> Option<Cond> {
         let [a, b] = s else { return None };
         let (a, b) = (a.to_ascii_lowercase(), b.to_ascii_lowercase());
@@ -198,16 +202,19 @@ impl Cond {
     }
 
     /// The condition with the given 4-bit code.
+    #[inline]
     pub const fn from_code(code: u8) -> Cond {
         Self::ALL[(code & 15) as usize]
     }
 
     /// The name (`eq`).
+    #[inline]
     pub const fn name(self) -> &'static str {
         Self::NAMES[self as usize]
     }
 
     /// The opposite condition (`eq` ↔ `ne`); `al` and `nv` swap.
+    #[inline]
     pub const fn invert(self) -> Cond {
         Self::ALL[(self as usize) ^ 1]
     }
@@ -246,6 +253,7 @@ pub struct Mem {
 
 impl Mem {
     /// `[base]`.
+    #[inline]
     pub const fn base(base: Reg) -> Mem {
         Mem {
             base,
@@ -255,6 +263,7 @@ impl Mem {
     }
 
     /// `[base, #offset]`.
+    #[inline]
     pub const fn offset(base: Reg, offset: i64) -> Mem {
         Mem {
             base,
@@ -264,6 +273,7 @@ impl Mem {
     }
 
     /// `[base, #offset]!`.
+    #[inline]
     pub const fn pre(base: Reg, offset: i64) -> Mem {
         Mem {
             base,
@@ -273,6 +283,7 @@ impl Mem {
     }
 
     /// `[base], #offset`.
+    #[inline]
     pub const fn post(base: Reg, offset: i64) -> Mem {
         Mem {
             base,
@@ -282,6 +293,7 @@ impl Mem {
     }
 
     /// `[base, index{, modifier}]`.
+    #[inline]
     pub const fn index(base: Reg, index: Reg, modifier: Option<Modifier>) -> Mem {
         Mem {
             base,
@@ -375,6 +387,7 @@ pub struct Instruction<'a, 'o> {
 
 impl<'a, 'o> Instruction<'a, 'o> {
     /// An instruction.
+    #[inline]
     pub const fn new(mnemonic: &'a str, operands: &'o [Operand<'a>]) -> Self {
         Instruction { mnemonic, operands }
     }
@@ -433,6 +446,7 @@ pub const PSTATE_FIELDS: &[(&str, u8)] = &[
 
 /// Packs a system register number `op0:op1:CRn:CRm:op2` (`s3_3_c4_c2_0` is
 /// `sysreg(3, 3, 4, 2, 0)`, `nzcv`).
+#[inline]
 pub const fn sysreg(op0: u8, op1: u8, crn: u8, crm: u8, op2: u8) -> u16 {
     ((op0 as u16 & 3) << 14)
         | ((op1 as u16 & 7) << 11)

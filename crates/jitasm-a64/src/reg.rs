@@ -50,6 +50,7 @@ impl Arrangement {
     ];
 
     /// The suffix after the dot (`4s`).
+    #[inline]
     pub const fn suffix(self) -> &'static str {
         match self {
             Arrangement::B8 => "8b",
@@ -73,6 +74,7 @@ impl Arrangement {
     }
 
     /// Size in bytes of one element.
+    #[inline]
     pub const fn esize(self) -> u32 {
         match self {
             Arrangement::B8 | Arrangement::B16 => 1,
@@ -84,6 +86,7 @@ impl Arrangement {
     }
 
     /// Size in bytes of the whole vector (4, 8 or 16).
+    #[inline]
     pub const fn bytes(self) -> u32 {
         match self {
             Arrangement::H2 => 4,
@@ -112,6 +115,7 @@ pub enum ElemSize {
 
 impl ElemSize {
     /// The suffix after the dot.
+    #[inline]
     pub const fn suffix(self) -> &'static str {
         match self {
             ElemSize::B => "b",
@@ -138,6 +142,7 @@ impl ElemSize {
     }
 
     /// Size in bytes.
+    #[inline]
     pub const fn bytes(self) -> u32 {
         match self {
             ElemSize::B => 1,
@@ -183,6 +188,7 @@ pub struct Reg {
 impl Reg {
     /// A register of `class` numbered `num`, if `num` is valid for the class
     /// (0..=31; `sp`/`wsp` are 31 only).
+    #[inline]
     pub const fn new(class: RegClass, num: u8) -> Option<Reg> {
         let ok = match class {
             RegClass::Sp | RegClass::Wsp => num == 31,
@@ -196,6 +202,7 @@ impl Reg {
     }
 
     /// `wN` (`wzr` for 31). Panics if `n > 31`.
+    #[inline]
     pub const fn w(n: u8) -> Reg {
         assert!(n <= 31);
         Reg {
@@ -205,6 +212,7 @@ impl Reg {
     }
 
     /// `xN` (`xzr` for 31). Panics if `n > 31`.
+    #[inline]
     pub const fn x(n: u8) -> Reg {
         assert!(n <= 31);
         Reg {
@@ -214,12 +222,14 @@ impl Reg {
     }
 
     /// A scalar SIMD&FP register of `class` (`B`…`Q`). Panics if `n > 31`.
+    #[inline]
     pub const fn fp(class: RegClass, n: u8) -> Reg {
         assert!(n <= 31);
         Reg { class, num: n }
     }
 
     /// `vN.<arr>`. Panics if `n > 31`.
+    #[inline]
     pub const fn v(n: u8, arr: Arrangement) -> Reg {
         assert!(n <= 31);
         Reg {
@@ -229,16 +239,19 @@ impl Reg {
     }
 
     /// The class.
+    #[inline]
     pub const fn class(self) -> RegClass {
         self.class
     }
 
     /// The number (31 for `sp`, `wsp`, `xzr`, `wzr`).
+    #[inline]
     pub const fn num(self) -> u8 {
         self.num
     }
 
     /// Whether this is a general register (including `sp`, `wsp`).
+    #[inline]
     pub const fn is_gpr(self) -> bool {
         matches!(
             self.class,
@@ -247,6 +260,7 @@ impl Reg {
     }
 
     /// Whether this is a 64-bit general register (`x0`..`xzr`, `sp`).
+    #[inline]
     pub const fn is_64(self) -> bool {
         matches!(self.class, RegClass::X | RegClass::Sp)
     }

@@ -430,6 +430,17 @@ macro_rules! impls {
 }
 jitasm_a64::__jitasm_a64_builder_impls!(impls);
 
+/// Each impl's fast-path plan: its own forms and the forms of the
+/// instructions its alias rules may name (runs of `FORMS`).
+type ImplPlan = ((usize, usize), &'static [(usize, usize)]);
+
+macro_rules! plans {
+    ($($id:literal $lo:literal $hi:literal [$($blo:literal $bhi:literal)*];)*) => {
+        static PLANS: &[ImplPlan] = &[$((($lo, $hi), &[$(($blo, $bhi)),*])),*];
+    };
+}
+jitasm_a64::__jitasm_a64_builder_plans!(plans);
+
 /// The impls of each mnemonic.
 fn by_mnemonic() -> BTreeMap<&'static str, Vec<usize>> {
     let mut m: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
@@ -1030,6 +1041,359 @@ fn impl_list_covers_the_table() {
             "no alias impl for {m}"
         );
     }
+}
+
+/// What the fast path alone gives for impl `id` (`None`: the operands are
+/// not of its argument types); `Err(NoMatchingForm)` when it declines.
+fn by_fast(id: usize, ops: &[Operand<'_>]) -> Option<Outcome> {
+    let mut sink = Sink::default();
+    let r = {
+        let mut b = Builder::fast_only(&mut sink);
+        CALLS[id](&mut b, ops)?
+    };
+    Some(match r {
+        Ok(()) => {
+            let fx = sink.fixups.pop().map(|(l, k, _)| (l, k));
+            Ok((sink.bytes.try_into().unwrap(), fx))
+        }
+        Err(e) => {
+            assert!(
+                sink.bytes.is_empty(),
+                "a declined call wrote {:02x?}",
+                sink.bytes
+            );
+            Err(e)
+        }
+    })
+}
+
+/// Whether the matcher's first level — the impl's own forms, then (for an
+/// alias) the rewrite and every form of the instruction it names — takes
+/// `ops`: then the fast path must answer; otherwise the answer needs one of
+/// llvm-mc's fallbacks, which only the general path applies.
+fn first_level(imp: &Impl, plan: ImplPlan, ops: &[Operand<'_>]) -> bool {
+    let (lo, hi) = imp.span.unwrap_or(plan.0);
+    if jitasm_a64::select_among(&forms()[lo..hi], ops).is_ok() {
+        return true;
+    }
+    if imp.span.is_some() {
+        return false;
+    }
+    let alias = jitasm_a64::fast::Alias::named(imp.mnemonic);
+    match jitasm_a64::fast::rewrite(alias, ops) {
+        Some(r) => {
+            let base = jitasm_a64::table::forms_of(r.mnemonic()).unwrap_or(&[]);
+            jitasm_a64::select_among(base, r.operands()).is_ok()
+        }
+        None => false,
+    }
+}
+
+/// The fast path ([`jitasm_a64::fast`]) against the general path, on the
+/// instances of `every_impl_equals_encode` (values out of range included):
+/// whenever it answers, the bytes and fixup are `encode`'s; it declines
+/// every instance `encode` rejects (the builder then gives `encode`'s
+/// error); and it answers every instance the matcher's first level takes
+/// (the impl's own forms, an alias's rewrite into the forms of the
+/// instruction it names), leaving only llvm-mc's fallbacks (`ldr` → `ldur`,
+/// `add` of a negative immediate, `tbz w`…) to the general path.
+#[test]
+fn fast_path_equals_general_path() {
+    let mut r = Rng(0x51ed_2701_f00d_cafe);
+    let label = LabelRef::new(LabelTarget::Dynamic(DynamicLabel::from_index(3))).plus(8);
+    let (mut answered, mut fallbacks, mut errors) = (0usize, 0usize, 0usize);
+    let mut failures = Vec::new();
+    for (id, imp) in IMPLS.iter().enumerate() {
+        let plan = PLANS[id];
+        let mut check = |ops: &[Operand<'static>], failures: &mut Vec<String>| {
+            let Some(fast) = by_fast(id, ops) else {
+                return;
+            };
+            let general = by_encode(imp.mnemonic, ops);
+            let bad = match (&fast, &general) {
+                (Ok(_), _) => {
+                    answered += 1;
+                    fast != general
+                }
+                (Err(_), Err(_)) => {
+                    errors += 1;
+                    false
+                }
+                (Err(_), Ok(_)) => {
+                    fallbacks += 1;
+                    first_level(imp, plan, ops)
+                }
+            };
+            if bad && failures.len() < 50 {
+                failures.push(format!(
+                    "{} {:?} {:?}: fast {}, general {}",
+                    imp.method,
+                    imp.tokens,
+                    ops,
+                    show(&fast),
+                    show(&general)
+                ));
+            }
+        };
+        if let Some((lo, hi)) = imp.span {
+            for k in 0..48 {
+                let form = &forms()[lo + k % (hi - lo)];
+                let mut ops = gen::operands(form, &mut r);
+                check(&ops, &mut failures);
+                mutate(&mut ops, &mut r);
+                check(&ops, &mut failures);
+            }
+        }
+        for _ in 0..64 {
+            let mut ops: Vec<Operand<'static>> = imp
+                .tokens
+                .iter()
+                .flat_map(|t| of_type(t, &mut r, label))
+                .collect();
+            check(&ops, &mut failures);
+            mutate(&mut ops, &mut r);
+            check(&ops, &mut failures);
+        }
+    }
+    eprintln!(
+        "fast path: {answered} instances answered, {errors} errors and {fallbacks} fallbacks left to the general path"
+    );
+    assert!(
+        failures.is_empty(),
+        "the fast path differs from the general path:\n{}",
+        failures.join("\n")
+    );
+    assert!(answered > 100_000, "{answered}");
+}
+
+/// An instruction as `dynasm!` hands it over with every register and value
+/// from Rust: stand-ins (a family's register 0, `sp`/`wsp` for theirs,
+/// value 0) and a patch per value; `None` for an operand the macro never
+/// takes from Rust in that shape.
+fn as_dynamic(
+    ops: &[Operand<'static>],
+) -> Option<(
+    Vec<Operand<'static>>,
+    Vec<jitasm_a64::dynamic::Patch>,
+    Vec<jitasm_a64::dynamic::Unknown>,
+)> {
+    use jitasm_a64::dynamic::{Immediate, Part, Patch, Unknown};
+    let stand_in = |r: Reg| match r.class() {
+        RegClass::Sp | RegClass::Wsp => r,
+        class => Reg::new(class, 0).unwrap(),
+    };
+    let (mut template, mut patches, mut unknown) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, &op) in ops.iter().enumerate() {
+        let at = i as u8;
+        let mut u = Unknown::default();
+        let t = match op {
+            Operand::Reg(r) => {
+                patches.push(Patch::reg(at, Part::Reg, r.num()));
+                u.reg = true;
+                Operand::Reg(stand_in(r))
+            }
+            Operand::Imm(v) => {
+                patches.push(v.patch(at, Part::Value, 1));
+                u.value = true;
+                Operand::Imm(0)
+            }
+            Operand::Elem(e) => {
+                patches.push(Patch::reg(at, Part::Reg, e.reg));
+                patches.push(e.index.patch(at, Part::Value, 1));
+                u.reg = true;
+                u.value = true;
+                Operand::Elem(Elem {
+                    reg: 0,
+                    index: 0,
+                    ..e
+                })
+            }
+            Operand::Mem(m) => {
+                patches.push(Patch::reg(at, Part::Reg, m.base.num()));
+                u.reg = true;
+                let offset = match m.offset {
+                    MemOffset::Imm(v) => {
+                        patches.push(v.patch(at, Part::Value, 1));
+                        u.value = true;
+                        MemOffset::Imm(0)
+                    }
+                    MemOffset::Reg(x, md) => {
+                        patches.push(Patch::reg(at, Part::Index, x.num()));
+                        u.index = true;
+                        MemOffset::Reg(stand_in(x), md)
+                    }
+                };
+                Operand::Mem(Mem {
+                    base: stand_in(m.base),
+                    offset,
+                    ..m
+                })
+            }
+            Operand::Label(_) | Operand::Symbol(_) => return None,
+            other => other,
+        };
+        template.push(t);
+        unknown.push(u);
+    }
+    Some((template, patches, unknown))
+}
+
+/// The code `dynasm!` generates for a fast plan (`emit_a64.rs`), as a
+/// function: the own forms, then the rewrite and the forms of the
+/// instruction it names.
+fn dynamic_chain<'a>(
+    m: &str,
+    plan: &jitasm_a64::dynamic::FastPlan,
+    o: &[Operand<'a>],
+) -> Option<jitasm_a64::Encoded<'a>> {
+    use jitasm_a64::fast::{encode_fast, rewrite, Alias, FAST_FORMS};
+    for i in plan.own.clone() {
+        if let Some(e) = encode_fast(FAST_FORMS[i as usize], o) {
+            return Some(e);
+        }
+    }
+    if !plan.alias || plan.bases.is_empty() {
+        return None;
+    }
+    let r = rewrite(Alias::named(m), o)?;
+    let (_, base) = plan.bases.iter().find(|(b, _)| *b == r.mnemonic())?;
+    base.clone()
+        .find_map(|i| encode_fast(FAST_FORMS[i as usize], r.operands()))
+}
+
+/// `dynasm!`'s fast path (`jitasm_a64::dynamic::emit_fast`) against its
+/// general path (`dynamic::emit`), on the instances of every impl with
+/// every register and value a Rust value, then with one value changed
+/// (out of range included: register numbers past 31, immediates no field
+/// takes): whenever the fast path answers, the word is the general path's
+/// and it recorded no error; it declines whatever the general path
+/// rejects; and it answers whatever the matcher's first level takes.
+#[test]
+fn dynamic_fast_path_equals_general_path() {
+    use jitasm_a64::dynamic::{emit, fast_plan, fast_with, may_fit, Patch};
+    let mut r = Rng(0x0dd_ba11_5eed_1234);
+    let (mut answered, mut declined) = (0usize, 0usize);
+    let mut failures = Vec::new();
+    let mut check = |m: &str, ops: &[Operand<'static>], r: &mut Rng, failures: &mut Vec<String>| {
+        let Some((template, mut patches, unknown)) = as_dynamic(ops) else {
+            return;
+        };
+        let Ok(run) = may_fit(m, &template, &unknown) else {
+            return;
+        };
+        let plan = fast_plan(m, &template, &unknown, run.clone());
+        for round in 0..2 {
+            if round == 1 {
+                // One value changed, perhaps out of every range.
+                if patches.is_empty() {
+                    return;
+                }
+                let k = r.below(patches.len() as u64) as usize;
+                match &mut patches[k] {
+                    Patch::Reg { num, .. } => *num = r.pick(&[0, 1, 30, 31, 32, 33, 255]),
+                    Patch::Int { value, .. } => *value = Some(any_imm(r) as i128),
+                    Patch::Float { .. } => {}
+                }
+            }
+            let fast = fast_with(&template, &patches, |o| dynamic_chain(m, &plan, o));
+            let mut sink = Sink::default();
+            emit(&mut sink, m, run.clone(), &template, &patches);
+            let general = if sink.errors.is_empty() {
+                Ok(sink.bytes.clone())
+            } else {
+                Err(sink.errors.join("; "))
+            };
+            let bad = match (&fast, &general) {
+                (Some(e), Ok(b)) => {
+                    answered += 1;
+                    e.bytes()[..] != b[..]
+                }
+                (Some(e), Err(g)) => {
+                    failures.push(format!(
+                        "{m} {template:?} {patches:?}: fast {:08x}, general error {g}",
+                        e.word()
+                    ));
+                    false
+                }
+                (None, _) => {
+                    declined += 1;
+                    false
+                }
+            };
+            if bad && failures.len() < 50 {
+                failures.push(format!(
+                    "{m} {template:?} {patches:?}: fast {fast:?}, general {general:?}"
+                ));
+            }
+            if let (None, Ok(_), 0) = (&fast, &general, round) {
+                // The plan's first level (own forms, then the rewrite)
+                // must not take what the fast path declined.
+                let mut ops2 = template.clone();
+                let filled = fast_with(&template, &patches, |o| {
+                    ops2 = o.to_vec();
+                    None
+                });
+                assert!(filled.is_none());
+                let first = jitasm_a64::select_among(
+                    &forms()[plan.own.start as usize..plan.own.end as usize],
+                    &ops2,
+                )
+                .is_ok()
+                    || (plan.alias
+                        && jitasm_a64::fast::rewrite(jitasm_a64::fast::Alias::named(m), &ops2)
+                            .is_some_and(|rw| {
+                                jitasm_a64::select_among(
+                                    jitasm_a64::table::forms_of(rw.mnemonic()).unwrap_or(&[]),
+                                    rw.operands(),
+                                )
+                                .is_ok()
+                            }));
+                let dynamic_imm = unknown.iter().any(|u| u.value);
+                if first && !(plan.alias && dynamic_imm) && failures.len() < 50 {
+                    failures.push(format!(
+                        "{m} {ops:?}: the fast path declined a first-level instance"
+                    ));
+                }
+            }
+        }
+    };
+    for imp in IMPLS.iter() {
+        if let Some((lo, hi)) = imp.span {
+            for k in 0..16 {
+                let form = &forms()[lo + k % (hi - lo)];
+                let ops = gen::operands(form, &mut r);
+                check(imp.mnemonic, &ops, &mut r, &mut failures);
+            }
+        } else {
+            let label = LabelRef::new(LabelTarget::Dynamic(DynamicLabel::from_index(3)));
+            for _ in 0..16 {
+                let ops: Vec<Operand<'static>> = imp
+                    .tokens
+                    .iter()
+                    .flat_map(|t| of_type(t, &mut r, label))
+                    .collect();
+                check(imp.mnemonic, &ops, &mut r, &mut failures);
+            }
+        }
+    }
+    eprintln!(
+        "dynamic fast path: {answered} instances answered, {declined} left to the general path"
+    );
+    assert!(
+        failures.is_empty(),
+        "dynasm!'s fast path differs from its general path:\n{}",
+        failures.join("\n")
+    );
+    assert!(answered > 50_000, "{answered}");
+}
+
+/// The fast path's copies of the table rows are the table's rows.
+#[test]
+fn fast_forms_are_the_table() {
+    for (i, f) in forms().iter().enumerate() {
+        assert_eq!(jitasm_a64::fast::fast_form(i), Some(f), "form {i}");
+    }
+    assert_eq!(jitasm_a64::fast::fast_form(forms().len()), None);
 }
 
 // ---------------------------------------------------------------------------

@@ -74,13 +74,16 @@ impl Collector<'_> {
         }
         let mnemonic = d.mnemonic;
         let (lo, hi) = (d.forms.start, d.forms.end);
+        let fast = a64_fast(&p, d);
         let lets = &v.lets;
         let out = self.output();
         let code = quote! {
             {
                 #lets
                 let __ops = #out;
-                #p::a64::dynamic::emit(__ops, #mnemonic, #lo..#hi, &[#(#ops),*], &[#(#patches),*]);
+                #p::a64::dynamic::emit_fast(
+                    __ops, #mnemonic, #lo..#hi, &[#(#ops),*], &[#(#patches),*], #fast,
+                );
             }
         };
         self.flush();
@@ -197,6 +200,49 @@ impl Collector<'_> {
         };
         let mode = format_ident!("{}", format!("{:?}", m.mode));
         quote!(#a::Mem { base: #base, offset: #offset, mode: #a::MemMode::#mode })
+    }
+}
+
+/// The fast path of an instruction with Rust values
+/// (`jitasm_a64::dynamic::emit_fast`): a closure trying, on the operands
+/// with the values in, the forms and alias rules found now
+/// (`jitasm_a64::dynamic::fast_plan`), each form a constant of
+/// `jitasm_a64::fast::FAST_FORMS`.
+fn a64_fast(p: &TokenStream, d: &A64Instruction<'_, '_>) -> TokenStream {
+    let unknown: Vec<jitasm_a64::dynamic::Unknown> = d
+        .parts
+        .iter()
+        .map(|x| jitasm_a64::dynamic::Unknown {
+            reg: x.reg.is_some(),
+            index: x.index.is_some(),
+            value: x.value.is_some(),
+        })
+        .collect();
+    let plan = jitasm_a64::dynamic::fast_plan(d.mnemonic, d.operands, &unknown, d.forms.clone());
+    let f = quote!(#p::a64::fast);
+    let tries = |o: &TokenStream, forms: core::ops::Range<u16>| {
+        let forms = forms.map(|i| Literal::usize_unsuffixed(i as usize));
+        quote!(::core::option::Option::None #(.or_else(|| #f::encode_fast(#f::FAST_FORMS[#forms], #o)))*)
+    };
+    let own = tries(&quote!(__o), plan.own);
+    if !plan.alias || plan.bases.is_empty() {
+        return quote!(|__o| #own);
+    }
+    let m = d.mnemonic;
+    let arms = plan.bases.into_iter().map(|(name, forms)| {
+        let t = tries(&quote!(__s), forms);
+        quote!(#name => #t,)
+    });
+    quote! {
+        |__o| #own.or_else(|| {
+            const __A: ::core::option::Option<#f::Alias> = #f::Alias::named(#m);
+            let __r = #f::rewrite(__A, __o)?;
+            let __s = __r.operands();
+            match __r.mnemonic() {
+                #(#arms)*
+                _ => ::core::option::Option::None,
+            }
+        })
     }
 }
 

@@ -190,8 +190,10 @@ fn lower(tok: &str, i: usize) -> String {
 
 /// How an alias's argument lists are given.
 enum Sig {
-    /// By hand: each list of tokens.
-    Hand(&'static [&'static [&'static str]]),
+    /// By hand: each list of tokens, and the instructions the alias rules
+    /// rewrite such a call to (the fast path tries their forms; a test
+    /// checks every rewrite of every impl lands in one of them).
+    Hand(&'static [&'static [&'static str]], &'static [&'static str]),
     /// The argument lists of `base`'s forms with the operand at `drop`
     /// removed, from the forms where it is a general register that may be
     /// the zero register (the alias puts `xzr`/`wzr` there); with `None`,
@@ -255,46 +257,65 @@ fn aliases() -> Vec<(String, Vec<Sig>)> {
     let mut v: Vec<(String, Vec<Sig>)> = Vec::new();
     let mut add = |m: &str, s: Vec<Sig>| v.push((m.to_string(), s));
     for h in HINTS {
-        add(h, vec![Sig::Hand(&[&[]])]);
+        add(h, vec![Sig::Hand(&[&[]], &["hint"])]);
     }
-    add("bti", vec![Sig::Hand(&[&[], &["Bti"]])]);
-    for m in [
-        "ret", "dcps1", "dcps2", "dcps3", "isb", "clrex", "ssbb", "pssbb",
-    ] {
-        add(m, vec![Sig::Hand(&[&[]])]);
+    add("bti", vec![Sig::Hand(&[&[], &["Bti"]], &["hint"])]);
+    let same: [(&str, &'static [&'static str]); 8] = [
+        ("ret", &["ret"]),
+        ("dcps1", &["dcps1"]),
+        ("dcps2", &["dcps2"]),
+        ("dcps3", &["dcps3"]),
+        ("isb", &["isb"]),
+        ("clrex", &["clrex"]),
+        ("ssbb", &["dsb"]),
+        ("pssbb", &["dsb"]),
+    ];
+    for (m, base) in same {
+        add(m, vec![Sig::Hand(&[&[]], base)]);
     }
     add(
         "mov",
         vec![
-            Sig::Hand(&[
-                &["X", "X"],
-                &["W", "W"],
-                &["X", "Sp"],
-                &["Sp", "X"],
-                &["Sp", "Sp"],
-                &["W", "Wsp"],
-                &["Wsp", "W"],
-                &["Wsp", "Wsp"],
-                &["X", "Imm"],
-                &["W", "Imm"],
-                &["Sp", "Imm"],
-                &["Wsp", "Imm"],
-                &["EB", "EB"],
-                &["EH", "EH"],
-                &["ES", "ES"],
-                &["ED", "ED"],
-                &["EB", "W"],
-                &["EH", "W"],
-                &["ES", "W"],
-                &["ED", "X"],
-                &["W", "ES"],
-                &["X", "ED"],
-                &["B", "EB"],
-                &["H", "EH"],
-                &["S", "ES"],
-                &["D", "ED"],
-            ]),
-            Sig::Hand(VEC_SAME),
+            Sig::Hand(&[&["X", "X"], &["W", "W"]], &["orr"]),
+            Sig::Hand(
+                &[
+                    &["X", "Sp"],
+                    &["Sp", "X"],
+                    &["Sp", "Sp"],
+                    &["W", "Wsp"],
+                    &["Wsp", "W"],
+                    &["Wsp", "Wsp"],
+                ],
+                &["add"],
+            ),
+            Sig::Hand(
+                &[
+                    &["X", "Imm"],
+                    &["W", "Imm"],
+                    &["Sp", "Imm"],
+                    &["Wsp", "Imm"],
+                ],
+                &["movz", "movn", "orr"],
+            ),
+            Sig::Hand(
+                &[
+                    &["EB", "EB"],
+                    &["EH", "EH"],
+                    &["ES", "ES"],
+                    &["ED", "ED"],
+                    &["EB", "W"],
+                    &["EH", "W"],
+                    &["ES", "W"],
+                    &["ED", "X"],
+                ],
+                &["ins"],
+            ),
+            Sig::Hand(&[&["W", "ES"], &["X", "ED"]], &["umov"]),
+            Sig::Hand(
+                &[&["B", "EB"], &["H", "EH"], &["S", "ES"], &["D", "ED"]],
+                &["dup"],
+            ),
+            Sig::Hand(VEC_SAME, &["orr"]),
         ],
     );
     for (m, base, drop) in [
@@ -328,50 +349,94 @@ fn aliases() -> Vec<(String, Vec<Sig>)> {
             m,
             vec![
                 Sig::Derive(base, None),
-                Sig::Hand(&[&["X", "X", "Imm"], &["W", "W", "Imm"]]),
+                Sig::Hand(
+                    &[&["X", "X", "Imm"], &["W", "W", "Imm"]],
+                    if m == "ror" {
+                        &["extr"]
+                    } else {
+                        &["ubfm", "sbfm"]
+                    },
+                ),
             ],
         );
     }
-    add("sxtb", vec![Sig::Hand(&[&["X", "W"], &["W", "W"]])]);
-    add("sxth", vec![Sig::Hand(&[&["X", "W"], &["W", "W"]])]);
-    add("sxtw", vec![Sig::Hand(&[&["X", "W"]])]);
-    add("uxtb", vec![Sig::Hand(&[&["W", "W"], &["X", "W"]])]);
-    add("uxth", vec![Sig::Hand(&[&["W", "W"], &["X", "W"]])]);
+    add(
+        "sxtb",
+        vec![Sig::Hand(&[&["X", "W"], &["W", "W"]], &["sbfm"])],
+    );
+    add(
+        "sxth",
+        vec![Sig::Hand(&[&["X", "W"], &["W", "W"]], &["sbfm"])],
+    );
+    add("sxtw", vec![Sig::Hand(&[&["X", "W"]], &["sbfm"])]);
+    add(
+        "uxtb",
+        vec![Sig::Hand(&[&["W", "W"], &["X", "W"]], &["ubfm"])],
+    );
+    add(
+        "uxth",
+        vec![Sig::Hand(&[&["W", "W"], &["X", "W"]], &["ubfm"])],
+    );
     for m in ["ubfx", "sbfx", "bfxil", "ubfiz", "sbfiz", "bfi"] {
         add(
             m,
-            vec![Sig::Hand(&[
-                &["X", "X", "Imm", "Imm"],
-                &["W", "W", "Imm", "Imm"],
-            ])],
+            vec![Sig::Hand(
+                &[&["X", "X", "Imm", "Imm"], &["W", "W", "Imm", "Imm"]],
+                &["ubfm", "sbfm", "bfm"],
+            )],
         );
     }
     add(
         "bfc",
-        vec![Sig::Hand(&[&["X", "Imm", "Imm"], &["W", "Imm", "Imm"]])],
+        vec![Sig::Hand(
+            &[&["X", "Imm", "Imm"], &["W", "Imm", "Imm"]],
+            &["bfm"],
+        )],
     );
     for m in ["cset", "csetm"] {
-        add(m, vec![Sig::Hand(&[&["X", "Cond"], &["W", "Cond"]])]);
+        add(
+            m,
+            vec![Sig::Hand(
+                &[&["X", "Cond"], &["W", "Cond"]],
+                &["csinc", "csinv"],
+            )],
+        );
     }
     for m in ["cinc", "cinv", "cneg"] {
         add(
             m,
-            vec![Sig::Hand(&[&["X", "X", "Cond"], &["W", "W", "Cond"]])],
+            vec![Sig::Hand(
+                &[&["X", "X", "Cond"], &["W", "W", "Cond"]],
+                &["csinc", "csinv", "csneg"],
+            )],
         );
     }
     // The named `sys` operations (`dc civac, x0`, `ic iallu`), and `sys`
     // without `Xt`.
-    add("dc", vec![Sig::Hand(&[&["DcOp", "X"]])]);
-    add("ic", vec![Sig::Hand(&[&["IcOp"], &["IcOp", "X"]])]);
-    add("at", vec![Sig::Hand(&[&["AtOp", "X"]])]);
-    add("tlbi", vec![Sig::Hand(&[&["TlbiOp"], &["TlbiOp", "X"]])]);
-    add("sys", vec![Sig::Hand(&[&["Imm", "CReg", "CReg", "Imm"]])]);
-    // `tbz w0, #bit, label` is the X form (llvm-mc's reading).
+    add("dc", vec![Sig::Hand(&[&["DcOp", "X"]], &["sys"])]);
+    add(
+        "ic",
+        vec![Sig::Hand(&[&["IcOp"], &["IcOp", "X"]], &["sys"])],
+    );
+    add("at", vec![Sig::Hand(&[&["AtOp", "X"]], &["sys"])]);
+    add(
+        "tlbi",
+        vec![Sig::Hand(&[&["TlbiOp"], &["TlbiOp", "X"]], &["sys"])],
+    );
+    add(
+        "sys",
+        vec![Sig::Hand(&[&["Imm", "CReg", "CReg", "Imm"]], &["sys"])],
+    );
+    // `tbz w0, #bit, label` is the X form (llvm-mc's reading: a fallback
+    // of the instruction, not an alias rule; the general path takes it).
     for m in ["tbz", "tbnz"] {
-        add(m, vec![Sig::Hand(&[&["W", "Imm", "Label"]])]);
+        add(m, vec![Sig::Hand(&[&["W", "Imm", "Label"]], &[])]);
     }
     for c in CONDS {
-        add(&format!("b.{c}"), vec![Sig::Hand(&[&["Label"]])]);
+        add(
+            &format!("b.{c}"),
+            vec![Sig::Hand(&[&["Label"]], &["b.cond"])],
+        );
     }
     v
 }
@@ -461,6 +526,8 @@ fn tuples(ops: &[&OpDef], wide: bool) -> Vec<Vec<&'static str>> {
 struct Entry {
     forms: BTreeSet<usize>,
     alias: bool,
+    /// For an alias impl: the instructions its rewrites may name.
+    bases: BTreeSet<&'static str>,
 }
 
 /// One impl in the tests' list: mnemonic, method, the span of forms it
@@ -503,10 +570,14 @@ fn generate_from(defs: &[FormDef]) -> (String, usize) {
     let mut alias_list = aliases();
     alias_list.extend(lse_aliases(&mnemonics));
     for (m, sigs) in &alias_list {
-        let mut lists: BTreeSet<Vec<&'static str>> = BTreeSet::new();
+        let mut lists: BTreeMap<Vec<&'static str>, BTreeSet<&'static str>> = BTreeMap::new();
         for s in sigs {
             match s {
-                Sig::Hand(ls) => lists.extend(ls.iter().map(|l| l.to_vec())),
+                Sig::Hand(ls, bases) => {
+                    for l in *ls {
+                        lists.entry(l.to_vec()).or_default().extend(*bases);
+                    }
+                }
                 Sig::Derive(base, drop) => {
                     let mut found = false;
                     for d in defs.iter().filter(|d| d.mnemonic == *base) {
@@ -526,15 +597,25 @@ fn generate_from(defs: &[FormDef]) -> (String, usize) {
                                     .collect()
                             }
                         };
-                        lists.extend(tuples(&ops, wide(d)));
+                        for t in tuples(&ops, wide(d)) {
+                            lists.entry(t).or_default().insert(base);
+                        }
                     }
                     assert!(found, "alias {m}: no base instruction {base}");
                 }
             }
         }
         let e = all.entry(m.clone()).or_default();
-        for l in lists {
-            e.entry(l.len()).or_default().entry(l).or_default().alias = true;
+        for (l, bases) in lists {
+            for b in &bases {
+                assert!(
+                    mnemonics.contains(b),
+                    "alias {m}: base {b} is no instruction of the table"
+                );
+            }
+            let entry = e.entry(l.len()).or_default().entry(l).or_default();
+            entry.alias = true;
+            entry.bases.extend(bases);
         }
     }
     for (m, arities) in &all {
@@ -561,9 +642,21 @@ fn generate_from(defs: &[FormDef]) -> (String, usize) {
          use jitasm_core::CodeSink;\n\n\
          type R = Result<(), EncodeError>;\n\n",
     );
+    // Each mnemonic's forms: a run of the table.
+    let mut runs: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for (i, d) in defs.iter().enumerate() {
+        let r = runs.entry(d.mnemonic.as_str()).or_insert((i, i));
+        assert_eq!(r.1, i, "the forms of {} are not one run", d.mnemonic);
+        r.1 = i + 1;
+    }
+    let run = |m: &str| runs.get(m).copied().unwrap_or((0, 0));
+    let alias_const = |m: &str| format!("a::{}", m.replace('.', "_").to_uppercase());
+    let mut alias_names: BTreeSet<&str> = BTreeSet::new();
     let mut impls = 0;
     // (mnemonic, method, table span or alias, tokens) for the tests' list.
     let mut listing: Vec<Listed> = Vec::new();
+    // Each impl's fast-path plan: its own forms and its aliases' bases.
+    let mut plans: Vec<Plan> = Vec::new();
     for (m, arities) in &all {
         let plain = PLAIN_COUNT
             .iter()
@@ -630,16 +723,51 @@ fn generate_from(defs: &[FormDef]) -> (String, usize) {
                     .collect();
                 let lowers: Vec<String> =
                     tuple.iter().enumerate().map(|(i, t)| lower(t, i)).collect();
-                let (call, span) = if entry.alias {
-                    (format!("self.emit_alias({m:?}, o)"), None)
+                let list = |lo: usize, hi: usize| {
+                    (lo..hi)
+                        .map(|i| i.to_string())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                };
+                let (call, span, plan) = if entry.alias {
+                    // The whole matcher's order: the mnemonic's own forms
+                    // (if it is one of the table), then its alias rules.
+                    let (lo, hi) = run(m);
+                    let bases: Vec<(&str, (usize, usize))> =
+                        entry.bases.iter().map(|b| (*b, run(b))).collect();
+                    if !bases.is_empty() {
+                        alias_names.insert(m.as_str());
+                    }
+                    let arms: Vec<String> = bases
+                        .iter()
+                        .map(|(b, (blo, bhi))| format!("{b:?} [{}]", list(*blo, *bhi)))
+                        .collect();
+                    let rules = if arms.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; alias {}; {}", alias_const(m), arms.join(" "))
+                    };
+                    (
+                        format!(
+                            "self.emit_alias_fast({m:?}, o, |o| fast!(o; {}{rules}))",
+                            list(lo, hi)
+                        ),
+                        None,
+                        ((lo, hi), bases.iter().map(|(_, r)| *r).collect()),
+                    )
                 } else {
                     let lo = *entry.forms.first().unwrap();
                     let hi = *entry.forms.last().unwrap() + 1;
                     (
-                        format!("self.emit_in({m:?}, {lo}, {hi}, o)"),
+                        format!(
+                            "self.emit_fast({m:?}, ({lo}, {hi}), o, |o| fast!(o; {}))",
+                            list(lo, hi)
+                        ),
                         Some((lo, hi)),
+                        ((lo, hi), Vec::new()),
                     )
                 };
+                plans.push(plan);
                 let trait_args = if tys.is_empty() {
                     String::new()
                 } else {
@@ -688,7 +816,103 @@ fn generate_from(defs: &[FormDef]) -> (String, usize) {
         .unwrap();
     }
     s.push_str("        }\n    };\n}\n");
+    // The fast path's plans, in the same order, for the tests.
+    s.push_str(
+        "\n/// Every impl's fast-path plan as `id own_lo own_hi [base_lo base_hi …];`\n\
+         /// (the impl's own forms, then the runs of the instructions its alias rules may\n\
+         /// name), passed to the macro named by the caller. For the tests.\n\
+         #[doc(hidden)]\n#[macro_export]\nmacro_rules! __jitasm_a64_builder_plans {\n    ($cb:ident) => {\n        $cb! {\n",
+    );
+    for (id, ((lo, hi), bases)) in plans.iter().enumerate() {
+        let bases: Vec<String> = bases.iter().map(|(a, b)| format!("{a} {b}")).collect();
+        writeln!(s, "            {id} {lo} {hi} [{}];", bases.join(" ")).unwrap();
+    }
+    s.push_str("        }\n    };\n}\n");
+    // The aliases of the impls, named while compiling.
+    s.push_str(
+        "\n/// The alias rules of each alias impl's mnemonic, found while compiling.\n\
+         mod a {\n    use crate::fast::Alias;\n",
+    );
+    for m in &alias_names {
+        writeln!(
+            s,
+            "    pub(super) const {}: Option<Alias> = Alias::named({m:?});",
+            alias_const(m).trim_start_matches("a::")
+        )
+        .unwrap();
+    }
+    s.push_str("}\n");
+    fast_forms(&mut s, defs);
     (s, impls)
+}
+
+/// An impl's fast-path plan: its own forms, and the runs of the
+/// instructions its alias rules may name.
+type Plan = ((usize, usize), Vec<(usize, usize)>);
+
+/// The table's forms as `const` items (`FAST_FORMS`, in the table's order,
+/// the rows of `crates/jitasm-a64/src/generated/forms.rs` written as
+/// constants, so that a fast path inlined in another crate sees them).
+fn fast_forms(s: &mut String, defs: &[FormDef]) {
+    let mut mnemonics: Vec<&str> = defs.iter().map(|d| d.mnemonic.as_str()).collect();
+    mnemonics.dedup();
+    let mut features: Vec<&str> = defs.iter().map(|d| d.feature.as_str()).collect();
+    features.sort();
+    features.dedup();
+    s.push_str(
+        "\n/// The table's rows as constants (see `FAST_FORMS`).\n\
+         mod f {\n    \
+         use crate::table::{Form, OpKind, OpKind::*, OpSpec, Qual, Qual::*};\n\n    \
+         const fn o(kind: OpKind, qual: Qual, count: u8, fields: &'static [(u8, u8)]) -> OpSpec {\n        \
+         OpSpec { kind, qual, count, fields }\n    }\n\n    \
+         const fn f(mnemonic: u16, bits: u32, mask: u32, feature: u8, operands: &'static [OpSpec]) -> Form {\n        \
+         Form { mnemonic, bits, mask, feature, operands }\n    }\n\n",
+    );
+    for (i, d) in defs.iter().enumerate() {
+        let ops: Vec<String> = d
+            .operands
+            .iter()
+            .map(|o| {
+                let fields: Vec<String> = o
+                    .fields
+                    .iter()
+                    .map(|(l, w)| format!("({l}, {w})"))
+                    .collect();
+                format!(
+                    "o({}, {}, {}, &[{}])",
+                    o.kind,
+                    o.qual,
+                    o.count,
+                    fields.join(", ")
+                )
+            })
+            .collect();
+        writeln!(
+            s,
+            "    pub(super) const F{i}: Form = f({}, {:#010x}, {:#010x}, {}, &[{}]);",
+            mnemonics.binary_search(&d.mnemonic.as_str()).unwrap(),
+            d.bits,
+            d.mask,
+            features.binary_search(&d.feature.as_str()).unwrap(),
+            ops.join(", ")
+        )
+        .unwrap();
+    }
+    s.push_str("}\n");
+    writeln!(
+        s,
+        "\n/// Every form of the table, in its order, as a constant: indexed by a constant\n\
+         /// where the fast path is inlined, a form is known while compiling\n\
+         /// (`crate::fast`; a test checks each is the table's row).\n\
+         /// A reference, so that indexing it copies no array.\n\
+         #[doc(hidden)]\npub const FAST_FORMS: &[&crate::table::Form; {}] = &[",
+        defs.len()
+    )
+    .unwrap();
+    for i in 0..defs.len() {
+        writeln!(s, "    &f::F{i},").unwrap();
+    }
+    s.push_str("];\n");
 }
 
 #[cfg(test)]
