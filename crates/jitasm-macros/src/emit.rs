@@ -647,7 +647,7 @@ impl Collector<'_> {
                 #p::x64::Mode::#mode,
                 #mnemonic,
                 &[#(#forms),*],
-                &[#(#ops),*],
+                [#(#ops),*],
                 #p::x64::Decorations { mask: #mask, zeroing: #zeroing, rounding: #rounding, sae: #sae },
                 #p::x64::Prefixes(#prefixes),
             );

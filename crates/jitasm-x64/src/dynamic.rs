@@ -123,22 +123,27 @@ impl<T: ?Sized> Address for *mut T {
 /// error, through [`select_among`].
 #[cfg_attr(not(debug_assertions), inline(always))]
 #[cfg_attr(debug_assertions, inline)]
-pub fn emit<S: CodeSink + ?Sized>(
+pub fn emit<S: CodeSink + ?Sized, const N: usize>(
     sink: &mut S,
     mode: Mode,
     mnemonic: u16,
     forms: &[u16],
-    operands: &[Operand<'_>],
+    operands: [Operand<'_>; N],
     decorations: Decorations,
     prefixes: Prefixes,
 ) {
     if mode == Mode::Long && prefixes.0 == 0 && mnemonic != XCHG {
-        if let Some(enc) = fast(forms, operands, decorations) {
+        if let Some(enc) = fast(forms, &operands[..], decorations) {
             // No label on this path: the bytes are the instruction.
             enc.emit(sink);
             return;
         }
     }
+    // By value: were the array's address to escape into the general path,
+    // it would have to live in memory, and in a function of many
+    // instructions the optimizer stops following the constants stored
+    // there (the operands' kinds), leaving the fast path a table
+    // interpreter of kilobytes per instruction.
     emit_slow(sink, mode, mnemonic, forms, operands, decorations, prefixes)
 }
 
@@ -182,18 +187,18 @@ pub fn fast_form(i: usize) -> Option<&'static Form> {
 
 /// [`emit`] through the general matcher.
 #[inline(never)]
-fn emit_slow<S: CodeSink + ?Sized>(
+fn emit_slow<S: CodeSink + ?Sized, const N: usize>(
     sink: &mut S,
     mode: Mode,
     mnemonic: u16,
     forms: &[u16],
-    operands: &[Operand<'_>],
+    operands: [Operand<'_>; N],
     decorations: Decorations,
     prefixes: Prefixes,
 ) {
     let inst = Instruction {
         mnemonic: Mnemonic(mnemonic),
-        operands,
+        operands: &operands,
         decorations,
         prefixes,
     };

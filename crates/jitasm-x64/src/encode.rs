@@ -45,6 +45,44 @@ pub mod reference;
 mod cache;
 pub use cache::SelectCache;
 
+/// `for $i in 0..$n { $body }` written out for the first five values of
+/// `$i` (no form has more than four operands), then a loop for any more.
+/// Where `$n` and the data the body reads are constants (the fast path
+/// inlined over `const` forms), every copy folds to the checks of the
+/// operand values; LLVM does not unroll a loop of three or more iterations
+/// around a large `match` by itself, and the fast path of a three-operand
+/// form then stays a table interpreter (kilobytes of code per call site).
+macro_rules! unrolled {
+    ($n:expr, |$i:ident| $body:block) => {{
+        let n: usize = $n;
+        if 0 < n {
+            let $i = 0usize;
+            $body
+        }
+        if 1 < n {
+            let $i = 1usize;
+            $body
+        }
+        if 2 < n {
+            let $i = 2usize;
+            $body
+        }
+        if 3 < n {
+            let $i = 3usize;
+            $body
+        }
+        if 4 < n {
+            let $i = 4usize;
+            $body
+        }
+        let mut $i = 5usize;
+        while $i < n {
+            $body
+            $i += 1;
+        }
+    }};
+}
+
 /// The longest x86 instruction is 15 bytes; `fwait` forms add one.
 pub const MAX_LEN: usize = 16;
 
@@ -605,9 +643,9 @@ fn form_fits<'a, O: Operands<'a> + ?Sized>(
     if ops.count() != n {
         return form_fits_implied(form, ops.count());
     }
-    for i in 0..n {
+    unrolled!(n, |i| {
         operand_fits(form, form.operands[i], ops.op(i).borrow(), mode).map_err(|m| (i as u8, m))?;
-    }
+    });
     Ok(())
 }
 
@@ -1209,13 +1247,13 @@ struct Best<'a> {
 #[cfg_attr(not(debug_assertions), inline(always))]
 #[cfg_attr(debug_assertions, inline)]
 fn unsized_mem_size<'a, O: Operands<'a> + ?Sized>(form: &Form, ops: &O) -> u16 {
-    for i in 0..ops.count() {
+    unrolled!(ops.count(), |i| {
         if let Operand::Mem(m) = ops.op(i).borrow() {
             if m.size == 0 && m.bcst == 0 {
                 return form.mem_size;
             }
         }
-    }
+    });
     0
 }
 
@@ -1440,7 +1478,7 @@ fn layout_simple<'a, 'm, O: Operands<'a> + ?Sized>(
     let mut nimm = 0usize;
     let mut needs_rex = false;
     let mut high = false;
-    for i in 0..form.operands.len() {
+    unrolled!(form.operands.len(), |i| {
         let k = &form.operands[i];
         match (slot(*k), ops.op(i).borrow()) {
             (Slot::Fixed(_), _) => {}
@@ -1497,7 +1535,7 @@ fn layout_simple<'a, 'm, O: Operands<'a> + ?Sized>(
             }
             _ => return Err(Fail::Unsure),
         }
-    }
+    });
     // `xchg eax, eax` (an error) and everything else unusual: the general path.
     if opreg == Some(0) && form.opcode == 0x90 {
         return Err(Fail::Unsure);

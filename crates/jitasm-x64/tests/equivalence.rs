@@ -474,15 +474,24 @@ fn run(mode: Mode) {
                     .map(|f| FORMS.iter().position(|g| std::ptr::eq(g, *f)).unwrap() as u16)
                     .collect();
                 let mut sink = Sink::default();
-                jitasm_x64::dynamic::emit(
-                    &mut sink,
-                    mode,
-                    form.mnemonic,
-                    &indices,
-                    &inst.ops,
-                    inst.dec,
-                    pf,
-                );
+                // The operands by value, as an array of their number.
+                macro_rules! emit_n {
+                    ($($n:literal)*) => {
+                        match inst.ops.len() {
+                            $($n => jitasm_x64::dynamic::emit(
+                                &mut sink,
+                                mode,
+                                form.mnemonic,
+                                &indices,
+                                <[Operand<'_>; $n]>::try_from(&inst.ops[..]).unwrap(),
+                                inst.dec,
+                                pf,
+                            ),)*
+                            n => panic!("{n} operands"),
+                        }
+                    };
+                }
+                emit_n!(0 1 2 3 4 5 6);
                 st.compared += 1;
                 // `xchg` tries both operand orders (as `select` does).
                 let theirs = if form.mnemonic() == "xchg" {
