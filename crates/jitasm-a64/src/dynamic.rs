@@ -223,13 +223,48 @@ fn family_reg(like: Reg, num: u8) -> Option<Reg> {
     }
 }
 
-#[cfg_attr(not(debug_assertions), inline(always))]
-fn register_error(num: u8) -> Error {
-    Error::ValueOutOfRange {
-        what: "register number",
-        value: num as i128,
-        min: 0,
-        max: 31,
+/// Why a value cannot be put into an operand: copied around without
+/// allocating (the fast path only asks whether it fits); [`Wrong::error`]
+/// is the error the output records.
+#[derive(Clone, Copy, Debug)]
+enum Wrong {
+    /// A register number past the family.
+    Register(u8),
+    /// A value out of the operand model's range.
+    Range {
+        what: &'static str,
+        value: i128,
+        min: i128,
+        max: i128,
+    },
+    /// A Rust value where the operand takes none ("a Rust value cannot
+    /// give …").
+    Misplaced(&'static str),
+}
+
+impl Wrong {
+    /// The error recorded for an instruction at output offset `at`.
+    fn error(self, at: usize) -> Error {
+        match self {
+            Wrong::Register(num) => Error::ValueOutOfRange {
+                what: "register number",
+                value: num as i128,
+                min: 0,
+                max: 31,
+            },
+            Wrong::Range {
+                what,
+                value,
+                min,
+                max,
+            } => Error::ValueOutOfRange {
+                what,
+                value,
+                min,
+                max,
+            },
+            Wrong::Misplaced(what) => misplaced(at, what),
+        }
     }
 }
 
@@ -242,12 +277,12 @@ fn misplaced(at: usize, what: &str) -> Error {
 /// `k + x` as a 64-bit operand value (signed, or unsigned as two's
 /// complement).
 #[cfg_attr(not(debug_assertions), inline(always))]
-fn int64(k: i64, x: Option<i128>) -> Result<i64, Error> {
+fn int64(k: i64, x: Option<i128>) -> Result<i64, Wrong> {
     let v = x.and_then(|x| x.checked_add(k as i128));
     match v {
         Some(v) if i64::try_from(v).is_ok() => Ok(v as i64),
         Some(v) if u64::try_from(v).is_ok() => Ok(v as u64 as i64),
-        _ => Err(Error::ValueOutOfRange {
+        _ => Err(Wrong::Range {
             what: "operand value",
             value: v.or(x).unwrap_or(i128::MAX),
             min: i64::MIN as i128,
@@ -258,61 +293,58 @@ fn int64(k: i64, x: Option<i128>) -> Result<i64, Error> {
 
 /// `k + x` as an 8-bit field (a shift amount, a lane index).
 #[cfg_attr(not(debug_assertions), inline(always))]
-fn int8(what: &'static str, k: u8, x: Option<i128>) -> Result<u8, Error> {
+fn int8(what: &'static str, k: u8, x: Option<i128>) -> Result<u8, Wrong> {
     let v = x.and_then(|x| x.checked_add(k as i128));
-    v.and_then(|v| u8::try_from(v).ok())
-        .ok_or(Error::ValueOutOfRange {
-            what,
-            value: v.or(x).unwrap_or(i128::MAX),
-            min: 0,
-            max: 255,
-        })
+    v.and_then(|v| u8::try_from(v).ok()).ok_or(Wrong::Range {
+        what,
+        value: v.or(x).unwrap_or(i128::MAX),
+        min: 0,
+        max: 255,
+    })
 }
 
-/// Puts one value into `op`; `at` is the output offset, for errors.
+/// Puts one value into `op`.
 #[cfg_attr(not(debug_assertions), inline(always))]
-fn apply(op: &mut Operand<'_>, patch: &Patch, at: usize) -> Result<(), Error> {
-    let (part, int) = match *patch {
-        Patch::Reg { part, num, .. } => {
-            let bad = || register_error(num);
-            match (op, part) {
-                (Operand::Reg(r), Part::Reg) => *r = family_reg(*r, num).ok_or_else(bad)?,
-                (Operand::Mem(m), Part::Reg) => m.base = family_reg(m.base, num).ok_or_else(bad)?,
-                (
-                    Operand::Mem(Mem {
-                        offset: MemOffset::Reg(r, _),
-                        ..
-                    }),
-                    Part::Index,
-                ) => *r = family_reg(*r, num).ok_or_else(bad)?,
-                (Operand::Elem(e), Part::Reg) if num <= 31 => e.reg = num,
-                (Operand::List(l), Part::Reg) if num <= 31 => l.first = num,
-                (Operand::LaneList(l), Part::Reg) if num <= 31 => l.first = num,
-                (Operand::Elem(_) | Operand::List(_) | Operand::LaneList(_), Part::Reg) => {
-                    return Err(bad())
+fn apply(op: &mut Operand<'_>, patch: &Patch) -> Result<(), Wrong> {
+    let (part, int) =
+        match *patch {
+            Patch::Reg { part, num, .. } => {
+                let bad = Wrong::Register(num);
+                match (op, part) {
+                    (Operand::Reg(r), Part::Reg) => *r = family_reg(*r, num).ok_or(bad)?,
+                    (Operand::Mem(m), Part::Reg) => m.base = family_reg(m.base, num).ok_or(bad)?,
+                    (
+                        Operand::Mem(Mem {
+                            offset: MemOffset::Reg(r, _),
+                            ..
+                        }),
+                        Part::Index,
+                    ) => *r = family_reg(*r, num).ok_or(bad)?,
+                    (Operand::Elem(e), Part::Reg) if num <= 31 => e.reg = num,
+                    (Operand::List(l), Part::Reg) if num <= 31 => l.first = num,
+                    (Operand::LaneList(l), Part::Reg) if num <= 31 => l.first = num,
+                    (Operand::Elem(_) | Operand::List(_) | Operand::LaneList(_), Part::Reg) => {
+                        return Err(bad)
+                    }
+                    _ => return Err(Wrong::Misplaced("this register")),
                 }
-                _ => return Err(misplaced(at, "this register")),
+                return Ok(());
             }
-            return Ok(());
-        }
-        Patch::Int { part, value, .. } => (part, value),
-        Patch::Float {
-            part, value, coef, ..
-        } => {
-            return match (&*op, part) {
+            Patch::Int { part, value, .. } => (part, value),
+            Patch::Float {
+                part, value, coef, ..
+            } => return match (&*op, part) {
                 (Operand::Imm(0), Part::Value) if coef == 1 => {
                     *op = Operand::Float(value);
                     Ok(())
                 }
-                _ => Err(misplaced(
-                    at,
+                _ => Err(Wrong::Misplaced(
                     "a floating-point number here (an integer goes here, or the value is scaled)",
                 )),
-            }
-        }
-    };
+            },
+        };
     if part != Part::Value {
-        return Err(misplaced(at, "a number for a register"));
+        return Err(Wrong::Misplaced("a number for a register"));
     }
     match op {
         Operand::Imm(k) => *k = int64(*k, int)?,
@@ -328,7 +360,7 @@ fn apply(op: &mut Operand<'_>, patch: &Patch, at: usize) -> Result<(), Error> {
         Operand::Elem(e) => e.index = int8("lane index", e.index, int)?,
         Operand::LaneList(l) => l.index = int8("lane index", l.index, int)?,
         Operand::Label(l) => l.addend = int64(l.addend, int)?,
-        _ => return Err(misplaced(at, "a number here")),
+        _ => return Err(Wrong::Misplaced("a number here")),
     }
     Ok(())
 }
@@ -342,21 +374,21 @@ fn apply(op: &mut Operand<'_>, patch: &Patch, at: usize) -> Result<(), Error> {
 /// which gives the same bytes or records the error.
 #[cfg_attr(not(debug_assertions), inline(always))]
 #[cfg_attr(debug_assertions, inline)]
-pub fn emit_fast<'a, S: CodeSink + ?Sized>(
+pub fn emit_fast<'a, S: CodeSink + ?Sized, const P: usize>(
     sink: &mut S,
     mnemonic: &str,
     forms_range: Range<u16>,
     template: &[Operand<'a>],
-    patches: &[Patch],
+    patches: [Patch; P],
     fast: impl FnOnce(&[Operand<'a>]) -> Option<crate::Encoded<'a>>,
 ) {
-    if let Some(enc) = fast_with(template, patches, fast) {
-        // No label reaches this path (an instruction whose label is the
-        // Rust value is encoded while expanding), but emit registers one.
+    // The patches come by value: only the general path needs them in
+    // memory.
+    if let Some(enc) = fast_with(template, &patches, fast) {
         enc.emit(sink);
         return;
     }
-    emit_slow(sink, mnemonic, forms_range, template, patches)
+    emit_slow(sink, mnemonic, forms_range, template, &patches)
 }
 
 /// The operands with `patches` put in, encoded by `fast`; `None` when a
@@ -382,7 +414,7 @@ pub fn fast_with<'a>(
         let patch = &patches[k];
         let (Patch::Reg { at, .. } | Patch::Int { at, .. } | Patch::Float { at, .. }) = *patch;
         let fits = match ops[..n].get_mut(at as usize) {
-            Some(op) => apply(op, patch, 0).is_ok(),
+            Some(op) => apply(op, patch).is_ok(),
             None => false,
         };
         ok &= fits;
@@ -424,7 +456,7 @@ pub fn emit<S: CodeSink + ?Sized>(
         let (Patch::Reg { at: i, .. } | Patch::Int { at: i, .. } | Patch::Float { at: i, .. }) =
             *patch;
         let result = match ops[..n].get_mut(i as usize) {
-            Some(op) => apply(op, patch, at),
+            Some(op) => apply(op, patch).map_err(|w| w.error(at)),
             None => Err(misplaced(at, "an operand the instruction does not have")),
         };
         if let Err(e) = result {

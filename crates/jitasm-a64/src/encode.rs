@@ -54,7 +54,8 @@ impl<'a> Encoded<'a> {
     }
 
     /// Appends the instruction to `sink`, registering its fixup.
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     pub fn emit<S: CodeSink + ?Sized>(&self, sink: &mut S) {
         let start = sink.offset();
         sink.extend_from_slice(&self.bytes());

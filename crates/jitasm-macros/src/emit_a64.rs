@@ -77,12 +77,28 @@ impl Collector<'_> {
         let fast = a64_fast(&p, d);
         let lets = &v.lets;
         let out = self.output();
+        // Stand-ins without a label are constants: a `const` array, which
+        // the code reads rather than builds (a float's `from_bits` is not
+        // `const` at the crate's minimum Rust version).
+        let template = if d
+            .operands
+            .iter()
+            .any(|o| matches!(o, Operand::Label(_) | Operand::Float(_)))
+        {
+            quote!(&[#(#ops),*])
+        } else {
+            let n = ops.len();
+            quote!({
+                const __T: [#p::a64::Operand<'static>; #n] = [#(#ops),*];
+                &__T
+            })
+        };
         let code = quote! {
             {
                 #lets
                 let __ops = #out;
                 #p::a64::dynamic::emit_fast(
-                    __ops, #mnemonic, #lo..#hi, &[#(#ops),*], &[#(#patches),*], #fast,
+                    __ops, #mnemonic, #lo..#hi, #template, [#(#patches),*], #fast,
                 );
             }
         };
