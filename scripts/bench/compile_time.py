@@ -19,10 +19,16 @@ The crates live outside the workspace (default: `target/compile-time/`
 of this checkout, each with its own target directory).
 
     python3 scripts/bench/compile_time.py [--lines 10000] [--runs 3]
-        [--dir DIR] [--jitasm PATH] [--time-passes] [--keep-going]
+        [--dir DIR] [--jitasm PATH] [--time-passes] [--keep-going] [--json FILE]
+
+`--json FILE` also writes the medians to FILE for `cargo xtask bench-report`:
+{"date": "...Z", "lines": N, "runs": N, "results": {"check": {"jitasm": s,
+"dynasmrs": s}, "debug": {...}, "release": {...}[, "expand": {...}]}}.
 """
 
 import argparse
+import datetime
+import json
 import os
 import random
 import re
@@ -209,6 +215,7 @@ def main() -> None:
     ap.add_argument("--dir", type=Path, default=REPO / "target" / "compile-time")
     ap.add_argument("--jitasm", type=Path, default=REPO / "crates" / "jitasm")
     ap.add_argument("--time-passes", action="store_true")
+    ap.add_argument("--json", type=Path, help="also write the medians to this file")
     args = ap.parse_args()
     if args.lines % PER_FN:
         raise SystemExit(f"--lines must be a multiple of {PER_FN}")
@@ -247,6 +254,18 @@ def main() -> None:
         j = statistics.median(results[("jitasm", mode)])
         d = statistics.median(results[("dynasmrs", mode)])
         print(f"| {mode:8} | {j:6.2f} s | {d:6.2f} s | {j / d:5.2f} |")
+    if args.json:
+        medians = {}
+        for (kind, mode), times in results.items():
+            medians.setdefault(mode, {})[kind] = statistics.median(times)
+        now = datetime.datetime.now(datetime.timezone.utc)
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({
+            "date": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "lines": args.lines,
+            "runs": args.runs,
+            "results": medians,
+        }, indent=1) + "\n")
 
 
 if __name__ == "__main__":
