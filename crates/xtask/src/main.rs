@@ -6,7 +6,11 @@
 //! (runs `crates/jitasm-x64/examples/golden_x86.rs`, which uses the encoder:
 //! xtask itself does not depend on the crates it generates code for, so a
 //! broken generated file never stops the generator).
+//! `cargo xtask bench-report [--no-run] [--measurement-time S] [--compile-time]
+//! [--bench NAME]...`: runs the benchmarks behind issue 8's goals and rewrites
+//! the generated section of `docs/PERFORMANCE.md` (see `bench_report.rs`).
 
+mod bench_report;
 mod builder;
 mod builder_a64;
 
@@ -20,8 +24,12 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("codegen") => codegen(check, args.iter().skip(1).find(|a| !a.starts_with("--"))),
         Some("golden-x86") => golden_x86(check),
+        Some("bench-report") => bench_report::main(&root(), &args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask codegen [--check] [PATH-FILTER] | golden-x86 [--check]");
+            eprintln!(
+                "usage: cargo xtask codegen [--check] [PATH-FILTER] | golden-x86 [--check] \
+                 | bench-report [--no-run] [--measurement-time S] [--compile-time] [--bench NAME]..."
+            );
             ExitCode::from(2)
         }
     }
