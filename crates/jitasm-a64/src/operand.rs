@@ -521,7 +521,12 @@ pub fn system_register(name: &str) -> Option<u16> {
     let num = |s: Option<&str>, c: bool, max: u8| -> Option<u8> {
         let s = s?;
         let s = if c { s.strip_prefix(['c', 'C'])? } else { s };
-        if s.is_empty() || s.len() > 2 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        // Decimal without leading zeros (`c04` is refused, as by llvm-mc).
+        if s.is_empty()
+            || s.len() > 2
+            || (s.len() > 1 && s.starts_with('0'))
+            || !s.bytes().all(|b| b.is_ascii_digit())
+        {
             return None;
         }
         let v: u8 = s.parse().ok()?;
