@@ -444,7 +444,19 @@ pub enum Alias {
     BCond(Cond),
     /// An LSE store (index into `LSE_STORES`).
     LseStore(u8),
+    /// `sxtl`, `sxtl2`, `uxtl`, `uxtl2` (index into `XTL`).
+    Xtl(u8),
+    Cmpp,
+    Tsb,
 }
+
+/// The vector lengthenings and the shift (by 0) they are.
+const XTL: [(&str, &str); 4] = [
+    ("sxtl", "sshll"),
+    ("sxtl2", "sshll2"),
+    ("uxtl", "ushll"),
+    ("uxtl2", "ushll2"),
+];
 
 /// `dcps1`…`dcps3`.
 const DCPS: [&str; 3] = ["dcps1", "dcps2", "dcps3"];
@@ -506,6 +518,12 @@ impl Alias {
             b"cinc" => Cinc,
             b"cinv" => Cinv,
             b"cneg" => Cneg,
+            b"sxtl" => Xtl(0),
+            b"sxtl2" => Xtl(1),
+            b"uxtl" => Xtl(2),
+            b"uxtl2" => Xtl(3),
+            b"cmpp" => Cmpp,
+            b"tsb" => Tsb,
             [b'b', b'.', cond @ ..] => match Cond::parse_bytes(cond) {
                 Some(c) => BCond(c),
                 None => return None,
@@ -770,6 +788,29 @@ impl Alias {
                     .op(Operand::Cond(c.invert()), ci)
             }
             BCond(c) => Rewrite::new("b.cond").op(Operand::Cond(c), 0).rest(ops, 0),
+            Xtl(i) if n == 2 => Rewrite::new(XTL[i as usize].1)
+                .rest(ops, 0)
+                .op(Operand::Imm(0), 1),
+            Xtl(_) => return Ok(None),
+            // `cmpp Xn, Xm` is `subps xzr, Xn, Xm`.
+            Cmpp => {
+                let (Some(rn), 2) = (r0, n) else {
+                    return Ok(None);
+                };
+                Rewrite::new("subps").op(zr(rn), 0).rest(ops, 0)
+            }
+            // `tsb csync` is `hint #18` (FEAT_TRF).
+            Tsb => match ops {
+                [Operand::Symbol(s)] if s.eq_ignore_ascii_case("csync") => {
+                    Rewrite::new("hint").op(Operand::Imm(18), 0)
+                }
+                _ => {
+                    return Err(EncodeError::OperandMismatch {
+                        operand: 0,
+                        expected: "csync",
+                    })
+                }
+            },
             LseStore(i) => {
                 let (Some(rs), 2) = (r0, n) else {
                     return Ok(None);
@@ -994,7 +1035,8 @@ fn mov_imm<'a, S: Store<'a>>(d: Reg, v: i64) -> Result<Rewrite<'a, S>, EncodeErr
 }
 
 /// Loads and stores whose unscaled form llvm-mc takes when the scaled
-/// offset does not fit.
+/// offset does not fit (not `prfm`: llvm-mc refuses `prfm` with an offset
+/// its scaled form does not take, `prfum` must be written).
 const UNSCALED: &[(&str, &str)] = &[
     ("ldr", "ldur"),
     ("str", "stur"),
@@ -1005,7 +1047,6 @@ const UNSCALED: &[(&str, &str)] = &[
     ("ldrsb", "ldursb"),
     ("ldrsh", "ldursh"),
     ("ldrsw", "ldursw"),
-    ("prfm", "prfum"),
 ];
 
 /// The rewrite llvm-mc applies when `inst`'s own forms reject it.
@@ -1058,6 +1099,36 @@ pub(crate) fn fallback<'a>(inst: &Instruction<'a, '_>) -> Option<Rewrite<'a>> {
                 _ => return None,
             };
             Some(Rewrite::new("fmov").op(ops[0], 0).op(Operand::Reg(zr), 1))
+        }
+        "fcmeq" | "fcmge" | "fcmgt" | "fcmle" | "fcmlt" => {
+            // The compare with zero takes `#0` as `#0.0` (llvm-mc does; it
+            // refuses `#0` for `fcmp`, whose rule this is not).
+            let (last, head) = ops.split_last()?;
+            if *last != Operand::Imm(0) || head.len() != 2 {
+                return None;
+            }
+            let name = match m {
+                "fcmeq" => "fcmeq",
+                "fcmge" => "fcmge",
+                "fcmgt" => "fcmgt",
+                "fcmle" => "fcmle",
+                _ => "fcmlt",
+            };
+            Some(Rewrite::new(name).rest(head, 0).op(Operand::Float(0.0), 2))
+        }
+        "rev64" => {
+            // `rev64 Xd, Xn` is `rev` (the vector instruction is the table's).
+            let r = gpr(ops.first())?;
+            (r.class() == RegClass::X && ops.len() == 2).then(|| Rewrite::new("rev").rest(ops, 0))
+        }
+        "irg" => {
+            // `irg Xd, Xn` is `irg Xd, Xn, xzr`.
+            gpr(ops.first())?;
+            (ops.len() == 2).then(|| {
+                Rewrite::new("irg")
+                    .rest(ops, 0)
+                    .op(Operand::Reg(Reg::x(31)), 1)
+            })
         }
         "tbz" | "tbnz" => {
             let r = gpr(ops.first())?;
@@ -1151,6 +1222,12 @@ mod tests {
             "stsetlb",
             "stumaxh",
             "stsminlh",
+            "sxtl",
+            "sxtl2",
+            "uxtl",
+            "uxtl2",
+            "cmpp",
+            "tsb",
         ];
         for m in named.iter().chain(HINTS.iter().map(|(h, _)| h)) {
             assert!(is_alias(m), "{m}");
@@ -1169,5 +1246,52 @@ mod tests {
         }
         assert_eq!(LSE_STORES.len(), 48);
         assert!(DCPS.iter().all(|m| table(m)));
+        assert!(XTL.iter().all(|(x, s)| !table(x) && table(s)));
+        assert!(table("subps") && table("hint"));
+    }
+
+    /// The rules added with the golden cases of issue 6, against
+    /// llvm-mc 19's words (the lines wait for builder signatures before
+    /// they can be golden lines: see `WAITING_FOR_BUILDER` in
+    /// scripts/golden/gen_a64_vectors.py).
+    #[test]
+    fn lengthening_cmpp_tsb_irg_rev64() {
+        use crate::encode::encode;
+        let r = |s: &str| Operand::Reg(Reg::parse(s).unwrap());
+        let word =
+            |m: &str, ops: &[Operand<'_>]| encode(&Instruction::new(m, ops)).map(|e| e.word()).ok();
+        let cases: &[(&str, &[Operand<'_>], u32)] = &[
+            ("sxtl", &[r("v31.8h"), r("v0.8b")], 0x0f08a41f),
+            ("sxtl2", &[r("v31.4s"), r("v0.8h")], 0x4f10a41f),
+            ("uxtl", &[r("v31.2d"), r("v0.2s")], 0x2f20a41f),
+            ("uxtl2", &[r("v31.8h"), r("v0.16b")], 0x6f08a41f),
+            ("cmpp", &[r("x0"), r("sp")], 0xbadf001f),
+            ("tsb", &[Operand::Symbol("csync")], 0xd503225f),
+            ("irg", &[r("x0"), r("x1")], 0x9adf1020),
+            ("irg", &[r("x30"), r("sp")], 0x9adf13fe),
+            ("rev64", &[r("x0"), r("x1")], 0xdac00c20),
+            (
+                "fcmeq",
+                &[r("v0.4s"), r("v1.4s"), Operand::Imm(0)],
+                0x4ea0d820,
+            ),
+            ("fcmlt", &[r("h0"), r("h1"), Operand::Imm(0)], 0x5ef8e820),
+        ];
+        for (m, ops, w) in cases {
+            assert_eq!(word(m, ops), Some(*w), "{m} {ops:?}");
+        }
+        let refused: &[(&str, &[Operand<'_>])] = &[
+            ("sxtl", &[r("v0.8h"), r("v1.16b")]),
+            ("sxtl", &[r("v0.8h"), r("v1.8b"), Operand::Imm(0)]),
+            ("tsb", &[Operand::Symbol("sync")]),
+            ("tsb", &[]),
+            ("rev64", &[r("w0"), r("w1")]),
+            ("irg", &[r("w0"), r("w1")]),
+            ("fcmeq", &[r("v0.4s"), r("v1.4s"), Operand::Imm(1)]),
+            ("fcmp", &[r("s0"), Operand::Imm(0)]),
+        ];
+        for (m, ops) in refused {
+            assert_eq!(word(m, ops), None, "{m} {ops:?}");
+        }
     }
 }
