@@ -456,16 +456,22 @@ impl LabelApi for Collector<'_> {
 struct Bindings {
     lets: TokenStream,
     names: HashMap<ExprId, Ident>,
+    /// Each binding's name and type, in order (the parameters of an
+    /// outlined statement, [`Bindings::finish_outlined`]).
+    params: Vec<(Ident, TokenStream)>,
     /// `(pattern, expression)` pairs: each expression gives an `Option`.
     checks: Vec<(Ident, TokenStream)>,
 }
 
 impl Bindings {
-    /// Binds expression `id` (once) with the type or conversion `conv`.
+    /// Binds expression `id` (once) with the conversion `conv`, whose
+    /// result has type `ty` (an `impl Trait` for a value of any type the
+    /// trait takes).
     fn bind(
         &mut self,
         c: &Collector<'_>,
         id: ExprId,
+        ty: TokenStream,
         conv: impl FnOnce(TokenStream) -> TokenStream,
     ) -> Ident {
         if let Some(n) = self.names.get(&id) {
@@ -480,6 +486,7 @@ impl Bindings {
             let #name = #value;
         });
         self.names.insert(id, name.clone());
+        self.params.push((name.clone(), ty));
         name
     }
 
@@ -505,7 +512,12 @@ impl Bindings {
                 quote!(#k)
             }
             Some((id, coef)) => {
-                let e = self.bind(c, id, |leaf| quote!({ let __v: #ty = #leaf; __v }));
+                let e = self.bind(
+                    c,
+                    id,
+                    ty.clone(),
+                    |leaf| quote!({ let __v: #ty = #leaf; __v }),
+                );
                 let coef = Literal::i128_suffixed(coef);
                 let k = Literal::i128_suffixed(k as i128);
                 let o = self.check(quote!(#p::x64::dynamic::value(__ops, #e as i128, #coef, #k)));
@@ -526,6 +538,7 @@ impl Bindings {
                 let e = self.bind(
                     c,
                     id,
+                    quote!(u8),
                     |leaf| quote!(::core::convert::Into::<u8>::into(#leaf)),
                 );
                 let o =
@@ -559,11 +572,13 @@ impl Bindings {
                 LabelTarget::Dynamic(_) => self.bind(
                     c,
                     id,
+                    quote!(#p::core::DynamicLabel),
                     |leaf| quote!({ let __l: #p::core::DynamicLabel = #leaf; __l }),
                 ),
                 _ => self.bind(
                     c,
                     id,
+                    quote!(u64),
                     |leaf| quote!(#p::x64::dynamic::Address::address(#leaf)),
                 ),
             })
@@ -594,6 +609,45 @@ impl Bindings {
                 #lets
                 let __ops = #out;
                 #guarded
+            }
+        }
+    }
+}
+
+impl Bindings {
+    /// As [`Bindings::finish`], with the checks and `body` in a function of
+    /// their own that takes the bindings as arguments: LLVM optimizes each
+    /// instruction's code apart (within one huge function its passes grow
+    /// faster than the function, and a block of dynamic instructions in a
+    /// loop took minutes to build), and the code stays one call wherever
+    /// the statement is.
+    fn finish_outlined(self, c: &Collector<'_>, body: TokenStream) -> TokenStream {
+        let p = &c.p;
+        let lets = self.lets;
+        let out = c.output();
+        let (pats, exprs): (Vec<_>, Vec<_>) = self.checks.into_iter().unzip();
+        let guarded = if pats.is_empty() {
+            body
+        } else {
+            quote! {
+                if let (#(::core::option::Option::Some(#pats),)*) = (#(#exprs,)*) {
+                    #body
+                }
+            }
+        };
+        let (names, tys): (Vec<_>, Vec<_>) = self.params.into_iter().unzip();
+        quote! {
+            {
+                #lets
+                #[inline(never)]
+                #[allow(clippy::too_many_arguments, unused_variables)]
+                fn __emit<__S: #p::core::CodeSink + ?::core::marker::Sized>(
+                    __ops: &mut __S,
+                    #(#names: #tys,)*
+                ) {
+                    #guarded
+                }
+                __emit(#out, #(#names,)*);
             }
         }
     }
@@ -652,7 +706,7 @@ impl Collector<'_> {
                 #p::x64::Prefixes(#prefixes),
             );
         };
-        Ok(b.finish(self, body))
+        Ok(b.finish_outlined(self, body))
     }
 
     fn operand(

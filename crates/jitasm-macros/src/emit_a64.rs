@@ -46,14 +46,24 @@ impl Collector<'_> {
             let at = i as u8;
             ops.push(self.a64_operand(&mut v, op, parts)?);
             let reg = |v: &mut Bindings, id, part: TokenStream| {
-                let n = v.bind(self, id, |e| quote!(::core::convert::Into::<u8>::into(#e)));
+                let n = v.bind(
+                    self,
+                    id,
+                    quote!(u8),
+                    |e| quote!(::core::convert::Into::<u8>::into(#e)),
+                );
                 quote!(#p::a64::dynamic::Patch::reg(#at, #p::a64::dynamic::Part::#part, #n))
             };
             if let Some(id) = parts.reg {
                 if i > 0 && d.parts[i - 1].reg == Some(id) && is_pair(d.mnemonic, i) {
                     // `casp X(n), xzr, …`: the register after the first
                     // (the grammar gave both the same expression).
-                    let n = v.bind(self, id, |e| quote!(::core::convert::Into::<u8>::into(#e)));
+                    let n = v.bind(
+                        self,
+                        id,
+                        quote!(u8),
+                        |e| quote!(::core::convert::Into::<u8>::into(#e)),
+                    );
                     patches.push(quote! {
                         #p::a64::dynamic::Patch::reg(#at, #p::a64::dynamic::Part::Reg, #p::a64::dynamic::pair_next(#n))
                     });
@@ -65,7 +75,7 @@ impl Collector<'_> {
                 patches.push(reg(&mut v, id, quote!(Index)));
             }
             if let Some((id, coef)) = parts.value {
-                let n = v.bind(self, id, |e| e);
+                let n = v.bind(self, id, quote!(impl #p::a64::dynamic::Immediate), |e| e);
                 let coef = Literal::i128_suffixed(coef);
                 patches.push(quote! {
                     #p::a64::dynamic::Immediate::patch(#n, #at, #p::a64::dynamic::Part::Value, #coef)
@@ -75,8 +85,6 @@ impl Collector<'_> {
         let mnemonic = d.mnemonic;
         let (lo, hi) = (d.forms.start, d.forms.end);
         let fast = a64_fast(&p, d);
-        let lets = &v.lets;
-        let out = self.output();
         // Stand-ins without a label are constants: a `const` array, which
         // the code reads rather than builds (a float's `from_bits` is not
         // `const` at the crate's minimum Rust version).
@@ -93,15 +101,14 @@ impl Collector<'_> {
                 &__T
             })
         };
-        let code = quote! {
-            {
-                #lets
-                let __ops = #out;
+        let code = v.finish_outlined(
+            self,
+            quote! {
                 #p::a64::dynamic::emit_fast(
                     __ops, #mnemonic, #lo..#hi, #template, [#(#patches),*], #fast,
                 );
-            }
-        };
+            },
+        );
         self.flush();
         self.pieces.push(Piece::Code(code));
         // One word, always (or an error recorded, after which nothing is
