@@ -132,11 +132,28 @@ pub fn emit<S: CodeSink + ?Sized, const N: usize>(
     decorations: Decorations,
     prefixes: Prefixes,
 ) {
-    if mode == Mode::Long && prefixes.0 == 0 && mnemonic != XCHG {
-        if let Some(enc) = fast(forms, &operands[..], decorations) {
-            // No label on this path: the bytes are the instruction.
-            enc.emit(sink);
-            return;
+    if mode == Mode::Long && mnemonic != XCHG {
+        if prefixes.0 == 0 {
+            if let Some(enc) = fast(forms, &operands[..], decorations) {
+                // No label on this path: the bytes are the instruction.
+                enc.emit(sink);
+                return;
+            }
+        } else if prefixes.0 == Prefixes::LOCK.0
+            && matches!(operands.first(), Some(Operand::Mem(_)))
+            && forms.iter().all(|&i| lockable(i))
+        {
+            if let Some(enc) = fast(forms, &operands[..], decorations) {
+                // `lock` goes where the general path puts it: after an
+                // operand-size 66, before everything else (these forms
+                // have no mandatory prefix).
+                let b = enc.bytes();
+                let skip = usize::from(b.first() == Some(&0x66));
+                sink.extend_from_slice(&b[..skip]);
+                sink.push(0xf0);
+                sink.extend_from_slice(&b[skip..]);
+                return;
+            }
         }
     }
     // By value: were the array's address to escape into the general path,
@@ -145,6 +162,19 @@ pub fn emit<S: CodeSink + ?Sized, const N: usize>(
     // there (the operands' kinds), leaving the fast path a table
     // interpreter of kilobytes per instruction.
     emit_slow(sink, mode, mnemonic, forms, operands, decorations, prefixes)
+}
+
+/// Whether form `i` takes `lock` and writes the fast path's bytes with
+/// nothing `lock` must precede but an operand-size prefix: a legacy form
+/// without a mandatory prefix.
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline)]
+fn lockable(i: u16) -> bool {
+    FORMS.get(i as usize).is_some_and(|f| {
+        f.has(crate::table::flags::LOCK)
+            && f.encoding == crate::table::Encoding::Legacy
+            && f.prefix == crate::table::Prefix::None
+    })
 }
 
 /// [`emit`]'s fast path: the forms' constant copies in an array of their

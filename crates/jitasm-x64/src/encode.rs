@@ -1478,6 +1478,7 @@ fn layout_simple<'a, 'm, O: Operands<'a> + ?Sized>(
     let mut nimm = 0usize;
     let mut needs_rex = false;
     let mut high = false;
+    let mut is4: Option<u8> = None;
     unrolled!(form.operands.len(), |i| {
         let k = &form.operands[i];
         match (slot(*k), ops.op(i).borrow()) {
@@ -1526,6 +1527,12 @@ fn layout_simple<'a, 'm, O: Operands<'a> + ?Sized>(
                 needs_rex |= r.class() == RegClass::Gp8 && (4..8).contains(&r.num());
                 high |= r.class() == RegClass::Gp8High;
                 opreg = Some(r.num());
+            }
+            (Slot::Is4(_), Operand::Reg(r)) => {
+                if r.num() >= 16 {
+                    return Err(Fail::Error);
+                }
+                is4 = Some(r.num());
             }
             (Slot::Imm(OpKind::Imm8Const1), _) => {}
             (Slot::Imm(k), Operand::Imm(v)) if k != OpKind::Imm4M2z => {
@@ -1663,6 +1670,11 @@ fn layout_simple<'a, 'm, O: Operands<'a> + ?Sized>(
         bits |= plan::MODRM;
         len += 1;
     }
+    if let Some(r) = is4 {
+        bits |= plan::IS4;
+        len += 1;
+        is4 = Some(r << 4);
+    }
     if nimm < 2 {
         imm_sizes[1] = 0;
     }
@@ -1680,7 +1692,7 @@ fn layout_simple<'a, 'm, O: Operands<'a> + ?Sized>(
         modrm,
         sib,
         disp_len,
-        is4: 0,
+        is4: is4.unwrap_or(0),
         imm_sizes,
         zeros: 0,
         label_op: plan::NONE,
@@ -2673,17 +2685,16 @@ fn mem_enc<'a>(
     })
 }
 
-/// [`mem_enc`]'s result for the common 64-bit address `[base + index*s +
-/// disp]` (64-bit base, no label, no hint, an index other than rsp, a
-/// displacement that fits 32 bits), or `None` for everything else, which
-/// takes the general path.
+/// [`mem_enc`]'s result for the common 64-bit addresses `[base + index*s +
+/// disp]` and `[index*s + disp]` (64-bit registers, no label, no hint, an
+/// index other than rsp, a displacement that fits 32 bits), or `None` for
+/// everything else, which takes the general path.
 #[cfg_attr(not(debug_assertions), inline(always))]
 #[cfg_attr(debug_assertions, inline)]
 fn mem_enc_simple<'a>(mode: Mode, m: &Mem<'a>, n: i64, sib: bool) -> Option<MemEnc<'a>> {
-    let b = m.base?;
     if !mode.is64()
         || sib
-        || b.class() != RegClass::Gp64
+        || m.base.is_some_and(|b| b.class() != RegClass::Gp64)
         || m.label.is_some()
         || m.disp_size != DispSize::Auto
         || !matches!(m.scale, 1 | 2 | 4 | 8)
@@ -2698,8 +2709,28 @@ fn mem_enc_simple<'a>(mode: Mode, m: &Mem<'a>, n: i64, sib: bool) -> Option<MemE
         }
         Some(_) => return None,
     };
-    let bn = b.num();
     let disp = m.disp;
+    let Some(b) = m.base else {
+        // `[index*s + disp]`: SIB with no base (base field 101, mod 00),
+        // always disp32.
+        let i = index?;
+        return Some(MemEnc {
+            mod_: 0,
+            rm: 4,
+            sib: Some(ss << 6 | (i & 7) << 3 | 5),
+            disp,
+            disp_len: 4,
+            base: 0,
+            index: i,
+            vsib: false,
+            addr32: false,
+            rip: false,
+            has_regs: true,
+            addr_bits: 64,
+            label: None,
+        });
+    };
+    let bn = b.num();
     let (mod_, disp_len, disp_val) = if disp == 0 && bn & 7 != 5 {
         (0, 0, 0)
     } else if disp % n == 0 && i8::try_from(disp / n).is_ok() {

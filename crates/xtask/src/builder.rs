@@ -108,6 +108,8 @@ const FAST_KINDS: &[&str] = &[
     "R64Vvvv",
     "XmmVvvv",
     "YmmVvvv",
+    "XmmIs4",
+    "YmmIs4",
     "ZmmVvvv",
     "KVvvv",
     "TmmVvvv",

@@ -158,8 +158,8 @@ fn disp_class(d: i64) -> u64 {
 /// values, which are all that differ between two instructions of the
 /// same signature (their registers, and so every prefix, opcode, ModRM
 /// and SIB bit, are the same; so are the displacement's and immediates'
-/// sizes). `layout_simple` leaves no label, `moffs`, far pointer, `is4`
-/// or trailing zeros.
+/// sizes; so is an `is4` register's byte). `layout_simple` leaves no
+/// label, `moffs`, far pointer or trailing zeros.
 #[derive(Clone, Copy, Default)]
 struct Template {
     head: u128,
@@ -171,6 +171,7 @@ struct Template {
     modrm: u8,
     sib: u8,
     disp_len: u8,
+    is4: u8,
     imm_sizes: [u8; 2],
     /// The displacement's disp8×N scale.
     n: u8,
@@ -307,6 +308,7 @@ fn template(f: u16, plan: &Plan<'_, '_>, inst: &Instruction<'_, '_>) -> Template
         modrm: plan.modrm,
         sib: plan.sib,
         disp_len: plan.disp_len,
+        is4: plan.is4,
         imm_sizes: plan.imm_sizes,
         n,
     }
@@ -350,7 +352,7 @@ fn replay<'a>(t: &Template, inst: &Instruction<'a, '_>) -> (&'static Form, Encod
         modrm: t.modrm,
         sib: t.sib,
         disp_len: t.disp_len,
-        is4: 0,
+        is4: t.is4,
         imm_sizes: t.imm_sizes,
         zeros: 0,
         label_op: plan::NONE,
