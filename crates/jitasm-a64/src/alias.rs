@@ -1251,8 +1251,8 @@ mod tests {
     }
 
     /// The rules added with the golden cases of issue 6, against
-    /// llvm-mc 19's words (the lines wait for builder signatures before
-    /// they can be golden lines: see `WAITING_FOR_BUILDER` in
+    /// llvm-mc 19's words (golden lines too, but for `tsb csync`, which
+    /// waits for a builder argument type: `WAITING_FOR_BUILDER` in
     /// scripts/golden/gen_a64_vectors.py).
     #[test]
     fn lengthening_cmpp_tsb_irg_rev64() {

@@ -251,6 +251,12 @@ const VEC_SAME: &[&[&str]] = &[
     &["V2D", "V2D"],
 ];
 
+/// `sxtl`/`uxtl`: the lengthened arrangement and its source.
+const XTL: &[&[&str]] = &[&["V8H", "V8B"], &["V4S", "V4H"], &["V2D", "V2S"]];
+
+/// `sxtl2`/`uxtl2`: the lengthened arrangement and its upper-half source.
+const XTL2: &[&[&str]] = &[&["V8H", "V16B"], &["V4S", "V8H"], &["V2D", "V4S"]];
+
 /// The aliases the text assembler accepts (`jitasm_a64`'s alias rules),
 /// with their argument lists.
 fn aliases() -> Vec<(String, Vec<Sig>)> {
@@ -360,15 +366,41 @@ fn aliases() -> Vec<(String, Vec<Sig>)> {
             ],
         );
     }
+    // A 64-bit source is read as its low bits, as llvm-mc does.
     add(
         "sxtb",
-        vec![Sig::Hand(&[&["X", "W"], &["W", "W"]], &["sbfm"])],
+        vec![Sig::Hand(&[&["X", "W"], &["W", "W"], &["X", "X"]], &["sbfm"])],
     );
     add(
         "sxth",
-        vec![Sig::Hand(&[&["X", "W"], &["W", "W"]], &["sbfm"])],
+        vec![Sig::Hand(&[&["X", "W"], &["W", "W"], &["X", "X"]], &["sbfm"])],
     );
-    add("sxtw", vec![Sig::Hand(&[&["X", "W"]], &["sbfm"])]);
+    add("sxtw", vec![Sig::Hand(&[&["X", "W"], &["X", "X"]], &["sbfm"])]);
+    // Vector lengthening by zero: `sshll`/`ushll` with shift 0.
+    let xtl: [(&str, &'static [&'static str], _); 4] = [
+        ("sxtl", &["sshll"], XTL),
+        ("uxtl", &["ushll"], XTL),
+        ("sxtl2", &["sshll2"], XTL2),
+        ("uxtl2", &["ushll2"], XTL2),
+    ];
+    for (m, base, lists) in xtl {
+        add(m, vec![Sig::Hand(lists, base)]);
+    }
+    add(
+        "cmpp",
+        vec![Sig::Hand(
+            &[&["X", "X"], &["X", "Sp"], &["Sp", "X"], &["Sp", "Sp"]],
+            &["subps"],
+        )],
+    );
+    add(
+        "irg",
+        vec![Sig::Hand(
+            &[&["X", "X"], &["X", "Sp"], &["Sp", "X"], &["Sp", "Sp"]],
+            &["irg"],
+        )],
+    );
+    add("rev64", vec![Sig::Hand(&[&["X", "X"]], &["rev"])]);
     add(
         "uxtb",
         vec![Sig::Hand(&[&["W", "W"], &["X", "W"]], &["ubfm"])],
@@ -471,6 +503,7 @@ const PLAIN_COUNT: &[(&str, usize)] = &[
     ("ic", 2),
     ("tlbi", 2),
     ("sys", 5),
+    ("irg", 3),
 ];
 
 /// The Rust method name of a mnemonic (`b.eq` → `b_eq`; keywords get a

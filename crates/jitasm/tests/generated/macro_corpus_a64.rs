@@ -77473,6 +77473,64 @@ fn static_191() {
         ;; lens.push(ops.offset().0)
         ; pacga xzr, x30, sp
         ;; lens.push(ops.offset().0)
+        ; sxtl v31.h8, v0.b8
+        ;; lens.push(ops.offset().0)
+        ; sxtl V(0).h8, V(31).b8
+        ;; lens.push(ops.offset().0)
+        ; sxtl v31.4s, v0.4h
+        ;; lens.push(ops.offset().0)
+        ; sxtl v0.s4, v31.h4
+        ;; lens.push(ops.offset().0)
+        ; sxtl V(31).d2, V(0).s2
+        ;; lens.push(ops.offset().0)
+        ; sxtl v0.2d, v31.2s
+        ;; lens.push(ops.offset().0)
+        ; uxtl v31.h8, v0.b8
+        ;; lens.push(ops.offset().0)
+        ; uxtl V(0).h8, V(31).b8
+        ;; lens.push(ops.offset().0)
+        ; uxtl v31.4s, v0.4h
+        ;; lens.push(ops.offset().0)
+        ; uxtl v0.s4, v31.h4
+        ;; lens.push(ops.offset().0)
+        ; uxtl V(31).d2, V(0).s2
+        ;; lens.push(ops.offset().0)
+        ; uxtl v0.2d, v31.2s
+        ;; lens.push(ops.offset().0)
+        ; sxtl2 v31.h8, v0.b16
+        ;; lens.push(ops.offset().0)
+        ; sxtl2 V(0).h8, V(31).b16
+        ;; lens.push(ops.offset().0)
+        ; sxtl2 v31.4s, v0.8h
+        ;; lens.push(ops.offset().0)
+        ; sxtl2 v0.s4, v31.h8
+        ;; lens.push(ops.offset().0)
+        ; sxtl2 V(31).d2, V(0).s4
+        ;; lens.push(ops.offset().0)
+        ; sxtl2 v0.2d, v31.4s
+        ;; lens.push(ops.offset().0)
+        ; uxtl2 v31.h8, v0.b16
+        ;; lens.push(ops.offset().0)
+        ; uxtl2 V(0).h8, V(31).b16
+        ;; lens.push(ops.offset().0)
+        ; uxtl2 v31.4s, v0.8h
+        ;; lens.push(ops.offset().0)
+        ; uxtl2 v0.s4, v31.h8
+        ;; lens.push(ops.offset().0)
+        ; uxtl2 V(31).d2, V(0).s4
+        ;; lens.push(ops.offset().0)
+        ; uxtl2 v0.2d, v31.4s
+        ;; lens.push(ops.offset().0)
+        ; cmpp x0, sp
+        ;; lens.push(ops.offset().0)
+        ; cmpp XSP(31), X(0)
+        ;; lens.push(ops.offset().0)
+        ; cmpp x30, x29
+        ;; lens.push(ops.offset().0)
+        ; cmpp sp, sp
+        ;; lens.push(ops.offset().0)
+        ; irg X(0), X(1)
+        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
         ("sm3tt2b v0.4s, v31.4s, v16.s[0]", 0xce508fe0),
@@ -77510,6 +77568,35 @@ fn static_191() {
         ("xpacd xzr", 0xdac147ff),
         ("pacga x30, xzr, x0", 0x9ac033fe),
         ("pacga xzr, x30, sp", 0x9adf33df),
+        ("sxtl v31.8h, v0.8b", 0x0f08a41f),
+        ("sxtl v0.8h, v31.8b", 0x0f08a7e0),
+        ("sxtl v31.4s, v0.4h", 0x0f10a41f),
+        ("sxtl v0.4s, v31.4h", 0x0f10a7e0),
+        ("sxtl v31.2d, v0.2s", 0x0f20a41f),
+        ("sxtl v0.2d, v31.2s", 0x0f20a7e0),
+        ("uxtl v31.8h, v0.8b", 0x2f08a41f),
+        ("uxtl v0.8h, v31.8b", 0x2f08a7e0),
+        ("uxtl v31.4s, v0.4h", 0x2f10a41f),
+        ("uxtl v0.4s, v31.4h", 0x2f10a7e0),
+        ("uxtl v31.2d, v0.2s", 0x2f20a41f),
+        ("uxtl v0.2d, v31.2s", 0x2f20a7e0),
+        ("sxtl2 v31.8h, v0.16b", 0x4f08a41f),
+        ("sxtl2 v0.8h, v31.16b", 0x4f08a7e0),
+        ("sxtl2 v31.4s, v0.8h", 0x4f10a41f),
+        ("sxtl2 v0.4s, v31.8h", 0x4f10a7e0),
+        ("sxtl2 v31.2d, v0.4s", 0x4f20a41f),
+        ("sxtl2 v0.2d, v31.4s", 0x4f20a7e0),
+        ("uxtl2 v31.8h, v0.16b", 0x6f08a41f),
+        ("uxtl2 v0.8h, v31.16b", 0x6f08a7e0),
+        ("uxtl2 v31.4s, v0.8h", 0x6f10a41f),
+        ("uxtl2 v0.4s, v31.8h", 0x6f10a7e0),
+        ("uxtl2 v31.2d, v0.4s", 0x6f20a41f),
+        ("uxtl2 v0.2d, v31.4s", 0x6f20a7e0),
+        ("cmpp x0, sp", 0xbadf001f),
+        ("cmpp sp, x0", 0xbac003ff),
+        ("cmpp x30, x29", 0xbadd03df),
+        ("cmpp sp, sp", 0xbadf03ff),
+        ("irg x0, x1", 0x9adf1020),
     ]);
 }
 
@@ -77589,6 +77676,64 @@ fn dynamic_191() {
         ;; lens.push(ops.offset().0)
         ; pacga X(r[31]), X(r[30]), XSP(r[31])
         ;; lens.push(ops.offset().0)
+        ; sxtl V(r[31]).h8, V(r[0]).b8
+        ;; lens.push(ops.offset().0)
+        ; sxtl V(r[0]).h8, V(r[31]).b8
+        ;; lens.push(ops.offset().0)
+        ; sxtl V(r[31]).s4, V(r[0]).h4
+        ;; lens.push(ops.offset().0)
+        ; sxtl V(r[0]).s4, V(r[31]).h4
+        ;; lens.push(ops.offset().0)
+        ; sxtl V(r[31]).d2, V(r[0]).s2
+        ;; lens.push(ops.offset().0)
+        ; sxtl V(r[0]).d2, V(r[31]).s2
+        ;; lens.push(ops.offset().0)
+        ; uxtl V(r[31]).h8, V(r[0]).b8
+        ;; lens.push(ops.offset().0)
+        ; uxtl V(r[0]).h8, V(r[31]).b8
+        ;; lens.push(ops.offset().0)
+        ; uxtl V(r[31]).s4, V(r[0]).h4
+        ;; lens.push(ops.offset().0)
+        ; uxtl V(r[0]).s4, V(r[31]).h4
+        ;; lens.push(ops.offset().0)
+        ; uxtl V(r[31]).d2, V(r[0]).s2
+        ;; lens.push(ops.offset().0)
+        ; uxtl V(r[0]).d2, V(r[31]).s2
+        ;; lens.push(ops.offset().0)
+        ; sxtl2 V(r[31]).h8, V(r[0]).b16
+        ;; lens.push(ops.offset().0)
+        ; sxtl2 V(r[0]).h8, V(r[31]).b16
+        ;; lens.push(ops.offset().0)
+        ; sxtl2 V(r[31]).s4, V(r[0]).h8
+        ;; lens.push(ops.offset().0)
+        ; sxtl2 V(r[0]).s4, V(r[31]).h8
+        ;; lens.push(ops.offset().0)
+        ; sxtl2 V(r[31]).d2, V(r[0]).s4
+        ;; lens.push(ops.offset().0)
+        ; sxtl2 V(r[0]).d2, V(r[31]).s4
+        ;; lens.push(ops.offset().0)
+        ; uxtl2 V(r[31]).h8, V(r[0]).b16
+        ;; lens.push(ops.offset().0)
+        ; uxtl2 V(r[0]).h8, V(r[31]).b16
+        ;; lens.push(ops.offset().0)
+        ; uxtl2 V(r[31]).s4, V(r[0]).h8
+        ;; lens.push(ops.offset().0)
+        ; uxtl2 V(r[0]).s4, V(r[31]).h8
+        ;; lens.push(ops.offset().0)
+        ; uxtl2 V(r[31]).d2, V(r[0]).s4
+        ;; lens.push(ops.offset().0)
+        ; uxtl2 V(r[0]).d2, V(r[31]).s4
+        ;; lens.push(ops.offset().0)
+        ; cmpp X(r[0]), XSP(r[31])
+        ;; lens.push(ops.offset().0)
+        ; cmpp XSP(r[31]), X(r[0])
+        ;; lens.push(ops.offset().0)
+        ; cmpp X(r[30]), X(r[29])
+        ;; lens.push(ops.offset().0)
+        ; cmpp XSP(r[31]), XSP(r[31])
+        ;; lens.push(ops.offset().0)
+        ; irg X(r[0]), X(r[1])
+        ;; lens.push(ops.offset().0)
     );
     support::check(ops, &lens, &[
         ("sm3tt2b v0.4s, v31.4s, v16.s[0]", 0xce508fe0),
@@ -77626,6 +77771,128 @@ fn dynamic_191() {
         ("xpacd xzr", 0xdac147ff),
         ("pacga x30, xzr, x0", 0x9ac033fe),
         ("pacga xzr, x30, sp", 0x9adf33df),
+        ("sxtl v31.8h, v0.8b", 0x0f08a41f),
+        ("sxtl v0.8h, v31.8b", 0x0f08a7e0),
+        ("sxtl v31.4s, v0.4h", 0x0f10a41f),
+        ("sxtl v0.4s, v31.4h", 0x0f10a7e0),
+        ("sxtl v31.2d, v0.2s", 0x0f20a41f),
+        ("sxtl v0.2d, v31.2s", 0x0f20a7e0),
+        ("uxtl v31.8h, v0.8b", 0x2f08a41f),
+        ("uxtl v0.8h, v31.8b", 0x2f08a7e0),
+        ("uxtl v31.4s, v0.4h", 0x2f10a41f),
+        ("uxtl v0.4s, v31.4h", 0x2f10a7e0),
+        ("uxtl v31.2d, v0.2s", 0x2f20a41f),
+        ("uxtl v0.2d, v31.2s", 0x2f20a7e0),
+        ("sxtl2 v31.8h, v0.16b", 0x4f08a41f),
+        ("sxtl2 v0.8h, v31.16b", 0x4f08a7e0),
+        ("sxtl2 v31.4s, v0.8h", 0x4f10a41f),
+        ("sxtl2 v0.4s, v31.8h", 0x4f10a7e0),
+        ("sxtl2 v31.2d, v0.4s", 0x4f20a41f),
+        ("sxtl2 v0.2d, v31.4s", 0x4f20a7e0),
+        ("uxtl2 v31.8h, v0.16b", 0x6f08a41f),
+        ("uxtl2 v0.8h, v31.16b", 0x6f08a7e0),
+        ("uxtl2 v31.4s, v0.8h", 0x6f10a41f),
+        ("uxtl2 v0.4s, v31.8h", 0x6f10a7e0),
+        ("uxtl2 v31.2d, v0.4s", 0x6f20a41f),
+        ("uxtl2 v0.2d, v31.4s", 0x6f20a7e0),
+        ("cmpp x0, sp", 0xbadf001f),
+        ("cmpp sp, x0", 0xbac003ff),
+        ("cmpp x30, x29", 0xbadd03df),
+        ("cmpp sp, sp", 0xbadf03ff),
+        ("irg x0, x1", 0x9adf1020),
+    ]);
+}
+
+#[test]
+fn static_192() {
+    let mut ops = VecAssembler::<Aarch64>::new(0);
+    let mut lens = vec![0usize];
+    dynasm!(ops ; .arch aarch64
+        ; irg x30, sp
+        ;; lens.push(ops.offset().0)
+        ; irg sp, x1
+        ;; lens.push(ops.offset().0)
+        ; irg XSP(31), XSP(31)
+        ;; lens.push(ops.offset().0)
+        ; rev64 x0, x1
+        ;; lens.push(ops.offset().0)
+        ; rev64 x30, xzr
+        ;; lens.push(ops.offset().0)
+        ; rev64 X(31), X(30)
+        ;; lens.push(ops.offset().0)
+        ; sxtb x0, x1
+        ;; lens.push(ops.offset().0)
+        ; sxtb x30, xzr
+        ;; lens.push(ops.offset().0)
+        ; sxth X(0), X(1)
+        ;; lens.push(ops.offset().0)
+        ; sxth x30, xzr
+        ;; lens.push(ops.offset().0)
+        ; sxtw x0, x1
+        ;; lens.push(ops.offset().0)
+        ; sxtw X(30), X(31)
+        ;; lens.push(ops.offset().0)
+    );
+    support::check(ops, &lens, &[
+        ("irg x30, sp", 0x9adf13fe),
+        ("irg sp, x1", 0x9adf103f),
+        ("irg sp, sp", 0x9adf13ff),
+        ("rev64 x0, x1", 0xdac00c20),
+        ("rev64 x30, xzr", 0xdac00ffe),
+        ("rev64 xzr, x30", 0xdac00fdf),
+        ("sxtb x0, x1", 0x93401c20),
+        ("sxtb x30, xzr", 0x93401ffe),
+        ("sxth x0, x1", 0x93403c20),
+        ("sxth x30, xzr", 0x93403ffe),
+        ("sxtw x0, x1", 0x93407c20),
+        ("sxtw x30, xzr", 0x93407ffe),
+    ]);
+}
+
+#[test]
+fn dynamic_192() {
+    let r: [u8; 32] = support::numbers();
+    let mut ops = VecAssembler::<Aarch64>::new(0);
+    let mut lens = vec![0usize];
+    dynasm!(ops ; .arch aarch64
+        ; irg X(r[30]), XSP(r[31])
+        ;; lens.push(ops.offset().0)
+        ; irg XSP(r[31]), X(r[1])
+        ;; lens.push(ops.offset().0)
+        ; irg XSP(r[31]), XSP(r[31])
+        ;; lens.push(ops.offset().0)
+        ; rev64 X(r[0]), X(r[1])
+        ;; lens.push(ops.offset().0)
+        ; rev64 X(r[30]), X(r[31])
+        ;; lens.push(ops.offset().0)
+        ; rev64 X(r[31]), X(r[30])
+        ;; lens.push(ops.offset().0)
+        ; sxtb X(r[0]), X(r[1])
+        ;; lens.push(ops.offset().0)
+        ; sxtb X(r[30]), X(r[31])
+        ;; lens.push(ops.offset().0)
+        ; sxth X(r[0]), X(r[1])
+        ;; lens.push(ops.offset().0)
+        ; sxth X(r[30]), X(r[31])
+        ;; lens.push(ops.offset().0)
+        ; sxtw X(r[0]), X(r[1])
+        ;; lens.push(ops.offset().0)
+        ; sxtw X(r[30]), X(r[31])
+        ;; lens.push(ops.offset().0)
+    );
+    support::check(ops, &lens, &[
+        ("irg x30, sp", 0x9adf13fe),
+        ("irg sp, x1", 0x9adf103f),
+        ("irg sp, sp", 0x9adf13ff),
+        ("rev64 x0, x1", 0xdac00c20),
+        ("rev64 x30, xzr", 0xdac00ffe),
+        ("rev64 xzr, x30", 0xdac00fdf),
+        ("sxtb x0, x1", 0x93401c20),
+        ("sxtb x30, xzr", 0x93401ffe),
+        ("sxth x0, x1", 0x93403c20),
+        ("sxth x30, xzr", 0x93403ffe),
+        ("sxtw x0, x1", 0x93407c20),
+        ("sxtw x30, xzr", 0x93407ffe),
     ]);
 }
 
