@@ -369,13 +369,22 @@ fn aliases() -> Vec<(String, Vec<Sig>)> {
     // A 64-bit source is read as its low bits, as llvm-mc does.
     add(
         "sxtb",
-        vec![Sig::Hand(&[&["X", "W"], &["W", "W"], &["X", "X"]], &["sbfm"])],
+        vec![Sig::Hand(
+            &[&["X", "W"], &["W", "W"], &["X", "X"]],
+            &["sbfm"],
+        )],
     );
     add(
         "sxth",
-        vec![Sig::Hand(&[&["X", "W"], &["W", "W"], &["X", "X"]], &["sbfm"])],
+        vec![Sig::Hand(
+            &[&["X", "W"], &["W", "W"], &["X", "X"]],
+            &["sbfm"],
+        )],
     );
-    add("sxtw", vec![Sig::Hand(&[&["X", "W"], &["X", "X"]], &["sbfm"])]);
+    add(
+        "sxtw",
+        vec![Sig::Hand(&[&["X", "W"], &["X", "X"]], &["sbfm"])],
+    );
     // Vector lengthening by zero: `sshll`/`ushll` with shift 0.
     let xtl: [(&str, &'static [&'static str], _); 4] = [
         ("sxtl", &["sshll"], XTL),
