@@ -636,12 +636,8 @@ pub fn may_fit(
     let mut possible = false;
     let mut first_err = None;
     let mut ops = Vec::with_capacity(operands.len());
-    for mut c in 0..combinations {
-        ops.clear();
-        for v in &per_op {
-            ops.push(v[c % v.len()]);
-            c /= v.len();
-        }
+    for c in 0..combinations {
+        combination(&per_op, c, &mut ops);
         for (i, f) in own.iter().enumerate() {
             if !fits[i] && shape_fits(f, &ops) {
                 fits[i] = true;
@@ -749,12 +745,8 @@ pub fn fast_plan(
         .unwrap_or(0);
     let mut bases: Vec<(&'static str, Range<u16>)> = Vec::new();
     let mut ops = Vec::with_capacity(operands.len());
-    for mut c in 0..combinations {
-        ops.clear();
-        for v in &per_op {
-            ops.push(v[c % v.len()]);
-            c /= v.len();
-        }
+    for c in 0..combinations {
+        combination(&per_op, c, &mut ops);
         if let Ok(Some(r)) = alias.rewrite::<crate::alias::Heap<'_>>(&ops) {
             let m = r.mnemonic();
             if !bases.iter().any(|(b, _)| *b == m) {
@@ -791,5 +783,15 @@ pub fn align<S: LabelApi + ?Sized>(sink: &mut S, alignment: usize) {
     }
     for _ in 0..pad / 4 {
         sink.extend_from_slice(&nop);
+    }
+}
+
+/// Combination number `c` of the stand-ins (one choice per operand, the
+/// first operand's choice varying fastest), into `ops`.
+fn combination<'a>(per_op: &[Vec<Operand<'a>>], mut c: usize, ops: &mut Vec<Operand<'a>>) {
+    ops.clear();
+    for v in per_op {
+        ops.push(v[c % v.len()]);
+        c /= v.len();
     }
 }

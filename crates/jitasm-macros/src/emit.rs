@@ -594,16 +594,7 @@ impl Bindings {
     fn finish(self, c: &Collector<'_>, body: TokenStream) -> TokenStream {
         let lets = self.lets;
         let out = c.output();
-        let (pats, exprs): (Vec<_>, Vec<_>) = self.checks.into_iter().unzip();
-        let guarded = if pats.is_empty() {
-            body
-        } else {
-            quote! {
-                if let (#(::core::option::Option::Some(#pats),)*) = (#(#exprs,)*) {
-                    #body
-                }
-            }
-        };
+        let guarded = guard(self.checks, body);
         quote! {
             {
                 #lets
@@ -625,16 +616,7 @@ impl Bindings {
         let p = &c.p;
         let lets = self.lets;
         let out = c.output();
-        let (pats, exprs): (Vec<_>, Vec<_>) = self.checks.into_iter().unzip();
-        let guarded = if pats.is_empty() {
-            body
-        } else {
-            quote! {
-                if let (#(::core::option::Option::Some(#pats),)*) = (#(#exprs,)*) {
-                    #body
-                }
-            }
-        };
+        let guarded = guard(self.checks, body);
         let (names, tys): (Vec<_>, Vec<_>) = self.params.into_iter().unzip();
         quote! {
             {
@@ -649,6 +631,19 @@ impl Bindings {
                 }
                 __emit(#out, #(#names,)*);
             }
+        }
+    }
+}
+
+/// `body`, run once every check gives `Some` (bound to its name).
+fn guard(checks: Vec<(Ident, TokenStream)>, body: TokenStream) -> TokenStream {
+    if checks.is_empty() {
+        return body;
+    }
+    let (pats, exprs): (Vec<_>, Vec<_>) = checks.into_iter().unzip();
+    quote! {
+        if let (#(::core::option::Option::Some(#pats),)*) = (#(#exprs,)*) {
+            #body
         }
     }
 }

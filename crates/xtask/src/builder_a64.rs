@@ -911,32 +911,10 @@ fn fast_forms(s: &mut String, defs: &[FormDef]) {
          Form { mnemonic, bits, mask, feature, operands }\n    }\n\n",
     );
     for (i, d) in defs.iter().enumerate() {
-        let ops: Vec<String> = d
-            .operands
-            .iter()
-            .map(|o| {
-                let fields: Vec<String> = o
-                    .fields
-                    .iter()
-                    .map(|(l, w)| format!("({l}, {w})"))
-                    .collect();
-                format!(
-                    "o({}, {}, {}, &[{}])",
-                    o.kind,
-                    o.qual,
-                    o.count,
-                    fields.join(", ")
-                )
-            })
-            .collect();
         writeln!(
             s,
-            "    pub(super) const F{i}: Form = f({}, {:#010x}, {:#010x}, {}, &[{}]);",
-            mnemonics.binary_search(&d.mnemonic.as_str()).unwrap(),
-            d.bits,
-            d.mask,
-            features.binary_search(&d.feature.as_str()).unwrap(),
-            ops.join(", ")
+            "    pub(super) const F{i}: Form = f({});",
+            crate::a64_form_args(d, &mnemonics, &features)
         )
         .unwrap();
     }

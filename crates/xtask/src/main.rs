@@ -256,34 +256,7 @@ fn a64_forms() -> String {
     }
     s.push_str("];\n\n/// Every form, grouped by mnemonic.\npub static FORMS: &[Form] = &[\n");
     for d in &defs {
-        let ops: Vec<String> = d
-            .operands
-            .iter()
-            .map(|o| {
-                let fields: Vec<String> = o
-                    .fields
-                    .iter()
-                    .map(|(l, w)| format!("({l}, {w})"))
-                    .collect();
-                format!(
-                    "o({}, {}, {}, &[{}])",
-                    o.kind,
-                    o.qual,
-                    o.count,
-                    fields.join(", ")
-                )
-            })
-            .collect();
-        writeln!(
-            s,
-            "    f({}, {:#010x}, {:#010x}, {}, &[{}]),",
-            mnemonics.binary_search(&d.mnemonic.as_str()).unwrap(),
-            d.bits,
-            d.mask,
-            features.binary_search(&d.feature.as_str()).unwrap(),
-            ops.join(", ")
-        )
-        .unwrap();
+        writeln!(s, "    f({}),", a64_form_args(d, &mnemonics, &features)).unwrap();
     }
     s.push_str("];\n\n/// For each mnemonic, the range of its forms in `FORMS`.\npub static MNEMONIC_FORMS: &[(u16, u16)] = &[\n");
     let mut start = 0usize;
@@ -310,6 +283,42 @@ fn a64_forms() -> String {
 
 /// docs/ISA-COVERAGE.md: forms per extension, in the source and in our
 /// tables (x86, then AArch64).
+/// The arguments of the generated `f(…)` call that writes AArch64 form
+/// `d` (mnemonic and feature as indices into the sorted lists), for the
+/// table and for the builder's constant rows.
+pub(crate) fn a64_form_args(
+    d: &jitasm_meta::a64::FormDef,
+    mnemonics: &[&str],
+    features: &[&str],
+) -> String {
+    let ops: Vec<String> = d
+        .operands
+        .iter()
+        .map(|o| {
+            let fields: Vec<String> = o
+                .fields
+                .iter()
+                .map(|(l, w)| format!("({l}, {w})"))
+                .collect();
+            format!(
+                "o({}, {}, {}, &[{}])",
+                o.kind,
+                o.qual,
+                o.count,
+                fields.join(", ")
+            )
+        })
+        .collect();
+    format!(
+        "{}, {:#010x}, {:#010x}, {}, &[{}]",
+        mnemonics.binary_search(&d.mnemonic.as_str()).unwrap(),
+        d.bits,
+        d.mask,
+        features.binary_search(&d.feature.as_str()).unwrap(),
+        ops.join(", ")
+    )
+}
+
 fn coverage() -> String {
     let defs = jitasm_meta::x86::forms();
     let source = jitasm_meta::x86::source_feature_counts();
