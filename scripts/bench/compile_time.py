@@ -19,7 +19,7 @@ The crates live outside the workspace (default: `target/compile-time/`
 of this checkout, each with its own target directory).
 
     python3 scripts/bench/compile_time.py [--lines 10000] [--runs 3]
-        [--dir DIR] [--jitasm PATH] [--time-passes] [--keep-going] [--json FILE]
+        [--dir DIR] [--jitasm PATH] [--time-passes] [--json FILE]
 
 `--json FILE` also writes the medians to FILE for `cargo xtask bench-report`:
 {"date": "...Z", "lines": N, "runs": N, "results": {"check": {"jitasm": s,
