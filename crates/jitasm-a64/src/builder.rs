@@ -202,13 +202,32 @@ impl<'s, S: CodeSink + ?Sized> Builder<'s, S> {
         o: Ops<'a>,
         fast: impl FnOnce(&[Operand<'a>]) -> Option<Encoded<'a>>,
     ) -> Result<(), EncodeError> {
-        if o.err.is_none() {
-            if let Some(enc) = fast(&o.ops[..o.n]) {
-                enc.emit(self.sink);
-                return Ok(());
-            }
+        if self.emitted_fast(&o, fast) {
+            return Ok(());
         }
         self.emit_in_slow(mnemonic, lo, hi, o)
+    }
+
+    /// The fast path's part of [`Builder::emit_fast`] and
+    /// [`Builder::emit_alias_fast`]: whether `fast` encoded the arguments
+    /// (then emitted), or they go to the general path.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    fn emitted_fast<'a>(
+        &mut self,
+        o: &Ops<'a>,
+        fast: impl FnOnce(&[Operand<'a>]) -> Option<Encoded<'a>>,
+    ) -> bool {
+        if o.err.is_some() {
+            return false;
+        }
+        match fast(&o.ops[..o.n]) {
+            Some(enc) => {
+                enc.emit(self.sink);
+                true
+            }
+            None => false,
+        }
     }
 
     #[inline(never)]
@@ -236,11 +255,8 @@ impl<'s, S: CodeSink + ?Sized> Builder<'s, S> {
         o: Ops<'a>,
         fast: impl FnOnce(&[Operand<'a>]) -> Option<Encoded<'a>>,
     ) -> Result<(), EncodeError> {
-        if o.err.is_none() {
-            if let Some(enc) = fast(&o.ops[..o.n]) {
-                enc.emit(self.sink);
-                return Ok(());
-            }
+        if self.emitted_fast(&o, fast) {
+            return Ok(());
         }
         self.emit_alias_slow(mnemonic, o)
     }
