@@ -10,6 +10,8 @@
 
 #[path = "emit_a64.rs"]
 mod emit_a64;
+#[path = "emit_template.rs"]
+mod emit_template;
 
 use crate::text::{Fail, Leaf, Text};
 use jitasm_core::{Arch, DynamicLabel, Error, FixupKind, LabelApi, LabelRef, LabelTarget};
@@ -613,6 +615,16 @@ impl Bindings {
     /// loop took minutes to build), and the code stays one call wherever
     /// the statement is.
     fn finish_outlined(self, c: &Collector<'_>, body: TokenStream) -> TokenStream {
+        self.finish_outlined_as(c, body, quote!(#[inline(never)]))
+    }
+
+    /// [`Bindings::finish_outlined`] with the function's inlining attribute.
+    fn finish_outlined_as(
+        self,
+        c: &Collector<'_>,
+        body: TokenStream,
+        inline: TokenStream,
+    ) -> TokenStream {
         let p = &c.p;
         let lets = self.lets;
         let out = c.output();
@@ -621,7 +633,7 @@ impl Bindings {
         quote! {
             {
                 #lets
-                #[inline(never)]
+                #inline
                 #[allow(clippy::too_many_arguments, unused_variables)]
                 fn __emit<__S: #p::core::CodeSink + ?::core::marker::Sized>(
                     __ops: &mut __S,
@@ -690,18 +702,33 @@ impl Collector<'_> {
             None => quote!(::core::option::Option::None),
         };
         let prefixes = d.prefixes.0;
-        let body = quote! {
-            #p::x64::dynamic::emit(
-                __ops,
-                #p::x64::Mode::#mode,
-                #mnemonic,
-                &[#(#forms),*],
-                [#(#ops),*],
-                #p::x64::Decorations { mask: #mask, zeroing: #zeroing, rounding: #rounding, sae: #sae },
-                #p::x64::Prefixes(#prefixes),
-            );
+        let call = |f: TokenStream| {
+            quote! {
+                #p::x64::dynamic::#f(
+                    __ops,
+                    #p::x64::Mode::#mode,
+                    #mnemonic,
+                    &[#(#forms),*],
+                    [#(#ops),*],
+                    #p::x64::Decorations { mask: #mask, zeroing: #zeroing, rounding: #rounding, sae: #sae },
+                    #p::x64::Prefixes(#prefixes),
+                );
+            }
         };
-        Ok(b.finish_outlined(self, body))
+        // Straight-line code where the statement has a template; the
+        // checked values are its holes, in the order they were checked.
+        let template = d
+            .holes()
+            .filter(|h| h.len() == b.checks.len())
+            .and_then(|h| Some((emit_template::template_of(d, &h)?, h)));
+        Ok(match template {
+            Some((t, holes)) => {
+                let inputs: Vec<Ident> = b.checks.iter().map(|(n, _)| n.clone()).collect();
+                let body = self.template_code(&t, &holes, &inputs, call(quote!(emit_matcher)));
+                b.finish_outlined_as(self, body, quote!(#[inline(always)]))
+            }
+            None => b.finish_outlined(self, call(quote!(emit))),
+        })
     }
 
     fn operand(

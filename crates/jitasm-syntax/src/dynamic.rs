@@ -15,6 +15,7 @@ use crate::error::{AsmError, ErrorKind};
 use crate::text::{Options, TextInfo};
 use alloc::vec::Vec;
 use jitasm_core::{FixupKind, LabelApi, LabelRef};
+use jitasm_x64::encode::template::Hole;
 use jitasm_x64::encode::Unknown;
 use jitasm_x64::{Decorations, Mnemonic, Mode, Operand, Prefixes};
 
@@ -87,6 +88,60 @@ pub struct DynInstruction<'a, 'o> {
     /// The forms that may take the operands (indices into
     /// `jitasm_x64::table::FORMS`), never empty.
     pub forms: Vec<u16>,
+}
+
+impl DynInstruction<'_, '_> {
+    /// The parts of the operands that come from Rust, in operand order and
+    /// within a memory operand base, index, displacement (the order in
+    /// which the macro checks them); `None` if an operand takes anything
+    /// else from Rust (a label's target or addend).
+    pub fn holes(&self) -> Option<Vec<Hole>> {
+        let mut holes = Vec::new();
+        for (i, (op, parts)) in self.operands.iter().zip(self.parts).enumerate() {
+            let i = u8::try_from(i).ok()?;
+            if parts.label_expr {
+                return None;
+            }
+            match op {
+                Operand::Reg(_) => {
+                    if parts.reg.is_some() {
+                        holes.push(Hole::Reg(i));
+                    }
+                    if parts.index.is_some() || parts.value.is_some() {
+                        return None;
+                    }
+                }
+                Operand::Imm(_) => {
+                    if parts.value.is_some() {
+                        holes.push(Hole::Imm(i));
+                    }
+                    if parts.reg.is_some() || parts.index.is_some() {
+                        return None;
+                    }
+                }
+                Operand::Mem(m) => {
+                    if m.label.is_some() && parts.is_dynamic() {
+                        return None;
+                    }
+                    if parts.reg.is_some() {
+                        holes.push(Hole::Base(i));
+                    }
+                    if parts.index.is_some() {
+                        holes.push(Hole::Index(i));
+                    }
+                    if parts.value.is_some() {
+                        holes.push(Hole::Disp(i));
+                    }
+                }
+                Operand::Label(..) | Operand::Far(..) => {
+                    if parts.is_dynamic() {
+                        return None;
+                    }
+                }
+            }
+        }
+        Some(holes)
+    }
 }
 
 /// An AArch64 instruction some of whose operands come from Rust

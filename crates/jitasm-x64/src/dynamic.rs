@@ -161,7 +161,7 @@ pub fn emit<S: CodeSink + ?Sized, const N: usize>(
     // instructions the optimizer stops following the constants stored
     // there (the operands' kinds), leaving the fast path a table
     // interpreter of kilobytes per instruction.
-    emit_slow(sink, mode, mnemonic, forms, operands, decorations, prefixes)
+    emit_matcher(sink, mode, mnemonic, forms, operands, decorations, prefixes)
 }
 
 /// Whether form `i` takes `lock` and writes the fast path's bytes with
@@ -215,9 +215,11 @@ pub fn fast_form(i: usize) -> Option<&'static Form> {
     FAST_FORMS.get(i).copied().flatten()
 }
 
-/// [`emit`] through the general matcher.
+/// [`emit`] through the general matcher: what the code `dynasm!` writes
+/// for a statement's template calls for the values the template leaves to
+/// the matcher (`encode::template`).
 #[inline(never)]
-fn emit_slow<S: CodeSink + ?Sized, const N: usize>(
+pub fn emit_matcher<S: CodeSink + ?Sized, const N: usize>(
     sink: &mut S,
     mode: Mode,
     mnemonic: u16,

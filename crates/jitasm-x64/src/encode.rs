@@ -43,6 +43,8 @@ use jitasm_core::{CodeSink, FixupKind, LabelRef};
 pub mod reference;
 
 mod cache;
+#[doc(hidden)]
+pub mod template;
 pub use cache::SelectCache;
 
 /// `for $i in 0..$n { $body }` written out for the first five values of
