@@ -86,26 +86,6 @@ impl Collector<'_> {
             .iter()
             .map(|s| self.shape_code(s, &value))
             .collect();
-        // The matcher out of line, from a function of its own that the
-        // optimizer keeps out of the hot path.
-        let params = inputs.iter().enumerate().map(|(i, v)| {
-            if is_reg(i as u8) {
-                quote!(#v: #p::x64::Reg)
-            } else {
-                quote!(#v: i64)
-            }
-        });
-        let matcher = quote! {
-            #[cold]
-            #[inline(never)]
-            fn __matcher<__S: #p::core::CodeSink + ?::core::marker::Sized>(
-                __ops: &mut __S,
-                #(#params,)*
-            ) {
-                #matcher
-            }
-            __matcher(__ops, #(#inputs,)*);
-        };
         let everywhere = t.keys.iter().all(|&k| k == t.keys[0]) && t.keys[0] != Template::MATCHER;
         if everywhere {
             return shapes[t.keys[0] as usize].clone();

@@ -347,6 +347,12 @@ const LINES: &[&str] = &[
     "adcx Rq($0), Rq($1)",
     "mov Rw($0), Rs($1)",
     "mov Rq($0), Rcr($1)",
+    "sar DWORD [Rq($0)], $1",
+    "sar DWORD [Rq($0) + $1], $2",
+    "shl Rq($0), $1",
+    "lock add [Rq($0)], Rd($1)",
+    "lock cmpxchg [Rq($0) + $1], Rq($2)",
+    "lock inc WORD [Rq($0) + Rq($1)*2]",
 ];
 
 #[test]

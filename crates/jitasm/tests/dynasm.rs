@@ -80,6 +80,66 @@ fn rust_values_as_immediates_displacements_and_registers() {
     assert!(e.to_string().contains("stack pointer"), "{e}");
 }
 
+/// Statements whose code is a template (straight-line code derived from
+/// the encoder while expanding): long encodings (more than 8 bytes),
+/// `lock`, disp8×N, two immediates' worth of fields, shift counts.
+#[test]
+fn templates_equal_the_text_assembler() {
+    use jitasm::x64::{Reg, RegClass};
+    let gp = |c, n| Reg::new(c, n).unwrap();
+    let mut n = 0;
+    for b in 0u8..16 {
+        let i = (b * 7 + 3) % 16;
+        let i = if i == 4 { 12 } else { i };
+        let r = 15 - b;
+        let x = (b * 5 + 1) % 32;
+        for (d, k) in [
+            (0i32, 1i32),
+            (64, -1),
+            (-128, 0x7f),
+            (-129, 0x80),
+            (4096, -0x8000_0000),
+            (i32::MAX, i32::MAX),
+        ] {
+            let k64 = (k as i64) << 20 | 5;
+            let s = (k & 63) as i8;
+            let got = bytes(|ops| {
+                dynasm!(ops
+                    ; lock cmpxchg [Rq(b) + Rq(i)*4 + d], Rq(r)
+                    ; lock add DWORD [Rq(b) + d], k
+                    ; mov Rq(r), QWORD k64
+                    ; imul Rd(r), [Rq(b) + Rq(i)*8 + d], k
+                    ; sar DWORD [Rq(b) + d], s
+                    ; vaddps Rz(x), Rz(31 - x), [Rq(b) + d]
+                    ; vmovups Ry(x), [Rq(b) + Rq(i)*2 + d]
+                    ; vpsllq Ry(x), Ry(x ^ 9), s
+                );
+            });
+            let (b64, i64_, r64) = (
+                gp(RegClass::Gp64, b),
+                gp(RegClass::Gp64, i),
+                gp(RegClass::Gp64, r),
+            );
+            let r32 = gp(RegClass::Gp32, r);
+            let src = format!(
+                "lock cmpxchg [{b64} + {i64_}*4 + {d}], {r64}
+                 lock add DWORD [{b64} + {d}], {k}
+                 mov {r64}, QWORD {k64}
+                 imul {r32}, [{b64} + {i64_}*8 + {d}], {k}
+                 sar DWORD [{b64} + {d}], {s}
+                 vaddps zmm{x}, zmm{}, [{b64} + {d}]
+                 vmovups ymm{x}, [{b64} + {i64_}*2 + {d}]
+                 vpsllq ymm{x}, ymm{}, {s}",
+                31 - x,
+                x ^ 9
+            );
+            assert_eq!(got, text(&src), "b={b} i={i} r={r} x={x} d={d} k={k}");
+            n += 1;
+        }
+    }
+    assert_eq!(n, 96);
+}
+
 #[test]
 fn vector_registers_from_rust() {
     for x in 0u8..32 {

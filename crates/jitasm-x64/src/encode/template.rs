@@ -177,8 +177,8 @@ impl Template {
 /// The most holes, facts and shapes a template has (beyond them the
 /// statement is left to the matcher).
 const MAX_HOLES: usize = 6;
-const MAX_TESTS: usize = 10;
-const MAX_SHAPES: usize = 16;
+const MAX_TESTS: usize = 14;
+const MAX_SHAPES: usize = 48;
 /// The most combinations of representatives encoded.
 const MAX_COMBOS: usize = 8192;
 
@@ -314,6 +314,8 @@ struct Stmt<'s, 'a> {
     d: Decorations,
     holes: &'s [Hole],
     classes: Vec<Option<RegClass>>,
+    /// The statement has a `lock` prefix.
+    lock: bool,
 }
 
 impl Stmt<'_, '_> {
@@ -325,7 +327,11 @@ impl Stmt<'_, '_> {
             mnemonic: self.mnemonic,
             operands: &ops,
             decorations: self.d,
-            prefixes: Prefixes::NONE,
+            prefixes: if self.lock {
+                Prefixes::LOCK
+            } else {
+                Prefixes::NONE
+            },
         };
         let chosen = select_among(
             Mode::Long,
@@ -335,13 +341,18 @@ impl Stmt<'_, '_> {
         let outcome = match chosen {
             Ok((form, enc)) if enc.fixup.is_none() => {
                 match layout_simple(form, &ops[..], self.d) {
-                    Ok(p) if p.write().bytes() == enc.bytes() => {
+                    Ok(p) if self.with_lock(p.write().bytes()) == enc.bytes() => {
                         let index = self
                             .forms
                             .iter()
                             .copied()
                             .find(|&i| core::ptr::eq(&FORMS[i as usize], form))?;
-                        let fields = self.fields(&p, &ops)?;
+                        let mut fields = self.fields(&p, &ops)?;
+                        if self.lock {
+                            for f in &mut fields {
+                                f.at += 1;
+                            }
+                        }
                         let mut bytes = [0u8; 16];
                         bytes[..enc.len()].copy_from_slice(enc.bytes());
                         let mut word = u128::from_le_bytes(bytes);
@@ -371,6 +382,16 @@ impl Stmt<'_, '_> {
             _ => Outcome::Matcher,
         };
         Some(Obs { vals, outcome })
+    }
+
+    /// `bytes` with the `lock` prefix where the matcher puts it (after an
+    /// operand-size prefix), if the statement has one.
+    fn with_lock(&self, bytes: &[u8]) -> Vec<u8> {
+        let mut v = bytes.to_vec();
+        if self.lock {
+            v.insert(usize::from(bytes.first() == Some(&0x66)), 0xf0);
+        }
+        v
     }
 
     /// Where the plan puts the holes' values (`None` where the model has no
@@ -513,7 +534,7 @@ pub fn derive(
     holes: &[Hole],
 ) -> Option<Template> {
     if !mode.is64()
-        || prefixes.0 != 0
+        || (prefixes.0 != 0 && prefixes != Prefixes::LOCK)
         || holes.is_empty()
         || holes.len() > MAX_HOLES
         || matches!(mnemonic.name(), "xchg" | "sal")
@@ -555,6 +576,7 @@ pub fn derive(
         d,
         holes,
         classes,
+        lock: prefixes == Prefixes::LOCK,
     };
     // Each hole's candidate facts, and one value for each combination of
     // them that some value has.
