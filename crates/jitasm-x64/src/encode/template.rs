@@ -289,6 +289,17 @@ enum Outcome {
     Shaped(ShapeKey, u128),
 }
 
+impl Outcome {
+    /// Both left to the matcher, or both of one shape (bytes aside).
+    fn same_shape(&self, other: &Outcome) -> bool {
+        match (self, other) {
+            (Outcome::Matcher, Outcome::Matcher) => true,
+            (Outcome::Shaped(a, _), Outcome::Shaped(b, _)) => a == b,
+            _ => false,
+        }
+    }
+}
+
 /// What makes two encodings the same shape: the form, the length and the
 /// fields' places.
 #[derive(Clone, PartialEq, Eq)]
@@ -642,16 +653,9 @@ pub fn derive(
     {
         let mut kinds: Vec<&Outcome> = Vec::new();
         for o in &obs {
-            if !kinds.contains(&&o.outcome) && !starts.contains(&o.vals) {
-                let same_shape = kinds.iter().any(|k| match (k, &o.outcome) {
-                    (Outcome::Shaped(a, _), Outcome::Shaped(b, _)) => a == b,
-                    (Outcome::Matcher, Outcome::Matcher) => true,
-                    _ => false,
-                });
-                if !same_shape {
-                    kinds.push(&o.outcome);
-                    starts.push(o.vals);
-                }
+            if !kinds.iter().any(|k| k.same_shape(&o.outcome)) {
+                kinds.push(&o.outcome);
+                starts.push(o.vals);
             }
         }
     }
@@ -786,12 +790,19 @@ pub fn derive(
 
 /// The key of `vals` under `tests`.
 fn key_of(s: &Stmt<'_, '_>, tests: &[Test], vals: &[i64; MAX_HOLES]) -> u32 {
+    key(tests, |i| s.classes[i as usize].is_some(), vals)
+}
+
+/// The key of `vals` under `tests`: bit `b` says whether `tests[b]` holds
+/// (`is_reg` tells which holes are registers).
+fn key(tests: &[Test], is_reg: impl Fn(u8) -> bool, vals: &[i64]) -> u32 {
     let mut key = 0;
     for (b, t) in tests.iter().enumerate() {
         let v = vals[t.input as usize];
-        let holds = match s.classes[t.input as usize] {
-            Some(_) => t.feature.reg(v as u8),
-            None => t.feature.value(v),
+        let holds = if is_reg(t.input) {
+            t.feature.reg(v as u8)
+        } else {
+            t.feature.value(v)
         };
         key |= (holds as u32) << b;
     }
@@ -834,12 +845,7 @@ fn keyed(s: &Stmt<'_, '_>, tests: &[Test], obs: &[Obs]) -> Option<BTreeMap<u32, 
                 by_key.insert(key, j);
             }
             Some(&first) => {
-                let same = match (&obs[first].outcome, &o.outcome) {
-                    (Outcome::Matcher, Outcome::Matcher) => true,
-                    (Outcome::Shaped(a, _), Outcome::Shaped(b, _)) => a == b,
-                    _ => false,
-                };
-                if !same {
+                if !obs[first].outcome.same_shape(&o.outcome) {
                     return None;
                 }
             }
@@ -970,16 +976,6 @@ impl Shape {
 impl Template {
     /// The key of `vals`.
     pub fn key(&self, classes_are_regs: &[bool], vals: &[i64]) -> usize {
-        let mut key = 0;
-        for (b, t) in self.tests.iter().enumerate() {
-            let v = vals[t.input as usize];
-            let holds = if classes_are_regs[t.input as usize] {
-                t.feature.reg(v as u8)
-            } else {
-                t.feature.value(v)
-            };
-            key |= (holds as usize) << b;
-        }
-        key
+        key(&self.tests, |i| classes_are_regs[i as usize], vals) as usize
     }
 }
