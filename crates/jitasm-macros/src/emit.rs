@@ -17,7 +17,7 @@ use crate::text::{Fail, Leaf, Text};
 use jitasm_core::{Arch, DynamicLabel, Error, FixupKind, LabelApi, LabelRef, LabelTarget};
 use jitasm_syntax::dynamic::{DynInstruction, DynLabel, ExprId, Item, Output, Parts, Value};
 use jitasm_syntax::{ErrorKind, Options};
-use jitasm_x64::{DispSize, Mem, Operand, Reg};
+use jitasm_x64::{DispSize, Mem, Operand, Reg, RegClass};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 use std::cell::Cell;
@@ -30,8 +30,11 @@ pub fn generate(
     ops: &TokenStream,
     text: &Text,
 ) -> Result<TokenStream, Fail> {
+    // The run-time support under one short name, and the trait that gives
+    // the output, for the whole invocation: the paths in every statement
+    // stay short (the compiler parses and resolves each of them).
     let mut c = Collector {
-        p: path.clone(),
+        p: quote!(__jitasm),
         ops: ops.clone(),
         uses_labels: Cell::new(false),
         leaves: &text.leaves,
@@ -69,7 +72,17 @@ pub fn generate(
     } else {
         TokenStream::new()
     };
-    Ok(quote!({ #api #code }))
+    if code.is_empty() {
+        return Ok(quote!({ #api }));
+    }
+    Ok(quote!({
+        #api
+        #[allow(unused_imports)]
+        use #path as __jitasm;
+        #[allow(unused_imports)]
+        use __jitasm::core::generated_code::EmitTarget as _;
+        #code
+    }))
 }
 
 /// The output the grammar emits into while the macro expands.
@@ -219,7 +232,7 @@ impl Collector<'_> {
                 Piece::Chunk { bytes, fixups } => (bytes, fixups),
             };
             let out = self.output();
-            let bytes = bytes.iter().map(|b| Literal::u8_unsuffixed(*b));
+            let bytes = Literal::byte_string(bytes);
             let live: Vec<&Fix> = fixups.iter().filter(|f| !f.resolved).collect();
             let fixups = live.iter().map(|f| {
                 let (label, k, at, pc) = (&f.label, f.kind.tokens(p), f.at, f.pc);
@@ -227,18 +240,19 @@ impl Collector<'_> {
                     #p::core::CodeSink::fixup(__ops, #label, #k, __s + #at, __s + #pc);
                 }
             });
-            let start = if live.is_empty() {
-                quote!()
-            } else {
-                quote!(let __s = #p::core::ByteSink::offset(__ops);)
-            };
+            if live.is_empty() {
+                code.extend(quote!(#p::core::ByteSink::extend_from_slice(#out, #bytes);));
+                continue;
+            }
             let lets = live.iter().map(|f| &f.lets);
+            let allow = allow();
             code.extend(quote! {
+                #allow
                 {
                     #(#lets)*
                     let __ops = #out;
-                    #start
-                    #p::core::ByteSink::extend_from_slice(__ops, &[#(#bytes),*]);
+                    let __s = #p::core::ByteSink::offset(__ops);
+                    #p::core::ByteSink::extend_from_slice(__ops, #bytes);
                     #(#fixups)*
                 }
             });
@@ -278,14 +292,10 @@ impl Collector<'_> {
     }
 
     /// The output as a method receiver sees it (`ops` may be an assembler,
-    /// a `&mut` to one, a field).
+    /// a `&mut` to one, a field; the invocation imports `EmitTarget`).
     fn output(&self) -> TokenStream {
-        let p = &self.p;
         let ops = &self.ops;
-        quote!({
-            use #p::core::generated_code::EmitTarget as _;
-            (#ops).__jitasm_output()
-        })
+        quote!((#ops).__jitasm_output())
     }
 
     fn leaf(&self, id: ExprId) -> TokenStream {
@@ -461,8 +471,23 @@ struct Bindings {
     /// Each binding's name and type, in order (the parameters of an
     /// outlined statement, [`Bindings::finish_outlined`]).
     params: Vec<(Ident, TokenStream)>,
-    /// `(pattern, expression)` pairs: each expression gives an `Option`.
-    checks: Vec<(Ident, TokenStream)>,
+    /// The values the statement's operands take, in order.
+    checks: Vec<Input>,
+}
+
+/// One value a statement's operands take.
+struct Input {
+    name: Ident,
+    /// Its expression.
+    expr: TokenStream,
+    /// Whether `expr` gives an `Option` (`None` when the value does not
+    /// fit: the error is recorded) or the value itself.
+    checked: bool,
+    /// For a register from Rust: the binding of its number (`u8`), and
+    /// its class.
+    reg: Option<(Ident, RegClass)>,
+    /// For a value: the least and greatest its Rust type holds.
+    range: Option<(i64, i64)>,
 }
 
 impl Bindings {
@@ -481,12 +506,7 @@ impl Bindings {
         }
         let name = format_ident!("__e{}", id);
         let value = conv(c.leaf(id));
-        // The expression is the user's (or a typed reference's offset
-        // arithmetic): lints about its shape are not theirs to fix here.
-        self.lets.extend(quote! {
-            #[allow(clippy::unnecessary_cast, clippy::identity_op, unused_parens)]
-            let #name = #value;
-        });
+        self.lets.extend(quote!(let #name = #value;));
         self.names.insert(id, name.clone());
         self.params.push((name.clone(), ty));
         name
@@ -494,18 +514,37 @@ impl Bindings {
 
     /// A value checked at run time: `Some` when it fits.
     fn check(&mut self, expr: TokenStream) -> Ident {
+        self.checked(expr, true, None)
+    }
+
+    /// A value that `expr` gives (`checked`: as an `Option`, `None` when
+    /// it does not fit), a register if `reg`.
+    fn checked(
+        &mut self,
+        expr: TokenStream,
+        checked: bool,
+        reg: Option<(Ident, RegClass)>,
+    ) -> Ident {
         let name = format_ident!("__o{}", self.checks.len());
-        self.checks.push((name.clone(), expr));
+        self.checks.push(Input {
+            name: name.clone(),
+            expr,
+            checked,
+            reg,
+            range: None,
+        });
         name
     }
 
-    /// `k + coef·expr` as a checked 64-bit value (`None` when out of range).
+    /// `k + coef·expr` as a checked 64-bit value (`None` when out of range);
+    /// `expr` has type `ty`, signed, of `size` bytes if known.
     fn value(
         &mut self,
         c: &Collector<'_>,
         value: Option<(ExprId, i128)>,
         k: i64,
         ty: TokenStream,
+        size: Option<u8>,
     ) -> TokenStream {
         let p = &c.p;
         match value {
@@ -520,6 +559,15 @@ impl Bindings {
                     ty.clone(),
                     |leaf| quote!({ let __v: #ty = #leaf; __v }),
                 );
+                // Every type a value has here (`i8`…`i64`, `isize`) fits
+                // an `i64`: only arithmetic on it needs a check.
+                if (coef, k) == (1, 0) {
+                    let o = self.checked(quote!(#e as i64), false, None);
+                    if let (Some(size), Some(last)) = (size, self.checks.last_mut()) {
+                        last.range = Some(signed_range(size));
+                    }
+                    return quote!(#o);
+                }
                 let coef = Literal::i128_suffixed(coef);
                 let k = Literal::i128_suffixed(k as i128);
                 let o = self.check(quote!(#p::x64::dynamic::value(__ops, #e as i128, #coef, #k)));
@@ -543,8 +591,11 @@ impl Bindings {
                     quote!(u8),
                     |leaf| quote!(::core::convert::Into::<u8>::into(#leaf)),
                 );
-                let o =
-                    self.check(quote!(#p::x64::dynamic::reg(__ops, #p::x64::RegClass::#class, #e)));
+                let o = self.checked(
+                    quote!(#p::x64::dynamic::reg(__ops, #p::x64::RegClass::#class, #e)),
+                    true,
+                    Some((e, r.class())),
+                );
                 quote!(#o)
             }
         }
@@ -588,7 +639,7 @@ impl Bindings {
             None
         };
         let target = c.target_tokens(&l.target, e.as_ref())?;
-        let addend = self.value(c, addend, l.addend, quote!(isize));
+        let addend = self.value(c, addend, l.addend, quote!(isize), None);
         Ok(quote!(#p::core::LabelRef { target: #target, addend: #addend }))
     }
 
@@ -597,7 +648,9 @@ impl Bindings {
         let lets = self.lets;
         let out = c.output();
         let guarded = guard(self.checks, body);
+        let allow = allow();
         quote! {
+            #allow
             {
                 #lets
                 let __ops = #out;
@@ -615,25 +668,17 @@ impl Bindings {
     /// loop took minutes to build), and the code stays one call wherever
     /// the statement is.
     fn finish_outlined(self, c: &Collector<'_>, body: TokenStream) -> TokenStream {
-        self.finish_outlined_as(c, body, quote!(#[inline(never)]))
-    }
-
-    /// [`Bindings::finish_outlined`] with the function's inlining attribute.
-    fn finish_outlined_as(
-        self,
-        c: &Collector<'_>,
-        body: TokenStream,
-        inline: TokenStream,
-    ) -> TokenStream {
         let p = &c.p;
         let lets = self.lets;
         let out = c.output();
         let guarded = guard(self.checks, body);
         let (names, tys): (Vec<_>, Vec<_>) = self.params.into_iter().unzip();
+        let allow = allow();
         quote! {
+            #allow
             {
                 #lets
-                #inline
+                #[inline(never)]
                 #[allow(clippy::too_many_arguments, unused_variables)]
                 fn __emit<__S: #p::core::CodeSink + ?::core::marker::Sized>(
                     __ops: &mut __S,
@@ -647,16 +692,55 @@ impl Bindings {
     }
 }
 
-/// `body`, run once every check gives `Some` (bound to its name).
-fn guard(checks: Vec<(Ident, TokenStream)>, body: TokenStream) -> TokenStream {
-    if checks.is_empty() {
-        return body;
+/// The attribute of a statement with Rust values: lints about the shape of
+/// the user's expressions (or a typed reference's offset arithmetic) and
+/// of the arithmetic written around them are not the user's to fix.
+fn allow() -> TokenStream {
+    quote!(#[allow(
+        clippy::unnecessary_cast,
+        clippy::identity_op,
+        clippy::manual_range_contains,
+        clippy::precedence,
+        unused_parens
+    )])
+}
+
+/// `body` with every value bound to its name, run once every check gives
+/// `Some`.
+fn guard(checks: Vec<Input>, body: TokenStream) -> TokenStream {
+    let (mut pats, mut exprs, mut plain) = (Vec::new(), Vec::new(), TokenStream::new());
+    for Input {
+        name,
+        expr,
+        checked,
+        ..
+    } in checks
+    {
+        if checked {
+            pats.push(name);
+            exprs.push(expr);
+        } else {
+            plain.extend(quote!(let #name = #expr;));
+        }
     }
-    let (pats, exprs): (Vec<_>, Vec<_>) = checks.into_iter().unzip();
+    if pats.is_empty() {
+        return quote!(#plain #body);
+    }
     quote! {
+        #plain
         if let (#(::core::option::Option::Some(#pats),)*) = (#(#exprs,)*) {
             #body
         }
+    }
+}
+
+/// The least and greatest of `int_type(size, true)`.
+fn signed_range(size: u8) -> (i64, i64) {
+    match size {
+        1 => (i8::MIN.into(), i8::MAX.into()),
+        2 => (i16::MIN.into(), i16::MAX.into()),
+        4 => (i32::MIN.into(), i32::MAX.into()),
+        _ => (i64::MIN, i64::MAX),
     }
 }
 
@@ -720,12 +804,13 @@ impl Collector<'_> {
         let template = d
             .holes()
             .filter(|h| h.len() == b.checks.len())
-            .and_then(|h| Some((emit_template::template_of(d, &h)?, h)));
+            .and_then(|h| emit_template::template_of(d, &h));
         Ok(match template {
-            Some((t, holes)) => {
-                let inputs: Vec<Ident> = b.checks.iter().map(|(n, _)| n.clone()).collect();
-                let body = self.template_code(&t, &holes, &inputs, call(quote!(emit_matcher)));
-                b.finish_outlined_as(self, body, quote!(#[inline(always)]))
+            Some(t) => {
+                let (inputs, checks) = emit_template::inputs(std::mem::take(&mut b.checks));
+                b.checks = checks;
+                let body = self.template_code(&t, &inputs);
+                b.finish(self, body)
             }
             None => b.finish_outlined(self, call(quote!(emit))),
         })
@@ -745,7 +830,8 @@ impl Collector<'_> {
             }
             Operand::Imm(imm) => {
                 let ty = int_type(parts.imm_size.max(1), true);
-                let v = b.value(self, parts.value, imm.value, ty);
+                let size = parts.imm_size.max(1);
+                let v = b.value(self, parts.value, imm.value, ty, Some(size));
                 let size = imm.size;
                 quote!(#p::x64::Operand::Imm(#p::x64::Imm { value: #v, size: #size }))
             }
@@ -782,7 +868,10 @@ impl Collector<'_> {
                 let d = lit_i64(m.disp);
                 (quote!(#d), some(l))
             }
-            None => (b.value(self, parts.value, m.disp, quote!(i32)), none),
+            None => (
+                b.value(self, parts.value, m.disp, quote!(i32), Some(4)),
+                none,
+            ),
         };
         let scale = m.scale;
         let size = m.size;

@@ -3,10 +3,14 @@
 //! statements of every kind of hole, every register of each hole's class
 //! and many immediates and displacements, a key that the template answers
 //! gives `dynamic::emit`'s bytes, and every error goes to the matcher.
+//! The matcher the macro's code calls for those keys, through the
+//! statement packed as bytes (`dynamic::described`), gives `dynamic::emit`'s
+//! bytes or error for every value.
 
 use jitasm_core::{Arch, ByteSink, CodeSink, DynamicLabel, Error, FixupKind, LabelApi, LabelRef};
 use jitasm_syntax::dynamic::{parse_macro, Item, Output};
 use jitasm_syntax::{ErrorKind, Options};
+use jitasm_x64::dynamic::described::{self, describe};
 use jitasm_x64::encode::template::{derive, fill, Hole, Template};
 use jitasm_x64::{dynamic, Operand};
 
@@ -46,6 +50,8 @@ struct Collect {
     without: Vec<String>,
     checked: usize,
     answered: usize,
+    described: usize,
+    out_of_class: usize,
     line: String,
 }
 
@@ -150,6 +156,33 @@ impl Output for Collect {
             return Ok(());
         };
         self.templates += 1;
+        let desc = describe(
+            d.mode,
+            d.mnemonic,
+            &d.forms,
+            d.operands,
+            d.decorations,
+            d.prefixes,
+            &holes,
+        );
+        // Read back, the description is the statement.
+        let desc = desc.unwrap_or_else(|| panic!("{}: no description", self.line));
+        let back = described::read(&desc).expect("reads back");
+        assert_eq!(
+            (back.mode, back.mnemonic, &back.forms[..], &back.ops[..]),
+            (d.mode, d.mnemonic, &d.forms[..], d.operands),
+            "{}",
+            self.line
+        );
+        assert_eq!(
+            (back.decorations, back.prefixes, &back.holes[..]),
+            (d.decorations, d.prefixes, &holes[..]),
+            "{}",
+            self.line
+        );
+        // Cut short or with a byte too many, it is refused.
+        assert!(described::read(&desc[..desc.len() - 1]).is_none());
+        assert!(described::read(&[&desc[..], &[0]].concat()).is_none());
         let regs: Vec<bool> = holes
             .iter()
             .map(|h| matches!(h, Hole::Reg(_) | Hole::Base(_) | Hole::Index(_)))
@@ -186,7 +219,7 @@ impl Output for Collect {
             sets.push((0..holes.len()).map(|k| pick(k, &mut rng)).collect());
         }
         for vals in sets {
-            self.check(&t, &regs, &d, &holes, &vals);
+            self.check(&t, &regs, &d, &holes, &desc, &vals);
         }
         Ok(())
     }
@@ -199,19 +232,36 @@ impl Collect {
         regs: &[bool],
         d: &jitasm_syntax::dynamic::DynInstruction<'_, '_>,
         holes: &[Hole],
+        desc: &[u8],
         vals: &[i64],
     ) {
-        // A register number out of the class never reaches the template
-        // (the macro's check records the error first).
+        let mut described = Sink::default();
+        described::emit(&mut described, desc, vals);
+        // A register number out of its class: the template's key selects
+        // the matcher, which records `dynamic::reg`'s error for each such
+        // register and writes nothing.
         let Some(ops) = fill(d.operands, holes, vals) else {
+            let mut want = Sink::default();
+            for (&h, &v) in holes.iter().zip(vals) {
+                let r = match (h, d.operands[h.operand()]) {
+                    (Hole::Reg(_), Operand::Reg(r)) => r,
+                    (Hole::Base(_), Operand::Mem(m)) => m.base.unwrap(),
+                    (Hole::Index(_), Operand::Mem(m)) => m.index.unwrap(),
+                    _ => continue,
+                };
+                dynamic::reg(&mut want, r.class(), v as u8);
+            }
+            assert!(!want.errors.is_empty(), "{}: {vals:?}", self.line);
+            assert_eq!(
+                (&described.bytes, format!("{:?}", described.errors)),
+                (&want.bytes, format!("{:?}", want.errors)),
+                "{}: values {vals:?}: described, checks",
+                self.line
+            );
+            self.out_of_class += 1;
             return;
         };
         self.checked += 1;
-        let shape = t.keys[t.key(regs, vals)];
-        if shape == Template::MATCHER {
-            return;
-        }
-        self.answered += 1;
         let mut want = Sink::default();
         let ops: [Operand<'_>; 4] = core::array::from_fn(|i| {
             ops.get(i)
@@ -226,6 +276,18 @@ impl Collect {
             4 => emit(&mut want, d, ops),
             _ => panic!("{} operands", n),
         }
+        assert_eq!(
+            (&described.bytes, format!("{:?}", described.errors)),
+            (&want.bytes, format!("{:?}", want.errors)),
+            "{}: values {vals:?}: described, matcher",
+            self.line
+        );
+        self.described += 1;
+        let shape = t.keys[t.key(regs, vals)];
+        if shape == Template::MATCHER {
+            return;
+        }
+        self.answered += 1;
         let got = t.shapes[shape as usize].bytes(vals);
         assert!(
             want.errors.is_empty() && want.bytes == got,
@@ -365,14 +427,17 @@ fn templates_give_the_matchers_bytes() {
         parse_macro(&mut c, &text, &options).unwrap_or_else(|e| panic!("{line}: {e:?}"));
     }
     println!(
-        "{} of {} statements have templates; {} value sets, {} answered by a template; without: {:?}",
+        "{} of {} statements have templates; {} value sets, {} answered by a template, {} by the described matcher, {} registers out of class; without: {:?}",
         c.templates,
         LINES.len(),
         c.checked,
         c.answered,
+        c.described,
+        c.out_of_class,
         c.without
     );
     // Most statements are templates, and templates answer most values.
     assert!(c.templates * 10 >= LINES.len() * 8, "{:?}", c.without);
     assert!(c.answered * 2 >= c.checked);
+    assert!(c.out_of_class > 1000);
 }

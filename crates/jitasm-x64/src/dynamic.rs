@@ -17,6 +17,8 @@ use crate::table::{Form, FORMS};
 use alloc::string::ToString;
 use jitasm_core::{CodeSink, Error};
 
+pub mod described;
+
 /// A register known while expanding: evaluated in a `const` item, so an
 /// impossible one is a compile error, never a run-time panic.
 pub const fn known_reg(class: RegClass, num: u8) -> Reg {
@@ -31,7 +33,7 @@ pub const fn known_reg(class: RegClass, num: u8) -> Reg {
 pub fn reg<S: CodeSink + ?Sized>(sink: &mut S, class: RegClass, num: u8) -> Option<Reg> {
     let r = Reg::new(class, num);
     if r.is_none() {
-        bad_reg(sink, class, num);
+        bad_reg(sink, class, num.into());
     }
     r
 }
@@ -40,11 +42,11 @@ pub fn reg<S: CodeSink + ?Sized>(sink: &mut S, class: RegClass, num: u8) -> Opti
 /// stays small.
 #[cold]
 #[inline(never)]
-fn bad_reg<S: CodeSink + ?Sized>(sink: &mut S, class: RegClass, num: u8) {
+fn bad_reg<S: CodeSink + ?Sized>(sink: &mut S, class: RegClass, num: i128) {
     let first = class.first() as i128;
     sink.record_error(Error::ValueOutOfRange {
         what: "register number",
-        value: num as i128,
+        value: num,
         min: first,
         max: first + class.count() as i128 - 1,
     });
@@ -234,11 +236,17 @@ pub fn emit_matcher<S: CodeSink + ?Sized, const N: usize>(
         decorations,
         prefixes,
     };
+    emit_general(sink, mode, &inst, forms);
+}
+
+/// Encodes `inst`, choosing among `forms` (indices into [`FORMS`]) with the
+/// general matcher, or records why none takes it.
+fn emit_general<S: CodeSink + ?Sized>(sink: &mut S, mode: Mode, inst: &Instruction, forms: &[u16]) {
     // `xchg` is symmetric: `select` tries both operand orders.
-    let chosen = if mnemonic == XCHG {
-        select(mode, &inst)
+    let chosen = if inst.mnemonic.index() == XCHG {
+        select(mode, inst)
     } else {
-        select_among(mode, &inst, forms.iter().map(|&i| &FORMS[i as usize]))
+        select_among(mode, inst, forms.iter().map(|&i| &FORMS[i as usize]))
     };
     match chosen {
         Ok((_, enc)) => enc.emit(sink),

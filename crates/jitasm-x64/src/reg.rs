@@ -50,6 +50,33 @@ pub enum RegClass {
 }
 
 impl RegClass {
+    /// Every class.
+    pub const ALL: [RegClass; 18] = [
+        RegClass::Gp8,
+        RegClass::Gp8High,
+        RegClass::Gp16,
+        RegClass::Gp32,
+        RegClass::Gp64,
+        RegClass::Seg,
+        RegClass::Cr,
+        RegClass::Dr,
+        RegClass::Tr,
+        RegClass::St,
+        RegClass::Mm,
+        RegClass::Xmm,
+        RegClass::Ymm,
+        RegClass::Zmm,
+        RegClass::K,
+        RegClass::Tmm,
+        RegClass::Bnd,
+        RegClass::Ip,
+    ];
+
+    /// The class's position in [`RegClass::ALL`] (its declaration order).
+    pub const fn index(self) -> u8 {
+        self as u8
+    }
+
     /// How many registers the class has.
     pub const fn count(self) -> u8 {
         match self {
@@ -381,4 +408,18 @@ pub mod regs {
         zmm8 = 8, zmm9 = 9, zmm10 = 10, zmm11 = 11, zmm12 = 12, zmm13 = 13, zmm14 = 14, zmm15 = 15,
         zmm16 = 16, zmm17 = 17, zmm18 = 18, zmm19 = 19, zmm20 = 20, zmm21 = 21, zmm22 = 22, zmm23 = 23,
         zmm24 = 24, zmm25 = 25, zmm26 = 26, zmm27 = 27, zmm28 = 28, zmm29 = 29, zmm30 = 30, zmm31 = 31);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RegClass;
+
+    #[test]
+    fn every_class_is_in_all_at_its_index() {
+        for (i, c) in RegClass::ALL.iter().enumerate() {
+            assert_eq!(c.index() as usize, i, "{c:?}");
+        }
+        // The last class's index is the count less one: none is missing.
+        assert_eq!(RegClass::Ip.index() as usize, RegClass::ALL.len() - 1);
+    }
 }

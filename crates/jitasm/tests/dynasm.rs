@@ -140,6 +140,179 @@ fn templates_equal_the_text_assembler() {
     assert_eq!(n, 96);
 }
 
+/// Every key of a template's code, through the macro: registers over
+/// their class and one past it, values on both sides of every bound the
+/// key tests (accumulator, `rsp`/`rbp`-like bases, immediates that fit 8
+/// or 32 bits or sign-extend, the value 1 of shifts, disp8 and disp8×N).
+/// Each statement gives the text assembler's bytes, or an error where a
+/// register is out of its class or the text assembler refuses the value.
+#[test]
+fn template_keys_at_every_bound() {
+    use jitasm::x64::{Reg, RegClass};
+    fn check(what: &str, got: Result<Vec<u8>, jitasm::Error>, src: Option<String>) {
+        let want = src.as_deref().map(|src| {
+            let opts = jitasm::AsmOptions::new(jitasm::Arch::X64).syntax(jitasm::Syntax::Dynasm);
+            let mut v = VecAssembler::<X64>::new(0);
+            jitasm::assemble_into(&mut v, src, &opts)
+                .ok()
+                .and_then(|_| v.finalize().ok())
+        });
+        match (got, want) {
+            (Ok(got), Some(Some(want))) => assert_eq!(got, want, "{what}: {src:?}"),
+            (Err(_), None | Some(None)) => {}
+            (got, want) => panic!("{what}: macro {got:02x?}, text {want:02x?} for {src:?}"),
+        }
+    }
+    fn run(f: impl FnOnce(&mut VecAssembler<X64>)) -> Result<Vec<u8>, jitasm::Error> {
+        let mut ops = VecAssembler::<X64>::new(0);
+        f(&mut ops);
+        ops.finalize()
+    }
+    let name = |c: RegClass, n: u8| Reg::new(c, n).map(|r| r.to_string());
+    let values: &[i64] = &[
+        0,
+        1,
+        2,
+        -1,
+        3,
+        8,
+        63,
+        64,
+        0x7f,
+        0x80,
+        -0x80,
+        -0x81,
+        0xff,
+        0x100,
+        0x7fff,
+        0x8000,
+        -0x8000,
+        -0x8001,
+        0xffff,
+        0x7fff_ffff,
+        0x8000_0000,
+        -0x8000_0000,
+        -0x8000_0001,
+        0xffff_ffff,
+        0x1_0000_0000,
+        i64::MAX,
+        i64::MIN,
+    ];
+    let mut n = 0;
+    for a in 0u8..=16 {
+        let (q, d, w, b) = (
+            name(RegClass::Gp64, a),
+            name(RegClass::Gp32, a),
+            name(RegClass::Gp16, a),
+            name(RegClass::Gp8, a),
+        );
+        let base = (a * 5 + 4) % 16;
+        let bq = name(RegClass::Gp64, base).unwrap();
+        for &v in values {
+            let (k32, k16, k8) = (v as i32, v as i16, v as i8);
+            if v == k32 as i64 {
+                let got = run(|ops| dynasm!(ops ; add Rq(a), k32));
+                check(
+                    "add Rq, i32",
+                    got,
+                    q.as_ref().map(|q| format!("add {q}, {k32}")),
+                );
+                let got = run(|ops| dynasm!(ops ; cmp Rd(a), k32));
+                check(
+                    "cmp Rd, i32",
+                    got,
+                    d.as_ref().map(|d| format!("cmp {d}, {k32}")),
+                );
+                let got = run(|ops| dynasm!(ops ; imul Rd(a), Rd(base), k32));
+                check(
+                    "imul Rd, Rd, i32",
+                    got,
+                    d.as_ref().map(|d| {
+                        format!("imul {d}, {}, {k32}", name(RegClass::Gp32, base).unwrap())
+                    }),
+                );
+                let got = run(|ops| dynasm!(ops ; mov Rd(a), [Rq(base) + k32]));
+                check(
+                    "mov Rd, [Rq + i32]",
+                    got,
+                    d.as_ref().map(|d| format!("mov {d}, [{bq} + {k32}]")),
+                );
+                let got = run(|ops| dynasm!(ops ; mov [Rq(a) + k32], Rd(base)));
+                check(
+                    "mov [Rq + i32], Rd",
+                    got,
+                    q.as_ref().map(|q| {
+                        format!("mov [{q} + {k32}], {}", name(RegClass::Gp32, base).unwrap())
+                    }),
+                );
+            }
+            if v == k16 as i64 {
+                let got = run(|ops| dynasm!(ops ; add Rw(a), k16));
+                check(
+                    "add Rw, i16",
+                    got,
+                    w.as_ref().map(|w| format!("add {w}, {k16}")),
+                );
+            }
+            if v == k8 as i64 {
+                let got = run(|ops| dynasm!(ops ; mov Rb(a), k8));
+                check(
+                    "mov Rb, i8",
+                    got,
+                    b.as_ref().map(|b| format!("mov {b}, {k8}")),
+                );
+                let got = run(|ops| dynasm!(ops ; test Rb(a), k8));
+                check(
+                    "test Rb, i8",
+                    got,
+                    b.as_ref().map(|b| format!("test {b}, {k8}")),
+                );
+                let got = run(|ops| dynasm!(ops ; shl Rq(a), k8));
+                check(
+                    "shl Rq, i8",
+                    got,
+                    q.as_ref().map(|q| format!("shl {q}, {k8}")),
+                );
+            }
+            let got = run(|ops| dynasm!(ops ; mov Rq(a), QWORD v));
+            check(
+                "mov Rq, QWORD i64",
+                got,
+                q.as_ref().map(|q| format!("mov {q}, QWORD {v}")),
+            );
+            n += 1;
+        }
+    }
+    for x in 0u8..=32 {
+        let (z, y) = (name(RegClass::Zmm, x), name(RegClass::Ymm, x));
+        let base = (x * 3 + 5) % 16;
+        let bq = name(RegClass::Gp64, base).unwrap();
+        let index = if x % 16 == 4 { 9 } else { x % 16 };
+        let iq = name(RegClass::Gp64, index).unwrap();
+        for &v in values {
+            let Ok(k) = i32::try_from(v) else { continue };
+            let got = run(|ops| dynasm!(ops ; vaddps Rz(x), Rz(31 - x % 32), [Rq(base) + k]));
+            let other = name(RegClass::Zmm, 31 - x % 32).unwrap();
+            check(
+                "vaddps Rz, Rz, [Rq + i32]",
+                got,
+                z.as_ref()
+                    .map(|z| format!("vaddps {z}, {other}, [{bq} + {k}]")),
+            );
+            let got = run(|ops| dynasm!(ops ; vmovups Ry(x), [Rq(base) + Rq(index)*4 + k]));
+            check(
+                "vmovups Ry, [Rq + Rq*4 + i32]",
+                got,
+                y.as_ref()
+                    .map(|y| format!("vmovups {y}, [{bq} + {iq}*4 + {k}]")),
+            );
+            n += 1;
+        }
+    }
+    let fit32 = values.iter().filter(|&&v| i32::try_from(v).is_ok()).count();
+    assert_eq!(n, 17 * values.len() + 33 * fit32);
+}
+
 #[test]
 fn vector_registers_from_rust() {
     for x in 0u8..32 {

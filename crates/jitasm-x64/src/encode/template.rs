@@ -54,6 +54,17 @@ pub enum Hole {
     Disp(u8),
 }
 
+impl Hole {
+    /// The operand the hole is in.
+    pub fn operand(self) -> usize {
+        match self {
+            Hole::Reg(n) | Hole::Base(n) | Hole::Index(n) | Hole::Imm(n) | Hole::Disp(n) => {
+                n as usize
+            }
+        }
+    }
+}
+
 /// A yes/no fact about one hole's value: a register number's, or an
 /// immediate's or displacement's (as the operand's `i64`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -76,32 +87,76 @@ pub enum Feature {
     Disp32,
 }
 
+/// A [`Feature`] as a comparison the macro writes inline: the register
+/// number, or the value, and-ed with `mask`, is in `lo..=hi`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Bounds {
+    /// Bits of the number or value compared (all for a value).
+    pub mask: u64,
+    /// The least.
+    pub lo: i64,
+    /// The greatest.
+    pub hi: i64,
+}
+
 impl Feature {
+    /// The feature as [`Bounds`] on a register number (`reg`) or a value;
+    /// `None` for the features of the other kind of hole, and for the
+    /// value features that are no range (disp8×N, immediates sign-extended
+    /// from 8 bits to 16 or 32).
+    pub fn bounds(self, reg: bool) -> Option<Bounds> {
+        let on = |mask: u8, lo: u8, hi: u8| Bounds {
+            mask: mask as u64,
+            lo: lo as i64,
+            hi: hi as i64,
+        };
+        let range = |lo: i64, hi: i64| Bounds {
+            mask: u64::MAX,
+            lo,
+            hi,
+        };
+        Some(match (self, reg) {
+            (Feature::Bit(b), true) => on(1 << b, 1 << b, 1 << b),
+            (Feature::Eq(v), true) => on(u8::MAX, v, v),
+            (Feature::Low3(v), true) => on(7, v, v),
+            (Feature::Range(lo, hi), true) => on(u8::MAX, lo, hi),
+            (Feature::Fits(OpKind::Imm8Sex16 | OpKind::Imm8Sex32), false) => return None,
+            (Feature::Fits(k), false) => {
+                let (_, lo, hi) = super::imm_field(k);
+                range(lo, hi)
+            }
+            (Feature::Zero, false) => range(0, 0),
+            (Feature::Disp32, false) => range(i32::MIN as i64, i32::MAX as i64),
+            _ => return None,
+        })
+    }
+
     /// Whether register number `n` has the feature.
     #[inline(always)]
-    pub const fn reg(self, n: u8) -> bool {
-        match self {
-            Feature::Bit(b) => n >> b & 1 != 0,
-            Feature::Eq(v) => n == v,
-            Feature::Low3(v) => n & 7 == v,
-            Feature::Range(lo, hi) => lo <= n && n <= hi,
-            _ => false,
-        }
+    pub fn reg(self, n: u8) -> bool {
+        self.bounds(true).is_some_and(|b| b.holds(n as i64))
     }
 
     /// Whether value `v` has the feature.
     #[inline(always)]
     pub fn value(self, v: i64) -> bool {
-        match self {
-            Feature::Fits(k) => imm_fits(k, v),
-            Feature::Zero => v == 0,
-            Feature::Disp8(n) => {
+        match (self, self.bounds(false)) {
+            (_, Some(b)) => b.holds(v),
+            (Feature::Fits(k), None) => imm_fits(k, v),
+            (Feature::Disp8(n), None) => {
                 let n = n as i64;
                 v % n == 0 && (-0x80..=0x7f).contains(&(v / n))
             }
-            Feature::Disp32 => i32::try_from(v).is_ok(),
             _ => false,
         }
+    }
+}
+
+impl Bounds {
+    /// Whether `v` is within the bounds.
+    fn holds(self, v: i64) -> bool {
+        let v = (v as u64 & self.mask) as i64;
+        self.lo <= v && v <= self.hi
     }
 }
 
@@ -491,7 +546,7 @@ pub fn fill<'a>(ops: &[Operand<'a>], holes: &[Hole], vals: &[i64]) -> Option<Vec
     for (&h, &v) in holes.iter().zip(vals) {
         let num = u8::try_from(v).ok();
         let reg = |r: Reg| Reg::new(r.class(), num?);
-        match (h, ops.get_mut(op_of(h))?) {
+        match (h, ops.get_mut(h.operand())?) {
             (Hole::Reg(_), Operand::Reg(r)) => *r = reg(*r)?,
             (Hole::Base(_), Operand::Mem(m)) => m.base = Some(reg(m.base?)?),
             (Hole::Index(_), Operand::Mem(m)) => m.index = Some(reg(m.index?)?),
@@ -501,13 +556,6 @@ pub fn fill<'a>(ops: &[Operand<'a>], holes: &[Hole], vals: &[i64]) -> Option<Vec
         }
     }
     Some(ops)
-}
-
-/// The operand a hole is in.
-fn op_of(h: Hole) -> usize {
-    match h {
-        Hole::Reg(n) | Hole::Base(n) | Hole::Index(n) | Hole::Imm(n) | Hole::Disp(n) => n as usize,
-    }
 }
 
 /// The low `len` bytes set.
@@ -568,7 +616,7 @@ pub fn derive(
     }
     let classes: Vec<Option<RegClass>> = holes
         .iter()
-        .map(|&h| match (h, ops.get(op_of(h))) {
+        .map(|&h| match (h, ops.get(h.operand())) {
             (Hole::Reg(_), Some(Operand::Reg(r))) => Some(r.class()),
             (Hole::Base(_), Some(Operand::Mem(m))) => m.base.map(|r| r.class()),
             (Hole::Index(_), Some(Operand::Mem(m))) => m.index.map(|r| r.class()),
