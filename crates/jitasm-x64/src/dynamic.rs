@@ -217,11 +217,10 @@ pub fn fast_form(i: usize) -> Option<&'static Form> {
     FAST_FORMS.get(i).copied().flatten()
 }
 
-/// [`emit`] through the general matcher: what the code `dynasm!` writes
-/// for a statement's template calls for the values the template leaves to
-/// the matcher (`encode::template`).
+/// [`emit`] through the general matcher: everything its fast path leaves,
+/// and every error.
 #[inline(never)]
-pub fn emit_matcher<S: CodeSink + ?Sized, const N: usize>(
+fn emit_matcher<S: CodeSink + ?Sized, const N: usize>(
     sink: &mut S,
     mode: Mode,
     mnemonic: u16,
