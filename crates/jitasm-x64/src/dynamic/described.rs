@@ -9,14 +9,15 @@
 //! type-checks for every statement of a crate although it runs only for
 //! errors and rare values. [`describe`] packs it (while expanding) into one
 //! byte-string literal instead, and [`emit`] unpacks it at run time, puts
-//! the values in the holes ([`template::fill`]) and calls the matcher.
+//! the values in the holes ([`crate::encode::template::fill`]) and calls
+//! the matcher.
 //!
 //! The format is private to this module (the macro only copies the bytes):
 //! mode, mnemonic (2 bytes), the forms (count, 2 bytes each), the mask
 //! register, zeroing and SAE flags, rounding, prefixes (2 bytes), the
 //! operands (count, each tagged), the holes (count, each tagged). Integers
 //! are little-endian; a register is its class's index in
-//! [`RegClass::ALL`] and its number, or [`NONE`].
+//! [`RegClass::ALL`] and its number, or 255 for none.
 
 use super::{bad_reg, emit_general};
 use crate::encode::template::{fill, Hole};
