@@ -91,9 +91,55 @@ pub struct FixupKind {
     pub pc_offset: i8,
     /// Where the scaled value's bits go.
     pub pieces: &'static [Piece],
+    /// Derived from the fields above when the kind is defined (the kinds
+    /// are the constants of this module's submodules): what
+    /// [`apply`](Self::apply)'s fast path needs, without reading the pieces.
+    fast: Fast,
+}
+
+/// What [`FixupKind::encode`] and [`FixupKind::apply`] need on their fast
+/// path, computed once per kind from its description ([`Fast::of`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct Fast {
+    /// The kind is a signed, range-checked displacement (`Value::Relative`,
+    /// not wrapping, fewer than 64 bits) written as one piece, the whole
+    /// scaled value at bit `to` of the unit: x86 `rel8`/`rel32`, A64
+    /// `b`/`bl`/`b.cond`/`cbz`/`tbz`/`ldr` literal.
+    single: bool,
+    /// Where that piece starts in the unit.
+    to: u8,
+    /// The unit's bits outside the field (`!unit_mask()`).
+    keep: u64,
+    /// The kind is `single`, unscaled and its field is the whole
+    /// 4-byte unit (x86 `rel32`): the unit is the displacement itself.
+    whole32: bool,
+}
+
+impl Fast {
+    const fn of(k: &FixupKind) -> Fast {
+        let single = matches!(k.value, Value::Relative)
+            && k.signed
+            && !k.wrapping
+            && k.bits < 64
+            && k.pieces.len() == 1
+            && k.pieces[0].from == 0
+            && k.pieces[0].width == k.bits;
+        Fast {
+            single,
+            to: if single { k.pieces[0].to } else { 0 },
+            keep: !k.unit_mask(),
+            whole32: single && k.scale == 0 && k.unit == 4 && k.bits == 32 && k.pieces[0].to == 0,
+        }
+    }
 }
 
 impl FixupKind {
+    /// The kind with its fast-path parameters computed from the description.
+    const fn derive_fast(mut self) -> FixupKind {
+        self.fast = Fast::of(&self);
+        self
+    }
+
     /// The PC offset for a unit at `at`, as this kind is usually used.
     #[inline]
     pub const fn default_pc(&self, at: usize) -> usize {
@@ -144,26 +190,18 @@ impl FixupKind {
     /// as the bits to OR into the unit (already placed by the pieces).
     #[inline]
     pub fn encode(&self, target: u64, pc: u64) -> Result<u64, FixupError> {
-        // The usual kind (x86 `rel8`/`rel32`, data `.rel*`): a signed
-        // displacement that is the whole field, unscaled. In range, the
-        // field is the difference's low bits, without the general path's
-        // 128-bit arithmetic and piece loop; anything else, and every
-        // error, takes the general path (`encode_general`, same results:
-        // unit test below).
-        if let (Value::Relative, [p]) = (self.value, self.pieces) {
-            if self.signed
-                && !self.wrapping
-                && self.scale == 0
-                && p.from == 0
-                && p.to == 0
-                && p.width == self.bits
-                && self.bits < 64
-            {
-                let d = target.wrapping_sub(pc) as i64;
-                let half = 1i64 << (self.bits - 1);
-                if -half <= d && d < half {
-                    return Ok(d as u64 & mask(self.bits));
-                }
+        // The usual kinds (branches of x86 and A64, data `.rel*`): a signed
+        // displacement written as one piece. In range and aligned, the field
+        // is the scaled difference's low bits, without the general path's
+        // 128-bit arithmetic and piece loop; anything else, and every error,
+        // takes the general path (`encode_general`, same results: unit test
+        // below).
+        if self.fast.single {
+            let d = target.wrapping_sub(pc) as i64;
+            let s = d >> self.scale;
+            let half = 1i64 << (self.bits - 1);
+            if s << self.scale == d && -half <= s && s < half {
+                return Ok((s as u64 & mask(self.bits)) << self.fast.to);
             }
         }
         self.encode_general(target, pc)
@@ -223,8 +261,18 @@ impl FixupKind {
     pub fn apply(&self, unit: &mut [u8], target: u64, pc: u64) -> Result<(), FixupError> {
         let n = self.unit as usize;
         assert!(unit.len() >= n, "fixup unit slice too short");
+        if self.fast.whole32 {
+            // The most common fixup (x86 branches and RIP-relative operands):
+            // the unit is the displacement; anything out of range takes the
+            // general path for its error.
+            let d = target.wrapping_sub(pc) as i64;
+            if let Ok(d) = i32::try_from(d) {
+                unit[..4].copy_from_slice(&d.to_le_bytes());
+                return Ok(());
+            }
+        }
         let bits = self.encode(target, pc)?;
-        let keep = !self.unit_mask();
+        let keep = self.fast.keep;
         // Units of a known size as fixed-size reads and writes (no copy of
         // a length known only at run time).
         macro_rules! patch {
@@ -331,7 +379,9 @@ macro_rules! kind {
             wrapping: kind!(@wrap $sign),
             pc_offset: $pc,
             pieces: &[$($p),+],
-        };
+            fast: Fast { single: false, to: 0, keep: 0, whole32: false },
+        }
+        .derive_fast();
     };
     (@signed signed) => { true };
     (@signed unsigned) => { false };
@@ -558,7 +608,7 @@ pub fn all_kinds() -> impl Iterator<Item = &'static FixupKind> {
 mod tests {
     use super::*;
 
-    /// `encode`'s shortcut gives what the description gives, for every
+    /// `encode`'s and `apply`'s shortcuts give what the description gives, for every
     /// kind of every architecture, at the edges of each field and around
     /// them (errors included).
     #[test]
@@ -570,6 +620,12 @@ mod tests {
             deltas.extend([h, h - 1, h + 1, -h, -h - 1, -h + 1]);
         }
         deltas.extend([i64::MAX, i64::MIN]);
+        // Scaled kinds (A64, RISC-V): the same edges, aligned.
+        let aligned: alloc::vec::Vec<i64> = deltas
+            .iter()
+            .flat_map(|&d| [d.wrapping_mul(2), d.wrapping_mul(4)])
+            .collect();
+        deltas.extend(aligned);
         let mut x = 0x9e37_79b9_7f4a_7c15u64;
         for _ in 0..2_000 {
             x ^= x << 13;
@@ -582,12 +638,27 @@ mod tests {
             for &pc in &[0u64, 0x1000, 0x7fff_ffff_fff0, u64::MAX - 3] {
                 for &d in &deltas {
                     let target = pc.wrapping_add(d as u64);
+                    let general = k.encode_general(target, pc);
                     assert_eq!(
                         k.encode(target, pc),
-                        k.encode_general(target, pc),
+                        general,
                         "{} at pc {pc:#x}, delta {d}",
                         k.name
                     );
+                    // `apply` (with its own shortcut for whole 32-bit
+                    // units) writes the general bits over what the field
+                    // held, or leaves the unit alone with the same error.
+                    let before = 0xa55a_0ff0_3cc3_9669u64 ^ d as u64;
+                    let mut unit = before.to_le_bytes();
+                    let n = k.unit as usize;
+                    let applied = k.apply(&mut unit[..n], target, pc);
+                    let mut want = before.to_le_bytes();
+                    if let Ok(bits) = general {
+                        let v = (before & !k.unit_mask()) | bits;
+                        want[..n].copy_from_slice(&v.to_le_bytes()[..n]);
+                    }
+                    assert_eq!(applied, general.map(|_| ()), "{} apply, delta {d}", k.name);
+                    assert_eq!(unit, want, "{} apply at pc {pc:#x}, delta {d}", k.name);
                     compared += 1;
                 }
             }

@@ -39,12 +39,17 @@ impl Hasher for Fx {
 
 type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 
+/// What a fixup refers to. The address it reaches is computed with the
+/// fixup's `value` (see [`Fixup`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Target {
-    Offset(usize),
-    /// A backward local reference, bound to the definition at the offset.
-    LocalBound(usize, u32),
-    Extern(u64),
+    /// An offset in the output (`value` is the offset plus the addend).
+    Offset,
+    /// A backward local reference, bound to the definition that was the
+    /// latest when it was made (`value` is that offset plus the addend).
+    LocalBound(u32),
+    /// An address (`value` is the address plus the addend).
+    Extern,
     Global(u32),
     Dynamic(u32),
     /// A forward local reference still waiting for the next definition.
@@ -53,26 +58,115 @@ enum Target {
     LocalMissing(u32),
 }
 
-/// A label reference waiting to be patched.
+/// A label reference waiting to be patched: 40 bytes, as a long JIT run
+/// queues one per branch and reads each back once.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Fixup {
     pub(crate) at: usize,
     pc: usize,
     pub(crate) kind: &'static FixupKind,
+    /// For offsets and addresses the place reached, addend included; for
+    /// labels (global, dynamic, local not yet bound) the addend alone, to
+    /// add to the definition's offset. Wrapping arithmetic, as addresses.
+    value: u64,
     target: Target,
-    addend: i64,
 }
 
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<Fixup>() == 40);
+
+/// A dynamic label not defined yet (no offset can be `usize::MAX`: the
+/// byte there would end the address space).
+const UNDEFINED: usize = usize::MAX;
+
 /// Interned names: index by name, name by index.
-#[derive(Default, Debug)]
+#[derive(Debug)]
 struct Names {
     ids: FxMap<Box<str>, u32>,
     names: Vec<Box<str>>,
+    /// Names of up to 16 bytes interned recently, by a trivial hash
+    /// ([`Recent::slot`]). Code names few labels over and over (`jmp >next`
+    /// … `next:`), and a hit costs two word comparisons instead of hashing
+    /// and probing the map.
+    recent: [Recent; 8],
+}
+
+/// A recently interned short name: its length and [`short_key`], and its id.
+#[derive(Clone, Copy, Debug)]
+struct Recent {
+    len: usize,
+    key: (u64, u64),
+    id: u32,
+}
+
+impl Recent {
+    /// Matches no name (no name of `usize::MAX` bytes has a short key).
+    const EMPTY: Recent = Recent {
+        len: usize::MAX,
+        key: (0, 0),
+        id: 0,
+    };
+
+    #[inline]
+    fn slot(len: usize, key: (u64, u64)) -> usize {
+        // The low byte of the key is the name's first byte.
+        (len + key.0 as u8 as usize) & 7
+    }
+}
+
+/// A name of at most 16 bytes as two words that, with its length, determine
+/// every byte: overlapping reads of the first and the last bytes, so two
+/// names of one length are equal exactly when their keys are. `None` for
+/// longer names.
+#[inline]
+fn short_key(b: &[u8]) -> Option<(u64, u64)> {
+    let n = b.len();
+    let word = |r: &[u8]| {
+        let mut w = [0u8; 8];
+        w[..r.len()].copy_from_slice(r);
+        u64::from_le_bytes(w)
+    };
+    Some(match n {
+        0 => (0, 0),
+        1..=3 => (
+            b[0] as u64 | (b[n / 2] as u64) << 8 | (b[n - 1] as u64) << 16,
+            0,
+        ),
+        4..=7 => (word(&b[..4]), word(&b[n - 4..])),
+        8..=16 => (word(&b[..8]), word(&b[n - 8..])),
+        _ => return None,
+    })
+}
+
+impl Default for Names {
+    fn default() -> Names {
+        Names {
+            ids: FxMap::default(),
+            names: Vec::new(),
+            recent: [Recent::EMPTY; 8],
+        }
+    }
 }
 
 impl Names {
     #[inline]
     fn intern(&mut self, name: &str) -> u32 {
+        let Some(key) = short_key(name.as_bytes()) else {
+            return self.intern_slow(name);
+        };
+        let len = name.len();
+        let slot = &mut self.recent[Recent::slot(len, key)];
+        if slot.len == len && slot.key == key {
+            return slot.id;
+        }
+        let id = self.intern_slow(name);
+        self.recent[Recent::slot(len, key)] = Recent { len, key, id };
+        id
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn intern_slow(&mut self, name: &str) -> u32 {
         if let Some(&id) = self.ids.get(name) {
             return id;
         }
@@ -95,7 +189,8 @@ pub(crate) struct Labels {
     locals: Names,
     local_last: Vec<Option<usize>>,
     local_waiting: Vec<Vec<u32>>,
-    dynamic_defs: Vec<Option<usize>>,
+    /// Offset of each dynamic label, [`UNDEFINED`] until defined.
+    dynamic_defs: Vec<usize>,
     fixups: Vec<Fixup>,
 }
 
@@ -114,7 +209,7 @@ impl Labels {
     }
 
     pub(crate) fn new_dynamic(&mut self) -> DynamicLabel {
-        self.dynamic_defs.push(None);
+        self.dynamic_defs.push(UNDEFINED);
         DynamicLabel::from_index(self.dynamic_defs.len() as u32 - 1)
     }
 
@@ -126,6 +221,7 @@ impl Labels {
         id
     }
 
+    #[inline]
     fn local_id(&mut self, name: &str) -> u32 {
         let id = self.locals.intern(name);
         if id as usize == self.local_last.len() {
@@ -155,25 +251,28 @@ impl Labels {
     pub(crate) fn define_dynamic(&mut self, label: DynamicLabel, at: usize) -> Result<(), Error> {
         let index = label.index();
         match self.dynamic_defs.get_mut(index as usize) {
-            None => Err(Error::InvalidDynamicLabel { index }),
-            Some(Some(first)) => Err(Error::DuplicateLabel {
+            Some(slot) if *slot == UNDEFINED => {
+                *slot = at;
+                Ok(())
+            }
+            Some(first) => Err(Error::DuplicateLabel {
                 label: LabelName::Dynamic(index),
                 first: *first,
                 second: at,
             }),
-            Some(slot) => {
-                *slot = Some(at);
-                Ok(())
-            }
+            None => Err(Error::InvalidDynamicLabel { index }),
         }
     }
 
+    #[inline]
     pub(crate) fn define_local(&mut self, name: &str, at: usize) {
         let id = self.local_id(name);
         self.local_last[id as usize] = Some(at);
         let waiting = &mut self.local_waiting[id as usize];
         for &i in waiting.iter() {
-            self.fixups[i as usize].target = Target::Offset(at);
+            let f = &mut self.fixups[i as usize];
+            f.value = (at as u64).wrapping_add(f.value);
+            f.target = Target::Offset;
         }
         waiting.clear();
     }
@@ -186,9 +285,8 @@ impl Labels {
     pub(crate) fn dynamic_offset(&self, label: DynamicLabel) -> Option<AssemblyOffset> {
         self.dynamic_defs
             .get(label.index() as usize)
-            .copied()
-            .flatten()
-            .map(AssemblyOffset)
+            .filter(|&&o| o != UNDEFINED)
+            .map(|&o| AssemblyOffset(o))
     }
 
     pub(crate) fn local_offset(&self, name: &str) -> Option<AssemblyOffset> {
@@ -206,32 +304,55 @@ impl Labels {
         at: usize,
         pc: usize,
     ) -> Fixup {
-        let target = match label.target {
-            LabelTarget::Offset(o) => Target::Offset(o.0),
-            LabelTarget::Extern(a) => Target::Extern(a),
-            LabelTarget::Dynamic(d) => Target::Dynamic(d.index()),
-            LabelTarget::Global(name) => Target::Global(self.global_id(name)),
+        let (target, value) = self.target(label);
+        Fixup {
+            at,
+            pc,
+            kind,
+            value,
+            target,
+        }
+    }
+
+    /// What a reference to `label` is bound to now, and the fixup's
+    /// `value`. Inline for the targets that need no name lookup (offsets,
+    /// addresses, dynamic labels), so a fixup is built in place where it is
+    /// queued.
+    #[inline]
+    fn target(&mut self, label: LabelRef<'_>) -> (Target, u64) {
+        let addend = label.addend as u64;
+        match label.target {
+            LabelTarget::Offset(o) => (Target::Offset, (o.0 as u64).wrapping_add(addend)),
+            LabelTarget::Extern(a) => (Target::Extern, a.wrapping_add(addend)),
+            LabelTarget::Dynamic(d) => (Target::Dynamic(d.index()), addend),
+            named => self.named_target(named, addend),
+        }
+    }
+
+    /// [`target`](Self::target) for global and local labels (the name is
+    /// interned).
+    #[inline]
+    fn named_target(&mut self, target: LabelTarget<'_>, addend: u64) -> (Target, u64) {
+        match target {
+            LabelTarget::Global(name) => (Target::Global(self.global_id(name)), addend),
             LabelTarget::Local {
                 name,
                 forward: false,
             } => {
                 let id = self.local_id(name);
                 match self.local_last[id as usize] {
-                    Some(o) => Target::LocalBound(o, id),
-                    None => Target::LocalMissing(id),
+                    Some(o) => (Target::LocalBound(id), (o as u64).wrapping_add(addend)),
+                    None => (Target::LocalMissing(id), addend),
                 }
             }
             LabelTarget::Local {
                 name,
                 forward: true,
-            } => Target::LocalForward(self.local_id(name)),
-        };
-        Fixup {
-            at,
-            pc,
-            kind,
-            target,
-            addend: label.addend,
+            } => (Target::LocalForward(self.local_id(name)), addend),
+            other => self.target(LabelRef {
+                target: other,
+                addend: addend as i64,
+            }),
         }
     }
 
@@ -245,11 +366,17 @@ impl Labels {
         at: usize,
         pc: usize,
     ) {
-        let f = self.make_fixup(label, kind, at, pc);
-        if let Target::LocalForward(id) = f.target {
+        let (target, value) = self.target(label);
+        if let Target::LocalForward(id) = target {
             self.local_waiting[id as usize].push(self.fixups.len() as u32);
         }
-        self.fixups.push(f);
+        self.fixups.push(Fixup {
+            at,
+            pc,
+            kind,
+            value,
+            target,
+        });
     }
 
     /// Whether any fixup is waiting.
@@ -282,20 +409,19 @@ impl Labels {
     ) -> Result<(), Error> {
         for f in fixups {
             let target = match f.target {
-                Target::Offset(o) | Target::LocalBound(o, _) => base.wrapping_add(o as u64),
-                Target::Extern(a) => a,
+                Target::Offset | Target::LocalBound(_) => base.wrapping_add(f.value),
+                Target::Extern => f.value,
                 Target::Global(id) => match self.global_defs[id as usize] {
-                    Some(o) => base.wrapping_add(o as u64),
+                    Some(o) => base.wrapping_add(o as u64).wrapping_add(f.value),
                     None => return Err(self.unknown(f)),
                 },
                 Target::Dynamic(id) => match self.dynamic_defs.get(id as usize) {
-                    Some(Some(o)) => base.wrapping_add(*o as u64),
-                    Some(None) => return Err(self.unknown(f)),
+                    Some(&o) if o != UNDEFINED => base.wrapping_add(o as u64).wrapping_add(f.value),
+                    Some(_) => return Err(self.unknown(f)),
                     None => return Err(Error::InvalidDynamicLabel { index: id }),
                 },
                 Target::LocalForward(_) | Target::LocalMissing(_) => return Err(self.unknown(f)),
-            }
-            .wrapping_add(f.addend as u64);
+            };
             let pc = base.wrapping_add(f.pc as u64);
             let len = buf_start + buf.len();
             let unit =
@@ -323,16 +449,133 @@ impl Labels {
                 name: self.locals.name(id),
                 forward: true,
             },
-            Target::LocalBound(_, id) | Target::LocalMissing(id) => LabelName::Local {
+            Target::LocalBound(id) | Target::LocalMissing(id) => LabelName::Local {
                 name: self.locals.name(id),
                 forward: false,
             },
-            Target::Offset(_) | Target::Extern(_) => return None,
+            Target::Offset | Target::Extern => return None,
         })
     }
 
     fn unknown(&self, f: &Fixup) -> Error {
         let label = self.name(f).expect("only label targets can be unknown");
         Error::UnknownLabel { label, at: f.at }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two names of one length have equal short keys exactly when they are
+    /// equal: every pair of names up to 16 bytes over a small alphabet that
+    /// differ in one byte (at each position) gets different keys, and equal
+    /// names equal keys.
+    #[test]
+    fn short_keys_tell_names_apart() {
+        let mut pairs = 0;
+        for n in 0..=16usize {
+            let base: Vec<u8> = (0..n).map(|i| b'a' + (i % 7) as u8).collect();
+            assert_eq!(short_key(&base), short_key(&base.clone()));
+            for at in 0..n {
+                for c in [b'a', b'z', b'0', b'_', 0x80] {
+                    let mut other = base.clone();
+                    other[at] = c;
+                    if other != base {
+                        assert_ne!(short_key(&base), short_key(&other), "{n} bytes, byte {at}");
+                        pairs += 1;
+                    }
+                }
+            }
+        }
+        assert!(pairs > 500);
+        assert_eq!(short_key(&[b'x'; 17]), None);
+    }
+
+    /// The recent-name cache gives the map's ids: names that share a cache
+    /// slot, names too long for it, and a name given from a reused buffer.
+    #[test]
+    fn interning_through_the_cache_is_the_map() {
+        let mut names = Names::default();
+        let words = [
+            "next",
+            "nexu",
+            "loop",
+            "a",
+            "b",
+            "ab",
+            "ba",
+            "done",
+            "Done",
+            "x1234567",
+            "x1234568",
+            "a_name_longer_than_sixteen",
+            "a_name_longer_than_sixteeo",
+            "",
+        ];
+        let mut buf = String::new();
+        for round in 0..3 {
+            for (i, w) in words.iter().enumerate() {
+                buf.clear();
+                buf.push_str(w);
+                let id = names.intern(&buf);
+                assert_eq!(id as usize, i, "{w:?} in round {round}");
+                assert_eq!(&*names.names[id as usize], *w);
+            }
+        }
+        assert_eq!(names.names.len(), words.len());
+    }
+
+    /// Every kind of target reaches its definition plus the addend, for
+    /// negative, zero and positive addends, whether the definition comes
+    /// before or after the reference (absolute 64-bit fields, so the patched
+    /// value is the address itself).
+    #[test]
+    fn every_target_reaches_definition_plus_addend() {
+        use jitasm_core::fixup::x86::ABS64;
+        let base = 0x1000_0000u64;
+        for addend in [-3i64, 0, 5, i64::MIN, i64::MAX] {
+            let mut l = Labels::default();
+            let d = l.new_dynamic();
+            let mut fields = Vec::new();
+            let mut reference = |l: &mut Labels, target, want: u64| {
+                let at = fields.len() * 8;
+                l.reference(LabelRef { target, addend }, &ABS64, at, at);
+                fields.push(want.wrapping_add(addend as u64));
+            };
+            l.define_local("back", 40);
+            reference(
+                &mut l,
+                LabelTarget::Local {
+                    name: "back",
+                    forward: false,
+                },
+                base + 40,
+            );
+            reference(
+                &mut l,
+                LabelTarget::Local {
+                    name: "fwd",
+                    forward: true,
+                },
+                base + 72,
+            );
+            reference(&mut l, LabelTarget::Global("g"), base + 64);
+            reference(&mut l, LabelTarget::Dynamic(d), base + 56);
+            reference(&mut l, LabelTarget::Offset(AssemblyOffset(24)), base + 24);
+            reference(&mut l, LabelTarget::Extern(0xdead_beef), 0xdead_beef);
+            l.define_local("fwd", 72);
+            l.define_local("back", 80);
+            l.define_global("g", 64).unwrap();
+            l.define_dynamic(d, 56).unwrap();
+            let mut buf = vec![0u8; fields.len() * 8];
+            l.patch(&mut buf, 0, base).unwrap();
+            let got: Vec<u64> = buf
+                .chunks(8)
+                .map(|c| u64::from_le_bytes(c.try_into().unwrap()))
+                .collect();
+            assert_eq!(got, fields, "addend {addend}");
+            assert!(!l.has_fixups());
+        }
     }
 }
