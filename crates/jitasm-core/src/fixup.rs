@@ -259,18 +259,23 @@ impl FixupKind {
     /// On error `unit` is left unchanged.
     #[inline]
     pub fn apply(&self, unit: &mut [u8], target: u64, pc: u64) -> Result<(), FixupError> {
-        let n = self.unit as usize;
-        assert!(unit.len() >= n, "fixup unit slice too short");
         if self.fast.whole32 {
             // The most common fixup (x86 branches and RIP-relative operands):
             // the unit is the displacement; anything out of range takes the
             // general path for its error.
             let d = target.wrapping_sub(pc) as i64;
-            if let Ok(d) = i32::try_from(d) {
-                unit[..4].copy_from_slice(&d.to_le_bytes());
+            if let (Ok(d), Some(u)) = (i32::try_from(d), unit.first_chunk_mut::<4>()) {
+                *u = d.to_le_bytes();
                 return Ok(());
             }
         }
+        self.apply_general(unit, target, pc)
+    }
+
+    /// [`apply`](Self::apply) past its shortcut.
+    fn apply_general(&self, unit: &mut [u8], target: u64, pc: u64) -> Result<(), FixupError> {
+        let n = self.unit as usize;
+        assert!(unit.len() >= n, "fixup unit slice too short");
         let bits = self.encode(target, pc)?;
         let keep = self.fast.keep;
         // Units of a known size as fixed-size reads and writes (no copy of
