@@ -757,10 +757,16 @@ fn int_type(size: u8, signed: bool) -> TokenStream {
     }
 }
 
+/// An operand's tokens for the general matcher, built on demand from the
+/// path of the run-time support (see [`Collector::operand`]).
+type OperandCode = Box<dyn FnOnce(&TokenStream) -> TokenStream>;
+
 impl Collector<'_> {
     fn instruction(&self, d: &DynInstruction<'_, '_>) -> Result<TokenStream, ErrorKind> {
         let p = &self.p;
         let mut b = Bindings::default();
+        // Each operand's values are bound now (in operand order); its
+        // tokens are built only if the statement has no template.
         let mut ops = Vec::new();
         for (op, parts) in d.operands.iter().zip(d.parts) {
             ops.push(self.operand(&mut b, op, parts)?);
@@ -769,24 +775,23 @@ impl Collector<'_> {
         let mnemonic = d.mnemonic.index();
         let forms = &d.forms;
         let dec = &d.decorations;
-        let mask = match dec.mask {
-            Some(k) => {
-                let r = b.reg(self, k, None);
-                quote!(::core::option::Option::Some(#r))
-            }
-            None => quote!(::core::option::Option::None),
-        };
-        let zeroing = dec.zeroing;
-        let sae = dec.sae;
-        let rounding = match dec.rounding {
-            Some(r) => {
-                let r = format_ident!("{}", format!("{:?}", r));
-                quote!(::core::option::Option::Some(#p::x64::Rounding::#r))
-            }
-            None => quote!(::core::option::Option::None),
-        };
-        let prefixes = d.prefixes.0;
+        let mask = dec.mask.map(|k| b.reg(self, k, None));
         let call = |f: TokenStream| {
+            let ops = ops.into_iter().map(|op| op(p));
+            let mask = match mask {
+                Some(r) => quote!(::core::option::Option::Some(#r)),
+                None => quote!(::core::option::Option::None),
+            };
+            let zeroing = dec.zeroing;
+            let sae = dec.sae;
+            let rounding = match dec.rounding {
+                Some(r) => {
+                    let r = format_ident!("{}", format!("{:?}", r));
+                    quote!(::core::option::Option::Some(#p::x64::Rounding::#r))
+                }
+                None => quote!(::core::option::Option::None),
+            };
+            let prefixes = d.prefixes.0;
             quote! {
                 #p::x64::dynamic::#f(
                     __ops,
@@ -816,72 +821,72 @@ impl Collector<'_> {
         })
     }
 
+    /// Binds the operand's Rust values; the result builds its tokens (the
+    /// general matcher's operand), given the path of the run-time support.
     fn operand(
         &self,
         b: &mut Bindings,
         op: &Operand<'_>,
         parts: &Parts,
-    ) -> Result<TokenStream, ErrorKind> {
-        let p = &self.p;
+    ) -> Result<OperandCode, ErrorKind> {
         Ok(match op {
             Operand::Reg(r) => {
                 let r = b.reg(self, *r, parts.reg);
-                quote!(#p::x64::Operand::Reg(#r))
+                Box::new(move |p| quote!(#p::x64::Operand::Reg(#r)))
             }
             Operand::Imm(imm) => {
                 let ty = int_type(parts.imm_size.max(1), true);
                 let size = parts.imm_size.max(1);
                 let v = b.value(self, parts.value, imm.value, ty, Some(size));
                 let size = imm.size;
-                quote!(#p::x64::Operand::Imm(#p::x64::Imm { value: #v, size: #size }))
+                Box::new(
+                    move |p| quote!(#p::x64::Operand::Imm(#p::x64::Imm { value: #v, size: #size })),
+                )
             }
             Operand::Label(l, hint) => {
                 let l = b.label(self, l, parts.label_expr, parts.value)?;
-                quote!(#p::x64::Operand::Label(#l, #hint))
+                let hint = *hint;
+                Box::new(move |p| quote!(#p::x64::Operand::Label(#l, #hint)))
             }
-            Operand::Far(sel, off) => quote!(#p::x64::Operand::Far(#sel, #off)),
+            Operand::Far(sel, off) => {
+                let (sel, off) = (*sel, *off);
+                Box::new(move |p| quote!(#p::x64::Operand::Far(#sel, #off)))
+            }
             Operand::Mem(m) => self.mem(b, m, parts)?,
         })
     }
 
-    fn mem(&self, b: &mut Bindings, m: &Mem<'_>, parts: &Parts) -> Result<TokenStream, ErrorKind> {
-        let p = &self.p;
-        let some = |t: TokenStream| quote!(::core::option::Option::Some(#t));
-        let none = quote!(::core::option::Option::None);
-        let base = match m.base {
-            Some(r) => some(b.reg(self, r, parts.reg)),
-            None => none.clone(),
-        };
-        let index = match m.index {
-            Some(r) => some(b.reg(self, r, parts.index)),
-            None => none.clone(),
-        };
-        let seg = match m.seg {
-            Some(r) => some(b.reg(self, r, None)),
-            None => none.clone(),
-        };
+    fn mem(&self, b: &mut Bindings, m: &Mem<'_>, parts: &Parts) -> Result<OperandCode, ErrorKind> {
+        let base = m.base.map(|r| b.reg(self, r, parts.reg));
+        let index = m.index.map(|r| b.reg(self, r, parts.index));
+        let seg = m.seg.map(|r| b.reg(self, r, None));
         // A Rust value adds to the label's addend when there is a label,
         // to the displacement otherwise.
         let (disp, label) = match &m.label {
             Some(l) => {
                 let l = b.label(self, l, parts.label_expr, parts.value)?;
                 let d = lit_i64(m.disp);
-                (quote!(#d), some(l))
+                (quote!(#d), Some(l))
             }
             None => (
                 b.value(self, parts.value, m.disp, quote!(i32), Some(4)),
-                none,
+                None,
             ),
         };
-        let scale = m.scale;
-        let size = m.size;
-        let bcst = m.bcst;
-        let ds = match m.disp_size {
-            DispSize::Auto => quote!(Auto),
-            DispSize::Byte => quote!(Byte),
-            DispSize::Dword => quote!(Dword),
-        };
-        Ok(quote! {
+        let (scale, size, bcst, disp_size) = (m.scale, m.size, m.bcst, m.disp_size);
+        Ok(Box::new(move |p| {
+            let option = |t: Option<TokenStream>| match t {
+                Some(t) => quote!(::core::option::Option::Some(#t)),
+                None => quote!(::core::option::Option::None),
+            };
+            let (base, index, seg, label) =
+                (option(base), option(index), option(seg), option(label));
+            let ds = match disp_size {
+                DispSize::Auto => quote!(Auto),
+                DispSize::Byte => quote!(Byte),
+                DispSize::Dword => quote!(Dword),
+            };
+            quote! {
             #p::x64::Operand::Mem(#p::x64::Mem {
                 base: #base,
                 index: #index,
@@ -893,7 +898,8 @@ impl Collector<'_> {
                 bcst: #bcst,
                 disp_size: #p::x64::DispSize::#ds,
             })
-        })
+            }
+        }))
     }
 
     fn data(
