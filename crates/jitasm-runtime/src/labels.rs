@@ -155,12 +155,13 @@ impl Names {
             return self.intern_slow(name);
         };
         let len = name.len();
-        let slot = &mut self.recent[Recent::slot(len, key)];
-        if slot.len == len && slot.key == key {
-            return slot.id;
+        let slot = Recent::slot(len, key);
+        let hit = self.recent[slot];
+        if hit.len == len && hit.key == key {
+            return hit.id;
         }
         let id = self.intern_slow(name);
-        self.recent[Recent::slot(len, key)] = Recent { len, key, id };
+        self.recent[slot] = Recent { len, key, id };
         id
     }
 
