@@ -19,8 +19,7 @@
 
 use super::{Collector, Input};
 use jitasm_syntax::dynamic::DynInstruction;
-use jitasm_x64::dynamic::described::describe;
-use jitasm_x64::encode::template::{derive, Bounds, Feature, Hole, Shape, Template, Test};
+use jitasm_x64::encode::template::{Bounds, Feature, Hole, Shape, Template, Test};
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 use std::collections::HashMap;
@@ -58,19 +57,11 @@ pub(super) fn template_of(d: &DynInstruction<'_, '_>, holes: &[Hole]) -> Option<
     if let Some(t) = memo.get(&key) {
         return t.clone();
     }
-    let args = (
-        d.mode,
-        d.mnemonic,
-        &d.forms,
-        d.operands,
-        d.decorations,
-        d.prefixes,
-    );
-    let t = derive(args.0, args.1, args.2, args.3, args.4, args.5, holes).and_then(|template| {
+    let t = d.template(holes).and_then(|template| {
         Some(Derived {
             template,
             holes: holes.to_vec(),
-            described: describe(args.0, args.1, args.2, args.3, args.4, args.5, holes)?,
+            described: d.describe(holes)?,
         })
     });
     memo.insert(key, t.clone());

@@ -15,7 +15,8 @@ use crate::error::{AsmError, ErrorKind};
 use crate::text::{Options, TextInfo};
 use alloc::vec::Vec;
 use jitasm_core::{FixupKind, LabelApi, LabelRef};
-use jitasm_x64::encode::template::Hole;
+use jitasm_x64::dynamic::described::describe;
+use jitasm_x64::encode::template::{derive, Hole, Template};
 use jitasm_x64::encode::Unknown;
 use jitasm_x64::{Decorations, Mnemonic, Mode, Operand, Prefixes};
 
@@ -91,6 +92,34 @@ pub struct DynInstruction<'a, 'o> {
 }
 
 impl DynInstruction<'_, '_> {
+    /// The statement's template for the run-time values `holes`
+    /// ([`derive`]).
+    pub fn template(&self, holes: &[Hole]) -> Option<Template> {
+        derive(
+            self.mode,
+            self.mnemonic,
+            &self.forms,
+            self.operands,
+            self.decorations,
+            self.prefixes,
+            holes,
+        )
+    }
+
+    /// The statement as the general matcher reads it back at run time
+    /// ([`describe`]).
+    pub fn describe(&self, holes: &[Hole]) -> Option<Vec<u8>> {
+        describe(
+            self.mode,
+            self.mnemonic,
+            &self.forms,
+            self.operands,
+            self.decorations,
+            self.prefixes,
+            holes,
+        )
+    }
+
     /// The parts of the operands that come from Rust, in operand order and
     /// within a memory operand base, index, displacement (the order in
     /// which the macro checks them); `None` if an operand takes anything

@@ -10,8 +10,8 @@
 use jitasm_core::{Arch, ByteSink, CodeSink, DynamicLabel, Error, FixupKind, LabelApi, LabelRef};
 use jitasm_syntax::dynamic::{parse_macro, Item, Output};
 use jitasm_syntax::{ErrorKind, Options};
-use jitasm_x64::dynamic::described::{self, describe};
-use jitasm_x64::encode::template::{derive, fill, Hole, Template};
+use jitasm_x64::dynamic::described;
+use jitasm_x64::encode::template::{fill, Hole, Template};
 use jitasm_x64::{dynamic, Operand};
 
 /// A sink for `dynamic::emit`: bytes and errors.
@@ -142,29 +142,13 @@ impl Output for Collect {
             self.without.push(self.line.clone());
             return Ok(());
         };
-        let t = derive(
-            d.mode,
-            d.mnemonic,
-            &d.forms,
-            d.operands,
-            d.decorations,
-            d.prefixes,
-            &holes,
-        );
+        let t = d.template(&holes);
         let Some(t) = t else {
             self.without.push(self.line.clone());
             return Ok(());
         };
         self.templates += 1;
-        let desc = describe(
-            d.mode,
-            d.mnemonic,
-            &d.forms,
-            d.operands,
-            d.decorations,
-            d.prefixes,
-            &holes,
-        );
+        let desc = d.describe(&holes);
         // Read back, the description is the statement.
         let desc = desc.unwrap_or_else(|| panic!("{}: no description", self.line));
         let back = described::read(&desc).expect("reads back");
