@@ -449,18 +449,30 @@ pub fn emit<S: CodeSink + ?Sized>(
     patches: &[Patch],
 ) {
     let at = sink.offset();
+    match encode_patched(mnemonic, forms_range, template, patches, at) {
+        Ok(enc) => enc.emit(sink),
+        Err(e) => sink.record_error(e),
+    }
+}
+
+/// What [`emit`] emits or records for an instruction at output offset
+/// `at`.
+fn encode_patched<'a>(
+    mnemonic: &'a str,
+    forms_range: Range<u16>,
+    template: &[Operand<'a>],
+    patches: &[Patch],
+    at: usize,
+) -> Result<crate::Encoded<'a>, Error> {
     let n = template.len().min(MAX_OPERANDS);
     let mut ops = [Operand::Imm(0); MAX_OPERANDS];
     ops[..n].copy_from_slice(&template[..n]);
     for patch in patches {
         let (Patch::Reg { at: i, .. } | Patch::Int { at: i, .. } | Patch::Float { at: i, .. }) =
             *patch;
-        let result = match ops[..n].get_mut(i as usize) {
-            Some(op) => apply(op, patch).map_err(|w| w.error(at)),
-            None => Err(misplaced(at, "an operand the instruction does not have")),
-        };
-        if let Err(e) = result {
-            return sink.record_error(e);
+        match ops[..n].get_mut(i as usize) {
+            Some(op) => apply(op, patch).map_err(|w| w.error(at))?,
+            None => return Err(misplaced(at, "an operand the instruction does not have")),
         }
     }
     let inst = Instruction::new(mnemonic, &ops[..n]);
@@ -470,12 +482,176 @@ pub fn emit<S: CodeSink + ?Sized>(
         _ => select(&inst),
     };
     match chosen {
-        Ok((_, enc)) => enc.emit(sink),
-        Err(e) => sink.record_error(Error::Encode {
+        Ok((_, enc)) => Ok(enc),
+        Err(e) => Err(Error::Encode {
             at,
             message: e.to_string(),
         }),
     }
+}
+
+/// The word of an instruction whose only Rust values are register
+/// numbers, as a constant and the numbers' bits moved into place:
+/// [`RegTemplate::word`] gives what [`emit`] emits for every number of
+/// each register up to its [`RegField::max`]. `dynasm!` writes it as one
+/// expression (numbers past a field's `max` take [`emit`], which encodes
+/// them or records the error).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegTemplate {
+    /// The word with every register number 0.
+    pub base: u32,
+    /// One per register given at run time, in the order they were asked
+    /// for.
+    pub fields: Vec<RegField>,
+}
+
+/// Where one register number goes in a [`RegTemplate`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegField {
+    /// Every number from 0 to this one encodes.
+    pub max: u8,
+    /// Whether the number after `max` is no register of the operand (the
+    /// numbers past `max` are errors, not another encoding).
+    pub complete: bool,
+    /// The number, shifted left by each of these, is exclusive-ored into
+    /// the word (a register written twice, as `ror x0, x1, #3`'s `x1`
+    /// is, has two).
+    pub shifts: Vec<u8>,
+}
+
+impl RegField {
+    /// The bits number `n` (at most `max`) sets in the word.
+    pub fn bits(&self, n: u8) -> u32 {
+        self.shifts.iter().fold(0, |w, &s| w ^ (n as u32) << s)
+    }
+}
+
+impl RegTemplate {
+    /// The word for register numbers `nums` (one per field, each at most
+    /// its field's `max`).
+    pub fn word(&self, nums: &[u8]) -> u32 {
+        self.fields
+            .iter()
+            .zip(nums)
+            .fold(self.base, |w, (f, &n)| w ^ f.bits(n))
+    }
+}
+
+/// `words`, little-endian, one after the other (`B` is 4 × `N`): the
+/// instructions `dynasm!` writes in one piece.
+#[inline(always)]
+pub fn words<const N: usize, const B: usize>(words: [u32; N]) -> [u8; B] {
+    const { assert!(B == 4 * N) };
+    let mut out = [0u8; B];
+    for (i, w) in words.iter().enumerate() {
+        out[4 * i..4 * i + 4].copy_from_slice(&w.to_le_bytes());
+    }
+    out
+}
+
+/// The [`RegTemplate`] of `mnemonic` with `template`'s operands among
+/// `forms_range` (as [`emit`] takes them) when the Rust values are the
+/// register numbers `regs` (operand position and part, every other operand
+/// known); `None` when the word is not that simple: a label, a value that
+/// is no register number 0 to `max`, or numbers that change the form or
+/// are not copied bit for bit (`mov x0, XSP(n)` is `add` for `sp` and
+/// `orr` otherwise).
+///
+/// Worked out from the encoder itself: every number of every register
+/// (the others 0), then combinations of all of them (every register the
+/// same number, and spread values), each compared with the template.
+pub fn reg_template(
+    mnemonic: &str,
+    forms_range: Range<u16>,
+    template: &[Operand<'_>],
+    regs: &[(u8, Part)],
+) -> Option<RegTemplate> {
+    if regs.is_empty() || regs.len() > MAX_OPERANDS {
+        return None;
+    }
+    // `Some(None)`: the numbers do not encode; `None`: not a lone word.
+    let probe = |nums: &[u8]| -> Option<Option<u32>> {
+        let patches: Vec<Patch> = regs
+            .iter()
+            .zip(nums)
+            .map(|(&(at, part), &n)| Patch::reg(at, part, n))
+            .collect();
+        match encode_patched(mnemonic, forms_range.clone(), template, &patches, 0) {
+            Ok(enc) if enc.fixup.is_none() => Some(Some(enc.word())),
+            Ok(_) => None,
+            Err(_) => Some(None),
+        }
+    };
+    let zeros = alloc::vec![0u8; regs.len()];
+    let base = probe(&zeros)??;
+    let mut fields = Vec::with_capacity(regs.len());
+    for h in 0..regs.len() {
+        let mut nums = zeros.clone();
+        let mut words = Vec::with_capacity(32);
+        for n in 0..=31u8 {
+            nums[h] = n;
+            match probe(&nums)? {
+                Some(w) => words.push(w),
+                None => break,
+            }
+        }
+        if words.len() < 2 {
+            return None;
+        }
+        // Bit 0 of the number decides the shifts; the numbers up to `max`
+        // must all move that way (`mov x0, XSP(n)` is `orr` up to 30).
+        let d = words[1] ^ base;
+        let shifts: Vec<u8> = (0..32)
+            .filter(|&s| d >> s & 1 != 0)
+            .map(|s| s as u8)
+            .collect();
+        let mut field = RegField {
+            max: 0,
+            complete: false,
+            shifts,
+        };
+        let explained = words
+            .iter()
+            .enumerate()
+            .take_while(|&(n, &w)| {
+                field
+                    .shifts
+                    .iter()
+                    .all(|&s| (n as u64) << s <= u32::MAX as u64)
+                    && base ^ field.bits(n as u8) == w
+            })
+            .count();
+        if explained < 2 {
+            return None;
+        }
+        field.max = (explained - 1) as u8;
+        field.complete = explained == words.len();
+        fields.push(field);
+    }
+    let t = RegTemplate { base, fields };
+    // Together: every register the same number, then spread numbers.
+    let most = t.fields.iter().map(|f| f.max).min().unwrap_or(0);
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut combos: Vec<Vec<u8>> = (0..=most).map(|n| alloc::vec![n; regs.len()]).collect();
+    for _ in 0..32 {
+        combos.push(
+            t.fields
+                .iter()
+                .map(|f| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    (seed % (f.max as u64 + 1)) as u8
+                })
+                .collect(),
+        );
+    }
+    for nums in &combos {
+        if probe(nums)?? != t.word(nums) {
+            return None;
+        }
+    }
+    Some(t)
 }
 
 /// Stand-ins for a register given at run time: the family's first

@@ -121,6 +121,62 @@ struct Collector<'t> {
 enum Piece {
     Code(TokenStream),
     Chunk { bytes: Vec<u8>, fixups: Vec<Fix> },
+    Word(Word),
+}
+
+/// An AArch64 instruction whose word is a template of its register numbers
+/// (`emit_a64`): written with the static words and the other such
+/// instructions around it in one write when every number fits
+/// ([`Collector::render_words`]).
+pub(super) struct Word {
+    /// The bindings of its Rust values.
+    pub(super) lets: TokenStream,
+    /// A `bool`: the numbers are those of the template.
+    pub(super) cond: TokenStream,
+    /// The word (a `u32`), when `cond` holds.
+    pub(super) word: TokenStream,
+    /// Emits the instruction (or records its error) into `__ops`
+    /// otherwise.
+    pub(super) slow: TokenStream,
+    /// Whether evaluating its Rust values before the writes of the
+    /// statements before it changes nothing ([`plain`]).
+    pub(super) plain: bool,
+    /// Whether the template takes every number a register of the operand
+    /// may have (otherwise a valid number, `sp` for `mov XSP(n), …`, takes
+    /// the general path, and the instruction is written alone so that its
+    /// neighbours keep the one write).
+    pub(super) complete: bool,
+}
+
+/// Whether `expr` is made of names, literals, field accesses, indexing,
+/// casts and operators only: no call, method call or macro, so evaluating
+/// it earlier than written cannot observe or change anything.
+pub(super) fn plain(expr: &TokenStream) -> bool {
+    use proc_macro2::{Delimiter, TokenTree};
+    let mut prev: Option<TokenTree> = None;
+    for t in expr.clone() {
+        match &t {
+            TokenTree::Group(g) => {
+                let callee = matches!(&prev, Some(TokenTree::Ident(_) | TokenTree::Group(_)))
+                    || matches!(&prev, Some(TokenTree::Punct(p)) if p.as_char() == '>');
+                if g.delimiter() == Delimiter::Parenthesis && callee
+                    || g.delimiter() == Delimiter::Brace
+                    || !plain(&g.stream())
+                {
+                    return false;
+                }
+            }
+            TokenTree::Punct(p)
+                if p.as_char() == '!' && matches!(prev, Some(TokenTree::Ident(_))) =>
+            {
+                return false
+            }
+            TokenTree::Ident(i) if i == "await" || i == "unsafe" => return false,
+            _ => {}
+        }
+        prev = Some(t);
+    }
+    true
 }
 
 /// A label reference in static bytes.
@@ -223,10 +279,23 @@ impl Collector<'_> {
     fn render(&self) -> TokenStream {
         let p = &self.p;
         let mut code = TokenStream::new();
-        for piece in &self.pieces {
+        let mut i = 0;
+        while i < self.pieces.len() {
+            let run = self.word_run(i);
+            if run > 0 {
+                code.extend(self.render_words(&self.pieces[i..i + run]));
+                i += run;
+                continue;
+            }
+            let piece = &self.pieces[i];
+            i += 1;
             let (bytes, fixups) = match piece {
                 Piece::Code(t) => {
                     code.extend(t.clone());
+                    continue;
+                }
+                Piece::Word(_) => {
+                    code.extend(self.render_words(std::slice::from_ref(piece)));
                     continue;
                 }
                 Piece::Chunk { bytes, fixups } => (bytes, fixups),
@@ -260,6 +329,99 @@ impl Collector<'_> {
         code
     }
 
+    /// How many pieces from `i` on make one write: template words
+    /// ([`Piece::Word`] taking every number; after the first, only those
+    /// whose values may be evaluated early) and static words without a
+    /// label reference left, two pieces at least, ending with a template
+    /// word; 0 for none.
+    fn word_run(&self, i: usize) -> usize {
+        let mut words = 0;
+        let mut j = i;
+        while let Some(piece) = self.pieces.get(j) {
+            match piece {
+                Piece::Word(w) if w.complete && (j == i || w.plain) => words += 1,
+                Piece::Chunk { bytes, fixups }
+                    if bytes.len() % 4 == 0 && fixups.iter().all(|f| f.resolved) => {}
+                _ => break,
+            }
+            j += 1;
+        }
+        // Static words after the last template word are written alone.
+        while j > i && matches!(self.pieces[j - 1], Piece::Chunk { .. }) {
+            j -= 1;
+        }
+        if words > 0 && j - i >= 2 {
+            j - i
+        } else {
+            0
+        }
+    }
+
+    /// `run` (template words and static words, [`Collector::word_run`]):
+    /// the Rust values evaluated in order, then, when every number fits its
+    /// template, every word in one write; otherwise piece by piece, each
+    /// instruction whose numbers do not fit through the general path.
+    fn render_words(&self, run: &[Piece]) -> TokenStream {
+        let p = &self.p;
+        let out = self.output();
+        let mut lets = Vec::new();
+        let mut conds = Vec::new();
+        let mut all = Vec::new();
+        let mut apart = Vec::new();
+        for piece in run {
+            match piece {
+                Piece::Word(w) => {
+                    let name = format_ident!("__w{}", lets.len());
+                    let (l, word, cond, slow) = (&w.lets, &w.word, &w.cond, &w.slow);
+                    lets.push(quote!(#l let #name: u32 = #word;));
+                    conds.push(cond.clone());
+                    all.push(quote!(#name));
+                    apart.push(quote! {
+                        if #cond {
+                            #p::core::ByteSink::extend_from_slice(__ops, &#name.to_le_bytes());
+                        } else {
+                            #slow
+                        }
+                    });
+                }
+                Piece::Chunk { bytes, .. } => {
+                    all.extend(bytes.chunks(4).map(|c| {
+                        let w = u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+                        let w = Literal::u32_suffixed(w);
+                        quote!(#w)
+                    }));
+                    let b = Literal::byte_string(bytes);
+                    apart.push(quote!(#p::core::ByteSink::extend_from_slice(__ops, #b);));
+                }
+                Piece::Code(_) => {}
+            }
+        }
+        let allow = allow();
+        let (n, b) = (all.len(), 4 * all.len());
+        if let [apart] = &apart[..] {
+            return quote! {
+                #allow
+                {
+                    #(#lets)*
+                    let __ops = #out;
+                    #apart
+                }
+            };
+        }
+        quote! {
+            #allow
+            {
+                #(#lets)*
+                let __ops = #out;
+                if #(#conds)&* {
+                    #p::core::ByteSink::extend_from_slice(__ops, &#p::a64::dynamic::words::<#n, #b>([#(#all),*]));
+                } else {
+                    #(#apart)*
+                }
+            }
+        }
+    }
+
     /// Patches a reference whose label is defined in the same segment, at
     /// static offset `target`, when its field is relative (an absolute one
     /// needs the run-time address). `chunk` is `None` for the chunk being
@@ -269,7 +431,7 @@ impl Collector<'_> {
             None => (&mut self.bytes, &mut self.fixups),
             Some(i) => match &mut self.pieces[i] {
                 Piece::Chunk { bytes, fixups } => (bytes, fixups),
-                Piece::Code(_) => return,
+                Piece::Code(_) | Piece::Word(_) => return,
             },
         };
         let f = &mut fixups[fix];
@@ -668,9 +830,19 @@ impl Bindings {
     /// loop took minutes to build), and the code stays one call wherever
     /// the statement is.
     fn finish_outlined(self, c: &Collector<'_>, body: TokenStream) -> TokenStream {
+        let out = c.output();
+        self.finish_outlined_to(c, out, body)
+    }
+
+    /// [`Bindings::finish_outlined`] writing to `out`.
+    fn finish_outlined_to(
+        self,
+        c: &Collector<'_>,
+        out: TokenStream,
+        body: TokenStream,
+    ) -> TokenStream {
         let p = &c.p;
         let lets = self.lets;
-        let out = c.output();
         let guarded = guard(self.checks, body);
         let (names, tys): (Vec<_>, Vec<_>) = self.params.into_iter().unzip();
         let allow = allow();
@@ -688,6 +860,32 @@ impl Bindings {
                 }
                 __emit(#out, #(#names,)*);
             }
+        }
+    }
+}
+
+impl Bindings {
+    /// The statement as a [`Word`]: `word` (a `u32`) when `cond` (a `bool`
+    /// over the bindings) holds, the outlined `body` otherwise; `plain`
+    /// and `complete` as [`Word`] has them.
+    fn finish_word(
+        mut self,
+        c: &Collector<'_>,
+        cond: TokenStream,
+        word: TokenStream,
+        body: TokenStream,
+        plain: bool,
+        complete: bool,
+    ) -> Word {
+        let lets = core::mem::take(&mut self.lets);
+        let slow = self.finish_outlined_to(c, quote!(__ops), body);
+        Word {
+            lets,
+            cond,
+            word,
+            slow,
+            plain,
+            complete,
         }
     }
 }

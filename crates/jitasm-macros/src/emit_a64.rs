@@ -14,12 +14,13 @@
 //! its label target (`b =>l`, `bl extern f`) is encoded now and joins the
 //! static bytes, with a fixup whose target is evaluated at run time.
 
-use super::{kind_index, lit_i64, only_a_label_target, Bindings, Collector, Piece};
+use super::{kind_index, lit_i64, only_a_label_target, plain, Bindings, Collector, Piece};
+use jitasm_a64::dynamic::{reg_template, Part, RegTemplate};
 use jitasm_a64::{Arrangement, ElemSize, Mem, MemOffset, Modifier, Operand, Reg, RegClass};
 use jitasm_core::Arch;
 use jitasm_syntax::dynamic::{A64Instruction, Parts};
 use jitasm_syntax::ErrorKind;
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 impl Collector<'_> {
@@ -42,16 +43,22 @@ impl Collector<'_> {
         let mut v = Bindings::default();
         let mut ops = Vec::new();
         let mut patches = Vec::new();
+        // The register numbers, while every Rust value is one (the
+        // template's holes, `reg_template`); `None` once another is seen.
+        let mut regs: Vec<(u8, Part, Ident)> = Vec::new();
+        let mut only_regs = true;
         for (i, (op, parts)) in d.operands.iter().zip(d.parts).enumerate() {
             let at = i as u8;
             ops.push(self.a64_operand(&mut v, op, parts)?);
-            let reg = |v: &mut Bindings, id, part: TokenStream| {
+            let mut reg = |v: &mut Bindings, id, part: Part| {
                 let n = v.bind(
                     self,
                     id,
                     quote!(u8),
                     |e| quote!(::core::convert::Into::<u8>::into(#e)),
                 );
+                regs.push((at, part, n.clone()));
+                let part = format_ident!("{}", format!("{:?}", part));
                 quote!(#p::a64::dynamic::Patch::reg(#at, #p::a64::dynamic::Part::#part, #n))
             };
             if let Some(id) = parts.reg {
@@ -67,12 +74,16 @@ impl Collector<'_> {
                     patches.push(quote! {
                         #p::a64::dynamic::Patch::reg(#at, #p::a64::dynamic::Part::Reg, #p::a64::dynamic::pair_next(#n))
                     });
+                    only_regs = false;
                 } else {
-                    patches.push(reg(&mut v, id, quote!(Reg)));
+                    patches.push(reg(&mut v, id, Part::Reg));
                 }
             }
             if let Some(id) = parts.index {
-                patches.push(reg(&mut v, id, quote!(Index)));
+                patches.push(reg(&mut v, id, Part::Index));
+            }
+            if parts.value.is_some() || parts.label_expr {
+                only_regs = false;
             }
             if let Some((id, coef)) = parts.value {
                 let n = v.bind(self, id, quote!(impl #p::a64::dynamic::Immediate), |e| e);
@@ -101,16 +112,32 @@ impl Collector<'_> {
                 &__T
             })
         };
-        let code = v.finish_outlined(
-            self,
-            quote! {
-                #p::a64::dynamic::emit_fast(
-                    __ops, #mnemonic, #lo..#hi, #template, [#(#patches),*], #fast,
-                );
-            },
-        );
+        let general = quote! {
+            #p::a64::dynamic::emit_fast(
+                __ops, #mnemonic, #lo..#hi, #template, [#(#patches),*], #fast,
+            );
+        };
+        let held: Vec<(u8, Part)> = regs.iter().map(|(at, part, _)| (*at, *part)).collect();
+        let piece = match only_regs
+            .then(|| reg_template(d.mnemonic, d.forms.clone(), d.operands, &held))
+            .flatten()
+        {
+            Some(t) => {
+                let names: Vec<&Ident> = regs.iter().map(|(_, _, n)| n).collect();
+                let (cond, word) = word_code(&t, &names);
+                let plain = d
+                    .parts
+                    .iter()
+                    .flat_map(|x| [x.reg, x.index])
+                    .flatten()
+                    .all(|id| plain(&self.leaf(id)));
+                let complete = t.fields.iter().all(|f| f.complete);
+                Piece::Word(v.finish_word(self, cond, word, general, plain, complete))
+            }
+            None => Piece::Code(v.finish_outlined(self, general)),
+        };
         self.flush();
-        self.pieces.push(Piece::Code(code));
+        self.pieces.push(piece);
         // One word, always (or an error recorded, after which nothing is
         // committed): the static offsets stay exact.
         self.offset += 4;
@@ -267,6 +294,24 @@ fn a64_fast(p: &TokenStream, d: &A64Instruction<'_, '_>) -> TokenStream {
             }
         })
     }
+}
+
+/// The condition under which `t` gives the word (every number at most its
+/// field's `max`; the others take the general path), and the word for the
+/// register numbers `names` (`u8`s) as one expression.
+fn word_code(t: &RegTemplate, names: &[&Ident]) -> (TokenStream, TokenStream) {
+    let base = Literal::u32_suffixed(t.base);
+    let mut terms = Vec::new();
+    let mut conds = Vec::new();
+    for (f, n) in t.fields.iter().zip(names) {
+        for &s in &f.shifts {
+            let s = Literal::u32_unsuffixed(s as u32);
+            terms.push(quote!(((#n as u32) << #s)));
+        }
+        let max = Literal::u8_unsuffixed(f.max);
+        conds.push(quote!((#n <= #max)));
+    }
+    (quote!(#(#conds)&*), quote!(#base #(^ #terms)*))
 }
 
 /// Whether operand `at` of `mnemonic` is the second register of a pair

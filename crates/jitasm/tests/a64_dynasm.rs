@@ -803,3 +803,153 @@ fn system_operations_by_name() {
     );
     assert_eq!(ops.finalize().unwrap(), want);
 }
+
+/// One block of instructions whose only Rust values are register numbers
+/// (each written by the macro as a template word), with static lines and a
+/// `mov` whose template stops at 30 (`sp` is another instruction) among
+/// them; `$r` are 16 register expressions.
+macro_rules! register_block {
+    ($ops:ident, [$($r:expr),*]) => {
+        register_block!(@ $ops, $($r),*)
+    };
+    (@ $ops:ident, $a:expr, $b:expr, $c:expr, $d:expr, $e:expr, $f:expr, $g:expr, $h:expr,
+        $i:expr, $j:expr, $k:expr, $l:expr, $m:expr, $n:expr, $o:expr, $p:expr) => {
+        dynasm!($ops ; .arch aarch64
+            ; add X($a), X($b), X($c)
+            ; sub W($d), W($e), W($f), lsl #3
+            ; add XSP($g), XSP($h), #16
+            ; nop
+            ; ldr X($i), [XSP($j), #8]
+            ; str W($k), [XSP($l), X($m), lsl #2]
+            ; add V($n).s4, V($o).s4, V($p).s4
+            ; ror X($a), X($p), #7
+            ; mov XSP($b), XSP($c)
+            ; ld1 {V($d).d2 * 2}, [XSP($e)]
+            ; mov W($f), V($g).s[1]
+            ; ret
+            ; madd X($h), X($i), X($j), X($k)
+            ; cmp XSP($l), W($m), uxtw
+        )
+    };
+}
+
+/// The block's text (dynasm syntax) with the numbers written out.
+fn register_block_text(r: &[u8; 16]) -> String {
+    let [a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p] = *r;
+    format!(
+        "add X({a}), X({b}), X({c})\n sub W({d}), W({e}), W({f}), lsl #3\n \
+         add XSP({g}), XSP({h}), #16\n nop\n ldr X({i}), [XSP({j}), #8]\n \
+         str W({k}), [XSP({l}), X({m}), lsl #2]\n add V({n}).s4, V({o}).s4, V({p}).s4\n \
+         ror X({a}), X({p}), #7\n mov XSP({b}), XSP({c})\n ld1 {{V({d}).d2 * 2}}, [XSP({e})]\n \
+         mov W({f}), V({g}).s[1]\n ret\n madd X({h}), X({i}), X({j}), X({k})\n \
+         cmp XSP({l}), W({m}), uxtw"
+    )
+}
+
+/// A run of template words is written at once when every number fits and
+/// instruction by instruction otherwise; either way the bytes, or the first
+/// error, are those of each instruction apart (the same block with every
+/// number behind a call, which keeps each instruction on its own) and, for
+/// valid numbers, the text assembler's.
+#[test]
+fn template_runs_write_what_each_instruction_writes() {
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut sets: Vec<[u8; 16]> = Vec::new();
+    for t in 0..400 {
+        let mut r = [0u8; 16];
+        for x in &mut r {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            *x = (seed % 32) as u8;
+        }
+        // Some sets with 31 in one place (sp, xzr, v31) or a number that is
+        // no register.
+        match t % 8 {
+            1 => r[(t / 8) % 16] = 31,
+            2 => r[(t / 8) % 16] = 32 + (t % 3) as u8 * 100,
+            _ => {}
+        }
+        sets.push(r);
+    }
+    sets.push([31; 16]);
+    sets.push([0; 16]);
+    let (mut valid, mut invalid) = (0, 0);
+    for r in &sets {
+        let [a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p] = *rt(r);
+        let mut run = VecAssembler::<Aarch64>::new(BASE);
+        register_block!(run, [a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p]);
+        let mut apart = VecAssembler::<Aarch64>::new(BASE);
+        register_block!(
+            apart,
+            [
+                rt(a),
+                rt(b),
+                rt(c),
+                rt(d),
+                rt(e),
+                rt(f),
+                rt(g),
+                rt(h),
+                rt(i),
+                rt(j),
+                rt(k),
+                rt(l),
+                rt(m),
+                rt(n),
+                rt(o),
+                rt(p)
+            ]
+        );
+        let (run, apart) = (run.finalize(), apart.finalize());
+        assert_eq!(
+            format!("{run:02x?}"),
+            format!("{apart:02x?}"),
+            "numbers {r:?}"
+        );
+        let opts = AsmOptions::new(Arch::Aarch64).syntax(Syntax::Dynasm);
+        let mut t = VecAssembler::<Aarch64>::new(BASE);
+        let want = jitasm::assemble_into(&mut t, &register_block_text(r), &opts)
+            .map_err(|e| e.render())
+            .and_then(|_| t.finalize().map_err(|e| e.to_string()));
+        match (&run, want) {
+            (Ok(code), Ok(want)) => {
+                assert_eq!(code, &want, "numbers {r:?}");
+                valid += 1;
+            }
+            (Err(_), Err(_)) => invalid += 1,
+            (got, want) => panic!("numbers {r:?}: dynasm! {got:02x?}, text {want:02x?}"),
+        }
+    }
+    // Both outcomes occur, with many sets each.
+    assert!(
+        valid > 100 && invalid >= 50,
+        "{valid} valid, {invalid} invalid"
+    );
+}
+
+/// Rust values that are calls keep their order against the instructions
+/// around them: a call's instruction is not joined to the run before it.
+#[test]
+fn calls_in_register_values_run_in_order() {
+    use std::cell::RefCell;
+    let log = RefCell::new(Vec::new());
+    let next = |n: u8| {
+        log.borrow_mut().push(n);
+        n
+    };
+    let (a, b) = rt((1u8, 2u8));
+    let mut ops = VecAssembler::<Aarch64>::new(BASE);
+    dynasm!(ops ; .arch aarch64
+        ; add X(a), X(b), X(a)
+        ; add X(next(3)), X(next(4)), X(a)
+        ; add X(b), X(next(5)), X(b)
+        // Reads the output: sees the three words before it.
+        ; add X(a), X((ops.offset().0 / 4) as u8), X(b)
+    );
+    assert_eq!(*log.borrow(), [3, 4, 5]);
+    assert_eq!(
+        ops.finalize().unwrap(),
+        text("add x1, x2, x1\n add x3, x4, x1\n add x2, x5, x2\n add x1, x3, x2")
+    );
+}
