@@ -12,7 +12,12 @@
 //! it keeps the invocation's static offsets exact: labels around it are
 //! still resolved while expanding. An instruction whose only Rust value is
 //! its label target (`b =>l`, `bl extern f`) is encoded now and joins the
-//! static bytes, with a fixup whose target is evaluated at run time.
+//! static bytes, with a fixup whose target is evaluated at run time. An
+//! instruction whose only Rust values are register numbers is a template
+//! word (`jitasm_a64::dynamic::reg_template`, a [`super::Word`]): the
+//! numbers shifted into a constant, `emit_fast` only for numbers the
+//! template does not take; runs of them are written in one piece
+//! (`Collector::render_words`).
 
 use super::{kind_index, lit_i64, only_a_label_target, plain, Bindings, Collector, Piece};
 use jitasm_a64::dynamic::{reg_template, Part, RegTemplate};
@@ -43,8 +48,8 @@ impl Collector<'_> {
         let mut v = Bindings::default();
         let mut ops = Vec::new();
         let mut patches = Vec::new();
-        // The register numbers, while every Rust value is one (the
-        // template's holes, `reg_template`); `None` once another is seen.
+        // The register numbers (the holes of `reg_template`), and whether
+        // every Rust value is one.
         let mut regs: Vec<(u8, Part, Ident)> = Vec::new();
         let mut only_regs = true;
         for (i, (op, parts)) in d.operands.iter().zip(d.parts).enumerate() {
