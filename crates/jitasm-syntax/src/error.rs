@@ -15,6 +15,7 @@ pub struct Span {
 
 impl Span {
     /// The span `start..end` (byte offsets; saturated at `u32::MAX`).
+    #[inline]
     pub fn new(start: usize, end: usize) -> Span {
         let c = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
         Span {

@@ -73,4 +73,6 @@ mod x86;
 pub use error::{AsmError, ErrorKind, Span};
 /// The AArch64 encoder's error ([`ErrorKind::EncodeA64`]).
 pub use jitasm_a64::EncodeError as A64EncodeError;
-pub use text::{assemble_into, Options, StatementInfo, Syntax, TextInfo};
+pub use text::{
+    assemble_into, assemble_into_cached, Options, StatementInfo, Syntax, TextCache, TextInfo,
+};

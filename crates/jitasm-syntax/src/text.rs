@@ -137,6 +137,45 @@ impl TextInfo {
     }
 }
 
+/// What the text assembler learns about x86 instructions while it
+/// assembles — the matcher's choice of form for each operand signature
+/// (see [`jitasm_x64::encode::SelectCache`]), the mnemonics it looked up —
+/// kept between calls of [`assemble_into_cached`], so that a program
+/// assembling many texts pays for each choice once. What it keeps depends
+/// only on the instructions, never on the text, the options or the
+/// output: any text may use any cache. A cache is bounded (about 100 KiB).
+#[derive(Clone, Default)]
+pub struct TextCache {
+    select: jitasm_x64::encode::SelectCache,
+    mnemonics: crate::x86::MnemonicCache,
+}
+
+impl TextCache {
+    /// An empty cache.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+impl core::fmt::Debug for TextCache {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("TextCache")
+            .field("select", &self.select)
+            .finish_non_exhaustive()
+    }
+}
+
+/// [`assemble_into`], with the choices of `cache` and keeping what it
+/// learns there (see [`TextCache`]): the same result as `assemble_into`.
+pub fn assemble_into_cached<S: LabelApi + ?Sized>(
+    out: &mut S,
+    text: &str,
+    options: &Options,
+    cache: &mut TextCache,
+) -> Result<TextInfo, AsmError> {
+    assemble_with_scanner(out, text, options, true, cache)
+}
+
 /// Assembles `text` into `out`: instructions, data and alignment are
 /// emitted, labels defined and referenced through [`LabelApi`] (so they are
 /// resolved when `out` is committed or finalized). Stops at the first error.
@@ -147,16 +186,18 @@ pub fn assemble_into<S: LabelApi + ?Sized>(
     text: &str,
     options: &Options,
 ) -> Result<TextInfo, AsmError> {
-    assemble_with_scanner(out, text, options, true)
+    assemble_with_scanner(out, text, options, true, &mut TextCache::new())
 }
 
-/// [`assemble_into`], with the line scanner ([`crate::x86::scan_line`])
-/// or without it (the tests compare the two).
+/// [`assemble_into_cached`], with the line readers and the cache
+/// ([`crate::x86::scan_line`], `fast_line`) or without them (the tests
+/// compare the two).
 pub(crate) fn assemble_with_scanner<S: LabelApi + ?Sized>(
     out: &mut S,
     text: &str,
     options: &Options,
     fast: bool,
+    cache: &mut TextCache,
 ) -> Result<TextInfo, AsmError> {
     let fail = |(kind, span)| AsmError::new(kind, span, text);
     let (mode, isa) = isa_of(options.arch).map_err(fail)?;
@@ -164,7 +205,10 @@ pub(crate) fn assemble_with_scanner<S: LabelApi + ?Sized>(
     if options.syntax != Syntax::Gnu || isa == Isa::A64 {
         let mut p = Parser::new(text, options, mode, isa, None);
         p.fast = fast;
-        p.run(&mut NoExprs(out)).map_err(fail)?;
+        p.lend(cache);
+        let r = p.run(&mut NoExprs(out));
+        p.lend(cache);
+        r.map_err(fail)?;
         return Ok(p.info);
     }
     // GNU syntax sizes branches to the text's labels: every pass assumes the
@@ -185,7 +229,10 @@ pub(crate) fn assemble_with_scanner<S: LabelApi + ?Sized>(
             Some(Relax::new(core::mem::take(&mut long))),
         );
         p.fast = fast;
-        p.run(&mut rec).map_err(fail)?;
+        p.lend(cache);
+        let r = p.run(&mut rec);
+        p.lend(cache);
+        r.map_err(fail)?;
         let relax = p.relax.take().unwrap_or_else(|| Relax::new(Vec::new()));
         let (changed, marks) = relax.finish();
         if !changed {
@@ -588,6 +635,13 @@ impl<'a, 'o> Parser<'a, 'o> {
         self.tok = tok;
         self.prev_end = Span::new(last_end, last_end).end;
         self.peeked = None;
+    }
+
+    /// Swaps the parser's caches with `cache`'s: lent before a run, given
+    /// back after it.
+    fn lend(&mut self, cache: &mut TextCache) {
+        core::mem::swap(&mut self.select_cache, &mut cache.select);
+        core::mem::swap(&mut self.mnemonics, &mut cache.mnemonics);
     }
 
     /// The parser's place in the text (see [`Snapshot`]).

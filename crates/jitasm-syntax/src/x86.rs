@@ -8,7 +8,7 @@ use crate::lex::Tok;
 use crate::text::{out_of_range, Parser, Syntax};
 use alloc::string::ToString;
 use jitasm_core::{LabelRef, LabelTarget};
-use jitasm_x64::encode::{may_fit, Unknown};
+use jitasm_x64::encode::{may_fit, Signature, Unknown, Values};
 use jitasm_x64::table::{forms_by_index, Form, OpKind, FORMS, MNEMONIC_FORMS};
 use jitasm_x64::{
     encode::select_among, select, Decorations, DispSize, Imm, Instruction, Mem, Mnemonic, Mode,
@@ -245,6 +245,12 @@ const MNEMONIC_SLOTS: usize = 64;
 #[derive(Clone)]
 pub(crate) struct MnemonicCache {
     slots: [(u128, Option<Mnemonic>); MNEMONIC_SLOTS],
+}
+
+impl Default for MnemonicCache {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl MnemonicCache {
@@ -490,10 +496,21 @@ fn branch_forms(m: Mnemonic) -> Option<BranchForms> {
 }
 
 /// Parses and emits one instruction (prefixes, mnemonic, operands).
+#[inline]
 pub(crate) fn instruction<'a, S: Output + ?Sized>(
     p: &mut Parser<'a, '_>,
     out: &mut S,
 ) -> EResult<()> {
+    if p.fast && fast_line(p, out) {
+        return Ok(());
+    }
+    read_and_emit(p, out)
+}
+
+/// An instruction as the general path reads it (with the line scanner
+/// first, in fast mode), written to `out`.
+#[inline(never)]
+fn read_and_emit<'a, S: Output + ?Sized>(p: &mut Parser<'a, '_>, out: &mut S) -> EResult<()> {
     let mut ops: [Operand<'a>; 6] = [Operand::Imm(Imm { value: 0, size: 0 }); 6];
     let mut spans = [Span::default(); 6];
     let mut written = [Written::default(); 6];
@@ -943,35 +960,31 @@ fn emit_dynamic<'a, S: Output + ?Sized>(
     out.dynamic(item).map_err(|k| (k, whole))
 }
 
-/// Reads the usual instruction straight from the bytes of its line: a
-/// mnemonic (no prefix, not `movabs`, `ljmp` or `lcall`), then operands
-/// separated by commas up to the end of the statement (blanks allowed,
-/// no comment), each a register, a number (`16`, `0x10`, `-8`), or
-/// memory `[…]` holding what [`simple_sum`] reads, after an optional size
-/// (`qword ptr`). It gives what [`read_instruction`] gives for such a line
-/// — the operands and their spans, no decoration, prefix or Rust value —
-/// and leaves the parser at the end token, as reading the tokens would;
-/// for any other line (and wherever the general path reports an error) it
-/// gives `None` and leaves the parser as it was, for `read_instruction`.
-fn scan_line<'a>(
-    p: &mut Parser<'a, '_>,
-    ops: &mut [Operand<'a>; 6],
-    spans: &mut [Span; 6],
-) -> Option<(usize, Head)> {
+/// The mnemonic of the usual instruction line: the name at the parser's
+/// token, if it is a mnemonic. (No prefix, segment prefix, `movabs`,
+/// `ljmp` or `lcall`, which the general path reads, is one: a test checks.)
+#[inline]
+fn line_mnemonic(p: &mut Parser<'_, '_>) -> Option<Mnemonic> {
     let Tok::Ident(name) = p.tok.tok else {
         return None;
     };
-    let key = name_key(name);
-    // A prefix or segment prefix (which the general path reads only before
-    // another name, but is no mnemonic anyway), `movabs`, `ljmp`, `lcall`.
-    if prefix_named(key).is_some()
-        || is_seg(reg_lookup(name))
-        || matches!(key, Some(k) if k == const_key("movabs") || k == const_key("ljmp") || k == const_key("lcall"))
-    {
-        return None;
-    }
-    let mnemonic = p.mnemonics.parse(key, name)?;
-    let mspan = p.tok.span;
+    p.mnemonics.parse(name_key(name), name)
+}
+
+/// Reads the operands of the usual instruction line straight from its
+/// bytes, from `pos` (after the mnemonic): operands separated by commas
+/// up to the end of the statement (blanks allowed, no comment), each a
+/// register, a number (`16`, `0x10`, `-8`), or memory `[…]` holding what
+/// [`scan_memory`] reads, after an optional size (`qword ptr`). Gives
+/// each operand and its span to `each` (which may refuse it) and answers
+/// the end of the last operand and the end of the statement; `None` for
+/// any other line.
+#[inline]
+fn scan_operands<'a>(
+    p: &Parser<'a, '_>,
+    mut pos: usize,
+    mut each: impl FnMut(Operand<'a>, Span) -> Option<()>,
+) -> Option<(usize, usize)> {
     let src = p.src;
     let b = src.as_bytes();
     let blanks = |mut i: usize| {
@@ -986,77 +999,95 @@ fn scan_line<'a>(
         }
         i
     };
-    let mut pos = blanks(mspan.end as usize);
-    let mut last_end = mspan.end as usize;
-    let mut n = 0;
-    if !matches!(b.get(pos), None | Some(b'\n' | b';')) {
-        loop {
-            if n == ops.len() {
-                return None;
-            }
-            let start = pos;
-            let c = *b.get(pos)?;
-            let op = if crate::lex::is_name_start(c) {
-                let end = name_end(pos);
-                let word = &src[pos..end];
-                if let Some(r) = reg_lookup(word) {
-                    pos = end;
-                    Operand::Reg(r)
-                } else {
-                    // `qword ptr [...]`.
-                    let size = size_keyword(word, p.mode)?;
-                    pos = blanks(end);
-                    if b.get(pos).is_some_and(|c| crate::lex::is_name_start(*c)) {
-                        let end = name_end(pos);
-                        if !src[pos..end].eq_ignore_ascii_case("ptr") {
-                            return None;
-                        }
-                        pos = blanks(end);
-                    }
-                    if b.get(pos) != Some(&b'[') {
+    let mut last_end = pos;
+    pos = blanks(pos);
+    if matches!(b.get(pos), None | Some(b'\n' | b';')) {
+        return Some((last_end, pos));
+    }
+    loop {
+        let start = pos;
+        let c = *b.get(pos)?;
+        let op = if crate::lex::is_name_start(c) {
+            let end = name_end(pos);
+            let word = &src[pos..end];
+            if let Some(r) = reg_lookup(word) {
+                pos = end;
+                Operand::Reg(r)
+            } else {
+                // `qword ptr [...]`.
+                let size = size_keyword(word, p.mode)?;
+                pos = blanks(end);
+                if b.get(pos).is_some_and(|c| crate::lex::is_name_start(*c)) {
+                    let end = name_end(pos);
+                    if !src[pos..end].eq_ignore_ascii_case("ptr") {
                         return None;
                     }
-                    let (m, end) = scan_memory(p, pos, Some(size))?;
-                    pos = end;
-                    Operand::Mem(m)
+                    pos = blanks(end);
                 }
-            } else if c == b'[' {
-                let (m, end) = scan_memory(p, pos, None)?;
-                pos = end;
-                Operand::Mem(m)
-            } else {
-                // A number, or a negated one (as `-` and the number read:
-                // the value must fit 64 bits signed).
-                let negative = c == b'-';
-                let at = if negative { blanks(pos + 1) } else { pos };
-                if !crate::lex::is_digit(*b.get(at)?) {
+                if b.get(pos) != Some(&b'[') {
                     return None;
                 }
-                let (v, end) = crate::lex::plain_number(b, at)?;
-                let value = if negative {
-                    if v > 1 << 63 {
-                        return None;
-                    }
-                    (v as i64).wrapping_neg()
-                } else {
-                    v as i64
-                };
+                let (m, end) = scan_memory(p, pos, Some(size))?;
                 pos = end;
-                Operand::Imm(Imm { value, size: 0 })
-            };
-            ops[n] = op;
-            spans[n] = Span::new(start, pos);
-            n += 1;
-            last_end = pos;
-            pos = blanks(pos);
-            match b.get(pos) {
-                Some(b',') => pos = blanks(pos + 1),
-                None | Some(b'\n' | b';') => break,
-                _ => return None,
+                Operand::Mem(m)
             }
+        } else if c == b'[' {
+            let (m, end) = scan_memory(p, pos, None)?;
+            pos = end;
+            Operand::Mem(m)
+        } else {
+            // A number, or a negated one (as `-` and the number read:
+            // the value must fit 64 bits signed).
+            let negative = c == b'-';
+            let at = if negative { blanks(pos + 1) } else { pos };
+            if !crate::lex::is_digit(*b.get(at)?) {
+                return None;
+            }
+            let (v, end) = crate::lex::plain_number(b, at)?;
+            let value = if negative {
+                if v > 1 << 63 {
+                    return None;
+                }
+                (v as i64).wrapping_neg()
+            } else {
+                v as i64
+            };
+            pos = end;
+            Operand::Imm(Imm { value, size: 0 })
+        };
+        each(op, Span::new(start, pos))?;
+        last_end = pos;
+        pos = blanks(pos);
+        match b.get(pos) {
+            Some(b',') => pos = blanks(pos + 1),
+            None | Some(b'\n' | b';') => return Some((last_end, pos)),
+            _ => return None,
         }
     }
-    p.finish_line(last_end, pos);
+}
+
+/// Reads the usual instruction straight from the bytes of its line: a
+/// mnemonic ([`line_mnemonic`]), then what [`scan_operands`] reads. It
+/// gives what [`read_instruction`] gives for such a line — the operands
+/// and their spans, no decoration, prefix or Rust value — and leaves the
+/// parser at the end token, as reading the tokens would; for any other
+/// line (and wherever the general path reports an error) it gives `None`
+/// and leaves the parser as it was, for `read_instruction`.
+fn scan_line<'a>(
+    p: &mut Parser<'a, '_>,
+    ops: &mut [Operand<'a>; 6],
+    spans: &mut [Span; 6],
+) -> Option<(usize, Head)> {
+    let mnemonic = line_mnemonic(p)?;
+    let mspan = p.tok.span;
+    let mut n = 0;
+    let (last_end, end) = scan_operands(p, mspan.end as usize, |op, span| {
+        *ops.get_mut(n)? = op;
+        spans[n] = span;
+        n += 1;
+        Some(())
+    })?;
+    p.finish_line(last_end, end);
     Some((
         n,
         Head {
@@ -1068,6 +1099,53 @@ fn scan_line<'a>(
             far: false,
         },
     ))
+}
+
+/// The usual instruction line whose operand signature the parser's
+/// [`SelectCache`](jitasm_x64::encode::SelectCache) holds, written to
+/// `out` with the choice kept for it: what [`scan_line`] reads, then
+/// [`emit`] would write (the cache keeps only choices `select` made, for
+/// the signature of operands as the general path lowers them: a line
+/// the general path reads otherwise — a branch to a number, an operand
+/// `fxch` leaves implied — has a signature no choice was kept for).
+/// `false`, with the parser and `out` untouched, for any other line.
+#[inline]
+fn fast_line<S: Output + ?Sized>(p: &mut Parser<'_, '_>, out: &mut S) -> bool {
+    if !p.mode.is64() {
+        return false;
+    }
+    let Some(mnemonic) = line_mnemonic(p) else {
+        return false;
+    };
+    let mspan = p.tok.span;
+    let mut sig = Signature::new(mnemonic);
+    let mut vals: Values = [0; Signature::MAX_OPERANDS + 1];
+    let mut n = 0;
+    let scanned = scan_operands(p, mspan.end as usize, |op, _| {
+        let (ok, v) = match op {
+            Operand::Reg(r) => (sig.reg(r), 0),
+            Operand::Imm(v) => (sig.imm(v), v.value),
+            Operand::Mem(m) => (sig.mem(&m), m.disp),
+            _ => (false, 0),
+        };
+        if !ok {
+            return None;
+        }
+        vals[n] = v;
+        n += 1;
+        Some(())
+    });
+    let Some((last_end, end)) = scanned else {
+        return false;
+    };
+    let Some(kept) = p.select_cache.lookup(&sig) else {
+        return false;
+    };
+    kept.encode(&vals).emit(out);
+    p.finish_line(last_end, end);
+    #[cfg(test)]
+    tests::FAST_LINES.with(|n| n.set(n.get() + 1));
+    true
 }
 
 /// [`scan_line`]'s memory operand at the `[` at `open`: the operand and
@@ -1699,6 +1777,36 @@ mod tests {
         assert!(found > 300, "{found}");
     }
 
+    /// `line_mnemonic` leaves out no check: the names the general path
+    /// reads before a mnemonic, or reads as another, are no mnemonics.
+    #[test]
+    fn prefixes_are_no_mnemonics() {
+        let mut names: Vec<String> = PREFIXES
+            .iter()
+            .map(|(k, _)| {
+                let b = k.to_le_bytes();
+                let n = b.iter().position(|c| *c == 0).unwrap_or(16);
+                String::from_utf8(b[..n].to_vec()).unwrap()
+            })
+            .collect();
+        names.extend(
+            [
+                "movabs", "ljmp", "lcall", "cs", "ds", "es", "fs", "gs", "ss",
+            ]
+            .map(String::from),
+        );
+        assert!(names.contains(&"lock".to_string()) && names.contains(&"data16".to_string()));
+        for n in &names {
+            assert_eq!(Mnemonic::parse(n), None, "{n}");
+            assert_eq!(Mnemonic::parse(&n.to_uppercase()), None, "{n}");
+        }
+    }
+
+    std::thread_local! {
+        /// Lines [`fast_line`] wrote, on this thread.
+        pub(super) static FAST_LINES: core::cell::Cell<usize> = const { core::cell::Cell::new(0) };
+    }
+
     /// Bytes and labels, for comparing two readings of a text.
     #[derive(Default, Debug, PartialEq)]
     struct Collect {
@@ -1757,13 +1865,14 @@ mod tests {
 
     /// The text read with and without the line scanner: the same bytes,
     /// fixups, labels and statements, or the same error.
-    fn same_both_ways(text: &str, options: &crate::Options) {
-        let run = |fast| {
+    /// The fast reading uses `cache`, which earlier texts may have filled.
+    fn same_both_ways(text: &str, options: &crate::Options, cache: &mut crate::TextCache) {
+        let run = |fast, cache: &mut crate::TextCache| {
             let mut out = Collect::default();
-            let r = crate::text::assemble_with_scanner(&mut out, text, options, fast);
+            let r = crate::text::assemble_with_scanner(&mut out, text, options, fast, cache);
             (r, out)
         };
-        let (fast, general) = (run(true), run(false));
+        let (fast, general) = (run(true, cache), run(false, &mut crate::TextCache::new()));
         assert_eq!(
             fast, general,
             "{text:?} ({:?}, {:?})",
@@ -1832,19 +1941,10 @@ mod tests {
         for (file, arch) in [("golden_x64.txt", Arch::X64), ("golden_x86.txt", Arch::X86)] {
             let lines = corpus(file);
             assert!(lines.len() > 1000);
-            for (i, line) in lines.iter().enumerate() {
-                for text in variants(line) {
-                    same_both_ways(&text, &crate::Options::new(arch));
-                    if i % 7 == 0 {
-                        same_both_ways(
-                            &text,
-                            &crate::Options::new(arch).syntax(crate::Syntax::Dynasm),
-                        );
-                    }
-                }
-            }
             // Many lines in one text (statement spans, offsets), with
-            // labels, comments and blank lines between them.
+            // labels, comments and blank lines between them; it also fills
+            // the cache every reading below starts from.
+            let mut cache = crate::TextCache::new();
             let mut text = String::new();
             for (i, line) in lines.iter().enumerate().take(3000) {
                 text.push_str(line);
@@ -1859,8 +1959,35 @@ mod tests {
                     text.push_str(&std::format!("{i}:\n"));
                 }
             }
-            let r = std::panic::catch_unwind(|| same_both_ways(&text, &crate::Options::new(arch)));
+            // Twice: the second reading finds the first one's choices.
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                same_both_ways(&text, &crate::Options::new(arch), &mut cache);
+                same_both_ways(&text, &crate::Options::new(arch), &mut cache);
+            }));
             assert!(r.is_ok(), "{file}: the whole text differs");
+            for (i, line) in lines.iter().enumerate() {
+                for text in variants(line) {
+                    // Each variant twice: the second reading finds the
+                    // first one's choice.
+                    let text = std::format!("{text}\n{text}");
+                    same_both_ways(&text, &crate::Options::new(arch), &mut cache);
+                    if i % 7 == 0 {
+                        same_both_ways(
+                            &text,
+                            &crate::Options::new(arch).syntax(crate::Syntax::Dynasm),
+                            &mut cache,
+                        );
+                    }
+                }
+            }
+            // The cached path answered for a good part of the lines (64-bit
+            // mode only: other modes keep no choice).
+            let hits = FAST_LINES.with(|n| n.replace(0));
+            if arch == Arch::X64 {
+                assert!(hits > 20_000, "{hits}");
+            } else {
+                assert_eq!(hits, 0);
+            }
         }
     }
 
@@ -1954,8 +2081,15 @@ mod tests {
                 .replace("{k}", &std::format!("{}", next(8)));
             lines.push(line);
         }
+        // Each line twice (the second finds the first one's choice), all
+        // with one cache.
+        let mut cache = crate::TextCache::new();
         for line in &lines {
-            same_both_ways(line, &crate::Options::new(Arch::X64));
+            same_both_ways(
+                &std::format!("{line}\n{line}"),
+                &crate::Options::new(Arch::X64),
+                &mut cache,
+            );
         }
         // As texts: the lines that assemble, in one text per template
         // order (the cache then answers across lines).
@@ -1968,10 +2102,11 @@ mod tests {
             .collect();
         assert!(ok.len() > 3000, "{}", ok.len());
         let text = ok.iter().map(|l| l.as_str()).collect::<Vec<_>>().join("\n");
-        same_both_ways(&text, &crate::Options::new(Arch::X64));
+        same_both_ways(&text, &crate::Options::new(Arch::X64), &mut cache);
         same_both_ways(
             &text,
             &crate::Options::new(Arch::X64).syntax(crate::Syntax::Dynasm),
+            &mut cache,
         );
     }
 
@@ -2052,11 +2187,14 @@ mod tests {
             "mov eax, [rax+18446744073709551615+1]",
             "mov eax, [rax-18446744073709551615-1]",
         ];
+        let mut cache = crate::TextCache::new();
         for line in lines {
             for arch in [Arch::X64, Arch::X86] {
                 for syntax in [crate::Syntax::Gnu, crate::Syntax::Dynasm] {
                     for text in variants(line) {
-                        same_both_ways(&text, &crate::Options::new(arch).syntax(syntax));
+                        let text = std::format!("{text}\n{text}");
+                        let options = crate::Options::new(arch).syntax(syntax);
+                        same_both_ways(&text, &options, &mut cache);
                     }
                 }
             }

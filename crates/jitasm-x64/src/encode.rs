@@ -45,7 +45,7 @@ pub mod reference;
 mod cache;
 #[doc(hidden)]
 pub mod template;
-pub use cache::SelectCache;
+pub use cache::{Kept, SelectCache, Signature, Values};
 
 /// `for $i in 0..$n { $body }` written out for the first five values of
 /// `$i` (no form has more than four operands), then a loop for any more.

@@ -2,7 +2,14 @@
 
 use jitasm_core::{isa, Arch, Isa};
 use jitasm_runtime::VecAssembler;
-use jitasm_syntax::{assemble_into, AsmError, Options, TextInfo};
+use jitasm_syntax::{assemble_into_cached, AsmError, Options, TextCache, TextInfo};
+use std::cell::RefCell;
+
+std::thread_local! {
+    /// The text assembler's choices, kept between this thread's calls
+    /// (see [`TextCache`]: bounded, and never changing what a text gives).
+    static CACHE: RefCell<TextCache> = RefCell::new(TextCache::new());
+}
 
 /// The bytes of an assembled text and where each statement's bytes are.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,7 +70,12 @@ pub fn assemble_with(
 
 fn run<I: Isa>(text: &str, options: &Options, base: u64) -> Result<Assembled, AsmError> {
     let mut out = VecAssembler::<I>::new(base);
-    let info = assemble_into(&mut out, text, options)?;
+    // A call made while another is using the cache (none can: nothing
+    // here calls back into user code) would get a cache of its own.
+    let info = CACHE.with(|c| match c.try_borrow_mut() {
+        Ok(mut cache) => assemble_into_cached(&mut out, text, options, &mut cache),
+        Err(_) => assemble_into_cached(&mut out, text, options, &mut TextCache::new()),
+    })?;
     let bytes = out.finalize().map_err(|e| info.output_error(e, text))?;
     Ok(Assembled { bytes, info })
 }

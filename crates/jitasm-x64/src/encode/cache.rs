@@ -26,7 +26,7 @@ use super::{
     imm_fits, indexed_forms, layout_simple, plan, select, select_fast_indexed, Encoded, Plan, FORMS,
 };
 use crate::error::EncodeError;
-use crate::operand::{DispSize, Instruction, Mode, Operand};
+use crate::operand::{DispSize, Imm, Instruction, Mem, Mnemonic, Mode, Operand};
 use crate::reg::Reg;
 use crate::table::{Encoding, Form, OpKind};
 use alloc::vec::Vec;
@@ -49,6 +49,14 @@ pub(super) const IMM_KINDS: [OpKind; 10] = [
 
 /// The disp8×N scales whose compression a signature records.
 const SCALES: [i64; 7] = [1, 2, 4, 8, 16, 32, 64];
+const _: () = {
+    // `disp_class` divides by shifting.
+    let mut i = 0;
+    while i < SCALES.len() {
+        assert!(SCALES[i].count_ones() == 1);
+        i += 1;
+    }
+};
 
 /// The most operands a signature holds (as the index: no form has more).
 const MAX_OPS: usize = 5;
@@ -56,11 +64,73 @@ const MAX_OPS: usize = 5;
 /// Words of a [`Signature`]: the head, then one per operand.
 const WORDS: usize = 1 + MAX_OPS;
 
-/// What the fast path's choice of form depends on (see the module).
+/// What the fast path's choice of form depends on (see the module): a
+/// head word (mnemonic, operand count, decorations), then one word per
+/// operand.
+///
+/// [`SelectCache::select`] computes it from an [`Instruction`]; a reader
+/// that has the operands in pieces (the text assembler's line reader)
+/// builds the same words with [`Signature::new`], [`Signature::reg`],
+/// [`Signature::imm`] and [`Signature::mem`], then asks
+/// [`SelectCache::lookup`].
 #[derive(Clone, Copy, PartialEq, Eq)]
-struct Signature([u64; WORDS]);
+pub struct Signature([u64; WORDS]);
+
+impl core::fmt::Debug for Signature {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "Signature({:x?})", &self.0[..self.used()])
+    }
+}
 
 impl Signature {
+    /// The most operands a signature holds.
+    pub const MAX_OPERANDS: usize = MAX_OPS;
+
+    /// The signature of `mnemonic` with no operand yet, no decoration and
+    /// no prefix (of 64-bit mode: no other mode's choices are kept).
+    #[inline]
+    pub fn new(mnemonic: Mnemonic) -> Signature {
+        let mut w = [0u64; WORDS];
+        w[0] = head_word(mnemonic, 0);
+        Signature(w)
+    }
+
+    /// Appends operand word `w`; `false` (the signature unchanged) when it
+    /// holds [`Signature::MAX_OPERANDS`] already.
+    #[inline]
+    fn push(&mut self, w: u64) -> bool {
+        let n = (self.0[0] >> 16 & 0xff) as usize;
+        if n >= MAX_OPS {
+            return false;
+        }
+        self.0[1 + n] = w;
+        self.0[0] += 1 << 16;
+        true
+    }
+
+    /// Appends a register operand (see [`Signature::push`]).
+    #[inline]
+    pub fn reg(&mut self, r: Reg) -> bool {
+        self.push(reg_word(r))
+    }
+
+    /// Appends an immediate operand (see [`Signature::push`]).
+    #[inline]
+    pub fn imm(&mut self, v: Imm) -> bool {
+        self.push(imm_word(v))
+    }
+
+    /// Appends a memory operand (see [`Signature::push`]); `false` also for
+    /// memory whose choice is never kept (a label, a segment override, a
+    /// scale other than 1, 2, 4, 8).
+    #[inline]
+    pub fn mem(&mut self, m: &Mem<'_>) -> bool {
+        match mem_word(m) {
+            Some(w) => self.push(w),
+            None => false,
+        }
+    }
+
     /// The signature of `inst`, if the cache may keep its choice.
     #[inline]
     fn of(mode: Mode, inst: &Instruction<'_, '_>) -> Option<Signature> {
@@ -68,71 +138,103 @@ impl Signature {
         if !mode.is64() || inst.prefixes.0 != 0 || ops.len() > MAX_OPS {
             return None;
         }
-        let name = inst.mnemonic.name();
-        if name == "xchg" || name == "sal" {
-            return None;
-        }
         let d = inst.decorations;
         let dec = d.mask.map_or(0, |k| 1 + k.num() as u64)
             | (d.zeroing as u64) << 6
             | d.rounding.map_or(0, |r| 1 + r as u64) << 7
             | (d.sae as u64) << 10;
-        let mut w = [0u64; WORDS];
-        // Bit 63: no signature is all zeros, as an empty slot is.
-        w[0] = inst.mnemonic.index() as u64 | (ops.len() as u64) << 16 | dec << 24 | 1 << 63;
-        for (i, op) in ops.iter().enumerate() {
-            w[1 + i] = match op {
-                Operand::Reg(r) => 1 | reg_code(Some(*r)) << 2,
-                Operand::Imm(v) => {
-                    let mut fits = 0u64;
-                    for (j, k) in IMM_KINDS.iter().enumerate() {
-                        fits |= (imm_fits(*k, v.value) as u64) << j;
-                    }
-                    2 | (v.size as u64) << 2 | fits << 10
-                }
-                Operand::Mem(m) => {
-                    // The fast path lays out no other scale (and no segment
-                    // override or label).
-                    let scale = match m.scale {
-                        1 => 0,
-                        2 => 1,
-                        4 => 2,
-                        8 => 3,
-                        _ => return None,
-                    };
-                    if m.seg.is_some() || m.label.is_some() {
-                        return None;
-                    }
-                    let disp_size = match m.disp_size {
-                        DispSize::Auto => 0,
-                        DispSize::Byte => 1,
-                        DispSize::Dword => 2,
-                    };
-                    3 | reg_code(m.base) << 2
-                        | reg_code(m.index) << 14
-                        | scale << 26
-                        | (m.size as u64) << 28
-                        | (m.bcst as u64) << 44
-                        | disp_class(m.disp) << 52
-                        | disp_size << 61
-                }
+        let mut sig = Signature([0; WORDS]);
+        sig.0[0] = head_word(inst.mnemonic, dec);
+        if sig.0[0] == 0 {
+            return None;
+        }
+        for op in ops {
+            let w = match op {
+                Operand::Reg(r) => reg_word(*r),
+                Operand::Imm(v) => imm_word(*v),
+                Operand::Mem(m) => mem_word(m)?,
                 Operand::Label(..) | Operand::Far(..) => return None,
             };
+            sig.push(w);
         }
-        Some(Signature(w))
+        Some(sig)
+    }
+
+    /// Words in use: the head and one per operand.
+    #[inline]
+    fn used(&self) -> usize {
+        (1 + (self.0[0] >> 16 & 0xff) as usize).min(WORDS)
     }
 
     /// The first of the two slots of a table of `slots` the signature may
     /// be kept in.
     #[inline]
     fn slot(&self, slots: usize) -> usize {
-        let used = 1 + (self.0[0] >> 16 & 0xff) as usize;
         let mut h = 0u64;
-        for w in &self.0[..used.min(WORDS)] {
+        for w in &self.0[..self.used()] {
             h = (h.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
         }
         (h >> 32) as usize & (slots - 1)
     }
+}
+
+/// The head word: the mnemonic, the operand count (bits 16..24, counted by
+/// [`Signature::push`]) and the decorations. `xchg` (whose operands
+/// `select` also tries swapped) and `sal` (read as `shl`) get a head no
+/// signature matches (bit 63 clear, as in an empty slot, is never looked
+/// up: `lookup` and `select` refuse it).
+#[inline]
+fn head_word(mnemonic: Mnemonic, dec: u64) -> u64 {
+    let name = mnemonic.name();
+    if name == "xchg" || name == "sal" {
+        return 0;
+    }
+    // Bit 63: no signature is all zeros, as an empty slot is.
+    mnemonic.index() as u64 | dec << 24 | 1 << 63
+}
+
+#[inline]
+fn reg_word(r: Reg) -> u64 {
+    1 | reg_code(Some(r)) << 2
+}
+
+#[inline]
+fn imm_word(v: Imm) -> u64 {
+    let mut fits = 0u64;
+    for (j, k) in IMM_KINDS.iter().enumerate() {
+        fits |= (imm_fits(*k, v.value) as u64) << j;
+    }
+    2 | (v.size as u64) << 2 | fits << 10
+}
+
+/// The word of a memory operand; `None` for memory the fast path does
+/// not lay out (another scale, a segment override or a label).
+#[inline]
+fn mem_word(m: &Mem<'_>) -> Option<u64> {
+    let scale = match m.scale {
+        1 => 0,
+        2 => 1,
+        4 => 2,
+        8 => 3,
+        _ => return None,
+    };
+    if m.seg.is_some() || m.label.is_some() {
+        return None;
+    }
+    let disp_size = match m.disp_size {
+        DispSize::Auto => 0,
+        DispSize::Byte => 1,
+        DispSize::Dword => 2,
+    };
+    Some(
+        3 | reg_code(m.base) << 2
+            | reg_code(m.index) << 14
+            | scale << 26
+            | (m.size as u64) << 28
+            | (m.bcst as u64) << 44
+            | disp_class(m.disp) << 52
+            | disp_size << 61,
+    )
 }
 
 /// A register or none as a number: its class and number (12 bits).
@@ -147,8 +249,11 @@ fn reg_code(r: Option<Reg>) -> u64 {
 #[inline]
 fn disp_class(d: i64) -> u64 {
     let mut c = (d == 0) as u64 | (i32::try_from(d).is_ok() as u64) << 1;
+    // Every scale is a power of two (a test checks): a multiple's quotient
+    // is the value shifted.
     for (j, n) in SCALES.iter().enumerate() {
-        c |= ((d % n == 0 && i8::try_from(d / n).is_ok()) as u64) << (2 + j);
+        let s = n.trailing_zeros();
+        c |= ((d & (n - 1) == 0 && i8::try_from(d >> s).is_ok()) as u64) << (2 + j);
     }
     c
 }
@@ -175,6 +280,79 @@ struct Template {
     imm_sizes: [u8; 2],
     /// The displacement's disp8×N scale.
     n: u8,
+    /// The operands whose values the immediate fields hold ([`NO_OP`]: none).
+    imm_ops: [u8; 2],
+    /// The memory operand, whose displacement the layout writes ([`NO_OP`]: none).
+    mem_op: u8,
+}
+
+/// No operand (in [`Template::imm_ops`], [`Template::mem_op`]).
+const NO_OP: u8 = MAX_OPS as u8;
+
+/// The value of each operand a template may write: an immediate's, or a
+/// memory operand's displacement (others 0), with one more slot for
+/// [`NO_OP`].
+pub type Values = [i64; MAX_OPS + 1];
+
+impl Template {
+    /// `layout_simple`'s plan for an instruction of the signature this
+    /// template was made from whose operands have `vals`, written: the
+    /// template with the displacement (scaled as the layout scales it) and
+    /// the immediates.
+    #[inline(always)]
+    fn write(&self, vals: &Values) -> (&'static Form, Encoded<'static>) {
+        let form = &FORMS[self.form as usize - 1];
+        let d = vals[self.mem_op as usize];
+        let disp = match self.disp_len {
+            0 => 0,
+            1 => d / self.n as i64,
+            _ => d,
+        };
+        let imms = [
+            vals[self.imm_ops[0] as usize] as u64,
+            vals[self.imm_ops[1] as usize] as u64,
+        ];
+        let plan = Plan {
+            form,
+            ops: &[],
+            head: self.head,
+            disp,
+            imms,
+            label_kind: None,
+            len: self.len,
+            head_len: self.head_len,
+            bits: self.bits,
+            modrm: self.modrm,
+            sib: self.sib,
+            disp_len: self.disp_len,
+            is4: self.is4,
+            imm_sizes: self.imm_sizes,
+            zeros: 0,
+            label_op: plan::NONE,
+            label_at: 0,
+            moffs_op: plan::NONE,
+            moffs_len: 0,
+            far_op: plan::NONE,
+            far_len: 0,
+        };
+        (form, plan.write())
+    }
+}
+
+/// A choice the cache holds ([`SelectCache::lookup`]): writes the
+/// instruction of its signature given the operands' values.
+#[derive(Clone, Copy)]
+pub struct Kept(Template);
+
+impl Kept {
+    /// The bytes of the instruction whose signature found this choice and
+    /// whose operands have `vals` (`vals[i]`: operand `i`'s immediate
+    /// value or displacement; 0 for a register; the last slot 0): the
+    /// bytes [`select`] gives for it.
+    #[inline(always)]
+    pub fn encode(&self, vals: &Values) -> Encoded<'static> {
+        self.0.write(vals).1
+    }
 }
 
 /// Slots of a new cache, and the most it grows to (powers of two): a
@@ -220,23 +398,16 @@ impl SelectCache {
         let Some(sig) = Signature::of(mode, inst) else {
             return select(mode, inst);
         };
-        let slots = self.plans.len();
-        if slots != 0 {
-            let i = sig.slot(slots);
-            let j = (i + 1) & (slots - 1);
-            let at = if self.sigs[i] == sig.0 {
-                Some(i)
-            } else if self.sigs[j] == sig.0 {
-                Some(j)
-            } else {
-                None
-            };
-            if let Some(at) = at {
-                let t = self.plans[at];
-                if t.form != 0 {
-                    return Ok(replay(&t, inst));
-                }
+        if let Some(t) = self.find(&sig) {
+            let mut vals = [0; MAX_OPS + 1];
+            for (v, op) in vals.iter_mut().zip(inst.operands) {
+                *v = match op {
+                    Operand::Imm(i) => i.value,
+                    Operand::Mem(m) => m.disp,
+                    _ => 0,
+                };
             }
+            return Ok(t.write(&vals));
         }
         let Some(forms) = indexed_forms(inst) else {
             return select(mode, inst);
@@ -250,6 +421,31 @@ impl SelectCache {
             }
         }
         Ok((form, enc))
+    }
+
+    /// The choice kept for `sig`, if any (see [`Signature`]).
+    #[inline]
+    pub fn lookup(&self, sig: &Signature) -> Option<Kept> {
+        self.find(sig).map(Kept)
+    }
+
+    #[inline]
+    fn find(&self, sig: &Signature) -> Option<Template> {
+        let slots = self.plans.len();
+        if slots == 0 || sig.0[0] >> 63 == 0 {
+            return None;
+        }
+        let i = sig.slot(slots);
+        let j = (i + 1) & (slots - 1);
+        let at = if self.sigs[i] == sig.0 {
+            i
+        } else if self.sigs[j] == sig.0 {
+            j
+        } else {
+            return None;
+        };
+        let t = self.plans[at];
+        (t.form != 0).then_some(t)
     }
 
     /// Keeps `t` for `sig`, growing the table (its choices kept) when a quarter
@@ -299,7 +495,22 @@ fn template(f: u16, plan: &Plan<'_, '_>, inst: &Instruction<'_, '_>) -> Template
         (Encoding::Evex, true) => form.disp8_n_bcst,
         _ => 1,
     };
+    let mut imm_ops = [NO_OP; 2];
+    let mut nimm = 0;
+    let mut mem_op = NO_OP;
+    for (i, (k, op)) in form.operands.iter().zip(inst.operands).enumerate() {
+        match op {
+            Operand::Imm(_) if *k != OpKind::Imm8Const1 => {
+                imm_ops[nimm & 1] = i as u8;
+                nimm += 1;
+            }
+            Operand::Mem(_) => mem_op = i as u8,
+            _ => {}
+        }
+    }
     Template {
+        imm_ops,
+        mem_op,
         head: plan.head,
         form: f + 1,
         len: plan.len,
@@ -312,57 +523,6 @@ fn template(f: u16, plan: &Plan<'_, '_>, inst: &Instruction<'_, '_>) -> Template
         imm_sizes: plan.imm_sizes,
         n,
     }
-}
-
-/// `layout_simple`'s plan for `inst`, whose signature is that of the
-/// instruction `t` was made from, written: the template with `inst`'s
-/// displacement (scaled as the layout scales it) and immediates.
-#[inline]
-fn replay<'a>(t: &Template, inst: &Instruction<'a, '_>) -> (&'static Form, Encoded<'a>) {
-    let form = &FORMS[t.form as usize - 1];
-    let mut imms = [0u64; 2];
-    let mut nimm = 0;
-    let mut disp = 0;
-    for (k, op) in form.operands.iter().zip(inst.operands) {
-        match op {
-            Operand::Imm(v) if *k != OpKind::Imm8Const1 => {
-                imms[nimm & 1] = v.value as u64;
-                nimm += 1;
-            }
-            Operand::Mem(m) => {
-                disp = match t.disp_len {
-                    0 => 0,
-                    1 => m.disp / t.n as i64,
-                    _ => m.disp,
-                }
-            }
-            _ => {}
-        }
-    }
-    let plan = Plan {
-        form,
-        ops: &[],
-        head: t.head,
-        disp,
-        imms,
-        label_kind: None,
-        len: t.len,
-        head_len: t.head_len,
-        bits: t.bits,
-        modrm: t.modrm,
-        sib: t.sib,
-        disp_len: t.disp_len,
-        is4: t.is4,
-        imm_sizes: t.imm_sizes,
-        zeros: 0,
-        label_op: plan::NONE,
-        label_at: 0,
-        moffs_op: plan::NONE,
-        moffs_len: 0,
-        far_op: plan::NONE,
-        far_len: 0,
-    };
-    (form, plan.write())
 }
 
 /// The index of `chosen` among the table's forms, if the choice may be
@@ -683,6 +843,38 @@ mod tests {
                             .iter()
                             .any(|&i| cache.sigs.get(i) == Some(&s.0) && cache.plans[i].form != 0)
                     });
+                    // The signature built operand by operand (as the text
+                    // reader builds it) is `of`'s, and the choice it finds
+                    // writes `select`'s bytes.
+                    if mode == Mode::Long && dec == Decorations::NONE && inst.prefixes.0 == 0 {
+                        let mut sig = Signature::new(mnemonic);
+                        let pieces = ops.iter().all(|op| match op {
+                            Operand::Reg(r) => sig.reg(*r),
+                            Operand::Imm(v) => sig.imm(*v),
+                            Operand::Mem(m) => sig.mem(m),
+                            _ => false,
+                        });
+                        let of = Signature::of(mode, &inst);
+                        // (`xchg` and `sal` have a head no lookup finds.)
+                        let sig = pieces.then_some(sig).filter(|s| s.0[0] >> 63 != 0);
+                        assert_eq!(sig, of, "{ops:?}");
+                        if let Some(kept) = of.and_then(|s| cache.lookup(&s)) {
+                            let mut vals = [0; MAX_OPS + 1];
+                            for (v, op) in vals.iter_mut().zip(&ops) {
+                                *v = match op {
+                                    Operand::Imm(i) => i.value,
+                                    Operand::Mem(m) => m.disp,
+                                    _ => 0,
+                                };
+                            }
+                            let theirs = select(mode, &inst).map(|(_, e)| e);
+                            assert_eq!(
+                                Ok(kept.encode(&vals).bytes()),
+                                theirs.as_ref().map(|e| e.bytes()),
+                                "{ops:?}"
+                            );
+                        }
+                    }
                     let ours = cache.select(mode, &inst);
                     let theirs = select(mode, &inst);
                     cases += 1;
