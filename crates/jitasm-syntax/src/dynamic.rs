@@ -269,6 +269,10 @@ impl<S: LabelApi + ?Sized> jitasm_core::ByteSink for NoExprs<'_, S> {
     fn extend_from_slice(&mut self, bytes: &[u8]) {
         self.0.extend_from_slice(bytes)
     }
+    #[inline]
+    fn extend_padded(&mut self, bytes: &[u8; 16], len: usize) {
+        self.0.extend_padded(bytes, len)
+    }
     fn offset(&self) -> usize {
         self.0.offset()
     }

@@ -143,7 +143,8 @@ impl TextInfo {
 /// kept between calls of [`assemble_into_cached`], so that a program
 /// assembling many texts pays for each choice once. What it keeps depends
 /// only on the instructions, never on the text, the options or the
-/// output: any text may use any cache. A cache is bounded (about 100 KiB).
+/// output: any text may use any cache. A cache is bounded: at most 4,096
+/// choices (about 400 KiB).
 #[derive(Clone, Default)]
 pub struct TextCache {
     select: jitasm_x64::encode::SelectCache,
@@ -369,7 +370,8 @@ impl<'a, 'r, S: LabelApi + ?Sized> Recorder<'a, 'r, S> {
             out,
             start,
             base,
-            bytes: Vec::new(),
+            // Code is rarely longer than its text.
+            bytes: Vec::with_capacity(src.len() / 2),
             events: Vec::new(),
         }
     }
@@ -440,6 +442,10 @@ impl<S: LabelApi + ?Sized> jitasm_core::ByteSink for Recorder<'_, '_, S> {
     }
     fn extend_from_slice(&mut self, bytes: &[u8]) {
         self.bytes.extend_from_slice(bytes)
+    }
+    #[inline]
+    fn extend_padded(&mut self, bytes: &[u8; 16], len: usize) {
+        self.bytes.extend_padded(bytes, len)
     }
     fn offset(&self) -> usize {
         self.start + self.bytes.len()

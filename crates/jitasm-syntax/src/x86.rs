@@ -194,6 +194,16 @@ pub(crate) fn reg_lookup(name: &str) -> Option<Reg> {
     for &c in b {
         key = key << 8 | c.to_ascii_lowercase() as u64;
     }
+    reg_by_key(key)
+}
+
+/// The register whose lower-case name has [`reg_key`] `key` (0, or a key
+/// of more than 5 bytes, names none).
+#[inline]
+fn reg_by_key(key: u64) -> Option<Reg> {
+    if key == 0 || key >> 40 != 0 {
+        return None;
+    }
     let mut i = reg_slot(key);
     loop {
         let (k, r) = REG_TABLE[i];
@@ -205,6 +215,23 @@ pub(crate) fn reg_lookup(name: &str) -> Option<Reg> {
         }
         i = (i + 1) & (REG_SLOTS - 1);
     }
+}
+
+/// The name starting at `i` of `b`: where it ends, and the [`reg_key`] of
+/// its bytes in lower case (0 for a name of more than 8 bytes, which no
+/// register or size keyword has).
+#[inline]
+fn word_at(b: &[u8], mut i: usize) -> (usize, u64) {
+    let start = i;
+    let mut key = 0u64;
+    while let Some(&c) = b.get(i) {
+        if !crate::lex::is_name_part(c) {
+            break;
+        }
+        key = key << 8 | c.to_ascii_lowercase() as u64;
+        i += 1;
+    }
+    (i, if i - start <= 8 { key } else { 0 })
 }
 
 /// A name of up to 16 bytes in lower case as a number (its bytes,
@@ -236,7 +263,7 @@ const fn const_key(name: &str) -> u128 {
 }
 
 /// Slots of [`MnemonicCache`].
-const MNEMONIC_SLOTS: usize = 64;
+const MNEMONIC_SLOTS: usize = 512;
 
 /// The mnemonics a text has used, by [`name_key`]: [`Mnemonic::parse`]
 /// (a search of the whole table) once per name and slot, then one
@@ -244,7 +271,9 @@ const MNEMONIC_SLOTS: usize = 64;
 /// looked up again.
 #[derive(Clone)]
 pub(crate) struct MnemonicCache {
-    slots: [(u128, Option<Mnemonic>); MNEMONIC_SLOTS],
+    /// Empty until the first name is kept (a parser that reads no
+    /// instruction allocates nothing), then [`MNEMONIC_SLOTS`] long.
+    slots: alloc::vec::Vec<(u128, Option<Mnemonic>)>,
 }
 
 impl Default for MnemonicCache {
@@ -256,7 +285,7 @@ impl Default for MnemonicCache {
 impl MnemonicCache {
     pub(crate) fn new() -> Self {
         MnemonicCache {
-            slots: [(0, None); MNEMONIC_SLOTS],
+            slots: alloc::vec::Vec::new(),
         }
     }
 
@@ -267,13 +296,18 @@ impl MnemonicCache {
             return Mnemonic::parse(name);
         };
         let h = ((key as u64) ^ ((key >> 64) as u64)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let slot = &mut self.slots[(h >> (64 - MNEMONIC_SLOTS.trailing_zeros())) as usize];
-        if slot.0 == key && slot.1.is_some() {
-            return slot.1;
+        let at = (h >> (64 - MNEMONIC_SLOTS.trailing_zeros())) as usize;
+        if let Some(&(k, m)) = self.slots.get(at) {
+            if k == key && m.is_some() {
+                return m;
+            }
         }
         let m = Mnemonic::parse(name);
         if m.is_some() {
-            *slot = (key, m);
+            if self.slots.is_empty() {
+                self.slots = alloc::vec![(0, None); MNEMONIC_SLOTS];
+            }
+            self.slots[at] = (key, m);
         }
         m
     }
@@ -397,23 +431,47 @@ struct Written {
 }
 
 fn size_keyword(w: &str, mode: Mode) -> Option<u16> {
-    let mut buf = [0u8; 8];
-    if w.len() > buf.len() {
+    if w.len() > 8 {
         return None;
     }
-    buf[..w.len()].copy_from_slice(w.as_bytes());
-    buf.make_ascii_lowercase();
-    Some(match &buf[..w.len()] {
-        b"byte" => 1,
-        b"word" => 2,
-        b"dword" => 4,
-        b"fword" => 6,
-        b"qword" | b"mmword" => 8,
-        b"tbyte" | b"tword" => 10,
-        b"oword" | b"xmmword" => 16,
-        b"yword" | b"ymmword" => 32,
-        b"zword" | b"zmmword" => 64,
-        b"aword" => {
+    let key = w
+        .bytes()
+        .fold(0u64, |k, c| k << 8 | c.to_ascii_lowercase() as u64);
+    size_by_key(key, mode)
+}
+
+/// [`size_keyword`] of the name whose lower-case [`reg_key`] is `key`.
+#[inline]
+fn size_by_key(key: u64, mode: Mode) -> Option<u16> {
+    const fn k(name: &str) -> u64 {
+        reg_key(name.as_bytes())
+    }
+    const BYTE: u64 = k("byte");
+    const WORD: u64 = k("word");
+    const DWORD: u64 = k("dword");
+    const FWORD: u64 = k("fword");
+    const QWORD: u64 = k("qword");
+    const MMWORD: u64 = k("mmword");
+    const TBYTE: u64 = k("tbyte");
+    const TWORD: u64 = k("tword");
+    const OWORD: u64 = k("oword");
+    const XMMWORD: u64 = k("xmmword");
+    const YWORD: u64 = k("yword");
+    const YMMWORD: u64 = k("ymmword");
+    const ZWORD: u64 = k("zword");
+    const ZMMWORD: u64 = k("zmmword");
+    const AWORD: u64 = k("aword");
+    Some(match key {
+        BYTE => 1,
+        WORD => 2,
+        DWORD => 4,
+        FWORD => 6,
+        QWORD | MMWORD => 8,
+        TBYTE | TWORD => 10,
+        OWORD | XMMWORD => 16,
+        YWORD | YMMWORD => 32,
+        ZWORD | ZMMWORD => 64,
+        AWORD => {
             if mode.is64() {
                 8
             } else {
@@ -993,12 +1051,6 @@ fn scan_operands<'a>(
         }
         i
     };
-    let name_end = |mut i: usize| {
-        while i < b.len() && crate::lex::is_name_part(b[i]) {
-            i += 1;
-        }
-        i
-    };
     let mut last_end = pos;
     pos = blanks(pos);
     if matches!(b.get(pos), None | Some(b'\n' | b';')) {
@@ -1008,18 +1060,17 @@ fn scan_operands<'a>(
         let start = pos;
         let c = *b.get(pos)?;
         let op = if crate::lex::is_name_start(c) {
-            let end = name_end(pos);
-            let word = &src[pos..end];
-            if let Some(r) = reg_lookup(word) {
+            let (end, key) = word_at(b, pos);
+            if let Some(r) = reg_by_key(key) {
                 pos = end;
                 Operand::Reg(r)
             } else {
                 // `qword ptr [...]`.
-                let size = size_keyword(word, p.mode)?;
+                let size = size_by_key(key, p.mode)?;
                 pos = blanks(end);
                 if b.get(pos).is_some_and(|c| crate::lex::is_name_start(*c)) {
-                    let end = name_end(pos);
-                    if !src[pos..end].eq_ignore_ascii_case("ptr") {
+                    let (end, key) = word_at(b, pos);
+                    if key != reg_key(b"ptr") {
                         return None;
                     }
                     pos = blanks(end);
@@ -1158,12 +1209,6 @@ fn scan_memory<'a>(p: &Parser<'a, '_>, open: usize, size: Option<u16>) -> Option
         }
         i
     };
-    let name_end = |mut i: usize| {
-        while i < b.len() && crate::lex::is_name_part(b[i]) {
-            i += 1;
-        }
-        i
-    };
     let number = |i: usize| {
         if !crate::lex::is_digit(*b.get(i)?) {
             return None;
@@ -1174,8 +1219,8 @@ fn scan_memory<'a>(p: &Parser<'a, '_>, open: usize, size: Option<u16>) -> Option
         if !crate::lex::is_name_start(*b.get(i)?) {
             return None;
         }
-        let end = name_end(i);
-        Some((reg_lookup(&p.src[i..end])?, end))
+        let (end, key) = word_at(b, i);
+        Some((reg_by_key(key)?, end))
     };
     let mut v = Lin::constant(0, Span::new(open, open + 1));
     let mut nregs = 0;

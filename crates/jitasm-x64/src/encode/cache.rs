@@ -358,7 +358,7 @@ impl Kept {
 /// Slots of a new cache, and the most it grows to (powers of two): a
 /// signature is kept in the slot its hash gives or the next one.
 const FIRST_SLOTS: usize = 64;
-const MAX_SLOTS: usize = 1024;
+const MAX_SLOTS: usize = 4096;
 
 /// The fast path's choices of form by operand signature, with their
 /// layouts (see the module). Starts small and grows when a quarter of its slots
