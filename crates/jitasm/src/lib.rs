@@ -54,7 +54,9 @@ pub use jitasm_core as core;
 pub use jitasm_runtime as runtime;
 /// The grammar and the text assembler (`assemble_into` emits text into any output).
 pub use jitasm_syntax as syntax;
-pub use jitasm_syntax::{assemble_into, AsmError, Options as AsmOptions, Syntax};
+pub use jitasm_syntax::{
+    assemble_into, assemble_into_cached, AsmError, Options as AsmOptions, Syntax, TextCache,
+};
 /// x86-64 and x86-32: registers, the form table, the encoder.
 pub use jitasm_x64 as x64;
 pub use text::{assemble, assemble_with, Assembled};
