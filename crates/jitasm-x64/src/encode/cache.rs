@@ -108,19 +108,22 @@ impl Signature {
         true
     }
 
-    /// Appends a register operand (see [`Signature::push`]).
+    /// Appends a register operand; `false` (the signature unchanged) when
+    /// it holds [`Signature::MAX_OPERANDS`] already.
     #[inline]
     pub fn reg(&mut self, r: Reg) -> bool {
         self.push(reg_word(r))
     }
 
-    /// Appends an immediate operand (see [`Signature::push`]).
+    /// Appends an immediate operand; `false` (the signature unchanged)
+    /// when it holds [`Signature::MAX_OPERANDS`] already.
     #[inline]
     pub fn imm(&mut self, v: Imm) -> bool {
         self.push(imm_word(v))
     }
 
-    /// Appends a memory operand (see [`Signature::push`]); `false` also for
+    /// Appends a memory operand; `false` (the signature unchanged) when it
+    /// holds [`Signature::MAX_OPERANDS`] already, and for
     /// memory whose choice is never kept (a label, a segment override, a
     /// scale other than 1, 2, 4, 8).
     #[inline]
@@ -289,9 +292,9 @@ struct Template {
 /// No operand (in [`Template::imm_ops`], [`Template::mem_op`]).
 const NO_OP: u8 = MAX_OPS as u8;
 
-/// The value of each operand a template may write: an immediate's, or a
-/// memory operand's displacement (others 0), with one more slot for
-/// [`NO_OP`].
+/// The value of each operand a kept choice may write: an immediate's, or
+/// a memory operand's displacement (others 0), and one more slot, always
+/// 0, that stands for no operand.
 pub type Values = [i64; MAX_OPS + 1];
 
 impl Template {
