@@ -1303,6 +1303,38 @@ struct Plan<'a, 'm> {
     far_len: u8,
 }
 
+impl<'a, 'm> Plan<'a, 'm> {
+    /// A plan of `form` with no byte yet and none of the fields the lean
+    /// layout never has (a label, `moffs`, a far pointer, trailing zeros):
+    /// the base of the lean layouts (`layout_simple`, the cache's replay).
+    #[inline(always)]
+    fn lean(form: &'static Form) -> Self {
+        Plan {
+            form,
+            ops: &[],
+            head: 0,
+            disp: 0,
+            imms: [0; 2],
+            label_kind: None,
+            len: 0,
+            head_len: 0,
+            bits: 0,
+            modrm: 0,
+            sib: 0,
+            disp_len: 0,
+            is4: 0,
+            imm_sizes: [0; 2],
+            zeros: 0,
+            label_op: plan::NONE,
+            label_at: 0,
+            moffs_op: plan::NONE,
+            moffs_len: 0,
+            far_op: plan::NONE,
+            far_len: 0,
+        }
+    }
+}
+
 /// Bits of [`Plan::bits`], and markers.
 mod plan {
     pub const MODRM: u8 = 1;
@@ -1682,12 +1714,9 @@ fn layout_simple<'a, 'm, O: Operands<'a> + ?Sized>(
     }
     len += imm_sizes[0] + imm_sizes[1];
     Ok(Plan {
-        form,
-        ops: &[],
         head: h.bytes,
         disp,
         imms,
-        label_kind: None,
         len,
         head_len: h.len,
         bits,
@@ -1696,13 +1725,7 @@ fn layout_simple<'a, 'm, O: Operands<'a> + ?Sized>(
         disp_len,
         is4: is4.unwrap_or(0),
         imm_sizes,
-        zeros: 0,
-        label_op: plan::NONE,
-        label_at: 0,
-        moffs_op: plan::NONE,
-        moffs_len: 0,
-        far_op: plan::NONE,
-        far_len: 0,
+        ..Plan::lean(form)
     })
 }
 

@@ -23,7 +23,7 @@
 //! goes to [`select`].
 
 use super::{
-    imm_fits, indexed_forms, layout_simple, plan, select, select_fast_indexed, Encoded, Plan, FORMS,
+    imm_fits, indexed_forms, layout_simple, select, select_fast_indexed, Encoded, Plan, FORMS,
 };
 use crate::error::EncodeError;
 use crate::operand::{DispSize, Imm, Instruction, Mem, Mnemonic, Mode, Operand};
@@ -316,12 +316,9 @@ impl Template {
             vals[self.imm_ops[1] as usize] as u64,
         ];
         let plan = Plan {
-            form,
-            ops: &[],
             head: self.head,
             disp,
             imms,
-            label_kind: None,
             len: self.len,
             head_len: self.head_len,
             bits: self.bits,
@@ -330,13 +327,7 @@ impl Template {
             disp_len: self.disp_len,
             is4: self.is4,
             imm_sizes: self.imm_sizes,
-            zeros: 0,
-            label_op: plan::NONE,
-            label_at: 0,
-            moffs_op: plan::NONE,
-            moffs_len: 0,
-            far_op: plan::NONE,
-            far_len: 0,
+            ..Plan::lean(form)
         };
         (form, plan.write())
     }
