@@ -15,7 +15,7 @@ use crate::error::{AsmError, ErrorKind};
 use crate::text::{Options, TextInfo};
 use alloc::vec::Vec;
 use jitasm_core::{FixupKind, LabelApi, LabelRef};
-use jitasm_x64::dynamic::described::describe;
+use jitasm_x64::dynamic::{described::describe, Statement};
 use jitasm_x64::encode::template::{derive, Hole, Template};
 use jitasm_x64::encode::Unknown;
 use jitasm_x64::{Decorations, Mnemonic, Mode, Operand, Prefixes};
@@ -91,33 +91,29 @@ pub struct DynInstruction<'a, 'o> {
     pub forms: Vec<u16>,
 }
 
-impl DynInstruction<'_, '_> {
+impl<'a> DynInstruction<'a, '_> {
+    /// The statement as the ISA crate reads it (its operands, forms, mode…).
+    pub fn statement(&self) -> Statement<'_, 'a> {
+        Statement {
+            mode: self.mode,
+            mnemonic: self.mnemonic,
+            forms: &self.forms,
+            operands: self.operands,
+            decorations: self.decorations,
+            prefixes: self.prefixes,
+        }
+    }
+
     /// The statement's template for the run-time values `holes`
     /// ([`derive`]).
     pub fn template(&self, holes: &[Hole]) -> Option<Template> {
-        derive(
-            self.mode,
-            self.mnemonic,
-            &self.forms,
-            self.operands,
-            self.decorations,
-            self.prefixes,
-            holes,
-        )
+        derive(&self.statement(), holes)
     }
 
     /// The statement as the general matcher reads it back at run time
     /// ([`describe`]).
     pub fn describe(&self, holes: &[Hole]) -> Option<Vec<u8>> {
-        describe(
-            self.mode,
-            self.mnemonic,
-            &self.forms,
-            self.operands,
-            self.decorations,
-            self.prefixes,
-            holes,
-        )
+        describe(&self.statement(), holes)
     }
 
     /// The parts of the operands that come from Rust, in operand order and

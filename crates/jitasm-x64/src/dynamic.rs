@@ -19,6 +19,26 @@ use jitasm_core::{CodeSink, Error};
 
 pub mod described;
 
+/// A statement some of whose operands come at run time, as the macro sees
+/// it while expanding: what [`crate::encode::template::derive`] and
+/// [`described::describe`] read, besides the holes.
+#[derive(Clone, Copy, Debug)]
+pub struct Statement<'s, 'a> {
+    /// The mode it is assembled for.
+    pub mode: Mode,
+    /// The mnemonic.
+    pub mnemonic: Mnemonic,
+    /// The forms that may take the operands (indices into
+    /// [`crate::table::FORMS`]).
+    pub forms: &'s [u16],
+    /// The operands, with stand-ins where the values come at run time.
+    pub operands: &'s [Operand<'a>],
+    /// Decorations.
+    pub decorations: Decorations,
+    /// Prefixes.
+    pub prefixes: Prefixes,
+}
+
 /// A register known while expanding: evaluated in a `const` item, so an
 /// impossible one is a compile error, never a run-time panic.
 pub const fn known_reg(class: RegClass, num: u8) -> Reg {

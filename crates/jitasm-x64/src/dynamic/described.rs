@@ -19,7 +19,7 @@
 //! are little-endian; a register is its class's index in
 //! [`RegClass::ALL`] and its number, or 255 for none.
 
-use super::{bad_reg, emit_general};
+use super::{bad_reg, emit_general, Statement};
 use crate::encode::template::{fill, Hole};
 use crate::operand::{
     Decorations, DispSize, Imm, Instruction, Mem, Mnemonic, Mode, Operand, Prefixes, Rounding,
@@ -49,15 +49,15 @@ const HOLES: [fn(u8) -> Hole; 5] = [Hole::Reg, Hole::Base, Hole::Index, Hole::Im
 /// The statement as bytes for [`emit`]; `None` if it has what the format
 /// leaves out (labels, segment overrides, far pointers: statements the
 /// template model does not cover either).
-pub fn describe(
-    mode: Mode,
-    mnemonic: Mnemonic,
-    forms: &[u16],
-    ops: &[Operand<'_>],
-    decorations: Decorations,
-    prefixes: Prefixes,
-    holes: &[Hole],
-) -> Option<Vec<u8>> {
+pub fn describe(statement: &Statement<'_, '_>, holes: &[Hole]) -> Option<Vec<u8>> {
+    let Statement {
+        mode,
+        mnemonic,
+        forms,
+        operands: ops,
+        decorations,
+        prefixes,
+    } = *statement;
     let mut out = Vec::new();
     out.push(match mode {
         Mode::Long => 0,

@@ -32,6 +32,7 @@
 //! and values.
 
 use super::{imm_fits, layout_simple, plan, select_among, FORMS};
+use crate::dynamic::Statement;
 use crate::operand::{Decorations, Instruction, Mnemonic, Mode, Operand, Prefixes};
 use crate::reg::{Reg, RegClass};
 use crate::table::{flags, Encoding, OpKind};
@@ -579,19 +580,18 @@ impl Rng {
     }
 }
 
-/// The template of the statement `mnemonic` with `ops` (stand-ins in the
-/// holes), its candidate `forms`, decorations `d` and prefixes, whose
-/// `holes` come at run time; `None` if the statement is not one the model
+/// The template of `statement` (stand-ins in the holes) whose `holes`
+/// come at run time; `None` if the statement is not one the model
 /// covers (see the module).
-pub fn derive(
-    mode: Mode,
-    mnemonic: Mnemonic,
-    forms: &[u16],
-    ops: &[Operand<'_>],
-    d: Decorations,
-    prefixes: Prefixes,
-    holes: &[Hole],
-) -> Option<Template> {
+pub fn derive(statement: &Statement<'_, '_>, holes: &[Hole]) -> Option<Template> {
+    let Statement {
+        mode,
+        mnemonic,
+        forms,
+        operands: ops,
+        decorations: d,
+        prefixes,
+    } = *statement;
     if !mode.is64()
         || (prefixes.0 != 0 && prefixes != Prefixes::LOCK)
         || holes.is_empty()
