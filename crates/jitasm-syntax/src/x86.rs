@@ -1162,6 +1162,8 @@ fn scan_line<'a>(
 /// `false`, with the parser and `out` untouched, for any other line.
 #[inline]
 fn fast_line<S: Output + ?Sized>(p: &mut Parser<'_, '_>, out: &mut S) -> bool {
+    // The cache keeps only 64-bit mode's choices, and a signature does not
+    // name the mode: another mode's line must not look one up.
     if !p.mode.is64() {
         return false;
     }
